@@ -1,0 +1,140 @@
+// Package store opens the database and shares one connection pool between
+// GORM, River and plain SQL, so that a state change and the jobs it enqueues
+// can be committed in a single transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// JobInserter is the part of a River client that services need: inserting a
+// job inside an open transaction. *river.Client[*sql.Tx] satisfies it.
+type JobInserter interface {
+	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+}
+
+// Store holds the shared database handles of one process.
+type Store struct {
+	// Pool is the single pgx pool; River's LISTEN/NOTIFY listener uses it.
+	Pool *pgxpool.Pool
+	// SQL is a database/sql view of Pool used by GORM and River.
+	SQL *sql.DB
+	// DB is GORM on top of SQL. It never leaves app/.
+	DB *gorm.DB
+
+	jobs JobInserter
+}
+
+// Open connects to the database at url and verifies the connection.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("database url: %w", err)
+	}
+	if cfg.MaxConns < 8 {
+		cfg.MaxConns = 8
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open pool: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
+		Logger:                 logger.New(slogWriter{}, logger.Config{SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true}),
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open gorm: %w", err)
+	}
+	return &Store{Pool: pool, SQL: sqlDB, DB: gdb}, nil
+}
+
+// SetJobs installs the River client used by Tx.Enqueue. It is set once at
+// start-up, after the client (which itself needs the Store) exists.
+func (s *Store) SetJobs(j JobInserter) { s.jobs = j }
+
+// Close releases the pool.
+func (s *Store) Close() {
+	_ = s.SQL.Close()
+	s.Pool.Close()
+}
+
+// Ping checks that the database answers; /readyz uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return s.Pool.Ping(ctx)
+}
+
+// Tx is one open transaction, usable by GORM and by River at the same time.
+type Tx struct {
+	// DB is GORM bound to the transaction.
+	DB   *gorm.DB
+	sql  *sql.Tx
+	jobs JobInserter
+}
+
+// SQLTx returns the underlying *sql.Tx, for River's transactional API.
+func (t *Tx) SQLTx() *sql.Tx { return t.sql }
+
+// Enqueue inserts a River job in this transaction: it becomes visible to
+// workers only if the transaction commits.
+func (t *Tx) Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	if t.jobs == nil {
+		return nil, errors.New("store: no job client configured")
+	}
+	return t.jobs.InsertTx(ctx, t.sql, args, opts)
+}
+
+// InTx runs fn in one transaction; an error from fn (or a panic) rolls back
+// both the GORM writes and the River jobs inserted through tx.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.DB.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		st, err := sqlTx(g)
+		if err != nil {
+			return err
+		}
+		return fn(&Tx{DB: g, sql: st, jobs: s.jobs})
+	})
+}
+
+// sqlTx unwraps GORM's transaction, with or without prepared statements.
+func sqlTx(tx *gorm.DB) (*sql.Tx, error) {
+	switch p := tx.Statement.ConnPool.(type) {
+	case *sql.Tx:
+		return p, nil
+	case *gorm.PreparedStmtTX:
+		if t, ok := p.Tx.(*sql.Tx); ok {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("store: not in a transaction: %T", tx.Statement.ConnPool)
+}
+
+// slogWriter routes GORM's logger through slog.
+type slogWriter struct{}
+
+func (slogWriter) Printf(format string, args ...any) {
+	slog.Warn("gorm", "msg", fmt.Sprintf(format, args...))
+}
