@@ -1,0 +1,214 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/store/storetest"
+)
+
+// cheap keeps tests fast; the production cost is checked by HashPassword's own test.
+var cheap = auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}
+
+func newService(t *testing.T, now func() time.Time) *auth.Service {
+	t.Helper()
+	st := storetest.New(t)
+	svc, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: cheap, MaxPerAccount: 3, MaxPerIP: 10, Window: 15 * time.Minute, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+func mustUser(t *testing.T, svc *auth.Service, email, org string, role auth.Role) auth.User {
+	t.Helper()
+	u, err := svc.CreateUser(context.Background(), auth.NewUser{Email: email, Name: "Test " + email, Password: "correct horse battery", OrgSlug: org, Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestPasswordHashing(t *testing.T) {
+	t.Parallel()
+	h, err := auth.HashPassword("s3cret-passw0rd", auth.DefaultArgon2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !auth.CheckPassword(h, "s3cret-passw0rd") || auth.CheckPassword(h, "s3cret-passw0rD") || auth.CheckPassword("garbage", "x") {
+		t.Fatal("argon2id check wrong")
+	}
+}
+
+func TestThrottleRefusesRightPasswordAfterNFailures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := newService(t, nil)
+	mustUser(t, svc, "a@example.com", "shop-a", auth.RoleOwner)
+	for i := 0; i < 3; i++ {
+		if _, err := svc.Login(ctx, "a@example.com", "wrong password!", "192.0.2.1", "t"); !errors.Is(err, auth.ErrBadCredentials) {
+			t.Fatalf("attempt %d: %v", i+1, err)
+		}
+	}
+	if _, err := svc.Login(ctx, "A@example.com", "correct horse battery", "192.0.2.9", "t"); !errors.Is(err, apperr.ErrThrottled) {
+		t.Fatalf("4th attempt with the right password: want throttled, got %v", err)
+	}
+}
+
+func TestThrottlePerIP(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := newService(t, nil)
+	mustUser(t, svc, "victim@example.com", "shop-a", auth.RoleOwner)
+	for i := 0; i < 10; i++ {
+		_, _ = svc.Login(ctx, "nobody"+string(rune('a'+i))+"@example.com", "x", "198.51.100.7", "t")
+	}
+	if _, err := svc.Login(ctx, "victim@example.com", "correct horse battery", "198.51.100.7", "t"); !errors.Is(err, apperr.ErrThrottled) {
+		t.Fatalf("want throttled by address, got %v", err)
+	}
+	if _, err := svc.Login(ctx, "victim@example.com", "correct horse battery", "198.51.100.8", "t"); err != nil {
+		t.Fatalf("other address should pass: %v", err)
+	}
+}
+
+func TestTOTPEnrolmentLoginAndRecovery(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := newService(t, nil)
+	mustUser(t, svc, "b@example.com", "shop-b", auth.RoleLegal)
+	res, err := svc.Login(ctx, "b@example.com", "correct horse battery", "192.0.2.1", "t")
+	if err != nil || res.MFARequired {
+		t.Fatalf("login: %+v %v", res, err)
+	}
+	p, _, err := svc.Authenticate(ctx, res.SessionToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enr, err := svc.BeginTOTP(ctx, &p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(enr.URI)
+	if u.Scheme != "otpauth" || len(enr.QRPNG) < 100 {
+		t.Fatalf("bad enrolment %q", enr.URI)
+	}
+	if _, err := svc.ConfirmTOTP(ctx, &p, "000000"); err == nil {
+		t.Fatal("wrong confirmation code accepted")
+	}
+	code, _ := auth.TOTPCodeAt(enr.Secret, time.Now())
+	recovery, err := svc.ConfirmTOTP(ctx, &p, code)
+	if err != nil || len(recovery) != 10 {
+		t.Fatalf("confirm: %v", err)
+	}
+
+	res, err = svc.Login(ctx, "b@example.com", "correct horse battery", "192.0.2.1", "t")
+	if err != nil || !res.MFARequired {
+		t.Fatalf("second login must need TOTP: %+v %v", res, err)
+	}
+	if _, pending, _ := svc.Authenticate(ctx, res.SessionToken); !pending {
+		t.Fatal("session must be pending until the code")
+	}
+	wrong := "123456"
+	if wrong == code {
+		wrong = "654321"
+	}
+	if _, err := svc.VerifySecondFactor(ctx, res.SessionToken, wrong, "192.0.2.1"); !errors.Is(err, auth.ErrBadCredentials) {
+		t.Fatalf("wrong TOTP code: want refusal, got %v", err)
+	}
+	fresh, err := svc.VerifySecondFactor(ctx, res.SessionToken, recovery[0], "192.0.2.1")
+	if err != nil || fresh == res.SessionToken {
+		t.Fatalf("recovery code: %v", err)
+	}
+	if _, _, err := svc.Authenticate(ctx, res.SessionToken); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatal("pre-MFA session token must be dead after rotation")
+	}
+	if _, pending, err := svc.Authenticate(ctx, fresh); err != nil || pending {
+		t.Fatalf("fresh session: pending=%v err=%v", pending, err)
+	}
+	// A recovery code works once.
+	res, _ = svc.Login(ctx, "b@example.com", "correct horse battery", "192.0.2.1", "t")
+	if _, err := svc.VerifySecondFactor(ctx, res.SessionToken, recovery[0], "192.0.2.1"); err == nil {
+		t.Fatal("recovery code reused")
+	}
+}
+
+func TestTokensAndTenancy(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := newService(t, nil)
+	mustUser(t, svc, "a@example.com", "shop-a", auth.RoleOwner)
+	bUser := mustUser(t, svc, "b@example.com", "shop-b", auth.RoleOwner)
+	secret, err := svc.IssueTokenFor(ctx, "a@example.com", "shop-a", "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.AuthenticateToken(ctx, secret)
+	if err != nil || p.Organisation.Slug != "shop-a" || p.Role != auth.RoleOwner {
+		t.Fatalf("token principal: %+v %v", p, err)
+	}
+	if _, err := svc.AuthenticateToken(ctx, secret+"x"); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatal("altered token accepted")
+	}
+	orgB, _ := svc.OrganisationBySlug(ctx, "shop-b")
+	if err := svc.SwitchOrganisation(ctx, &p, orgB.ID); !errors.Is(err, apperr.ErrNotFound) {
+		t.Fatalf("switch to a foreign organisation: want not found, got %v", err)
+	}
+	if _, err := svc.Member(ctx, &p, bUser.ID); !errors.Is(err, apperr.ErrNotFound) {
+		t.Fatalf("foreign member: %v", err)
+	}
+	if err := svc.RevokeAPIToken(ctx, &p, p.TokenID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AuthenticateToken(ctx, secret); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatal("revoked token accepted")
+	}
+	// The last owner cannot be demoted.
+	if err := svc.SetRole(ctx, &p, p.User.ID, auth.RoleViewer); !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("demote last owner: %v", err)
+	}
+}
+
+func TestOperatorSeesEveryOrganisation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := newService(t, nil)
+	mustUser(t, svc, "a@example.com", "shop-a", auth.RoleOwner)
+	mustUser(t, svc, "b@example.com", "shop-b", auth.RoleOwner)
+	op, err := svc.CreateUser(ctx, auth.NewUser{Email: "op@example.com", Name: "Op", Password: "correct horse battery", Operator: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgs, err := svc.Organisations(ctx, op)
+	if err != nil || len(orgs) != 2 {
+		t.Fatalf("operator orgs: %d %v", len(orgs), err)
+	}
+	res, _ := svc.Login(ctx, "op@example.com", "correct horse battery", "192.0.2.1", "t")
+	p, _, _ := svc.Authenticate(ctx, res.SessionToken)
+	if err := svc.SwitchOrganisation(ctx, &p, orgs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	p, _, _ = svc.Authenticate(ctx, res.SessionToken)
+	if p.OrgID() != orgs[1].ID || !p.Can(auth.RoleOwner) {
+		t.Fatalf("operator after switch: %+v", p.Organisation)
+	}
+}
+
+func TestCreateUserValidation(t *testing.T) {
+	t.Parallel()
+	svc := newService(t, nil)
+	_, err := svc.CreateUser(context.Background(), auth.NewUser{Email: "nope", Name: "", Password: "short", OrgSlug: "Bad Slug", Role: "king"})
+	var v *apperr.ValidationError
+	if !errors.As(err, &v) {
+		t.Fatalf("want validation error, got %v", err)
+	}
+	for _, f := range []string{"email", "name", "password", "org", "role"} {
+		if v.For(f) == "" {
+			t.Errorf("no error for %s in %v", f, v)
+		}
+	}
+}

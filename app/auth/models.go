@@ -1,0 +1,129 @@
+// Package auth holds organisations (tenants), users, memberships and roles,
+// password and TOTP login with throttling, server-side sessions and API
+// tokens. Every other service gets the caller as a Principal from here.
+package auth
+
+import (
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Role is a member's role in one organisation.
+type Role string
+
+// Roles, from most to least powerful.
+const (
+	RoleOwner     Role = "owner"
+	RoleManager   Role = "manager"
+	RoleResponder Role = "responder"
+	RoleLegal     Role = "legal"
+	RoleViewer    Role = "viewer"
+)
+
+// Roles lists every role, for forms and validation.
+var Roles = []Role{RoleOwner, RoleManager, RoleResponder, RoleLegal, RoleViewer}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Organisation is one merchant (tenant). Every case, person and document
+// belongs to exactly one.
+type Organisation struct {
+	ID              int64
+	Slug            string
+	Name            string
+	LegalName       string
+	CorporateNumber string
+	Address         string
+	Representative  string
+	ContactDesk     string
+	AcquirerName    string
+	PSPName         string         `gorm:"column:psp_name"`
+	CardBrands      pq.StringArray `gorm:"type:text[]"`
+	Timezone        string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// User is a person who logs in.
+type User struct {
+	ID            int64
+	Email         string
+	Name          string
+	PasswordHash  string `json:"-"`
+	Language      string
+	IsOperator    bool
+	TOTPSecretEnc []byte     `gorm:"column:totp_secret_enc" json:"-"`
+	TOTPEnabledAt *time.Time `gorm:"column:totp_enabled_at"`
+	DisabledAt    *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// TOTPEnabled reports whether the user must give a TOTP code at login.
+func (u User) TOTPEnabled() bool { return u.TOTPEnabledAt != nil }
+
+// Membership links a user to an organisation with a role.
+type Membership struct {
+	UserID         int64 `gorm:"primaryKey"`
+	OrganisationID int64 `gorm:"primaryKey"`
+	Role           Role
+	CreatedAt      time.Time
+}
+
+type session struct {
+	IDHash         []byte `gorm:"primaryKey;column:id_hash"`
+	UserID         int64
+	OrganisationID *int64
+	CSRFToken      string `gorm:"column:csrf_token"`
+	MFAPending     bool   `gorm:"column:mfa_pending"`
+	IP             string `gorm:"column:ip"`
+	UserAgent      string
+	CreatedAt      time.Time
+	LastSeenAt     time.Time
+	ExpiresAt      time.Time
+}
+
+func (session) TableName() string { return "sessions" }
+
+// APIToken is a bearer token's metadata; the secret itself is only shown
+// once and stored as a SHA-256.
+type APIToken struct {
+	ID             int64
+	UserID         int64
+	OrganisationID int64
+	Name           string
+	Prefix         string
+	TokenHash      []byte `json:"-"`
+	CreatedAt      time.Time
+	LastUsedAt     *time.Time
+	RevokedAt      *time.Time
+}
+
+type recoveryCode struct {
+	ID        int64
+	UserID    int64
+	CodeHash  []byte
+	UsedAt    *time.Time
+	CreatedAt time.Time
+}
+
+func (recoveryCode) TableName() string { return "recovery_codes" }
+
+type loginAttempt struct {
+	ID        int64
+	Email     string
+	IP        string `gorm:"column:ip"`
+	Succeeded bool
+	CreatedAt time.Time
+}
+
+func (loginAttempt) TableName() string { return "login_attempts" }

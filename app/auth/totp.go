@@ -1,0 +1,188 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"image/png"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/store"
+)
+
+// TOTPEnrolment is a secret waiting for the user's first code.
+type TOTPEnrolment struct {
+	Secret string // base32, for manual entry
+	URI    string // otpauth:// URI
+	QRPNG  []byte // the URI as a QR code
+}
+
+// BeginTOTP creates a new TOTP secret for the user and stores it
+// (encrypted) without enabling it; ConfirmTOTP enables it.
+func (s *Service) BeginTOTP(ctx context.Context, p *Principal) (TOTPEnrolment, error) {
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "BreachDesk", AccountName: p.User.Email})
+	if err != nil {
+		return TOTPEnrolment{}, err
+	}
+	if p.User.TOTPEnabled() {
+		return TOTPEnrolment{}, fmt.Errorf("%w: two-factor login is already on; turn it off first", apperr.ErrConflict)
+	}
+	sealed := s.box.seal([]byte(key.Secret()))
+	if err := s.st.DB.WithContext(ctx).Model(&User{}).Where("id = ?", p.User.ID).Update("totp_secret_enc", sealed).Error; err != nil {
+		return TOTPEnrolment{}, err
+	}
+	return enrolmentFor(key)
+}
+
+// PendingTOTP returns the enrolment started by BeginTOTP, to show again.
+func (s *Service) PendingTOTP(ctx context.Context, p *Principal) (TOTPEnrolment, bool, error) {
+	var u User
+	if err := s.st.DB.WithContext(ctx).Take(&u, p.User.ID).Error; err != nil {
+		return TOTPEnrolment{}, false, err
+	}
+	if u.TOTPEnabled() || len(u.TOTPSecretEnc) == 0 {
+		return TOTPEnrolment{}, false, nil
+	}
+	secret, err := s.box.open(u.TOTPSecretEnc)
+	if err != nil {
+		return TOTPEnrolment{}, false, err
+	}
+	key, err := otp.NewKeyFromURL(fmt.Sprintf("otpauth://totp/BreachDesk:%s?secret=%s&issuer=BreachDesk", u.Email, secret))
+	if err != nil {
+		return TOTPEnrolment{}, false, err
+	}
+	e, err := enrolmentFor(key)
+	return e, err == nil, err
+}
+
+func enrolmentFor(key *otp.Key) (TOTPEnrolment, error) {
+	img, err := key.Image(200, 200)
+	if err != nil {
+		return TOTPEnrolment{}, err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return TOTPEnrolment{}, err
+	}
+	return TOTPEnrolment{Secret: key.Secret(), URI: key.URL(), QRPNG: buf.Bytes()}, nil
+}
+
+// ConfirmTOTP enables two-factor login when code matches the pending
+// secret, and returns ten single-use recovery codes (shown once).
+func (s *Service) ConfirmTOTP(ctx context.Context, p *Principal, code string) ([]string, error) {
+	var u User
+	if err := s.st.DB.WithContext(ctx).Take(&u, p.User.ID).Error; err != nil {
+		return nil, err
+	}
+	if len(u.TOTPSecretEnc) == 0 || u.TOTPEnabled() {
+		return nil, fmt.Errorf("%w: no two-factor enrolment is waiting", apperr.ErrConflict)
+	}
+	ok, err := s.checkTOTPSecret(u.TOTPSecretEnc, code)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, apperr.Invalid("code", "does not match; check the device's clock and try the current code")
+	}
+	codes := make([]string, 10)
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Model(&User{}).Where("id = ?", u.ID).Update("totp_enabled_at", s.now()).Error; err != nil {
+			return err
+		}
+		if err := tx.DB.Where("user_id = ?", u.ID).Delete(&recoveryCode{}).Error; err != nil {
+			return err
+		}
+		for i := range codes {
+			raw := randomToken(10)
+			codes[i] = raw[:4] + "-" + raw[4:8] + "-" + raw[8:12]
+			if err := tx.DB.Create(&recoveryCode{UserID: u.ID, CodeHash: sha(normaliseCode(codes[i])), CreatedAt: s.now()}).Error; err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: p.OrgID(), Action: "user.totp_enabled", TargetType: "user", TargetID: fmt.Sprint(u.ID)})
+	})
+	return codes, err
+}
+
+// DisableTOTP turns two-factor login off after checking the password.
+func (s *Service) DisableTOTP(ctx context.Context, p *Principal, password string) error {
+	var u User
+	if err := s.st.DB.WithContext(ctx).Take(&u, p.User.ID).Error; err != nil {
+		return err
+	}
+	if !CheckPassword(u.PasswordHash, password) {
+		return apperr.Invalid("password", "is not your current password")
+	}
+	return s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Model(&User{}).Where("id = ?", u.ID).
+			Updates(map[string]any{"totp_enabled_at": nil, "totp_secret_enc": nil}).Error; err != nil {
+			return err
+		}
+		if err := tx.DB.Where("user_id = ?", u.ID).Delete(&recoveryCode{}).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: p.OrgID(), Action: "user.totp_disabled", TargetType: "user", TargetID: fmt.Sprint(u.ID)})
+	})
+}
+
+func (s *Service) checkTOTP(u User, code string) (bool, error) {
+	if len(u.TOTPSecretEnc) == 0 {
+		return false, nil
+	}
+	return s.checkTOTPSecret(u.TOTPSecretEnc, code)
+}
+
+func (s *Service) checkTOTPSecret(sealed []byte, code string) (bool, error) {
+	secret, err := s.box.open(sealed)
+	if err != nil {
+		return false, fmt.Errorf("auth: TOTP secret cannot be decrypted (was BREACHDESK_SECRET_KEY changed?): %w", err)
+	}
+	code = strings.TrimSpace(code)
+	if len(code) != 6 {
+		return false, nil
+	}
+	// One step of clock skew either way, as RFC 6238 recommends.
+	return totp.ValidateCustom(code, string(secret), s.now(), totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+}
+
+func (s *Service) useRecoveryCode(ctx context.Context, u User, code string) (bool, error) {
+	code = normaliseCode(code)
+	if len(code) < 12 {
+		return false, nil
+	}
+	var used bool
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		var rcs []recoveryCode
+		if err := tx.DB.Where("user_id = ? AND used_at IS NULL", u.ID).Find(&rcs).Error; err != nil {
+			return err
+		}
+		want := sha(code)
+		for _, rc := range rcs {
+			if subtle.ConstantTimeCompare(rc.CodeHash, want) == 1 {
+				res := tx.DB.Model(&recoveryCode{}).Where("id = ? AND used_at IS NULL", rc.ID).Update("used_at", s.now())
+				if res.Error != nil {
+					return res.Error
+				}
+				used = res.RowsAffected == 1
+				return audit.Record(ctx, tx, audit.Entry{Action: "user.recovery_code_used", TargetType: "user", TargetID: fmt.Sprint(u.ID)})
+			}
+		}
+		return nil
+	})
+	return used, err
+}
+
+func normaliseCode(c string) string {
+	return strings.ToLower(strings.NewReplacer("-", "", " ", "").Replace(strings.TrimSpace(c)))
+}
+
+// TOTPCodeAt returns the code for a base32 secret at t; tests and the demo
+// command use it.
+func TOTPCodeAt(secret string, t time.Time) (string, error) { return totp.GenerateCode(secret, t) }

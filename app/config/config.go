@@ -1,0 +1,224 @@
+// Package config reads BreachDesk's configuration from BREACHDESK_*
+// environment variables into a typed struct and validates it at start-up,
+// so a mistake is reported once, clearly, before anything runs.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration of one process.
+type Config struct {
+	Addr         string        // BREACHDESK_ADDR: HTTP listen address
+	DatabaseURL  string        // BREACHDESK_DATABASE_URL: empty means "find or start a local server"
+	LocalPGAddr  string        // BREACHDESK_LOCAL_PG_ADDR: where the local server is looked for
+	DataDir      string        // BREACHDESK_DATA_DIR: private cluster, dev secret key
+	BaseURL      string        // BREACHDESK_BASE_URL: public address, for links in e-mails
+	SecretKey    []byte        // BREACHDESK_SECRET_KEY: 32 bytes, hex or base64; encrypts TOTP secrets
+	CookieSecure bool          // BREACHDESK_COOKIE_SECURE
+	SMTPURL      string        // BREACHDESK_SMTP_URL: smtp://user:pass@host:port or smtps://
+	MailFrom     string        // BREACHDESK_MAIL_FROM
+	PDFFont      string        // BREACHDESK_PDF_FONT: TrueType font for Japanese PDFs
+	LogLevel     slog.Level    // BREACHDESK_LOG_LEVEL: debug, info, warn, error
+	LogFormat    string        // BREACHDESK_LOG_FORMAT: text or json
+	SessionTTL   time.Duration // BREACHDESK_SESSION_TTL
+	SeedDemo     bool          // BREACHDESK_SEED_DEMO: seed the demo organisation on an empty database
+	Production   bool          // BREACHDESK_ENV=production: no generated secrets
+	Throttle     Throttle
+	// SecretKeyGenerated is true when no key was configured and a development
+	// key was created under DataDir.
+	SecretKeyGenerated bool
+}
+
+// Throttle bounds failed logins.
+type Throttle struct {
+	Window        time.Duration // BREACHDESK_LOGIN_WINDOW
+	MaxPerAccount int           // BREACHDESK_LOGIN_MAX_PER_ACCOUNT
+	MaxPerIP      int           // BREACHDESK_LOGIN_MAX_PER_IP
+}
+
+// Load reads the configuration through getenv (os.Getenv in production,
+// a map in tests) and returns every problem found, each naming its variable.
+func Load(getenv func(string) string) (Config, error) {
+	p := parser{getenv: getenv}
+	c := Config{
+		Addr:         p.str("BREACHDESK_ADDR", ":8080"),
+		DatabaseURL:  p.str("BREACHDESK_DATABASE_URL", ""),
+		LocalPGAddr:  p.str("BREACHDESK_LOCAL_PG_ADDR", "127.0.0.1:5432"),
+		DataDir:      p.str("BREACHDESK_DATA_DIR", ".data"),
+		BaseURL:      p.str("BREACHDESK_BASE_URL", "http://localhost:8080"),
+		CookieSecure: p.boolean("BREACHDESK_COOKIE_SECURE", true),
+		SMTPURL:      p.str("BREACHDESK_SMTP_URL", ""),
+		MailFrom:     p.str("BREACHDESK_MAIL_FROM", "BreachDesk <breachdesk@localhost>"),
+		PDFFont:      p.str("BREACHDESK_PDF_FONT", ""),
+		LogFormat:    p.oneOf("BREACHDESK_LOG_FORMAT", "text", "text", "json"),
+		SessionTTL:   p.duration("BREACHDESK_SESSION_TTL", 12*time.Hour),
+		SeedDemo:     p.boolean("BREACHDESK_SEED_DEMO", true),
+		Production:   p.oneOf("BREACHDESK_ENV", "development", "development", "production") == "production",
+		Throttle: Throttle{
+			Window:        p.duration("BREACHDESK_LOGIN_WINDOW", 15*time.Minute),
+			MaxPerAccount: p.integer("BREACHDESK_LOGIN_MAX_PER_ACCOUNT", 5),
+			MaxPerIP:      p.integer("BREACHDESK_LOGIN_MAX_PER_IP", 30),
+		},
+	}
+	switch lvl := p.oneOf("BREACHDESK_LOG_LEVEL", "info", "debug", "info", "warn", "error"); lvl {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "warn":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		p.fail("BREACHDESK_ADDR", "want host:port such as :8080 (%v)", err)
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			p.fail("BREACHDESK_DATABASE_URL", "want a postgres:// URL")
+		}
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		p.fail("BREACHDESK_BASE_URL", "want an absolute http(s) URL")
+	}
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps" && u.Scheme != "smtp+starttls") || u.Host == "" {
+			p.fail("BREACHDESK_SMTP_URL", "want smtp://host:port, smtp+starttls://… or smtps://…")
+		}
+	}
+	if c.SessionTTL < time.Minute {
+		p.fail("BREACHDESK_SESSION_TTL", "must be at least 1m")
+	}
+	if c.Throttle.MaxPerAccount < 1 || c.Throttle.MaxPerIP < 1 {
+		p.fail("BREACHDESK_LOGIN_MAX_PER_ACCOUNT", "limits must be at least 1")
+	}
+	if raw := getenv("BREACHDESK_SECRET_KEY"); raw != "" {
+		key, err := decodeKey(raw)
+		if err != nil {
+			p.fail("BREACHDESK_SECRET_KEY", "%v", err)
+		}
+		c.SecretKey = key
+	} else if c.Production {
+		p.fail("BREACHDESK_SECRET_KEY", "required when BREACHDESK_ENV=production (32 random bytes, hex or base64)")
+	}
+	return c, errors.Join(p.errs...)
+}
+
+// EnsureSecretKey creates (once) and loads a development key under DataDir
+// when none is configured; production refuses earlier, in Load.
+func (c *Config) EnsureSecretKey() error {
+	if len(c.SecretKey) > 0 {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil {
+		key, err := decodeKey(strings.TrimSpace(string(b)))
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		c.SecretKey, c.SecretKeyGenerated = key, true
+		return nil
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+		return err
+	}
+	c.SecretKey, c.SecretKeyGenerated = key, true
+	return nil
+}
+
+func decodeKey(raw string) ([]byte, error) {
+	if b, err := hex.DecodeString(raw); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if b, err := base64.StdEncoding.DecodeString(raw); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	return nil, errors.New("must be 32 bytes, hex (64 characters) or base64")
+}
+
+type parser struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (p *parser) fail(name, format string, args ...any) {
+	p.errs = append(p.errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+}
+
+func (p *parser) str(name, def string) string {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (p *parser) boolean(name string, def bool) bool {
+	v := p.getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(name, "want true or false, got %q", v)
+		return def
+	}
+	return b
+}
+
+func (p *parser) integer(name string, def int) int {
+	v := p.getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		p.fail(name, "want a whole number, got %q", v)
+		return def
+	}
+	return n
+}
+
+func (p *parser) duration(name string, def time.Duration) time.Duration {
+	v := p.getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		p.fail(name, "want a duration such as 15m or 12h, got %q", v)
+		return def
+	}
+	return d
+}
+
+func (p *parser) oneOf(name, def string, allowed ...string) string {
+	v := strings.ToLower(strings.TrimSpace(p.getenv(name)))
+	if v == "" {
+		return def
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	p.fail(name, "want one of %s, got %q", strings.Join(allowed, ", "), v)
+	return def
+}
