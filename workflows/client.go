@@ -1,0 +1,77 @@
+// Package workflows holds BreachDesk's background jobs on River: one file
+// per job kind (its args and its worker), the registration of all workers
+// and the client set-up. Job args carry ids only, never personal data.
+package workflows
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/store"
+)
+
+// Deps are the services the workers call.
+type Deps struct {
+	Store *store.Store
+	Auth  *auth.Service
+}
+
+// Client is BreachDesk's River client type, bound to database/sql
+// transactions so that GORM and River share one.
+type Client = river.Client[*sql.Tx]
+
+// Mode selects whether the client works jobs or only inserts them.
+type Mode int
+
+const (
+	// InsertOnly clients enqueue jobs but never run them (e.g. the CLI).
+	InsertOnly Mode = iota
+	// Work clients also fetch and run jobs (serve and worker).
+	Work
+)
+
+// NewClient builds the River client on the store's pool and installs it
+// as the store's job inserter.
+func NewClient(deps Deps, mode Mode) (*Client, error) {
+	cfg := &river.Config{
+		Logger:     slog.Default(),
+		JobTimeout: 10 * time.Minute,
+	}
+	if mode == Work {
+		workers := river.NewWorkers()
+		if err := register(workers, deps); err != nil {
+			return nil, err
+		}
+		cfg.Workers = workers
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
+		cfg.PeriodicJobs = periodicJobs()
+		// Short fetch cooldown: reminders should fire close to their time.
+		cfg.FetchCooldown = 50 * time.Millisecond
+	}
+	c, err := river.NewClient(riverdatabasesql.NewWithPgxListener(deps.Store.SQL, deps.Store.Pool), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("river client: %w", err)
+	}
+	deps.Store.SetJobs(c)
+	return c, nil
+}
+
+// Stop lets running jobs finish (up to timeout), then cancels the rest;
+// cancelled jobs are retried by the next worker, so nothing is lost.
+func Stop(c *Client, timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := c.Stop(ctx); err != nil {
+		slog.Warn("jobs did not finish in time, cancelling", "err", err)
+		hard, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel2()
+		_ = c.StopAndCancel(hard)
+	}
+}

@@ -1,0 +1,25 @@
+package workflows
+
+import (
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// register adds every job kind's worker.
+func register(w *river.Workers, deps Deps) error {
+	if err := river.AddWorkerSafely(w, &PurgeSessionsWorker{auth: deps.Auth}); err != nil {
+		return err
+	}
+	return nil
+}
+
+// periodicJobs are the housekeeping jobs every working client schedules;
+// River elects one leader so each runs once per period across processes.
+func periodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+			return PurgeSessionsArgs{}, nil
+		}, &river.PeriodicJobOpts{RunOnStart: true}),
+	}
+}
