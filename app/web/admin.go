@@ -1,0 +1,126 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/auth"
+)
+
+type inviteField struct{ Name, Label, Type, Autocomplete string }
+
+var inviteFields = []inviteField{
+	{"name", "users.name", "text", "off"},
+	{"email", "users.email", "email", "off"},
+	{"password", "users.initial_password", "password", "new-password"},
+}
+
+type usersData struct {
+	Members      []auth.Member
+	Roles        []auth.Role
+	InviteFields []inviteField
+}
+
+func (s *Server) usersPage(c *fiber.Ctx, status int, pg *Page) error {
+	members, err := s.deps.Auth.ListMembers(c.UserContext(), principal(c))
+	if err != nil {
+		return err
+	}
+	pg.Data = usersData{Members: members, Roles: auth.Roles, InviteFields: inviteFields}
+	return s.render(c, status, "admin_users", pg)
+}
+
+func (s *Server) adminUsers(c *fiber.Ctx) error {
+	return s.usersPage(c, fiber.StatusOK, s.newPage(c, "users.title", "users"))
+}
+
+func (s *Server) adminInvite(c *fiber.Ctx) error {
+	_, err := s.deps.Auth.Invite(c.UserContext(), principal(c), c.FormValue("email"), c.FormValue("name"), c.FormValue("password"), auth.Role(c.FormValue("role")))
+	if err == nil {
+		s.flash(c, "flash.member_added")
+		return c.Redirect("/admin/users", fiber.StatusSeeOther)
+	}
+	pg := s.newPage(c, "users.title", "users")
+	if err := fieldErrors(pg, err); err != nil {
+		return err
+	}
+	pg.Form["name"], pg.Form["email"] = c.FormValue("name"), c.FormValue("email")
+	return s.usersPage(c, fiber.StatusUnprocessableEntity, pg)
+}
+
+func (s *Server) adminUser(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	m, err := s.deps.Auth.Member(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	pg := s.newPage(c, "users.title", "users")
+	pg.Title = m.User.Name
+	pg.Data = struct {
+		Member auth.Member
+		Roles  []auth.Role
+	}{m, auth.Roles}
+	return s.render(c, fiber.StatusOK, "admin_user", pg)
+}
+
+func (s *Server) adminSetRole(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Auth.SetRole(c.UserContext(), principal(c), id, auth.Role(c.FormValue("role"))); err != nil {
+		return err
+	}
+	s.flash(c, "flash.role_changed")
+	return c.Redirect("/admin/users/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+}
+
+func (s *Server) adminRemove(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Auth.RemoveMember(c.UserContext(), principal(c), id); err != nil {
+		return err
+	}
+	s.flash(c, "flash.member_removed")
+	return c.Redirect("/admin/users", fiber.StatusSeeOther)
+}
+
+func (s *Server) adminOrganisations(c *fiber.Ctx) error {
+	orgs, err := s.deps.Auth.Organisations(c.UserContext(), principal(c).User)
+	if err != nil {
+		return err
+	}
+	pg := s.newPage(c, "orgs.title", "orgs")
+	pg.Data = struct{ Organisations []auth.Organisation }{orgs}
+	return s.render(c, fiber.StatusOK, "admin_orgs", pg)
+}
+
+func (s *Server) auditLog(c *fiber.Ctx) error {
+	p := principal(c)
+	if err := p.Require(auth.RoleOwner, auth.RoleLegal, auth.RoleManager); err != nil {
+		return err
+	}
+	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
+	const pageSize = 100
+	rows, err := audit.List(c.UserContext(), s.deps.Store, audit.Query{OrganisationID: p.OrgID(), BeforeSeq: before, Limit: pageSize})
+	if err != nil {
+		return err
+	}
+	var next int64
+	if len(rows) == pageSize {
+		next = rows[len(rows)-1].Seq
+	}
+	pg := s.newPage(c, "audit.title", "audit")
+	pg.Data = struct {
+		Rows []audit.Row
+		Next int64
+	}{rows, next}
+	return s.render(c, fiber.StatusOK, "audit", pg)
+}

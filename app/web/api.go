@@ -1,0 +1,66 @@
+package web
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/breachdesk/breachdesk/app/auth"
+)
+
+type apiUser struct {
+	ID          int64  `json:"id"`
+	Email       string `json:"email"`
+	Name        string `json:"name"`
+	Language    string `json:"language"`
+	IsOperator  bool   `json:"is_operator"`
+	TOTPEnabled bool   `json:"totp_enabled"`
+}
+
+type apiOrganisation struct {
+	ID       int64  `json:"id"`
+	Slug     string `json:"slug"`
+	Name     string `json:"name"`
+	Timezone string `json:"timezone"`
+}
+
+func toAPIUser(u auth.User) apiUser {
+	return apiUser{ID: u.ID, Email: u.Email, Name: u.Name, Language: u.Language, IsOperator: u.IsOperator, TOTPEnabled: u.TOTPEnabled()}
+}
+
+// apiMe answers GET /api/v1/me: the caller and the current organisation.
+func (s *Server) apiMe(c *fiber.Ctx) error {
+	p := principal(c)
+	body := fiber.Map{"user": toAPIUser(p.User), "organisation": nil, "role": p.Role}
+	if p.OrgID() != 0 {
+		o := p.Organisation
+		body["organisation"] = apiOrganisation{ID: o.ID, Slug: o.Slug, Name: o.Name, Timezone: o.Timezone}
+	}
+	return c.JSON(body)
+}
+
+// apiMember answers GET /api/v1/members/{id} within the current organisation.
+func (s *Server) apiMember(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	m, err := s.deps.Auth.Member(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"user": toAPIUser(m.User), "role": m.Role})
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok", "time": time.Now().UTC().Format(time.RFC3339)})
+}
+
+// readyz answers 503 while the database does not, so a load balancer stops
+// sending traffic until it recovers.
+func (s *Server) readyz(c *fiber.Ctx) error {
+	if err := s.deps.Store.Ping(c.UserContext()); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": err.Error()})
+	}
+	return c.JSON(fiber.Map{"status": "ready"})
+}

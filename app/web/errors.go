@@ -1,0 +1,90 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+)
+
+// statusOf maps a domain error to its HTTP status.
+func statusOf(err error) int {
+	var fe *fiber.Error
+	var ve *apperr.ValidationError
+	switch {
+	case errors.As(err, &fe):
+		return fe.Code
+	case errors.As(err, &ve):
+		return fiber.StatusUnprocessableEntity
+	case errors.Is(err, apperr.ErrNotFound):
+		return fiber.StatusNotFound
+	case errors.Is(err, apperr.ErrForbidden), errors.Is(err, errCSRF):
+		return fiber.StatusForbidden
+	case errors.Is(err, apperr.ErrUnauthenticated):
+		return fiber.StatusUnauthorized
+	case errors.Is(err, apperr.ErrConflict):
+		return fiber.StatusConflict
+	case errors.Is(err, apperr.ErrThrottled):
+		return fiber.StatusTooManyRequests
+	}
+	return fiber.StatusInternalServerError
+}
+
+// handleError is the one place errors become responses: JSON for the API,
+// a page for the browser. Internal errors are logged, never shown.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status := statusOf(err)
+	if status >= 500 {
+		slog.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if status == fiber.StatusUnauthorized {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="breachdesk"`)
+	}
+	titleKey, textKey := "error.internal", "error.internal_text"
+	switch status {
+	case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
+		titleKey, textKey = "error.not_found", "error.not_found_text"
+	case fiber.StatusForbidden:
+		titleKey, textKey = "error.forbidden", "error.forbidden_text"
+		if errors.Is(err, errCSRF) {
+			titleKey, textKey = "error.csrf", "error.csrf_text"
+		}
+	case fiber.StatusUnauthorized:
+		titleKey, textKey = "login.title", "login.title"
+	case fiber.StatusConflict:
+		titleKey, textKey = "error.conflict", ""
+	case fiber.StatusTooManyRequests:
+		titleKey, textKey = "error.throttled", "login.throttled"
+	case fiber.StatusUnprocessableEntity, fiber.StatusBadRequest, fiber.StatusRequestEntityTooLarge:
+		titleKey, textKey = "error.bad_request", ""
+	}
+	if isAPI(c) {
+		body := fiber.Map{"error": s.msgs.T("en", titleKey), "status": status}
+		var ve *apperr.ValidationError
+		if errors.As(err, &ve) {
+			body["errors"] = ve.Fields
+		} else if status < 500 && status != fiber.StatusNotFound {
+			body["detail"] = err.Error()
+		}
+		return c.Status(status).JSON(body)
+	}
+	pg := s.newPage(c, titleKey, "")
+	switch {
+	case textKey != "":
+		pg.Data = pg.T(textKey)
+	case status < 500:
+		pg.Data = err.Error()
+	}
+	if rerr := s.render(c, status, "error", pg); rerr != nil {
+		slog.Error("error page failed", "err", rerr)
+		return c.Status(status).SendString(pg.Title)
+	}
+	return nil
+}
+
+func isAPI(c *fiber.Ctx) bool {
+	p := c.Path()
+	return len(p) >= 5 && p[:5] == "/api/"
+}

@@ -1,0 +1,131 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/config"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/store/storetest"
+	"github.com/breachdesk/breachdesk/app/web"
+)
+
+const password = "correct horse battery"
+
+type harness struct {
+	t    *testing.T
+	st   *store.Store
+	auth *auth.Service
+	srv  *web.Server
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	st := storetest.New(t)
+	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}, MaxPerAccount: 3, MaxPerIP: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := config.Load(func(string) string { return "" })
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Auth: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, st: st, auth: a, srv: srv}
+}
+
+func (h *harness) user(email, org string, role auth.Role) auth.User {
+	h.t.Helper()
+	u, err := h.auth.CreateUser(context.Background(), auth.NewUser{Email: email, Name: email, Password: password, OrgSlug: org, Role: role})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return u
+}
+
+// client is a browser-like cookie holder.
+type client struct {
+	h       *harness
+	cookies map[string]string
+	bearer  string
+}
+
+func (h *harness) client() *client { return &client{h: h, cookies: map[string]string{}} }
+
+func (c *client) do(method, path string, form url.Values) *http.Response {
+	c.h.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	if c.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
+	resp, err := c.h.srv.App().Test(req, -1)
+	if err != nil {
+		c.h.t.Fatal(err)
+	}
+	for _, ck := range resp.Cookies() {
+		if ck.MaxAge < 0 || ck.Value == "" {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
+	return resp
+}
+
+func body(t *testing.T, r *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// csrf returns the token the server expects from this client: the
+// session's once logged in, else the pre-login cookie.
+func (c *client) csrf() string {
+	c.h.t.Helper()
+	for name, v := range c.cookies {
+		if strings.HasSuffix(name, "bd_session") {
+			p, _, err := c.h.auth.Authenticate(context.Background(), v)
+			if err != nil {
+				c.h.t.Fatal(err)
+			}
+			return p.CSRFToken
+		}
+	}
+	return c.cookies["bd_csrf"]
+}
+
+func (c *client) post(path string, form url.Values) *http.Response {
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set("_csrf", c.csrf())
+	return c.do("POST", path, form)
+}
+
+func (c *client) login(email string) {
+	c.h.t.Helper()
+	c.do("GET", "/login", nil)
+	r := c.post("/login", url.Values{"email": {email}, "password": {password}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
+		c.h.t.Fatalf("login %s: %d %s", email, r.StatusCode, r.Header.Get("Location"))
+	}
+}

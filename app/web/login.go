@@ -1,0 +1,89 @@
+package web
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/auth"
+)
+
+func (s *Server) loginForm(c *fiber.Ctx) error {
+	return s.render(c, fiber.StatusOK, "login", s.newPage(c, "login.title", ""))
+}
+
+func (s *Server) login(c *fiber.Ctx) error {
+	email := c.FormValue("email")
+	res, err := s.deps.Auth.Login(c.UserContext(), email, c.FormValue("password"), c.IP(), c.Get(fiber.HeaderUserAgent))
+	if err != nil {
+		pg := s.newPage(c, "login.title", "")
+		pg.Form["email"] = email
+		switch {
+		case errors.Is(err, auth.ErrBadCredentials):
+			pg.Errors[""] = pg.T("login.failed")
+			return s.render(c, fiber.StatusUnauthorized, "login", pg)
+		case errors.Is(err, apperr.ErrThrottled):
+			pg.Errors[""] = pg.T("login.throttled")
+			return s.render(c, fiber.StatusTooManyRequests, "login", pg)
+		}
+		return err
+	}
+	s.setSession(c, res.SessionToken)
+	if res.MFARequired {
+		return c.Redirect("/login/totp", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+func (s *Server) totpForm(c *fiber.Ctx) error {
+	if !mfaPending(c) {
+		return c.Redirect("/", fiber.StatusSeeOther)
+	}
+	return s.render(c, fiber.StatusOK, "totp", s.newPage(c, "totp.title", ""))
+}
+
+func (s *Server) totpVerify(c *fiber.Ctx) error {
+	token, _ := c.Locals(localToken).(string)
+	fresh, err := s.deps.Auth.VerifySecondFactor(c.UserContext(), token, c.FormValue("code"), c.IP())
+	if err != nil {
+		pg := s.newPage(c, "totp.title", "")
+		switch {
+		case errors.Is(err, auth.ErrBadCredentials):
+			pg.Errors["code"] = pg.T("totp.failed")
+			return s.render(c, fiber.StatusUnauthorized, "totp", pg)
+		case errors.Is(err, apperr.ErrThrottled):
+			pg.Errors[""] = pg.T("login.throttled")
+			return s.render(c, fiber.StatusTooManyRequests, "totp", pg)
+		}
+		return err
+	}
+	s.setSession(c, fresh)
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	if token, _ := c.Locals(localToken).(string); token != "" {
+		if err := s.deps.Auth.Logout(c.UserContext(), token); err != nil {
+			return err
+		}
+	}
+	s.clearSession(c)
+	return c.Redirect("/login", fiber.StatusSeeOther)
+}
+
+func (s *Server) dashboard(c *fiber.Ctx) error {
+	return s.render(c, fiber.StatusOK, "dashboard", s.newPage(c, "dashboard.title", "dashboard"))
+}
+
+func (s *Server) switchOrg(c *fiber.Ctx) error {
+	id, err := formID(c, "org_id")
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Auth.SwitchOrganisation(c.UserContext(), principal(c), id); err != nil {
+		return err
+	}
+	s.flash(c, "flash.org_switched")
+	return c.Redirect("/", fiber.StatusSeeOther)
+}

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/breachdesk/breachdesk/frontend"
+)
+
+// Access says who may reach a route.
+type Access int
+
+// Access levels, checked by guard before the handler runs.
+const (
+	Public   Access = iota // anyone, no session needed (health, public pages)
+	Anon                   // login pages
+	MFAStep                // a session waiting for its second factor
+	LoggedIn               // any logged-in user, with or without organisation
+	Tenant                 // a logged-in user acting in an organisation
+	Operator               // platform operators only
+)
+
+// Route is one entry of the route table. Param names the kind of resource
+// in the path's :id, so the tenant-isolation test knows which foreign id
+// to try there.
+type Route struct {
+	Method  string
+	Path    string
+	Access  Access
+	Param   string
+	API     bool
+	Handler fiber.Handler
+}
+
+func (s *Server) routeTable() []Route {
+	return []Route{
+		{Method: "GET", Path: "/healthz", Access: Public, Handler: s.healthz},
+		{Method: "GET", Path: "/readyz", Access: Public, Handler: s.readyz},
+
+		{Method: "GET", Path: "/login", Access: Anon, Handler: s.loginForm},
+		{Method: "POST", Path: "/login", Access: Anon, Handler: s.login},
+		{Method: "GET", Path: "/login/totp", Access: MFAStep, Handler: s.totpForm},
+		{Method: "POST", Path: "/login/totp", Access: MFAStep, Handler: s.totpVerify},
+		{Method: "POST", Path: "/logout", Access: MFAStep, Handler: s.logout},
+
+		{Method: "GET", Path: "/", Access: LoggedIn, Handler: s.dashboard},
+		{Method: "POST", Path: "/org/switch", Access: LoggedIn, Handler: s.switchOrg},
+		{Method: "GET", Path: "/settings", Access: LoggedIn, Handler: s.settings},
+		{Method: "POST", Path: "/settings/language", Access: LoggedIn, Handler: s.setLanguage},
+		{Method: "POST", Path: "/settings/password", Access: LoggedIn, Handler: s.changePassword},
+		{Method: "POST", Path: "/settings/totp/begin", Access: LoggedIn, Handler: s.totpBegin},
+		{Method: "GET", Path: "/settings/totp/qr.png", Access: LoggedIn, Handler: s.totpQR},
+		{Method: "POST", Path: "/settings/totp/confirm", Access: LoggedIn, Handler: s.totpConfirm},
+		{Method: "POST", Path: "/settings/totp/disable", Access: LoggedIn, Handler: s.totpDisable},
+		{Method: "POST", Path: "/settings/tokens", Access: Tenant, Handler: s.createToken},
+		{Method: "POST", Path: "/settings/tokens/:id/revoke", Access: Tenant, Param: "api_token", Handler: s.revokeToken},
+
+		{Method: "GET", Path: "/admin/users", Access: Tenant, Handler: s.adminUsers},
+		{Method: "POST", Path: "/admin/users", Access: Tenant, Handler: s.adminInvite},
+		{Method: "GET", Path: "/admin/users/:id", Access: Tenant, Param: "user", Handler: s.adminUser},
+		{Method: "POST", Path: "/admin/users/:id/role", Access: Tenant, Param: "user", Handler: s.adminSetRole},
+		{Method: "POST", Path: "/admin/users/:id/remove", Access: Tenant, Param: "user", Handler: s.adminRemove},
+		{Method: "GET", Path: "/admin/organisations", Access: Operator, Handler: s.adminOrganisations},
+		{Method: "GET", Path: "/audit", Access: Tenant, Handler: s.auditLog},
+
+		{Method: "GET", Path: "/api/v1/me", Access: LoggedIn, API: true, Handler: s.apiMe},
+		{Method: "GET", Path: "/api/v1/members/:id", Access: Tenant, API: true, Param: "user", Handler: s.apiMember},
+		{Method: "GET", Path: "/api/v1/openapi.json", Access: Public, API: true, Handler: s.openAPI},
+	}
+}
+
+func (s *Server) mount() {
+	a := s.app
+	a.Use(s.recoverPanics, s.securityHeaders, s.observe)
+	a.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.deps.Registry, promhttp.HandlerOpts{})))
+	static, _ := fs.Sub(frontend.Static, "static")
+	a.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	a.Use(s.loadPrincipal, s.checkCSRF)
+	for _, r := range s.routes {
+		a.Add(r.Method, r.Path, s.guard(r), r.Handler)
+	}
+	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}

@@ -1,0 +1,83 @@
+// Package web is the HTTP layer: Fiber routes, one file per page or group
+// of actions, middleware and the single error handler. Handlers are thin:
+// they parse input, call a service and render.
+package web
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/config"
+	"github.com/breachdesk/breachdesk/app/i18n"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/frontend"
+)
+
+// Deps are what the web layer needs from the rest of the application.
+type Deps struct {
+	Config   config.Config
+	Store    *store.Store
+	Auth     *auth.Service
+	Registry *prometheus.Registry // nil: a private registry
+}
+
+// Server is the HTTP application.
+type Server struct {
+	deps    Deps
+	app     *fiber.App
+	pages   *pages
+	msgs    i18n.Catalogue
+	metrics *metrics
+	routes  []Route
+}
+
+// New builds the Fiber app with every route.
+func New(deps Deps) (*Server, error) {
+	msgs, err := i18n.Load(frontend.Messages, "i18n")
+	if err != nil {
+		return nil, err
+	}
+	pg, err := loadPages(msgs)
+	if err != nil {
+		return nil, err
+	}
+	if deps.Registry == nil {
+		deps.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{deps: deps, pages: pg, msgs: msgs, metrics: newMetrics(deps.Registry)}
+	s.app = fiber.New(fiber.Config{
+		// Handlers may keep request values (in jobs, in logs); fasthttp
+		// reuses its buffers otherwise.
+		Immutable:             true,
+		DisableStartupMessage: true,
+		BodyLimit:             8 << 20,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ErrorHandler:          s.handleError,
+	})
+	s.routes = s.routeTable()
+	s.mount()
+	return s, nil
+}
+
+// App returns the Fiber app, for Listen and for tests (app.Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Routes returns the route table, so tests can walk every route.
+func (s *Server) Routes() []Route { return s.routes }
+
+// Listen serves on addr until Shutdown.
+func (s *Server) Listen(addr string) error {
+	slog.Info("http listening", "addr", addr)
+	return s.app.Listen(addr)
+}
+
+// Shutdown stops accepting requests and waits for running ones.
+func (s *Server) Shutdown(timeout time.Duration) error {
+	return s.app.ShutdownWithTimeout(timeout)
+}
