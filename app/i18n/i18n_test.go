@@ -24,13 +24,13 @@ func TestCataloguesHaveTheSameKeys(t *testing.T) {
 func TestAcceptLanguage(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		"":                                "",
-		"en-US,en;q=0.9":                  "en",
-		"ja,en-US;q=0.9,en;q=0.8":         "ja",
-		"fr-FR, en;q=0.5, ja;q=0.7":       "ja",
-		"de":                              "",
-		"en;q=0.1, ja-JP;q=0.2":           "ja",
-		"EN":                              "en",
+		"":                          "",
+		"en-US,en;q=0.9":            "en",
+		"ja,en-US;q=0.9,en;q=0.8":   "ja",
+		"fr-FR, en;q=0.5, ja;q=0.7": "ja",
+		"de":                        "",
+		"en;q=0.1, ja-JP;q=0.2":     "ja",
+		"EN":                        "en",
 	}
 	for h, want := range cases {
 		if got := i18n.FromAcceptLanguage(h); got != want {
