@@ -1,0 +1,162 @@
+// Package mail sends e-mail over SMTP. It distinguishes temporary refusals
+// (4xx: retry later) from permanent ones (5xx: give up), which the job
+// workers need to decide between retrying and marking a failure.
+package mail
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Message is one e-mail.
+type Message struct {
+	To          string
+	Subject     string
+	Text        string
+	MessageID   string // stable id (e.g. derived from the letter row) so retries are recognisable
+	Attachments []Attachment
+}
+
+// Attachment is a file attached to a message.
+type Attachment struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// Sender delivers messages.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// ErrNotConfigured is returned when no SMTP server is configured.
+var ErrNotConfigured = errors.New("mail: BREACHDESK_SMTP_URL is not set")
+
+// Error is a delivery failure with the server's verdict.
+type Error struct {
+	Temporary bool // 4xx or a connection problem: try again later
+	Code      int  // SMTP reply code, 0 when there was none
+	Err       error
+}
+
+func (e *Error) Error() string {
+	kind := "permanent"
+	if e.Temporary {
+		kind = "temporary"
+	}
+	return fmt.Sprintf("mail: %s failure (code %d): %v", kind, e.Code, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// IsTemporary reports whether err is worth retrying.
+func IsTemporary(err error) bool {
+	var me *Error
+	return errors.As(err, &me) && me.Temporary
+}
+
+// SMTP sends through one server given as smtp://, smtp+starttls:// or
+// smtps:// URL with optional user:password.
+type SMTP struct {
+	from string
+	opts []gomail.Option
+	host string
+}
+
+// NewSMTP parses the server URL. An empty URL gives a sender that always
+// fails with ErrNotConfigured, so callers can record why nothing was sent.
+func NewSMTP(rawURL, from string) (*SMTP, error) {
+	if rawURL == "" {
+		return &SMTP{from: from}, nil
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("mail: bad SMTP URL: %w", err)
+	}
+	opts := []gomail.Option{gomail.WithTimeout(30 * time.Second)}
+	port, _ := strconv.Atoi(u.Port())
+	switch u.Scheme {
+	case "smtp":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+		if port == 0 {
+			port = 25
+		}
+	case "smtp+starttls":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+		if port == 0 {
+			port = 587
+		}
+	case "smtps":
+		opts = append(opts, gomail.WithSSL())
+		if port == 0 {
+			port = 465
+		}
+	default:
+		return nil, fmt.Errorf("mail: unsupported scheme %q", u.Scheme)
+	}
+	opts = append(opts, gomail.WithPort(port))
+	if u.User != nil {
+		pw, _ := u.User.Password()
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover), gomail.WithUsername(u.User.Username()), gomail.WithPassword(pw))
+	}
+	return &SMTP{from: from, opts: opts, host: u.Hostname()}, nil
+}
+
+// Send delivers one message on its own connection.
+func (s *SMTP) Send(ctx context.Context, m Message) error {
+	if s.host == "" {
+		return &Error{Temporary: false, Err: ErrNotConfigured}
+	}
+	msg := gomail.NewMsg()
+	if err := msg.From(s.from); err != nil {
+		return &Error{Err: fmt.Errorf("from address: %w", err)}
+	}
+	if err := msg.To(m.To); err != nil {
+		return &Error{Err: fmt.Errorf("recipient %q: %w", m.To, err)}
+	}
+	msg.Subject(m.Subject)
+	if m.MessageID != "" {
+		msg.SetMessageIDWithValue(m.MessageID)
+	} else {
+		msg.SetMessageID()
+	}
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	for _, a := range m.Attachments {
+		opts := []gomail.FileOption{}
+		if a.ContentType != "" {
+			opts = append(opts, gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
+		}
+		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), opts...); err != nil {
+			return &Error{Err: err}
+		}
+	}
+	c, err := gomail.NewClient(s.host, s.opts...)
+	if err != nil {
+		return &Error{Err: err}
+	}
+	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
+		return classify(err)
+	}
+	return nil
+}
+
+func classify(err error) error {
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		code := se.ErrorCode()
+		temp := se.IsTemp() || (code >= 400 && code < 500)
+		if code == 0 && !temp {
+			// No reply code: the connection failed; the server may be back later.
+			temp = true
+		}
+		return &Error{Temporary: temp, Code: code, Err: err}
+	}
+	return &Error{Temporary: true, Err: err}
+}
