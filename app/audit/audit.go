@@ -50,7 +50,7 @@ type Entry struct {
 
 // Row is one stored audit row.
 type Row struct {
-	Seq            int64     `gorm:"primaryKey;autoIncrement:false"`
+	Seq            int64 `gorm:"primaryKey;autoIncrement:false"`
 	OccurredAt     time.Time
 	ActorUserID    *int64
 	Actor          string

@@ -19,19 +19,38 @@ var Languages = []string{"ja", "en"}
 // fmt verbs, filled from the lookup's arguments.
 type Catalogue map[string]map[string]string
 
-// Load reads one <lang>.json file per supported language from dir in fsys.
+// Load reads the catalogues in dir: for each supported language,
+// <lang>.json plus any <part>.<lang>.json (so that features can keep their
+// messages in their own files). A key defined twice is an error.
 func Load(fsys fs.FS, dir string) (Catalogue, error) {
 	c := Catalogue{}
 	for _, lang := range Languages {
-		b, err := fs.ReadFile(fsys, path.Join(dir, lang+".json"))
+		c[lang] = map[string]string{}
+	}
+	files, err := fs.Glob(fsys, path.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		base := strings.TrimSuffix(path.Base(f), ".json")
+		lang := base[strings.LastIndex(base, ".")+1:]
+		if _, ok := c[lang]; !ok {
+			return nil, fmt.Errorf("i18n %s: unknown language %q (want <part>.<lang>.json)", f, lang)
+		}
+		b, err := fs.ReadFile(fsys, f)
 		if err != nil {
 			return nil, err
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n %s.json: %w", lang, err)
+			return nil, fmt.Errorf("i18n %s: %w", f, err)
 		}
-		c[lang] = m
+		for k, v := range m {
+			if _, dup := c[lang][k]; dup {
+				return nil, fmt.Errorf("i18n %s: key %q is defined twice", f, k)
+			}
+			c[lang][k] = v
+		}
 	}
 	return c, nil
 }

@@ -1,0 +1,223 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/pan"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/timeline"
+)
+
+// Obligations is what the case service needs from the obligations
+// bookkeeping (app/assessment), which itself depends on cases.
+type Obligations interface {
+	// Open lists the rule ids of obligations that still need action.
+	Open(ctx context.Context, tx *store.Tx, orgID, caseID int64) ([]string, error)
+	// AwareAtChanged recomputes deadlines after the clock start moved.
+	AwareAtChanged(ctx context.Context, tx *store.Tx, c Case) error
+}
+
+// Service manages cases and tasks.
+type Service struct {
+	st          *store.Store
+	obligations Obligations
+	now         func() time.Time
+}
+
+// NewService returns the case service. obligations may be set later with
+// SetObligations (the two services refer to each other).
+func NewService(st *store.Store) *Service {
+	return &Service{st: st, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// SetObligations installs the obligations bookkeeping.
+func (s *Service) SetObligations(o Obligations) { s.obligations = o }
+
+// Editors may change a case; viewers only read.
+var Editors = []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleResponder, auth.RoleLegal}
+
+// Managers may create cases, change phases and assign work.
+var Managers = []auth.Role{auth.RoleOwner, auth.RoleManager}
+
+// NewCase is the input of Create.
+type NewCase struct {
+	Title        string     `json:"title"`
+	Summary      string     `json:"summary"`
+	AwareAt      time.Time  `json:"aware_at"`
+	OccurredFrom *time.Time `json:"occurred_from"`
+	OccurredTo   *time.Time `json:"occurred_to"`
+	IncidentType string     `json:"incident_type"`
+	Playbook     string     `json:"playbook"`
+	Severity     string     `json:"severity"`
+	OwnerID      *int64     `json:"owner_id"`
+}
+
+// checkShortText refuses card numbers in short, structured fields (the
+// caller must not have pasted one), and limits the length.
+func checkShortText(v *apperr.ValidationError, field, s string, max int, required bool) {
+	switch n := utf8.RuneCountInString(s); {
+	case required && n == 0:
+		v.Add(field, "is required")
+	case n > max:
+		v.Add(field, "must be at most %d characters", max)
+	}
+	if pan.Contains(s) {
+		v.Add(field, "contains a full card number; give only the brand and the last 4 digits")
+	}
+}
+
+func (s *Service) validateTimes(v *apperr.ValidationError, aware time.Time, from, to *time.Time) {
+	now := s.now()
+	if aware.IsZero() {
+		v.Add("aware_at", "is required (RFC 3339, e.g. 2026-11-24T10:00:00+09:00)")
+	} else if aware.After(now.Add(5 * time.Minute)) {
+		v.Add("aware_at", "is in the future")
+	}
+	if from != nil && to != nil && to.Before(*from) {
+		v.Add("occurred_to", "is before occurred_from")
+	}
+	if from != nil && from.After(now.Add(5*time.Minute)) {
+		v.Add("occurred_from", "is in the future")
+	}
+}
+
+// Create opens a case with the next reference number of its organisation
+// (INC-YYYY-NNNN) and seeds the playbook's tasks.
+func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Case, int, error) {
+	if err := p.Require(Managers...); err != nil {
+		return Case{}, 0, err
+	}
+	in.Title, in.Summary = strings.TrimSpace(in.Title), strings.TrimSpace(in.Summary)
+	if in.Playbook == "" {
+		in.Playbook = "jp-card-leak"
+	}
+	if in.Severity == "" {
+		in.Severity = "high"
+	}
+	v := &apperr.ValidationError{}
+	checkShortText(v, "title", in.Title, 200, true)
+	if utf8.RuneCountInString(in.Summary) > 20000 {
+		v.Add("summary", "must be at most 20,000 characters")
+	}
+	s.validateTimes(v, in.AwareAt, in.OccurredFrom, in.OccurredTo)
+	pb, ok := Playbooks[in.Playbook]
+	if !ok {
+		v.Add("playbook", "unknown playbook %q (jp-card-leak or generic-personal-data)", in.Playbook)
+	}
+	if !slices.Contains(IncidentTypes, in.IncidentType) {
+		v.Add("incident_type", "must be one of %s", strings.Join(IncidentTypes, ", "))
+	}
+	if !slices.Contains(Severities, in.Severity) {
+		v.Add("severity", "must be one of %s", strings.Join(Severities, ", "))
+	}
+	if err := v.OrNil(); err != nil {
+		return Case{}, 0, err
+	}
+	summary, masked := pan.Mask(in.Summary)
+	c := Case{OrganisationID: p.OrgID(), Title: in.Title, Summary: summary, AwareAt: in.AwareAt.UTC(), OccurredFrom: utc(in.OccurredFrom), OccurredTo: utc(in.OccurredTo),
+		IncidentType: in.IncidentType, Playbook: pb.Key, PlaybookVersion: pb.Version, Phase: PhaseTriage, Severity: in.Severity, OwnerID: in.OwnerID, CreatedBy: &p.User.ID}
+	if c.OwnerID == nil {
+		c.OwnerID = &p.User.ID
+	}
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.checkMember(tx, p.OrgID(), c.OwnerID, "owner_id"); err != nil {
+			return err
+		}
+		var n int
+		year := c.AwareAt.In(tokyo).Year()
+		if err := tx.DB.Raw(`INSERT INTO case_counters (organisation_id, year, last) VALUES (?, ?, 1)
+			ON CONFLICT (organisation_id, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, p.OrgID(), year).Scan(&n).Error; err != nil {
+			return err
+		}
+		c.Reference = fmt.Sprintf("INC-%d-%04d", year, n)
+		if err := tx.DB.Create(&c).Error; err != nil {
+			return err
+		}
+		for i, pt := range pb.Tasks {
+			t := Task{OrganisationID: c.OrganisationID, CaseID: c.ID, Phase: pt.Phase, Position: i + 1, Key: pt.Key,
+				Title: pt.Title.EN, Description: pt.Detail.EN, Status: "todo"}
+			if pt.DueAfter > 0 {
+				due := c.AwareAt.Add(pt.DueAfter)
+				t.DueAt = &due
+			}
+			if err := tx.DB.Create(&t).Error; err != nil {
+				return err
+			}
+		}
+		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "case.create", fmt.Sprintf("Case %s opened with playbook %s v%d", c.Reference, pb.Key, pb.Version)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "case.create", TargetType: "case", TargetID: fmt.Sprint(c.ID),
+			Details: map[string]any{"reference": c.Reference, "masked_card_numbers": masked}})
+	})
+	return c, masked, err
+}
+
+// tokyo numbers cases by the Japanese year of awareness; an org in another
+// zone still gets sensible numbers because the year rarely differs.
+var tokyo = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		return time.FixedZone("JST", 9*3600)
+	}
+	return l
+}()
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func (s *Service) checkMember(tx *store.Tx, orgID int64, userID *int64, field string) error {
+	if userID == nil {
+		return nil
+	}
+	var n int64
+	if err := tx.DB.Raw(`SELECT count(*) FROM memberships WHERE organisation_id = ? AND user_id = ?`, orgID, *userID).Scan(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return apperr.Invalid(field, "is not a member of this organisation")
+	}
+	return nil
+}
+
+// Get returns one case of the principal's organisation.
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Case, error) {
+	var c Case
+	if p.OrgID() == 0 {
+		return c, apperr.ErrNotFound
+	}
+	err := s.st.DB.WithContext(ctx).Where("id = ? AND organisation_id = ?", id, p.OrgID()).Take(&c).Error
+	if store.IsNotFound(err) {
+		return c, apperr.ErrNotFound
+	}
+	return c, err
+}
+
+// ListFilter selects cases.
+type ListFilter struct {
+	IncludeClosed bool
+}
+
+// List returns the organisation's cases, open ones first, newest first.
+func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]Case, error) {
+	var out []Case
+	db := s.st.DB.WithContext(ctx).Where("organisation_id = ?", p.OrgID())
+	if !f.IncludeClosed {
+		db = db.Where("closed_at IS NULL")
+	}
+	err := db.Order("closed_at IS NOT NULL, aware_at DESC, id DESC").Limit(1000).Find(&out).Error
+	return out, err
+}

@@ -1,0 +1,211 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/pan"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/timeline"
+)
+
+// Tasks lists a case's tasks in phase and playbook order.
+func (s *Service) Tasks(ctx context.Context, p *auth.Principal, caseID int64) ([]Task, error) {
+	if _, err := s.Get(ctx, p, caseID); err != nil {
+		return nil, err
+	}
+	var out []Task
+	err := s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ?", caseID, p.OrgID()).Find(&out).Error
+	slices.SortStableFunc(out, func(a, b Task) int {
+		if d := a.Phase.Index() - b.Phase.Index(); d != 0 {
+			return d
+		}
+		return a.Position - b.Position
+	})
+	return out, err
+}
+
+// Task returns one task of the principal's organisation.
+func (s *Service) Task(ctx context.Context, p *auth.Principal, id int64) (Task, error) {
+	var t Task
+	err := s.st.DB.WithContext(ctx).Where("id = ? AND organisation_id = ?", id, p.OrgID()).Take(&t).Error
+	if store.IsNotFound(err) || p.OrgID() == 0 {
+		return t, apperr.ErrNotFound
+	}
+	return t, err
+}
+
+// NewTask is the input of AddTask.
+type NewTask struct {
+	Phase       Phase      `json:"phase"`
+	Title       string     `json:"title"`
+	Description string     `json:"description"`
+	AssigneeID  *int64     `json:"assignee_id"`
+	DueAt       *time.Time `json:"due_at"`
+}
+
+// AddTask adds a task of the team's own to a case.
+func (s *Service) AddTask(ctx context.Context, p *auth.Principal, caseID int64, in NewTask) (Task, error) {
+	c, err := s.Get(ctx, p, caseID)
+	if err != nil {
+		return Task{}, err
+	}
+	if err := p.Require(Editors...); err != nil {
+		return Task{}, err
+	}
+	in.Title = strings.TrimSpace(in.Title)
+	v := &apperr.ValidationError{}
+	checkShortText(v, "title", in.Title, 300, true)
+	if in.Phase == "" {
+		in.Phase = c.Phase
+	}
+	if in.Phase.Index() < 0 || in.Phase == PhaseClosed {
+		v.Add("phase", "must be one of triage … recovery")
+	}
+	if err := v.OrNil(); err != nil {
+		return Task{}, err
+	}
+	desc, _ := pan.Mask(in.Description)
+	t := Task{OrganisationID: c.OrganisationID, CaseID: c.ID, Phase: in.Phase, Title: in.Title, Description: desc, AssigneeID: in.AssigneeID, DueAt: utc(in.DueAt), Status: "todo"}
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.checkMember(tx, c.OrganisationID, t.AssigneeID, "assignee_id"); err != nil {
+			return err
+		}
+		if err := tx.DB.Raw(`SELECT COALESCE(max(position), 0) + 1 FROM tasks WHERE case_id = ?`, c.ID).Scan(&t.Position).Error; err != nil {
+			return err
+		}
+		if err := tx.DB.Create(&t).Error; err != nil {
+			return err
+		}
+		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "task.create", "Task added: "+t.Title); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "task.create", TargetType: "task", TargetID: fmt.Sprint(t.ID)})
+	})
+	return t, err
+}
+
+// TaskPatch changes a task; nil fields stay.
+type TaskPatch struct {
+	Status     *string    `json:"status"`
+	SkipReason *string    `json:"skip_reason"`
+	AssigneeID *int64     `json:"assignee_id"`
+	Unassign   bool       `json:"unassign"`
+	DueAt      *time.Time `json:"due_at"`
+}
+
+// UpdateTask changes status, assignee or due date. Skipping needs a
+// reason: a skipped containment step must be explainable later.
+func (s *Service) UpdateTask(ctx context.Context, p *auth.Principal, id int64, in TaskPatch) (Task, error) {
+	t, err := s.Task(ctx, p, id)
+	if err != nil {
+		return t, err
+	}
+	if err := p.Require(Editors...); err != nil {
+		return t, err
+	}
+	v := &apperr.ValidationError{}
+	var changes []string
+	if in.Status != nil && *in.Status != t.Status {
+		if !slices.Contains(TaskStatuses, *in.Status) {
+			v.Add("status", "must be one of %s", strings.Join(TaskStatuses, ", "))
+		}
+		changes = append(changes, fmt.Sprintf("status %s → %s", t.Status, *in.Status))
+		t.Status = *in.Status
+		t.CompletedAt = nil
+		if t.Status == "done" || t.Status == "skipped" {
+			now := s.now()
+			t.CompletedAt = &now
+		}
+		if t.Status != "skipped" {
+			t.SkipReason = ""
+		}
+	}
+	if t.Status == "skipped" {
+		if in.SkipReason != nil {
+			r, _ := pan.Mask(strings.TrimSpace(*in.SkipReason))
+			t.SkipReason = r
+		}
+		if t.SkipReason == "" {
+			v.Add("skip_reason", "is required when a task is skipped")
+		} else if utf8.RuneCountInString(t.SkipReason) > 2000 {
+			v.Add("skip_reason", "must be at most 2,000 characters")
+		}
+		if len(changes) > 0 {
+			changes[len(changes)-1] += " (" + t.SkipReason + ")"
+		}
+	}
+	if in.Unassign {
+		t.AssigneeID = nil
+		changes = append(changes, "unassigned")
+	} else if in.AssigneeID != nil {
+		t.AssigneeID = in.AssigneeID
+		changes = append(changes, "assigned")
+	}
+	if in.DueAt != nil {
+		t.DueAt = utc(in.DueAt)
+		changes = append(changes, "due "+in.DueAt.UTC().Format(time.RFC3339))
+	}
+	if err := v.OrNil(); err != nil {
+		return t, err
+	}
+	if len(changes) == 0 {
+		return t, nil
+	}
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.checkMember(tx, t.OrganisationID, t.AssigneeID, "assignee_id"); err != nil {
+			return err
+		}
+		t.UpdatedAt = s.now()
+		if err := tx.DB.Save(&t).Error; err != nil {
+			return err
+		}
+		summary := fmt.Sprintf("Task %q: %s", t.Title, strings.Join(changes, ", "))
+		if err := timeline.Auto(ctx, tx, t.OrganisationID, t.CaseID, "task.update", summary); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: t.OrganisationID, Action: "task.update", TargetType: "task", TargetID: fmt.Sprint(t.ID), Details: map[string]any{"changes": changes}})
+	})
+	return t, err
+}
+
+// AddComment adds a comment to a task; card numbers are masked.
+func (s *Service) AddComment(ctx context.Context, p *auth.Principal, taskID int64, body string) (Comment, int, error) {
+	t, err := s.Task(ctx, p, taskID)
+	if err != nil {
+		return Comment{}, 0, err
+	}
+	if err := p.Require(Editors...); err != nil {
+		return Comment{}, 0, err
+	}
+	body = strings.TrimSpace(body)
+	if body == "" || utf8.RuneCountInString(body) > 10000 {
+		return Comment{}, 0, apperr.Invalid("body", "is required (at most 10,000 characters)")
+	}
+	body, masked := pan.Mask(body)
+	cm := Comment{OrganisationID: t.OrganisationID, TaskID: t.ID, AuthorID: &p.User.ID, Body: body}
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Create(&cm).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: t.OrganisationID, Action: "task.comment", TargetType: "task", TargetID: fmt.Sprint(t.ID)})
+	})
+	return cm, masked, err
+}
+
+// Comments lists a task's comments, oldest first.
+func (s *Service) Comments(ctx context.Context, p *auth.Principal, taskID int64) ([]Comment, error) {
+	if _, err := s.Task(ctx, p, taskID); err != nil {
+		return nil, err
+	}
+	var out []Comment
+	err := s.st.DB.WithContext(ctx).Where("task_id = ? AND organisation_id = ?", taskID, p.OrgID()).Order("id").Find(&out).Error
+	return out, err
+}

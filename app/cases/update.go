@@ -1,0 +1,128 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/pan"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/timeline"
+)
+
+// Patch changes some fields of a case; nil fields stay as they are.
+type Patch struct {
+	Title        *string    `json:"title"`
+	Summary      *string    `json:"summary"`
+	AwareAt      *time.Time `json:"aware_at"`
+	OccurredFrom *time.Time `json:"occurred_from"`
+	OccurredTo   *time.Time `json:"occurred_to"`
+	IncidentType *string    `json:"incident_type"`
+	Severity     *string    `json:"severity"`
+	OwnerID      *int64     `json:"owner_id"`
+}
+
+// Update applies a patch. Moving aware_at moves every legal clock, so it
+// recomputes the obligations in the same transaction.
+func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Patch) (Case, int, error) {
+	c, err := s.Get(ctx, p, id)
+	if err != nil {
+		return c, 0, err
+	}
+	if err := p.Require(Managers...); err != nil {
+		return c, 0, err
+	}
+	if c.ClosedAt != nil {
+		return c, 0, fmt.Errorf("%w: the case is closed; reopen it first", apperr.ErrConflict)
+	}
+	v := &apperr.ValidationError{}
+	var changes []string
+	masked := 0
+	if in.Title != nil {
+		t := strings.TrimSpace(*in.Title)
+		checkShortText(v, "title", t, 200, true)
+		if t != c.Title {
+			changes = append(changes, "title")
+		}
+		c.Title = t
+	}
+	if in.Summary != nil {
+		if utf8.RuneCountInString(*in.Summary) > 20000 {
+			v.Add("summary", "must be at most 20,000 characters")
+		}
+		var m int
+		c.Summary, m = pan.Mask(strings.TrimSpace(*in.Summary))
+		masked += m
+		changes = append(changes, "summary")
+	}
+	awareMoved := false
+	if in.AwareAt != nil && !in.AwareAt.Equal(c.AwareAt) {
+		awareMoved = true
+		changes = append(changes, fmt.Sprintf("aware_at %s → %s", c.AwareAt.Format(time.RFC3339), in.AwareAt.UTC().Format(time.RFC3339)))
+		c.AwareAt = in.AwareAt.UTC()
+	}
+	if in.OccurredFrom != nil {
+		c.OccurredFrom = utc(in.OccurredFrom)
+		changes = append(changes, "occurred_from")
+	}
+	if in.OccurredTo != nil {
+		c.OccurredTo = utc(in.OccurredTo)
+		changes = append(changes, "occurred_to")
+	}
+	s.validateTimes(v, c.AwareAt, c.OccurredFrom, c.OccurredTo)
+	if in.IncidentType != nil {
+		if !slices.Contains(IncidentTypes, *in.IncidentType) {
+			v.Add("incident_type", "must be one of %s", strings.Join(IncidentTypes, ", "))
+		}
+		c.IncidentType = *in.IncidentType
+		changes = append(changes, "incident_type")
+	}
+	if in.Severity != nil {
+		if !slices.Contains(Severities, *in.Severity) {
+			v.Add("severity", "must be one of %s", strings.Join(Severities, ", "))
+		}
+		if *in.Severity != c.Severity {
+			changes = append(changes, "severity "+c.Severity+" → "+*in.Severity)
+		}
+		c.Severity = *in.Severity
+	}
+	if in.OwnerID != nil {
+		c.OwnerID = in.OwnerID
+		changes = append(changes, "owner")
+	}
+	if err := v.OrNil(); err != nil {
+		return c, 0, err
+	}
+	if len(changes) == 0 {
+		return c, 0, nil
+	}
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if in.OwnerID != nil {
+			if err := s.checkMember(tx, c.OrganisationID, c.OwnerID, "owner_id"); err != nil {
+				return err
+			}
+		}
+		c.UpdatedAt = s.now()
+		if err := tx.DB.Save(&c).Error; err != nil {
+			return err
+		}
+		summary := "Case updated: " + strings.Join(changes, ", ")
+		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "case.update", summary); err != nil {
+			return err
+		}
+		if awareMoved && s.obligations != nil {
+			if err := s.obligations.AwareAtChanged(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "case.update", TargetType: "case", TargetID: fmt.Sprint(c.ID),
+			Details: map[string]any{"changes": changes}})
+	})
+	return c, masked, err
+}
