@@ -14,13 +14,16 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/store"
 )
 
 // Deps are the services the workers call.
 type Deps struct {
-	Store *store.Store
-	Auth  *auth.Service
+	Store   *store.Store
+	Auth    *auth.Service
+	Mailer  mail.Sender // nil: e-mails are cancelled with a clear reason
+	BaseURL string      // for links in e-mails
 }
 
 // Client is BreachDesk's River client type, bound to database/sql

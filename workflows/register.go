@@ -11,7 +11,10 @@ func register(w *river.Workers, deps Deps) error {
 	if err := river.AddWorkerSafely(w, &PurgeSessionsWorker{auth: deps.Auth}); err != nil {
 		return err
 	}
-	return nil
+	if err := river.AddWorkerSafely(w, &DeadlineReminderWorker{deps: deps}); err != nil {
+		return err
+	}
+	return river.AddWorkerSafely(w, &NotificationEmailWorker{deps: deps})
 }
 
 // periodicJobs are the housekeeping jobs every working client schedules;

@@ -155,6 +155,13 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Ca
 		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "case.create", fmt.Sprintf("Case %s opened with playbook %s v%d", c.Reference, pb.Key, pb.Version)); err != nil {
 			return err
 		}
+		// The legal clocks start at awareness, before anyone fills in the
+		// assessment: compute the provisional obligations now.
+		if s.obligations != nil {
+			if err := s.obligations.AwareAtChanged(ctx, tx, c); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "case.create", TargetType: "case", TargetID: fmt.Sprint(c.ID),
 			Details: map[string]any{"reference": c.Reference, "masked_card_numbers": masked}})
 	})

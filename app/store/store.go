@@ -20,10 +20,12 @@ import (
 	"gorm.io/gorm/logger"
 )
 
-// JobInserter is the part of a River client that services need: inserting a
-// job inside an open transaction. *river.Client[*sql.Tx] satisfies it.
+// JobInserter is the part of a River client that services need: inserting
+// and cancelling jobs inside an open transaction. *river.Client[*sql.Tx]
+// satisfies it.
 type JobInserter interface {
 	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	JobCancelTx(ctx context.Context, tx *sql.Tx, jobID int64) (*rivertype.JobRow, error)
 }
 
 // Store holds the shared database handles of one process.
@@ -105,6 +107,19 @@ func (t *Tx) Enqueue(ctx context.Context, args river.JobArgs, opts *river.Insert
 		return nil, errors.New("store: no job client configured")
 	}
 	return t.jobs.InsertTx(ctx, t.sql, args, opts)
+}
+
+// CancelJob cancels a job in this transaction (a scheduled reminder that
+// is no longer due, say). A job that already finished is left as it is.
+func (t *Tx) CancelJob(ctx context.Context, jobID int64) error {
+	if t.jobs == nil {
+		return errors.New("store: no job client configured")
+	}
+	_, err := t.jobs.JobCancelTx(ctx, t.sql, jobID)
+	if err != nil && errors.Is(err, rivertype.ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 // InTx runs fn in one transaction; an error from fn (or a panic) rolls back

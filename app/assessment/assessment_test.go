@@ -1,0 +1,243 @@
+package assessment_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/assessment"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/obligations"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/store/storetest"
+	"github.com/breachdesk/breachdesk/workflows"
+)
+
+type fixture struct {
+	st    *store.Store
+	auth  *auth.Service
+	cases *cases.Service
+	as    *assessment.Service
+	owner auth.Principal
+	legal auth.Principal
+}
+
+func setup(t *testing.T) fixture {
+	t.Helper()
+	st := storetest.New(t)
+	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a}, workflows.InsertOnly); err != nil {
+		t.Fatal(err)
+	}
+	cs := cases.NewService(st)
+	as := assessment.NewService(st, cs)
+	ctx := context.Background()
+	principal := func(email string, role auth.Role) auth.Principal {
+		u, err := a.CreateUser(ctx, auth.NewUser{Email: email, Name: email, Password: "correct horse battery", OrgSlug: "shop", Role: role})
+		if err != nil {
+			t.Fatal(err)
+		}
+		org, _ := a.OrganisationBySlug(ctx, "shop")
+		return auth.Principal{User: u, Organisation: org, Role: role}
+	}
+	return fixture{st: st, auth: a, cases: cs, as: as, owner: principal("owner@shop.example", auth.RoleOwner), legal: principal("legal@shop.example", auth.RoleLegal)}
+}
+
+func mustFacts(t *testing.T, js string) obligations.Facts {
+	t.Helper()
+	f, err := assessment.ParseFacts([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+type scheduledReminder struct {
+	Threshold string
+	FireAt    time.Time
+	JobID     int64
+	JobState  string
+}
+
+func reminders(t *testing.T, st *store.Store, obligationID int64, state string) []scheduledReminder {
+	t.Helper()
+	var out []scheduledReminder
+	if err := st.DB.Raw(`SELECT r.threshold, r.fire_at, r.job_id, j.state AS job_state FROM reminders r JOIN river_job j ON j.id = r.job_id
+		WHERE r.obligation_id = ? AND r.state = ? ORDER BY r.fire_at`, obligationID, state).Scan(&out).Error; err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func obligation(t *testing.T, obs []assessment.Obligation, rule string) assessment.Obligation {
+	t.Helper()
+	for _, o := range obs {
+		if o.RuleID == rule {
+			return o
+		}
+	}
+	t.Fatalf("no obligation %s in %d", rule, len(obs))
+	return assessment.Obligation{}
+}
+
+// Setting unauthorized_purpose moves the PPC final report from day 30 to
+// day 60; its reminders are rescheduled: the old jobs cancelled, one new
+// job per threshold, and saving again changes nothing.
+func TestUnauthorizedPurposeMovesFinalReportAndReschedulesReminders(t *testing.T) {
+	t.Parallel()
+	fx := setup(t)
+	ctx := context.Background()
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	aware := time.Now().In(tokyo).Add(-2 * time.Hour)
+	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Checkout skimming", AwareAt: aware, IncidentType: "card_skimming"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := `{"data_items":["card_number","card_expiry","security_code","name"],"persons_affected":1200,"residents":{"JP":1200},
+		"sensitive":false,"high_level_encryption":false,"entrusted_processor":false,"card_brands":["visa"],
+		"data_being_entered":false,"unauthorized_purpose":false}`
+	if _, _, err := fx.as.Save(ctx, &fx.owner, c.ID, mustFacts(t, base), "first count"); err != nil {
+		t.Fatal(err)
+	}
+	obs, _ := fx.as.Obligations(ctx, &fx.owner, c.ID)
+	final := obligation(t, obs, "jp.appi.ppc.final")
+	day30 := final.DueAt.In(tokyo)
+	before := reminders(t, fx.st, final.ID, "scheduled")
+	if len(before) != 4 {
+		t.Fatalf("want 4 scheduled reminders (warn, day before, due, overdue), got %d", len(before))
+	}
+
+	withPurpose := `{"data_items":["card_number","card_expiry","security_code","name"],"persons_affected":1200,"residents":{"JP":1200},
+		"sensitive":false,"high_level_encryption":false,"entrusted_processor":false,"card_brands":["visa"],
+		"data_being_entered":false,"unauthorized_purpose":true}`
+	_, changes, err := fx.as.Save(ctx, &fx.owner, c.ID, mustFacts(t, withPurpose), "skimming confirmed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs, _ = fx.as.Obligations(ctx, &fx.owner, c.ID)
+	final = obligation(t, obs, "jp.appi.ppc.final")
+	day60 := final.DueAt.In(tokyo)
+	if d := day60.Sub(day30).Hours() / 24; d < 29 || d > 33 {
+		t.Fatalf("final report moved from %s to %s (%.0f days), want about 30 days later", day30, day60, d)
+	}
+	moved := false
+	for _, ch := range changes {
+		if ch.RuleID == "jp.appi.ppc.final" && ch.Kind == "due_changed" {
+			moved = true
+		}
+	}
+	if !moved {
+		t.Fatalf("no due_changed entry for the final report in %+v", changes)
+	}
+	after := reminders(t, fx.st, final.ID, "scheduled")
+	if len(after) != 4 {
+		t.Fatalf("after the move: want 4 scheduled reminders, got %d", len(after))
+	}
+	for _, r := range after {
+		if r.Threshold == "due" && !r.FireAt.Equal(*final.DueAt) {
+			t.Errorf("due reminder at %s, obligation due %s", r.FireAt, final.DueAt)
+		}
+		if r.JobState != "scheduled" {
+			t.Errorf("new job state %s", r.JobState)
+		}
+	}
+	for _, r := range reminders(t, fx.st, final.ID, "cancelled") {
+		if r.JobState != "cancelled" {
+			t.Errorf("old %s job is %s, want cancelled", r.Threshold, r.JobState)
+		}
+	}
+	// Saving the same facts again changes nothing and adds no jobs.
+	var jobsBefore, jobsAfter int64
+	fx.st.DB.Raw(`SELECT count(*) FROM river_job WHERE kind = 'deadline_reminder'`).Scan(&jobsBefore)
+	_, changes, err = fx.as.Save(ctx, &fx.owner, c.ID, mustFacts(t, withPurpose), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.st.DB.Raw(`SELECT count(*) FROM river_job WHERE kind = 'deadline_reminder'`).Scan(&jobsAfter)
+	if len(changes) != 0 || jobsAfter != jobsBefore {
+		t.Fatalf("recomputing the same facts: %d changes, jobs %d → %d", len(changes), jobsBefore, jobsAfter)
+	}
+	var live int64
+	fx.st.DB.Raw(`SELECT count(*) FROM reminders r JOIN river_job j ON j.id = r.job_id WHERE r.obligation_id = ? AND j.state = 'scheduled'`, final.ID).Scan(&live)
+	if live != 4 {
+		t.Fatalf("live scheduled jobs for the final report: %d, want 4", live)
+	}
+}
+
+func TestSubmitCancelsRemindersAndWaiveNeedsLegal(t *testing.T) {
+	t.Parallel()
+	fx := setup(t)
+	ctx := context.Background()
+	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Leak", AwareAt: time.Now().Add(-time.Hour), IncidentType: "unauthorized_access"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs, _ := fx.as.Obligations(ctx, &fx.owner, c.ID)
+	if len(obs) == 0 {
+		t.Fatal("a new case with unknown facts must show provisional obligations")
+	}
+	prelim := obligation(t, obs, "jp.appi.ppc.preliminary")
+	if _, err := fx.as.Submit(ctx, &fx.owner, prelim.ID, assessment.Submission{RecipientReference: "PPC-2026-123"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(reminders(t, fx.st, prelim.ID, "scheduled")); n != 0 {
+		t.Fatalf("%d reminders still scheduled after submission", n)
+	}
+	final := obligation(t, obs, "jp.appi.ppc.final")
+	if _, err := fx.as.Waive(ctx, &fx.owner, final.ID, "not reportable"); !errors.Is(err, apperr.ErrForbidden) {
+		t.Fatalf("owner waiving: want forbidden, got %v", err)
+	}
+	if _, err := fx.as.Waive(ctx, &fx.legal, final.ID, ""); err == nil {
+		t.Fatal("waive without reason accepted")
+	}
+	// Closing is refused while obligations are open.
+	_, err = fx.cases.Advance(ctx, &fx.owner, c.ID, cases.PhaseClosed, "wrapping up")
+	var gate *cases.GateError
+	if !errors.As(err, &gate) || len(gate.OpenObligations) == 0 {
+		t.Fatalf("close with open obligations: %v", err)
+	}
+	for _, o := range obs {
+		if o.ID == prelim.ID {
+			continue
+		}
+		if _, err := fx.as.Waive(ctx, &fx.legal, o.ID, "counsel: encrypted backup, key safe"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := fx.cases.Advance(ctx, &fx.owner, c.ID, cases.PhaseClosed, "all done"); err != nil {
+		t.Fatalf("close after all obligations are dealt with: %v", err)
+	}
+}
+
+func TestBadFactsNameTheField(t *testing.T) {
+	t.Parallel()
+	for js, field := range map[string]string{
+		`{"data_items":["card_numbr"]}`:            "data_items",
+		`{"persons_affected":-3}`:                  "persons_affected",
+		`{"aware_at":"2026-01-01T00:00:00+09:00"}`: "aware_at",
+		`{"residents":{"XX":3}}`:                   "residents",
+		`{"sensitive":"maybe"}`:                    "sensitive",
+	} {
+		_, err := assessment.ParseFacts([]byte(js))
+		var v *apperr.ValidationError
+		if !errors.As(err, &v) || len(v.Fields) == 0 {
+			t.Errorf("%s: want a validation error, got %v", js, err)
+			continue
+		}
+		found := false
+		for _, f := range v.Fields {
+			if len(f.Field) >= len(field) && f.Field[:len(field)] == field {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: fields %+v do not name %s", js, v.Fields, field)
+		}
+	}
+}

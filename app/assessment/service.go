@@ -1,0 +1,198 @@
+package assessment
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/obligations"
+	"github.com/breachdesk/breachdesk/app/pan"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/timeline"
+)
+
+// Service keeps assessments and obligations.
+type Service struct {
+	st     *store.Store
+	cases  *cases.Service
+	policy obligations.Policy
+	now    func() time.Time
+}
+
+// NewService wires the service and registers it with the case service,
+// which calls back when a case opens or its clock start moves.
+func NewService(st *store.Store, cs *cases.Service) *Service {
+	s := &Service{st: st, cases: cs, policy: obligations.DefaultPolicy(), now: func() time.Time { return time.Now().UTC() }}
+	cs.SetObligations(s)
+	return s
+}
+
+// SetClock replaces the clock, for tests.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// ParseFacts reads assessment facts (the facts JSON of the obligations
+// CLI without aware_at, which comes from the case) and validates them.
+// Errors name the field.
+func ParseFacts(body []byte) (obligations.Facts, error) {
+	f, err := obligations.ParseFacts(bytes.NewReader(body))
+	if err != nil {
+		return f, toValidation(err)
+	}
+	if !f.AwareAt.IsZero() {
+		return f, apperr.Invalid("aware_at", "comes from the case; change it on the case instead")
+	}
+	if err := f.ValidateAssessment(); err != nil {
+		return f, toValidation(err)
+	}
+	return f, nil
+}
+
+func toValidation(err error) error {
+	var many obligations.ValidationErrors
+	var one obligations.ValidationError
+	v := &apperr.ValidationError{}
+	switch {
+	case errors.As(err, &many):
+		for _, e := range many {
+			v.Add(e.Field, "%s", e.Reason)
+		}
+	case errors.As(err, &one):
+		v.Add(one.Field, "%s", one.Reason)
+	default:
+		v.Add("facts", "%s", err.Error())
+	}
+	return v
+}
+
+// Save stores facts as the case's next assessment version and recomputes
+// the obligations. It returns the version and what changed.
+func (s *Service) Save(ctx context.Context, p *auth.Principal, caseID int64, f obligations.Facts, note string) (Version, []obligations.Change, error) {
+	c, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
+		return Version{}, nil, err
+	}
+	if err := p.Require(auth.RoleOwner, auth.RoleManager, auth.RoleLegal, auth.RoleResponder); err != nil {
+		return Version{}, nil, err
+	}
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > 2000 {
+		return Version{}, nil, apperr.Invalid("note", "must be at most 2,000 characters")
+	}
+	note, _ = pan.Mask(note)
+	f.AwareAt = time.Time{}
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return Version{}, nil, err
+	}
+	v := Version{OrganisationID: c.OrganisationID, CaseID: c.ID, Facts: stripAwareAt(raw), Note: note, CreatedBy: &p.User.ID}
+	var changes []obligations.Change
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		// Lock the case: two saves at once must not get the same version.
+		if err := tx.DB.Exec(`SELECT 1 FROM cases WHERE id = ? FOR UPDATE`, c.ID).Error; err != nil {
+			return err
+		}
+		if err := tx.DB.Raw(`SELECT COALESCE(max(version), 0) + 1 FROM assessments WHERE case_id = ?`, c.ID).Scan(&v.Version).Error; err != nil {
+			return err
+		}
+		if err := tx.DB.Create(&v).Error; err != nil {
+			return err
+		}
+		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "assessment.save", fmt.Sprintf("Assessment version %d saved", v.Version)); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "assessment.save", TargetType: "case", TargetID: fmt.Sprint(c.ID),
+			Details: map[string]any{"version": v.Version}}); err != nil {
+			return err
+		}
+		changes, err = s.recompute(ctx, tx, c, f, v.Version)
+		return err
+	})
+	return v, changes, err
+}
+
+// stripAwareAt keeps the stored facts free of the case's clock start, so a
+// version reads the same whatever the case's aware_at later becomes.
+func stripAwareAt(raw []byte) []byte {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return raw
+	}
+	delete(m, "aware_at")
+	out, err := json.Marshal(m)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// Current returns the latest assessment version (Version 0 when none yet).
+func (s *Service) Current(ctx context.Context, p *auth.Principal, caseID int64) (Version, obligations.Facts, error) {
+	c, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
+		return Version{}, obligations.Facts{}, err
+	}
+	return s.latest(ctx, s.st.DB.WithContext(ctx), c)
+}
+
+// Versions lists every saved assessment of a case, newest first.
+func (s *Service) Versions(ctx context.Context, p *auth.Principal, caseID int64) ([]Version, error) {
+	c, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Version
+	err = s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ?", c.ID, c.OrganisationID).Order("version DESC").Find(&out).Error
+	return out, err
+}
+
+// Obligations lists a case's obligations that apply, by deadline.
+func (s *Service) Obligations(ctx context.Context, p *auth.Principal, caseID int64) ([]Obligation, error) {
+	c, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Obligation
+	err = s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ? AND applicable", c.ID, c.OrganisationID).
+		Order("COALESCE(due_at, target_at) NULLS LAST, rule_id").Find(&out).Error
+	return out, err
+}
+
+// History lists the recomputations of a case, newest first.
+func (s *Service) History(ctx context.Context, p *auth.Principal, caseID int64) ([]ChangeSet, error) {
+	c, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var out []ChangeSet
+	err = s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ?", c.ID, c.OrganisationID).Order("id DESC").Find(&out).Error
+	return out, err
+}
+
+// Open lists the rule ids of a case's obligations that still need action;
+// the case service asks before closing.
+func (s *Service) Open(ctx context.Context, tx *store.Tx, orgID, caseID int64) ([]string, error) {
+	var ids []string
+	err := tx.DB.WithContext(ctx).Raw(`SELECT rule_id FROM obligations WHERE organisation_id = ? AND case_id = ? AND applicable
+		AND status NOT IN ('submitted', 'waived') ORDER BY rule_id`, orgID, caseID).Scan(&ids).Error
+	return ids, err
+}
+
+// AwareAtChanged recomputes with the latest facts after the case opened or
+// its clock start moved.
+func (s *Service) AwareAtChanged(ctx context.Context, tx *store.Tx, c cases.Case) error {
+	v, f, err := s.latest(ctx, tx.DB.WithContext(ctx), c)
+	if err != nil {
+		return err
+	}
+	_, err = s.recompute(ctx, tx, c, f, v.Version)
+	return err
+}

@@ -1,0 +1,33 @@
+// Package jobs declares the arguments of BreachDesk's background jobs.
+// Services enqueue them in their own transactions; the workers live in
+// workflows/. Arguments carry ids only: never personal data, never a card
+// number, so nothing sensitive sits in the job table.
+package jobs
+
+import "github.com/riverqueue/river"
+
+// DeadlineReminder fires one scheduled reminder of an obligation.
+type DeadlineReminder struct {
+	ReminderID int64 `json:"reminder_id"`
+}
+
+// Kind is the River job kind.
+func (DeadlineReminder) Kind() string { return "deadline_reminder" }
+
+// InsertOpts: one job per reminder row, whatever happens.
+func (DeadlineReminder) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: river.QueueDefault, MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// SendNotificationEmail e-mails one in-app notification to its user.
+type SendNotificationEmail struct {
+	NotificationID int64 `json:"notification_id"`
+}
+
+// Kind is the River job kind.
+func (SendNotificationEmail) Kind() string { return "notification_email" }
+
+// InsertOpts: retried with River's backoff on temporary SMTP failures.
+func (SendNotificationEmail) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 12, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
