@@ -1,0 +1,118 @@
+package obligations
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+)
+
+// DefaultVerifiedOn is the date the rule table was last checked against
+// shared/reference/RULES.md.
+const DefaultVerifiedOn = "2026-11-24"
+
+// DeadlineKind says how a rule's deadline is counted.
+type DeadlineKind string
+
+// The deadline kinds.
+const (
+	// KindHours: due = clock start + N hours, to the minute.
+	KindHours DeadlineKind = "hours"
+	// KindDaysAfter: due = end of the N-th day after the clock-start date,
+	// in the rule's zone (the day after the start is day 1).
+	KindDaysAfter DeadlineKind = "days_after"
+	// KindJapanDays: the clock-start date is day 1; due = end of day N,
+	// moved to the next Japanese government business day when it is closed.
+	KindJapanDays DeadlineKind = "jp_days"
+	// KindWindow: a guideline window with the clock-start date as day 1:
+	// window_start = end of day WindowFrom, due = end of day N; not moved.
+	KindWindow DeadlineKind = "window"
+	// KindBusinessDays: due = end of the N-th Monday–Friday after the start.
+	KindBusinessDays DeadlineKind = "business_days"
+	// KindPromptly: no legal date; target_at from Policy.Promptly.
+	KindPromptly DeadlineKind = "promptly"
+	// KindImmediately: no legal date; target_at from Policy.Immediately.
+	KindImmediately DeadlineKind = "immediately"
+)
+
+// Deadline is a rule's deadline expression.
+type Deadline struct {
+	Kind DeadlineKind `json:"kind"`
+	// N is hours or days, depending on Kind (0 for promptly/immediately).
+	N int `json:"n,omitempty"`
+	// WindowFrom is the first day of a KindWindow window.
+	WindowFrom int `json:"window_from,omitempty"`
+	// Text states the deadline as the source does.
+	Text Text `json:"text"`
+}
+
+// Rule is one row of the rule table: who must be told what, by when, on
+// which legal basis, and how sure we are of it.
+type Rule struct {
+	ID           string       `json:"id"`
+	Jurisdiction Jurisdiction `json:"jurisdiction"`
+	Recipient    Text         `json:"recipient"`
+	Trigger      Text         `json:"trigger"`
+	Deadline     Deadline     `json:"deadline"`
+	ClockStart   Text         `json:"clock_start"`
+	// Content lists the items the report or notice must contain, in order.
+	Content []Text `json:"content"`
+	Basis   Text   `json:"basis"`
+	// Guideline marks a target from guidance or practice, not a statute.
+	Guideline bool `json:"guideline"`
+	// Zone is the IANA zone whose calendar days count ("" = the facts'
+	// timezone): a day-based deadline ends at 23:59:59 in the law's place.
+	Zone       string   `json:"zone,omitempty"`
+	VerifiedOn string   `json:"verified_on"`
+	Sources    []string `json:"sources"`
+	// Caveat carries RULES.md's ⚠ notes: points to re-verify.
+	Caveat *Text `json:"caveat,omitempty"`
+
+	// when decides whether the rule applies to the facts.
+	when func(*evalCtx) verdict
+}
+
+// verdict is a rule's answer for one set of facts.
+type verdict struct {
+	applies     bool
+	provisional bool // applies only under an assumption about unknowns
+	why         Text // why it applies, for the explanation
+	days        int  // overrides Deadline.N when > 0 (APPI 30/60 days)
+}
+
+// no is the verdict of a rule that does not apply.
+var no = verdict{}
+
+// Rules returns the rule table, Japan first, then the card brands, then the
+// other jurisdictions in the order of KnownJurisdictions, each by id. The
+// slices inside are shared: treat the result as read-only.
+func Rules() []Rule { return slices.Clone(ruleTable()) }
+
+// ruleTable builds the table once; the rule files stay plain data.
+var ruleTable = sync.OnceValue(func() []Rule {
+	all := slices.Concat(japanRules(), cardRules(), intlRules(), usRules())
+	rank := func(j Jurisdiction) int {
+		if j == Card {
+			return 1 // right after JP: card reports are as urgent as APPI's
+		}
+		if i := slices.Index(KnownJurisdictions, j); i > 0 {
+			return i + 1
+		}
+		return 0
+	}
+	slices.SortFunc(all, func(a, b Rule) int {
+		return cmp.Or(cmp.Compare(rank(a.Jurisdiction), rank(b.Jurisdiction)), cmp.Compare(a.ID, b.ID))
+	})
+	return all
+})
+
+// RuleByID returns the rule with the given id.
+func RuleByID(id string) (Rule, bool) {
+	for _, r := range ruleTable() {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+func caveat(ja, en string) *Text { t := tx(ja, en); return &t }

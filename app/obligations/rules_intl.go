@@ -1,0 +1,308 @@
+package obligations
+
+import "fmt"
+
+// International rules (RULES.md section D, except the US states): GDPR,
+// UK GDPR, Singapore, Korea, Australia, Canada. Each applies when the
+// residents map lists persons of that jurisdiction; thresholds use that
+// jurisdiction's resident count.
+
+var gdprSources = []string{"source.commonaccord.org (GDPR)", "gdprhub.eu"}
+
+// encryptionSafe reports whether the encryption safe harbour applies, and
+// flags the unknowns that could make it apply.
+func encryptionSafe(c *evalCtx) bool {
+	switch {
+	case c.f.HighLevelEncryption.IsTrue() && c.f.KeyCompromised.IsFalse():
+		return true
+	case c.f.HighLevelEncryption.IsTrue():
+		c.rs.add(ReviewKeyCompromiseUnknown, "key_compromised", tx(
+			"暗号鍵の漏えいの有無が不明です。鍵が漏えいしていなければ暗号化による除外が適用される可能性があります。除外しない前提で計算しています。",
+			"Unknown whether the encryption key leaked. If it did not, the encryption exclusion may apply; the engine assumes it does not."))
+	case c.f.HighLevelEncryption.IsUnknown():
+		c.rs.add(ReviewEncryptionUnknown, "high_level_encryption", encryptionUnknownText)
+	}
+	return false
+}
+
+// harmLikely stands in for the "serious/significant harm" tests of AU, SG
+// and Canada, which the facts do not capture directly: sensitive data or a
+// financial-damage risk make harm likely; otherwise the rule still applies
+// provisionally and asks for the harm assessment.
+func harmLikely(c *evalCtx, j Jurisdiction, test Text) (provisional bool) {
+	if c.f.EffectiveSensitive().Or(c.f.EffectiveFinancialDamageRisk()).IsTrue() {
+		return false
+	}
+	c.rs.add(ReviewHarmAssessment, "residents."+string(j), tx(
+		string(j)+": "+test.JA+"の評価が必要です。要配慮情報・財産的被害のおそれがないため、該当する前提で暫定的に表示しています。",
+		string(j)+": assess "+test.EN+". Without sensitive data or financial-damage risk the engine cannot tell; the obligation is shown provisionally."))
+	return true
+}
+
+// residentsWhy explains a residents-based trigger.
+func residentsWhy(j Jurisdiction, n int64) Text {
+	return tx(fmt.Sprintf("%s の居住者 %d 人が対象。", j, n), fmt.Sprintf("%d residents of %s affected.", n, j))
+}
+
+// gdprRules builds Art. 33 and 34 for the EU or the UK: the texts are the
+// same, only the recipient differs. Both read Facts.EURisk.
+func gdprRules(j Jurisdiction, prefix string, authority Text, basis33, basis34 Text) []Rule {
+	art33 := func(c *evalCtx) verdict {
+		n := c.f.residents(j)
+		if n <= 0 {
+			return no
+		}
+		why := residentsWhy(j, n)
+		switch c.f.EURisk {
+		case EURiskNone:
+			return no
+		case EURiskUnknown:
+			c.rs.add(ReviewEURiskUnknown, "eu_risk", tx(
+				"GDPR（EU・英国）のリスク評価が未入力です。リスクあり（72時間以内の報告が必要）と仮定しています。高リスクなら本人通知（34条）も必要です。",
+				"The GDPR (EU/UK) risk assessment is missing. The engine assumes a risk (report within 72 h); a high risk also requires notifying the people (Art. 34)."))
+			return verdict{applies: true, provisional: true, why: join(why, tx("リスク評価は未確定（リスクありと仮定）。", "Risk unknown (assumed)."))}
+		}
+		return verdict{applies: true, why: join(why, tx("リスク評価: "+string(c.f.EURisk)+"。", "Risk assessment: "+string(c.f.EURisk)+"."))}
+	}
+	art34 := func(c *evalCtx) verdict {
+		n := c.f.residents(j)
+		if n <= 0 || c.f.EURisk != EURiskHigh || encryptionSafe(c) {
+			return no
+		}
+		return verdict{applies: true, why: join(residentsWhy(j, n), tx("高リスク。", "High risk."))}
+	}
+	return []Rule{
+		{
+			ID: prefix + ".art33", Jurisdiction: j, Recipient: authority,
+			Trigger: tx("個人データ侵害（リスクを生じさせる可能性が低い場合を除く）", "Any personal-data breach unless unlikely to result in a risk"),
+			Deadline: Deadline{Kind: KindHours, N: 72, Text: tx(
+				"不当な遅滞なく、可能な場合は知った時から72時間以内（遅れた場合は理由を付す。段階的報告可）",
+				"Without undue delay and, where feasible, not later than 72 hours after becoming aware; give reasons if late; may report in phases")},
+			ClockStart: tx("侵害を知った時点（分単位）", "Becoming aware of the breach (to the minute)"),
+			Content: []Text{
+				tx("(a) 侵害の性質（本人・記録の種類と概数を含む）", "(a) Nature of the breach, incl. categories and approximate numbers of people and records"),
+				tx("(b) DPO又は連絡窓口", "(b) DPO or other contact point"),
+				tx("(c) 生じうる結果", "(c) Likely consequences"),
+				tx("(d) 講じた又は講じる予定の措置", "(d) Measures taken or proposed"),
+				tx("すべての侵害を記録（33条5項）", "Record every breach (Art. 33(5))"),
+			},
+			Basis: basis33, VerifiedOn: DefaultVerifiedOn, Sources: gdprSources,
+			Caveat: caveat("⚠ 提案 COM(2025) 837（96時間・閾値引上げ）は未成立。", "⚠ Proposal COM(2025) 837 (96 h, higher threshold) is not law."),
+			when:   art33,
+		},
+		{
+			ID: prefix + ".art34", Jurisdiction: j, Recipient: tx("影響を受ける本人", "Affected people"),
+			Trigger: tx("高リスク（例外: 暗号化等で理解不能、事後措置で高リスク解消、過大な労力→公表で代替）",
+				"High risk (exceptions: data unintelligible, e.g. encrypted; later measures remove the high risk; disproportionate effort → public communication)"),
+			Deadline:   Deadline{Kind: KindPromptly, Text: tx("不当な遅滞なく", "Without undue delay")},
+			ClockStart: tx("侵害を知った時点", "Becoming aware of the breach"),
+			Content: []Text{
+				tx("平易な言葉による侵害の性質", "Nature of the breach in clear and plain language"),
+				tx("DPO又は連絡窓口", "DPO or other contact point"),
+				tx("生じうる結果", "Likely consequences"),
+				tx("講じた又は講じる予定の措置", "Measures taken or proposed"),
+			},
+			Basis: basis34, VerifiedOn: DefaultVerifiedOn, Sources: gdprSources,
+			when: art34,
+		},
+	}
+}
+
+func intlRules() []Rule {
+	rules := gdprRules(EU, "eu.gdpr",
+		tx("主監督機関（リード監督機関）", "Lead supervisory authority"),
+		tx("GDPR 33条", "GDPR Art. 33"), tx("GDPR 34条", "GDPR Art. 34"))
+	rules = append(rules, gdprRules(UK, "uk.gdpr",
+		tx("英国情報コミッショナー（ICO）", "Information Commissioner's Office (ICO)"),
+		tx("UK GDPR 33条", "UK GDPR Art. 33"), tx("UK GDPR 34条", "UK GDPR Art. 34"))...)
+	sgSources := []string{"PDPA ss26A–26E + Regs 2021 (quoted in public notes)"}
+	sgHarm := tx("重大な損害（significant harm）", "significant harm")
+	krSources := []string{"law.go.kr (quoted in public notes)"}
+	krCaveat := caveat("⚠ 2026年の改正（漏えいのおそれの通知、項目追加）が報じられています。", "⚠ 2026 changes reported (notice of possible leaks, more items).")
+	krContent := []Text{
+		tx("漏えいした項目", "Items leaked"),
+		tx("漏えいの時期と経緯", "When and how"),
+		tx("本人がとりうる対策", "What people can do"),
+		tx("事業者の対応と救済手続", "The handler's response and remedies"),
+		tx("相談窓口", "Contact desk"),
+	}
+	auHarm := tx("重大な損害（serious harm）のおそれ", "likely serious harm")
+	caHarm := tx("重大な損害の現実的なリスク（RROSH）", "a real risk of significant harm (RROSH)")
+	return append(rules,
+		Rule{
+			ID: "sg.pdpa.assessment", Jurisdiction: SG, Recipient: tx("自社（通知要否の評価）", "The organisation itself (assessment)"),
+			Trigger:    tx("シンガポール居住者のデータ侵害（のおそれ）", "A (suspected) data breach affecting Singapore residents"),
+			Deadline:   Deadline{Kind: KindDaysAfter, N: 30, Text: tx("合理的かつ迅速に評価（PDPCは30日以内を期待）", "Assess reasonably and expeditiously (PDPC expects within 30 days)")},
+			ClockStart: tx("侵害のおそれを知った時点", "Becoming aware of the suspected breach"),
+			Content:    []Text{tx("通知対象（重大な損害又は500人以上）かの評価と記録", "Assessment (significant harm or ≥500 people) and its record")},
+			Basis:      tx("PDPA 26C条", "PDPA s26C"), Guideline: true, Zone: "Asia/Singapore",
+			VerifiedOn: DefaultVerifiedOn, Sources: sgSources,
+			when: func(c *evalCtx) verdict {
+				if n := c.f.residents(SG); n > 0 {
+					return verdict{applies: true, why: residentsWhy(SG, n)}
+				}
+				return no
+			},
+		},
+		Rule{
+			ID: "sg.pdpa.pdpc", Jurisdiction: SG, Recipient: tx("個人情報保護委員会（PDPC、シンガポール）", "Personal Data Protection Commission (PDPC)"),
+			Trigger: tx("重大な損害又は500人以上", "Significant harm, or 500 or more people"),
+			Deadline: Deadline{Kind: KindDaysAfter, N: 33, Text: tx(
+				"評価完了後3日以内（表示日は評価に30日を要した場合の最終日）",
+				"Within 3 calendar days after the assessment (the date shown assumes the full 30-day assessment)")},
+			ClockStart: tx("通知対象と評価した時点", "Concluding the breach is notifiable"),
+			Content: []Text{
+				tx("事実関係、日付と発見経緯", "Facts, dates and how discovered"),
+				tx("影響人数", "Number affected"),
+				tx("データの種類", "Data involved"),
+				tx("生じうる損害", "Possible harm"),
+				tx("救済措置", "Remedies"),
+				tx("本人がとるべき措置", "Steps for individuals"),
+				tx("連絡先", "Contact"),
+			},
+			Basis:     tx("PDPA 26D条、Personal Data Protection (Notification of Data Breaches) Regulations 2021", "PDPA s26D; Personal Data Protection (Notification of Data Breaches) Regulations 2021"),
+			Guideline: true, Zone: "Asia/Singapore", VerifiedOn: DefaultVerifiedOn, Sources: sgSources,
+			Caveat: caveat("⚠ 規則2021の記載事項は公開メモからの引用です。評価が早く終われば期限も早まります。", "⚠ The Regulations 2021 items are quoted from public notes. An earlier assessment makes the deadline earlier."),
+			when: func(c *evalCtx) verdict {
+				n := c.f.residents(SG)
+				if n <= 0 {
+					return no
+				}
+				if n >= 500 {
+					return verdict{applies: true, why: join(residentsWhy(SG, n), tx("500人以上。", "500 or more."))}
+				}
+				return verdict{applies: true, provisional: harmLikely(c, SG, sgHarm), why: residentsWhy(SG, n)}
+			},
+		},
+		Rule{
+			ID: "sg.pdpa.individuals", Jurisdiction: SG, Recipient: tx("影響を受ける本人（シンガポール）", "Affected individuals (Singapore)"),
+			Trigger:    tx("重大な損害（例外: 事前の暗号化、救済措置、法執行機関・PDPCの指示）", "Significant harm (exceptions: prior encryption, remedial action, told not to by law enforcement or the PDPC)"),
+			Deadline:   Deadline{Kind: KindPromptly, Text: tx("PDPCへの通知と同時又はその後", "At the same time as or after notifying the PDPC")},
+			ClockStart: tx("通知対象と評価した時点", "Concluding the breach is notifiable"),
+			Content:    []Text{tx("侵害の内容、本人がとるべき措置、連絡先", "What happened, steps for individuals, contact")},
+			Basis:      tx("PDPA 26D条", "PDPA s26D"), Zone: "Asia/Singapore", VerifiedOn: DefaultVerifiedOn, Sources: sgSources,
+			when: func(c *evalCtx) verdict {
+				n := c.f.residents(SG)
+				if n <= 0 || encryptionSafe(c) {
+					return no
+				}
+				return verdict{applies: true, provisional: harmLikely(c, SG, sgHarm), why: residentsWhy(SG, n)}
+			},
+		},
+		Rule{
+			ID: "kr.pipa.individuals", Jurisdiction: KR, Recipient: tx("影響を受ける本人（韓国）", "Affected people (Korea)"),
+			Trigger:    tx("個人情報の漏えい（人数を問わない）", "Any leak (any number of people)"),
+			Deadline:   Deadline{Kind: KindHours, N: 72, Text: tx("知った時から72時間以内", "Within 72 hours of awareness")},
+			ClockStart: tx("漏えいを知った時点", "Becoming aware of the leak"),
+			Content:    krContent,
+			Basis:      tx("個人情報保護法（韓国）34条、施行令39条・40条", "PIPA Art. 34; Enforcement Decree Arts. 39–40"),
+			VerifiedOn: DefaultVerifiedOn, Sources: krSources,
+			Caveat: caveat("⚠ 連絡先が不明な場合はウェブサイトに30日以上掲示。2026年の改正が報じられています。", "⚠ If contacts are unknown: website posting for at least 30 days. 2026 changes reported."),
+			when: func(c *evalCtx) verdict {
+				if n := c.f.residents(KR); n > 0 {
+					return verdict{applies: true, why: residentsWhy(KR, n)}
+				}
+				return no
+			},
+		},
+		Rule{
+			ID: "kr.pipa.pipc", Jurisdiction: KR, Recipient: tx("個人情報保護委員会（PIPC）又は韓国インターネット振興院（KISA）", "PIPC or KISA"),
+			Trigger:    tx("1,000人以上、センシティブ情報・固有識別情報、又はハッキング（人数を問わない）", "1,000 or more people, sensitive or unique-ID data, or hacking (any number)"),
+			Deadline:   Deadline{Kind: KindHours, N: 72, Text: tx("知った時から72時間以内（一部報告の後、追加可）", "Within 72 hours of awareness (partial report allowed, then add the rest)")},
+			ClockStart: tx("漏えいを知った時点", "Becoming aware of the leak"),
+			Content:    krContent,
+			Basis:      tx("個人情報保護法（韓国）34条3項、施行令40条", "PIPA Art. 34(3); Enforcement Decree Art. 40"),
+			VerifiedOn: DefaultVerifiedOn, Sources: krSources, Caveat: krCaveat,
+			when: krReport,
+		},
+		Rule{
+			ID: "au.ndb.assessment", Jurisdiction: AU, Recipient: tx("自社（適格データ侵害の評価）", "The organisation itself (assessment)"),
+			Trigger:    tx("適格データ侵害のおそれ（APP対象事業者）", "A suspected eligible data breach (APP entities)"),
+			Deadline:   Deadline{Kind: KindDaysAfter, N: 30, Text: tx("30日以内に評価", "Assess within 30 days")},
+			ClockStart: tx("侵害のおそれを知った時点", "Becoming aware of the suspected breach"),
+			Content:    []Text{tx("重大な損害のおそれの評価", "Assessment of likely serious harm")},
+			Basis:      tx("Privacy Act 1988 26WH条", "Privacy Act 1988 s26WH"), Zone: "Australia/Sydney",
+			VerifiedOn: DefaultVerifiedOn, Sources: []string{"zoelaw.ai 26WK", "rulesmate.com.au"},
+			Caveat: caveat("APP対象事業者（年商300万豪ドル超等）のみ。", "Applies to APP entities only (turnover above A$3M, plus exceptions)."),
+			when: func(c *evalCtx) verdict {
+				if n := c.f.residents(AU); n > 0 {
+					return verdict{applies: true, why: residentsWhy(AU, n)}
+				}
+				return no
+			},
+		},
+		Rule{
+			ID: "au.ndb.notify", Jurisdiction: AU, Recipient: tx("豪州情報コミッショナー（OAIC）及び本人", "OAIC and the affected individuals"),
+			Trigger:    tx("適格データ侵害（重大な損害のおそれ）", "An eligible data breach (likely serious harm)"),
+			Deadline:   Deadline{Kind: KindPromptly, Text: tx("実行可能な限り速やかに", "As soon as practicable")},
+			ClockStart: tx("適格データ侵害と判断した時点", "Determining an eligible data breach"),
+			Content: []Text{
+				tx("事業者の名称と連絡先", "Identity and contact details"),
+				tx("侵害の内容", "Description of the breach"),
+				tx("情報の種類", "Kinds of information"),
+				tx("本人への推奨措置", "Recommended steps for individuals"),
+			},
+			Basis: tx("Privacy Act 1988 26WK条・26WL条", "Privacy Act 1988 s26WK, s26WL"), Zone: "Australia/Sydney",
+			VerifiedOn: DefaultVerifiedOn, Sources: []string{"zoelaw.ai 26WK", "rulesmate.com.au"},
+			Caveat: caveat("APP対象事業者（年商300万豪ドル超等）のみ。", "Applies to APP entities only (turnover above A$3M, plus exceptions)."),
+			when: func(c *evalCtx) verdict {
+				n := c.f.residents(AU)
+				if n <= 0 {
+					return no
+				}
+				return verdict{applies: true, provisional: harmLikely(c, AU, auHarm), why: residentsWhy(AU, n)}
+			},
+		},
+		Rule{
+			ID: "ca.pipeda.notify", Jurisdiction: CA, Recipient: tx("カナダ・プライバシーコミッショナー（OPC）及び本人（損害を軽減できる機関を含む）", "Office of the Privacy Commissioner (OPC) and the affected individuals (and bodies able to reduce the harm)"),
+			Trigger:    tx("重大な損害の現実的なリスク（RROSH）", "Real risk of significant harm (RROSH)"),
+			Deadline:   Deadline{Kind: KindPromptly, Text: tx("侵害と判断した後、実行可能な限り速やかに", "As soon as feasible after determining the breach")},
+			ClockStart: tx("侵害と判断した時点", "Determining that a breach occurred"),
+			Content: []Text{
+				tx("経緯と原因", "Circumstances and cause"),
+				tx("日付又は期間", "Date or period"),
+				tx("個人情報の内容", "Personal information involved"),
+				tx("影響人数", "Number affected"),
+				tx("軽減措置", "Mitigation"),
+				tx("本人への通知計画", "Notice plan"),
+				tx("連絡先（本人向けにはとりうる措置、フリーダイヤル、苦情申立権も）", "Contact (for individuals also steps they can take, toll-free contact, complaint rights)"),
+			},
+			Basis:      tx("PIPEDA 10.1条、Breach of Security Safeguards Regulations", "PIPEDA s.10.1; Breach of Security Safeguards Regulations"),
+			VerifiedOn: DefaultVerifiedOn, Sources: []string{"priv.gc.ca gd_pb_201810"},
+			Caveat: caveat("すべての侵害の記録を24か月保存。", "Keep records of all breaches for 24 months."),
+			when: func(c *evalCtx) verdict {
+				n := c.f.residents(CA)
+				if n <= 0 {
+					return no
+				}
+				return verdict{applies: true, provisional: harmLikely(c, CA, caHarm), why: residentsWhy(CA, n)}
+			},
+		},
+	)
+}
+
+// krReport is the PIPC/KISA report trigger: 1,000 or more Korean residents,
+// sensitive or unique-ID data, or hacking (read as APPI's wrongful purpose).
+func krReport(c *evalCtx) verdict {
+	n := c.f.residents(KR)
+	if n <= 0 {
+		return no
+	}
+	why := residentsWhy(KR, n)
+	switch {
+	case n >= 1000:
+		return verdict{applies: true, why: join(why, tx("1,000人以上。", "1,000 or more."))}
+	case c.f.EffectiveSensitive().IsTrue():
+		return verdict{applies: true, why: join(why, tx("センシティブ情報を含む。", "Sensitive data involved."))}
+	case c.f.HasAny(uniqueIDItems...):
+		return verdict{applies: true, why: join(why, tx("固有識別情報を含む。", "Unique-ID data involved."))}
+	case c.f.EffectiveUnauthorizedPurpose().IsTrue():
+		return verdict{applies: true, why: join(why, tx("ハッキング等による漏えい。", "Leak by hacking."))}
+	case c.f.EffectiveSensitive().IsUnknown() || c.f.EffectiveUnauthorizedPurpose().IsUnknown():
+		c.rs.add(ReviewKRReportUnknown, "residents.KR", tx(
+			"韓国: センシティブ情報の有無又はハッキングによるかが不明です。該当すればPIPC/KISAへの報告が必要なため、報告する前提で表示しています。",
+			"Korea: unknown whether sensitive data or hacking is involved; either requires a report to PIPC/KISA, so the report is shown."))
+		return verdict{applies: true, provisional: true, why: why}
+	}
+	return no
+}

@@ -1,0 +1,38 @@
+package obligations
+
+import (
+	"errors"
+	"sync"
+	"time"
+	// The zone database is embedded so that Asia/Tokyo resolves on minimal
+	// containers without /usr/share/zoneinfo: a wrong zone would shift every
+	// Japanese deadline by a day near midnight.
+	_ "time/tzdata"
+)
+
+var (
+	zoneMu    sync.Mutex
+	zoneCache = map[string]*time.Location{}
+)
+
+// errLocalZone rejects zone names whose meaning depends on the machine.
+var errLocalZone = errors.New(`must be an IANA zone name such as Asia/Tokyo, not the machine-dependent "Local"`)
+
+// loadLocation is time.LoadLocation with a cache (it reads the zone database
+// on every call) and without the machine-dependent "Local".
+func loadLocation(name string) (*time.Location, error) {
+	if name == "Local" {
+		return nil, errLocalZone
+	}
+	zoneMu.Lock()
+	defer zoneMu.Unlock()
+	if loc, ok := zoneCache[name]; ok {
+		return loc, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zoneCache[name] = loc
+	return loc, nil
+}
