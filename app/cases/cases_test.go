@@ -1,0 +1,191 @@
+package cases_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/store/storetest"
+	"github.com/breachdesk/breachdesk/app/timeline"
+)
+
+func setup(t *testing.T) (*store.Store, *cases.Service, map[string]auth.Principal) {
+	t.Helper()
+	st := storetest.New(t)
+	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	ps := map[string]auth.Principal{}
+	for _, x := range []struct {
+		email, org string
+		role       auth.Role
+	}{{"owner@a.example", "org-a", auth.RoleOwner}, {"viewer@a.example", "org-a", auth.RoleViewer}, {"owner@b.example", "org-b", auth.RoleOwner}} {
+		u, err := a.CreateUser(ctx, auth.NewUser{Email: x.email, Name: x.email, Password: "correct horse battery", OrgSlug: x.org, Role: x.role})
+		if err != nil {
+			t.Fatal(err)
+		}
+		org, _ := a.OrganisationBySlug(ctx, x.org)
+		ps[x.email] = auth.Principal{User: u, Organisation: org, Role: x.role}
+	}
+	return st, cases.NewService(st), ps
+}
+
+func TestReferencesArePerOrganisationAndYear(t *testing.T) {
+	t.Parallel()
+	_, svc, ps := setup(t)
+	ctx := context.Background()
+	a, b := ps["owner@a.example"], ps["owner@b.example"]
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	aware := time.Date(2026, 3, 1, 10, 0, 0, 0, tokyo)
+	var refs []string
+	for _, p := range []auth.Principal{a, a, b, a} {
+		c, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "x", AwareAt: aware, IncidentType: "other"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, c.Reference)
+	}
+	want := []string{"INC-2026-0001", "INC-2026-0002", "INC-2026-0001", "INC-2026-0003"}
+	for i := range want {
+		if refs[i] != want[i] {
+			t.Fatalf("references %v, want %v", refs, want)
+		}
+	}
+}
+
+func TestPlaybookSeedsTasksInOrder(t *testing.T) {
+	t.Parallel()
+	_, svc, ps := setup(t)
+	ctx := context.Background()
+	p := ps["owner@a.example"]
+	c, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "Skimming", AwareAt: time.Now().Add(-time.Hour), IncidentType: "card_skimming", Playbook: "jp-card-leak"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks, err := svc.Tasks(ctx, &p, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tasks) != len(cases.Playbooks["jp-card-leak"].Tasks) {
+		t.Fatalf("%d tasks seeded", len(tasks))
+	}
+	keys := []string{}
+	for _, tk := range tasks {
+		keys = append(keys, tk.Key)
+	}
+	joined := strings.Join(keys, ",")
+	for _, seq := range [][2]string{{"contact_acquirer", "suspend_card_payments"}, {"isolate_systems", "preserve_evidence"}, {"preserve_evidence", "rotate_credentials"}, {"engage_pfi", "ppc_final"}, {"publish_notice", "reopen_payments"}} {
+		if strings.Index(joined, seq[0]) > strings.Index(joined, seq[1]) {
+			t.Errorf("%s must come before %s: %s", seq[0], seq[1], joined)
+		}
+	}
+	if tasks[0].DueAt == nil || tasks[0].Phase != cases.PhaseTriage {
+		t.Errorf("first task: %+v", tasks[0])
+	}
+}
+
+func TestPhaseGates(t *testing.T) {
+	t.Parallel()
+	st, svc, ps := setup(t)
+	ctx := context.Background()
+	p := ps["owner@a.example"]
+	c, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "Leak", AwareAt: time.Now().Add(-time.Hour), IncidentType: "other", Playbook: "generic-personal-data"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Skipping containment's open tasks needs a reason.
+	_, err = svc.Advance(ctx, &p, c.ID, cases.PhaseInvestigation, "")
+	var gate *cases.GateError
+	if !errors.As(err, &gate) || len(gate.OpenTasks) == 0 || !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("advance past open tasks without reason: %v", err)
+	}
+	if _, err := svc.Advance(ctx, &p, c.ID, cases.PhaseInvestigation, "PSP asked us to start the investigation first"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Advance(ctx, &p, c.ID, cases.PhaseTriage, ""); err == nil {
+		t.Fatal("moving backwards accepted")
+	}
+	entries, _ := timeline.List(ctx, st, p.OrgID(), c.ID)
+	found := false
+	for _, e := range entries {
+		if strings.Contains(e.Summary, "PSP asked us") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("the reason is not on the timeline")
+	}
+	// Skipping a task needs a reason too.
+	tasks, _ := svc.Tasks(ctx, &p, c.ID)
+	skipped := "skipped"
+	if _, err := svc.UpdateTask(ctx, &p, tasks[0].ID, cases.TaskPatch{Status: &skipped}); err == nil {
+		t.Fatal("skip without reason accepted")
+	}
+	reason := "done by the PSP"
+	if tk, err := svc.UpdateTask(ctx, &p, tasks[0].ID, cases.TaskPatch{Status: &skipped, SkipReason: &reason}); err != nil || tk.SkipReason != reason {
+		t.Fatalf("skip with reason: %v", err)
+	}
+}
+
+func TestValidationAndCardNumbers(t *testing.T) {
+	t.Parallel()
+	_, svc, ps := setup(t)
+	ctx := context.Background()
+	p := ps["owner@a.example"]
+	_, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "card 4111 1111 1111 1111 leaked", AwareAt: time.Now().Add(time.Hour), IncidentType: "nope", Playbook: "nope"})
+	var v *apperr.ValidationError
+	if !errors.As(err, &v) {
+		t.Fatalf("want validation error, got %v", err)
+	}
+	for _, f := range []string{"title", "aware_at", "incident_type", "playbook"} {
+		if v.For(f) == "" {
+			t.Errorf("no error for %s: %v", f, v)
+		}
+	}
+	c, masked, err := svc.Create(ctx, &p, cases.NewCase{Title: "Leak", Summary: "Customer read out 5555-5555-5555-4444 on the phone", AwareAt: time.Now().Add(-time.Minute), IncidentType: "other"})
+	if err != nil || masked != 1 || strings.Contains(c.Summary, "5555-5555") || !strings.Contains(c.Summary, "****4444") {
+		t.Fatalf("summary not masked: %q %d %v", c.Summary, masked, err)
+	}
+	tasks, _ := svc.Tasks(ctx, &p, c.ID)
+	cm, n, err := svc.AddComment(ctx, &p, tasks[0].ID, "card 4111111111111111")
+	if err != nil || n != 1 || strings.Contains(cm.Body, "4111111111111111") {
+		t.Fatalf("comment not masked: %q", cm.Body)
+	}
+}
+
+func TestTenancyAndRoles(t *testing.T) {
+	t.Parallel()
+	_, svc, ps := setup(t)
+	ctx := context.Background()
+	a, b, viewer := ps["owner@a.example"], ps["owner@b.example"], ps["viewer@a.example"]
+	c, _, err := svc.Create(ctx, &a, cases.NewCase{Title: "A's case", AwareAt: time.Now().Add(-time.Minute), IncidentType: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Get(ctx, &b, c.ID); !errors.Is(err, apperr.ErrNotFound) {
+		t.Fatalf("B reads A's case: %v", err)
+	}
+	tasks, _ := svc.Tasks(ctx, &a, c.ID)
+	done := "done"
+	if _, err := svc.UpdateTask(ctx, &b, tasks[0].ID, cases.TaskPatch{Status: &done}); !errors.Is(err, apperr.ErrNotFound) {
+		t.Fatalf("B updates A's task: %v", err)
+	}
+	if _, err := svc.UpdateTask(ctx, &viewer, tasks[0].ID, cases.TaskPatch{Status: &done}); !errors.Is(err, apperr.ErrForbidden) {
+		t.Fatalf("viewer updates a task: %v", err)
+	}
+	if _, _, err := svc.Create(ctx, &viewer, cases.NewCase{Title: "x", AwareAt: time.Now(), IncidentType: "other"}); !errors.Is(err, apperr.ErrForbidden) {
+		t.Fatalf("viewer creates a case: %v", err)
+	}
+	bOwner := b.User.ID
+	if _, _, err := svc.Update(ctx, &a, c.ID, cases.Patch{OwnerID: &bOwner}); err == nil {
+		t.Fatal("owner from another organisation accepted")
+	}
+}

@@ -1,0 +1,55 @@
+// Package notifications is the in-app notification list: deadline
+// reminders and other messages for one user in one organisation.
+package notifications
+
+import (
+	"context"
+	"time"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/store"
+)
+
+// Notification is one message for a user.
+type Notification struct {
+	ID             int64      `json:"id"`
+	OrganisationID int64      `json:"-"`
+	UserID         int64      `json:"-"`
+	CaseID         *int64     `json:"case_id"`
+	Title          string     `json:"title"`
+	Body           string     `json:"body"`
+	Link           string     `json:"link"`
+	EmailedAt      *time.Time `json:"emailed_at"`
+	ReadAt         *time.Time `json:"read_at"`
+	CreatedAt      time.Time  `json:"created_at"`
+}
+
+// List returns the principal's newest notifications in the current
+// organisation.
+func List(ctx context.Context, st *store.Store, p *auth.Principal, limit int) ([]Notification, error) {
+	var out []Notification
+	err := st.DB.WithContext(ctx).Where("user_id = ? AND organisation_id = ?", p.User.ID, p.OrgID()).Order("id DESC").Limit(limit).Find(&out).Error
+	return out, err
+}
+
+// Unread counts the principal's unread notifications.
+func Unread(ctx context.Context, st *store.Store, p *auth.Principal) (int64, error) {
+	var n int64
+	err := st.DB.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND organisation_id = ? AND read_at IS NULL", p.User.ID, p.OrgID()).Count(&n).Error
+	return n, err
+}
+
+// MarkRead marks one of the principal's notifications read; anyone
+// else's answers apperr.ErrNotFound.
+func MarkRead(ctx context.Context, st *store.Store, p *auth.Principal, id int64) error {
+	res := st.DB.WithContext(ctx).Model(&Notification{}).Where("id = ? AND user_id = ? AND organisation_id = ?", id, p.User.ID, p.OrgID()).
+		Update("read_at", time.Now().UTC())
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return apperr.ErrNotFound
+	}
+	return nil
+}
