@@ -21,22 +21,24 @@ import (
 
 // Config is the whole configuration of one process.
 type Config struct {
-	Addr         string        // BREACHDESK_ADDR: HTTP listen address
-	DatabaseURL  string        // BREACHDESK_DATABASE_URL: empty means "find or start a local server"
-	LocalPGAddr  string        // BREACHDESK_LOCAL_PG_ADDR: where the local server is looked for
-	DataDir      string        // BREACHDESK_DATA_DIR: private cluster, dev secret key
-	BaseURL      string        // BREACHDESK_BASE_URL: public address, for links in e-mails
-	SecretKey    []byte        // BREACHDESK_SECRET_KEY: 32 bytes, hex or base64; encrypts TOTP secrets
-	CookieSecure bool          // BREACHDESK_COOKIE_SECURE
-	SMTPURL      string        // BREACHDESK_SMTP_URL: smtp://user:pass@host:port or smtps://
-	MailFrom     string        // BREACHDESK_MAIL_FROM
-	PDFFont      string        // BREACHDESK_PDF_FONT: TrueType font for Japanese PDFs
-	LogLevel     slog.Level    // BREACHDESK_LOG_LEVEL: debug, info, warn, error
-	LogFormat    string        // BREACHDESK_LOG_FORMAT: text or json
-	SessionTTL   time.Duration // BREACHDESK_SESSION_TTL
-	SeedDemo     bool          // BREACHDESK_SEED_DEMO: seed the demo organisation on an empty database
-	Production   bool          // BREACHDESK_ENV=production: no generated secrets
-	Throttle     Throttle
+	Addr         string // BREACHDESK_ADDR: HTTP listen address
+	DatabaseURL  string // BREACHDESK_DATABASE_URL: empty means "find or start a local server"
+	LocalPGAddr  string // BREACHDESK_LOCAL_PG_ADDR: where the local server is looked for
+	DataDir      string // BREACHDESK_DATA_DIR: private cluster, dev secret key
+	BaseURL      string // BREACHDESK_BASE_URL: public address, for links in e-mails
+	SecretKey    []byte // BREACHDESK_SECRET_KEY: 32 bytes, hex or base64; encrypts TOTP secrets
+	CookieSecure bool   // BREACHDESK_COOKIE_SECURE
+	SMTPURL      string // BREACHDESK_SMTP_URL: smtp://user:pass@host:port or smtps://
+	MailFrom     string // BREACHDESK_MAIL_FROM
+	PDFFont      string // BREACHDESK_PDF_FONT: TrueType font for Japanese PDFs
+	// MaxUploadBytes bounds one evidence file (BREACHDESK_MAX_UPLOAD_MB).
+	MaxUploadBytes int64
+	LogLevel       slog.Level    // BREACHDESK_LOG_LEVEL: debug, info, warn, error
+	LogFormat      string        // BREACHDESK_LOG_FORMAT: text or json
+	SessionTTL     time.Duration // BREACHDESK_SESSION_TTL
+	SeedDemo       bool          // BREACHDESK_SEED_DEMO: seed the demo organisation on an empty database
+	Production     bool          // BREACHDESK_ENV=production: no generated secrets
+	Throttle       Throttle
 	// SecretKeyGenerated is true when no key was configured and a development
 	// key was created under DataDir.
 	SecretKeyGenerated bool
@@ -54,19 +56,20 @@ type Throttle struct {
 func Load(getenv func(string) string) (Config, error) {
 	p := parser{getenv: getenv}
 	c := Config{
-		Addr:         p.str("BREACHDESK_ADDR", ":8080"),
-		DatabaseURL:  p.str("BREACHDESK_DATABASE_URL", ""),
-		LocalPGAddr:  p.str("BREACHDESK_LOCAL_PG_ADDR", "127.0.0.1:5432"),
-		DataDir:      p.str("BREACHDESK_DATA_DIR", ".data"),
-		BaseURL:      p.str("BREACHDESK_BASE_URL", "http://localhost:8080"),
-		CookieSecure: p.boolean("BREACHDESK_COOKIE_SECURE", true),
-		SMTPURL:      p.str("BREACHDESK_SMTP_URL", ""),
-		MailFrom:     p.str("BREACHDESK_MAIL_FROM", "BreachDesk <breachdesk@localhost>"),
-		PDFFont:      p.str("BREACHDESK_PDF_FONT", ""),
-		LogFormat:    p.oneOf("BREACHDESK_LOG_FORMAT", "text", "text", "json"),
-		SessionTTL:   p.duration("BREACHDESK_SESSION_TTL", 12*time.Hour),
-		SeedDemo:     p.boolean("BREACHDESK_SEED_DEMO", true),
-		Production:   p.oneOf("BREACHDESK_ENV", "development", "development", "production") == "production",
+		Addr:           p.str("BREACHDESK_ADDR", ":8080"),
+		DatabaseURL:    p.str("BREACHDESK_DATABASE_URL", ""),
+		LocalPGAddr:    p.str("BREACHDESK_LOCAL_PG_ADDR", "127.0.0.1:5432"),
+		DataDir:        p.str("BREACHDESK_DATA_DIR", ".data"),
+		BaseURL:        p.str("BREACHDESK_BASE_URL", "http://localhost:8080"),
+		CookieSecure:   p.boolean("BREACHDESK_COOKIE_SECURE", true),
+		SMTPURL:        p.str("BREACHDESK_SMTP_URL", ""),
+		MailFrom:       p.str("BREACHDESK_MAIL_FROM", "BreachDesk <breachdesk@localhost>"),
+		PDFFont:        p.str("BREACHDESK_PDF_FONT", ""),
+		LogFormat:      p.oneOf("BREACHDESK_LOG_FORMAT", "text", "text", "json"),
+		SessionTTL:     p.duration("BREACHDESK_SESSION_TTL", 12*time.Hour),
+		SeedDemo:       p.boolean("BREACHDESK_SEED_DEMO", true),
+		MaxUploadBytes: int64(p.integer("BREACHDESK_MAX_UPLOAD_MB", 50)) << 20,
+		Production:     p.oneOf("BREACHDESK_ENV", "development", "development", "production") == "production",
 		Throttle: Throttle{
 			Window:        p.duration("BREACHDESK_LOGIN_WINDOW", 15*time.Minute),
 			MaxPerAccount: p.integer("BREACHDESK_LOGIN_MAX_PER_ACCOUNT", 5),
@@ -96,6 +99,9 @@ func Load(getenv func(string) string) (Config, error) {
 		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps" && u.Scheme != "smtp+starttls") || u.Host == "" {
 			p.fail("BREACHDESK_SMTP_URL", "want smtp://host:port, smtp+starttls://… or smtps://…")
 		}
+	}
+	if c.MaxUploadBytes <= 0 || c.MaxUploadBytes > 2<<30 {
+		p.fail("BREACHDESK_MAX_UPLOAD_MB", "must be between 1 and 2048")
 	}
 	if c.SessionTTL < time.Minute {
 		p.fail("BREACHDESK_SESSION_TTL", "must be at least 1m")

@@ -9,9 +9,14 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
+	"github.com/breachdesk/breachdesk/app/assessment"
+	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/timeline"
 )
 
 // OrgSlug is the demo organisation's identifier.
@@ -35,9 +40,19 @@ var people = []struct {
 	{"viewer@demo.example", "田中 美咲 (Viewer)", auth.RoleViewer},
 }
 
+// Services are what Seed needs to open the demo case.
+type Services struct {
+	Store      *store.Store
+	Auth       *auth.Service
+	Cases      *cases.Service
+	Assessment *assessment.Service
+}
+
 // Seed creates the demo organisation and its users with fresh random
-// passwords, which it returns (they are not stored anywhere in clear).
-func Seed(ctx context.Context, st *store.Store, a *auth.Service) ([]Login, error) {
+// passwords, which it returns (they are not stored anywhere in clear),
+// and, the first time, a realistic card-skimming case.
+func Seed(ctx context.Context, sv Services) ([]Login, error) {
+	st, a := sv.Store, sv.Auth
 	var logins []Login
 	for _, p := range people {
 		pw := password()
@@ -51,7 +66,64 @@ func Seed(ctx context.Context, st *store.Store, a *auth.Service) ([]Login, error
 		"株式会社デモショップ", "1234567890123", "東京都千代田区丸の内1-1-1", "代表取締役 山田 太郎",
 		"お客様相談窓口 0120-000-000（平日10:00〜17:00）", "デモカード株式会社", "デモペイメント株式会社",
 		"{visa,mastercard,jcb,amex}", OrgSlug).Error
-	return logins, err
+	if err != nil {
+		return nil, err
+	}
+	return logins, seedCase(ctx, sv)
+}
+
+// seedCase opens the demo case once: web skimming on the checkout page,
+// reported by the PSP three days ago, with a first assessment.
+func seedCase(ctx context.Context, sv Services) error {
+	org, err := sv.Auth.OrganisationBySlug(ctx, OrgSlug)
+	if err != nil {
+		return err
+	}
+	var existing int64
+	if err := sv.Store.DB.WithContext(ctx).Raw(`SELECT count(*) FROM cases WHERE organisation_id = ?`, org.ID).Scan(&existing).Error; err != nil || existing > 0 {
+		return err
+	}
+	manager, err := sv.Auth.UserByEmail(ctx, "manager@demo.example")
+	if err != nil {
+		return err
+	}
+	p := auth.Principal{User: manager, Organisation: org, Role: auth.RoleManager}
+	ctx = audit.WithActor(ctx, p.Actor("127.0.0.1"))
+	aware := time.Now().Add(-3 * 24 * time.Hour).Truncate(time.Hour)
+	from, to := aware.Add(-62*24*time.Hour), aware.Add(-2*time.Hour)
+	c, _, err := sv.Cases.Create(ctx, &p, cases.NewCase{
+		Title:        "決済画面の改ざんによるクレジットカード情報漏えいの疑い",
+		Summary:      "決済代行会社から、当社サイトがCPP（不正利用の共通購買地点）の可能性があるとの連絡を受けた。決済画面に不正なスクリプトが埋め込まれていた形跡がある。",
+		AwareAt:      aware,
+		OccurredFrom: &from, OccurredTo: &to,
+		IncidentType: "card_skimming", Playbook: "jp-card-leak", Severity: "critical",
+	})
+	if err != nil {
+		return err
+	}
+	facts := `{"data_items":["card_number","card_expiry","security_code","cardholder_name","email"],
+		"persons_upper_bound":4800,"records_affected":5100,"residents":{"JP":4780,"US-CA":20},
+		"sensitive":false,"unauthorized_purpose":true,"data_being_entered":true,"high_level_encryption":false,
+		"entrusted_processor":false,"card_brands":["visa","mastercard","jcb"],"eu_risk":"none"}`
+	f, err := assessment.ParseFacts([]byte(facts))
+	if err != nil {
+		return err
+	}
+	if _, _, err := sv.Assessment.Save(ctx, &p, c.ID, f, "初回評価（PFI調査前）"); err != nil {
+		return err
+	}
+	tasks, err := sv.Cases.Tasks(ctx, &p, c.ID)
+	if err != nil {
+		return err
+	}
+	done := "done"
+	for _, t := range tasks[:4] {
+		if _, err := sv.Cases.UpdateTask(ctx, &p, t.ID, cases.TaskPatch{Status: &done}); err != nil {
+			return err
+		}
+	}
+	_, _, err = timeline.AddManual(ctx, sv.Store, &p, c.ID, aware.Add(-30*time.Minute), "決済代行会社からCPPの可能性について電話連絡を受領")
+	return err
 }
 
 // IsEmpty reports whether the database has no users yet: the first start.

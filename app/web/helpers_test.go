@@ -9,20 +9,26 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/config"
+	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 	"github.com/breachdesk/breachdesk/app/web"
+	"github.com/breachdesk/breachdesk/workflows"
 )
 
 const password = "correct horse battery"
 
 type harness struct {
-	t    *testing.T
-	st   *store.Store
-	auth *auth.Service
-	srv  *web.Server
+	t     *testing.T
+	st    *store.Store
+	auth  *auth.Service
+	cases *cases.Service
+	as    *assessment.Service
+	srv   *web.Server
 }
 
 func newHarness(t *testing.T) *harness {
@@ -32,12 +38,17 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a}, workflows.InsertOnly); err != nil {
+		t.Fatal(err)
+	}
+	cs := cases.NewService(st)
+	as := assessment.NewService(st, cs)
 	cfg, _ := config.Load(func(string) string { return "" })
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Auth: a})
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, 1<<20)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, st: st, auth: a, srv: srv}
+	return &harness{t: t, st: st, auth: a, cases: cs, as: as, srv: srv}
 }
 
 func (h *harness) user(email, org string, role auth.Role) auth.User {
@@ -114,11 +125,16 @@ func (c *client) csrf() string {
 }
 
 func (c *client) post(path string, form url.Values) *http.Response {
+	return c.send("POST", path, form)
+}
+
+// send is a form submission with the CSRF token, with any method.
+func (c *client) send(method, path string, form url.Values) *http.Response {
 	if form == nil {
 		form = url.Values{}
 	}
 	form.Set("_csrf", c.csrf())
-	return c.do("POST", path, form)
+	return c.do(method, path, form)
 }
 
 func (c *client) login(email string) {

@@ -6,7 +6,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
 )
 
 func (s *Server) loginForm(c *fiber.Ctx) error {
@@ -72,8 +74,26 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	return c.Redirect("/login", fiber.StatusSeeOther)
 }
 
+type dashboardData struct {
+	Cases     []cases.Case
+	Deadlines []assessment.Upcoming
+}
+
 func (s *Server) dashboard(c *fiber.Ctx) error {
-	return s.render(c, fiber.StatusOK, "dashboard", s.newPage(c, "dashboard.title", "dashboard"))
+	pg := s.newPage(c, "dashboard.title", "dashboard")
+	p := principal(c)
+	var d dashboardData
+	if p.OrgID() != 0 {
+		var err error
+		if d.Cases, err = s.deps.Cases.List(c.UserContext(), p, cases.ListFilter{}); err != nil {
+			return err
+		}
+		if d.Deadlines, err = s.deps.Assessment.UpcomingDeadlines(c.UserContext(), p, 50); err != nil {
+			return err
+		}
+	}
+	pg.Data = d
+	return s.render(c, fiber.StatusOK, "dashboard", pg)
 }
 
 func (s *Server) switchOrg(c *fiber.Ctx) error {

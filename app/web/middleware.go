@@ -210,6 +210,9 @@ func (s *Server) guard(r Route) fiber.Handler {
 			if p.OrgID() == 0 {
 				return apperr.ErrNotFound
 			}
+			if err := s.checkOwnership(c, r); err != nil {
+				return err
+			}
 		case Operator:
 			if !p.User.IsOperator {
 				return apperr.ErrNotFound

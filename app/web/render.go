@@ -12,6 +12,8 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/i18n"
+	"github.com/breachdesk/breachdesk/app/notifications"
+	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/frontend"
 )
 
@@ -32,13 +34,20 @@ func loadPages(_ i18n.Catalogue) (*pages, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).ParseFS(frontend.Templates, "templates/layout.html", f)
+		t, err := template.New(name).Funcs(funcs).ParseFS(frontend.Templates, "templates/layout.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
 		p.sets[name] = t
 	}
 	return p, nil
+}
+
+// funcs are the few helpers templates need beyond Page's methods.
+var funcs = template.FuncMap{
+	"list":  func(v ...string) []string { return v },
+	"deref": func(p *int64) int64 { return *p },
+	"ptr":   func(t time.Time) *time.Time { return &t },
 }
 
 // Page is the data every template gets. Page-specific data goes in Data.
@@ -54,6 +63,7 @@ type Page struct {
 	Errors     map[string]string // field → message; "" = the whole form
 	Form       map[string]string // values to show again after an error
 	Zone       string            // name of the time zone times are shown in
+	Unread     int64             // unread notifications
 	Data       any
 
 	msgs i18n.Catalogue
@@ -65,6 +75,86 @@ func (p *Page) T(key string, args ...any) string { return p.msgs.T(p.Lang, key, 
 
 // Time formats t in the organisation's time zone.
 func (p *Page) Time(t time.Time) string { return t.In(p.loc).Format("2006-01-02 15:04") }
+
+// Local formats t in the organisation's zone with the zone named.
+func (p *Page) Local(t time.Time) string { return t.In(p.loc).Format("2006-01-02 15:04 MST") }
+
+// LocalP is Local for an optional time; "—" when unset.
+func (p *Page) LocalP(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return p.Local(*t)
+}
+
+// RFC3339 formats an optional time for <time datetime> and scripts.
+func (p *Page) RFC3339(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(p.loc).Format(time.RFC3339)
+}
+
+// InputTime formats an optional time for <input type="datetime-local">
+// in the organisation's zone.
+func (p *Page) InputTime(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return t.In(p.loc).Format("2006-01-02T15:04")
+}
+
+// Overdue reports whether t has passed.
+func (p *Page) Overdue(t *time.Time) bool { return t != nil && t.Before(time.Now()) }
+
+// Countdown says how long until t, or how long it is overdue, in words
+// ("あと2日3時間", "overdue by 5 h"); scripts refresh it live.
+func (p *Page) Countdown(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	d := time.Until(*t)
+	over := d < 0
+	if over {
+		d = -d
+	}
+	days, hours, mins := int(d.Hours())/24, int(d.Hours())%24, int(d.Minutes())%60
+	var span string
+	switch {
+	case p.Lang == "en" && days > 0:
+		span = fmt.Sprintf("%d d %d h", days, hours)
+	case p.Lang == "en" && hours > 0:
+		span = fmt.Sprintf("%d h %d min", hours, mins)
+	case p.Lang == "en":
+		span = fmt.Sprintf("%d min", mins)
+	case days > 0:
+		span = fmt.Sprintf("%d日%d時間", days, hours)
+	case hours > 0:
+		span = fmt.Sprintf("%d時間%d分", hours, mins)
+	default:
+		span = fmt.Sprintf("%d分", mins)
+	}
+	if over {
+		return p.T("time.overdue_by", span)
+	}
+	return p.T("time.remaining", span)
+}
+
+// L picks the page's language from a bilingual text value.
+func (p *Page) L(v any) string {
+	switch t := v.(type) {
+	case interface{ In(string) string }:
+		return t.In(p.Lang)
+	case obligationsText:
+		if p.Lang == "en" {
+			return t.EN
+		}
+		return t.JA
+	case string:
+		return t
+	}
+	return fmt.Sprint(v)
+}
 
 // newPage fills the common fields for the current request.
 func (s *Server) newPage(c *fiber.Ctx, titleKey, nav string) *Page {
@@ -81,6 +171,9 @@ func (s *Server) newPage(c *fiber.Ctx, titleKey, nav string) *Page {
 			if loc, err := time.LoadLocation(tz); err == nil {
 				pg.loc, pg.Zone = loc, tz
 			}
+		}
+		if !pg.MFAPending && pg.P.OrgID() != 0 {
+			pg.Unread, _ = notifications.Unread(c.UserContext(), s.deps.Store, pg.P)
 		}
 		if !pg.MFAPending {
 			if orgs, err := s.deps.Auth.Organisations(c.UserContext(), pg.P.User); err == nil && len(orgs) > 1 {
@@ -105,3 +198,5 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, pg *Page) error {
 	c.Type("html", "utf-8")
 	return c.Status(status).Send(buf.Bytes())
 }
+
+type obligationsText = obligations.Text

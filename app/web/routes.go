@@ -29,16 +29,18 @@ const (
 // in the path's :id, so the tenant-isolation test knows which foreign id
 // to try there.
 type Route struct {
-	Method  string
-	Path    string
-	Access  Access
-	Param   string
-	API     bool
-	Handler fiber.Handler
+	Method string
+	Path   string
+	Access Access
+	Param  string
+	// SubParam names the resource kind of a second parameter, :oid.
+	SubParam string
+	API      bool
+	Handler  fiber.Handler
 }
 
 func (s *Server) routeTable() []Route {
-	return []Route{
+	routes := []Route{
 		{Method: "GET", Path: "/healthz", Access: Public, Handler: s.healthz},
 		{Method: "GET", Path: "/readyz", Access: Public, Handler: s.readyz},
 
@@ -72,6 +74,11 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Path: "/api/v1/members/:id", Access: Tenant, API: true, Param: "user", Handler: s.apiMember},
 		{Method: "GET", Path: "/api/v1/openapi.json", Access: Public, API: true, Handler: s.openAPI},
 	}
+	// Feature route groups, one per file.
+	routes = append(routes, s.caseRoutes()...)
+	routes = append(routes, s.caseAPIRoutes()...)
+	routes = append(routes, s.evidenceRoutes()...)
+	return routes
 }
 
 func (s *Server) mount() {

@@ -10,8 +10,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/config"
+	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/frontend"
@@ -19,10 +22,13 @@ import (
 
 // Deps are what the web layer needs from the rest of the application.
 type Deps struct {
-	Config   config.Config
-	Store    *store.Store
-	Auth     *auth.Service
-	Registry *prometheus.Registry // nil: a private registry
+	Config     config.Config
+	Store      *store.Store
+	Auth       *auth.Service
+	Cases      *cases.Service
+	Assessment *assessment.Service
+	Evidence   *evidence.Service
+	Registry   *prometheus.Registry // nil: a private registry
 }
 
 // Server is the HTTP application.
@@ -48,13 +54,17 @@ func New(deps Deps) (*Server, error) {
 	if deps.Registry == nil {
 		deps.Registry = prometheus.NewRegistry()
 	}
+	bodyLimit := 8 << 20
+	if up := int(deps.Config.MaxUploadBytes); up > 0 {
+		bodyLimit = up + 1<<20 // the evidence limit plus room for the form around the file
+	}
 	s := &Server{deps: deps, pages: pg, msgs: msgs, metrics: newMetrics(deps.Registry)}
 	s.app = fiber.New(fiber.Config{
 		// Handlers may keep request values (in jobs, in logs); fasthttp
 		// reuses its buffers otherwise.
 		Immutable:             true,
 		DisableStartupMessage: true,
-		BodyLimit:             8 << 20,
+		BodyLimit:             bodyLimit,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,

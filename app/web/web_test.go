@@ -23,21 +23,17 @@ func TestTenantIsolationWalksEveryRoute(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
-	aMember := h.user("anne@a.example", "org-a", auth.RoleViewer)
-	bUser := h.user("bob@b.example", "org-b", auth.RoleOwner)
-	_, err := h.auth.IssueTokenFor(ctx, "bob@b.example", "org-b", "b")
-	if err != nil {
-		t.Fatal(err)
-	}
+	h.user("anne@a.example", "org-a", auth.RoleViewer)
+	h.user("bob@b.example", "org-b", auth.RoleOwner)
 	aSecret, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", "a")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var bTokenID, aTokenID int64
-	h.st.DB.Raw(`SELECT id FROM api_tokens WHERE name = 'b'`).Scan(&bTokenID)
-	h.st.DB.Raw(`SELECT id FROM api_tokens WHERE name = 'a'`).Scan(&aTokenID)
-	foreign := map[string]int64{"user": bUser.ID, "api_token": bTokenID}
-	own := map[string]int64{"user": aMember.ID, "api_token": aTokenID}
+	if _, err := h.auth.IssueTokenFor(ctx, "bob@b.example", "org-b", "b"); err != nil {
+		t.Fatal(err)
+	}
+	foreign := h.fixtures("org-b", "bob@b.example", "b")
+	own := h.fixtures("org-a", "anne@a.example", "a")
 
 	browser := h.client()
 	browser.login("alice@a.example")
@@ -46,54 +42,78 @@ func TestTenantIsolationWalksEveryRoute(t *testing.T) {
 	anon := h.client()
 	anon.do("GET", "/login", nil) // a valid pre-login CSRF token, so the refusal below is about the session
 
+	request := func(c *client, method, path string) *http.Response {
+		if method == "GET" {
+			return c.do("GET", path, nil)
+		}
+		if c.bearer != "" {
+			return c.do(method, path, nil)
+		}
+		return c.send(method, path, url.Values{"role": {"viewer"}})
+	}
+	fill := func(r web.Route, ids map[string]int64, subIDs map[string]int64) (string, bool) {
+		path := r.Path
+		for _, x := range []struct {
+			name, kind string
+			src        map[string]int64
+		}{{":id", r.Param, ids}, {":oid", r.SubParam, subIDs}} {
+			if !strings.Contains(path, x.name) {
+				continue
+			}
+			id, ok := x.src[x.kind]
+			if !ok {
+				t.Errorf("%s %s: no fixture for resource kind %q; add one to harness.fixtures", r.Method, r.Path, x.kind)
+				return "", false
+			}
+			path = strings.Replace(path, x.name, fmt.Sprint(id), 1)
+		}
+		return path, true
+	}
 	checked := 0
 	for _, r := range h.srv.Routes() {
 		if r.Access == web.Public || r.Access == web.Anon {
 			continue
 		}
+		clients := []*client{browser}
+		if r.API {
+			clients = append(clients, api)
+		}
 		path := r.Path
-		if strings.Contains(path, ":id") {
-			id, ok := foreign[r.Param]
-			if !ok {
-				t.Errorf("%s %s: no foreign fixture for resource kind %q; add one to this test", r.Method, r.Path, r.Param)
-				continue
+		if strings.Contains(path, ":") {
+			// Every combination with at least one foreign id must answer 404.
+			combos := [][2]map[string]int64{{foreign, foreign}}
+			if strings.Contains(path, ":oid") {
+				combos = append(combos, [2]map[string]int64{own, foreign}, [2]map[string]int64{foreign, own})
 			}
-			path = strings.Replace(r.Path, ":id", fmt.Sprint(id), 1)
-			for _, c := range []*client{browser, api} {
-				if r.API != (c == api) && r.API {
-					continue
+			for _, combo := range combos {
+				p, ok := fill(r, combo[0], combo[1])
+				if !ok {
+					break
 				}
-				var resp *http.Response
-				if r.Method == "GET" {
-					resp = c.do("GET", path, nil)
-				} else {
-					resp = c.post(path, url.Values{"role": {"viewer"}})
+				path = p
+				for _, c := range clients {
+					if resp := request(c, r.Method, p); resp.StatusCode != http.StatusNotFound {
+						t.Errorf("%s %s as org A (bearer=%v): got %d, want 404", r.Method, p, c.bearer != "", resp.StatusCode)
+					}
+					checked++
 				}
-				if resp.StatusCode != http.StatusNotFound {
-					t.Errorf("%s %s as org A (bearer=%v): got %d, want 404", r.Method, path, c.bearer != "", resp.StatusCode)
-				}
-				checked++
 			}
-			// The same route with org A's own resource is reachable, so
-			// the 404 above is about tenancy, not a broken route.
-			ownPath := strings.Replace(r.Path, ":id", fmt.Sprint(own[r.Param]), 1)
-			if r.Method == "GET" {
-				if resp := browser.do("GET", ownPath, nil); resp.StatusCode == http.StatusNotFound && !r.API {
-					t.Errorf("GET %s with own resource: 404", ownPath)
+			// The same route with org A's own resources is reachable, so
+			// the 404s above are about tenancy, not a broken route.
+			if ownPath, ok := fill(r, own, own); ok && r.Method == "GET" {
+				for _, c := range clients {
+					if resp := request(c, "GET", ownPath); resp.StatusCode == http.StatusNotFound {
+						t.Errorf("GET %s with org A's own resource: 404", ownPath)
+					}
 				}
 			}
 		}
-		var resp *http.Response
-		if r.Method == "GET" {
-			resp = anon.do("GET", path, nil)
-		} else {
-			resp = anon.post(path, nil)
-		}
+		resp := request(anon, r.Method, path)
 		if resp.StatusCode != http.StatusUnauthorized && !(resp.StatusCode == http.StatusSeeOther && resp.Header.Get("Location") == "/login") {
 			t.Errorf("%s %s anonymous: got %d", r.Method, path, resp.StatusCode)
 		}
 	}
-	if checked < 5 {
+	if checked < 40 {
 		t.Fatalf("only %d foreign-id checks ran", checked)
 	}
 	// Switching to a foreign organisation is refused the same way.

@@ -1,0 +1,295 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/evidence"
+)
+
+func (s *Server) evidenceRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/cases/:id/evidence", Access: Tenant, Param: "case", Handler: s.uploadEvidence},
+		{Method: "GET", Path: "/evidence/:id", Access: Tenant, Param: "evidence", Handler: s.evidencePage},
+		{Method: "GET", Path: "/evidence/:id/download", Access: Tenant, Param: "evidence", Handler: s.downloadEvidence},
+		{Method: "POST", Path: "/evidence/:id/custody", Access: Tenant, Param: "evidence", Handler: s.addCustody},
+
+		{Method: "GET", Path: "/api/v1/cases/:id/evidence", Access: Tenant, API: true, Param: "case", Handler: s.apiListEvidence},
+		{Method: "POST", Path: "/api/v1/cases/:id/evidence", Access: Tenant, API: true, Param: "case", Handler: s.apiUploadEvidence},
+		{Method: "GET", Path: "/api/v1/evidence/:id", Access: Tenant, API: true, Param: "evidence", Handler: s.apiGetEvidence},
+		{Method: "GET", Path: "/api/v1/evidence/:id/content", Access: Tenant, API: true, Param: "evidence", Handler: s.downloadEvidence},
+		{Method: "POST", Path: "/api/v1/evidence/:id/custody", Access: Tenant, API: true, Param: "evidence", Handler: s.apiAddCustody},
+	}
+}
+
+// uploadEvidence takes a multipart upload. A missing file still goes
+// through the service, so a foreign case answers 404 before "file is
+// required". The client's file name is only a display name: the service
+// sanitises it and the bytes go into the database, never to a path.
+func (s *Server) uploadEvidence(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var name string
+	var r io.Reader
+	if fh, ferr := c.FormFile("file"); ferr == nil {
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		name, r = fh.Filename, f
+	}
+	if _, err := s.deps.Evidence.Upload(c.UserContext(), principal(c), id, name, r, c.FormValue("description")); err != nil {
+		return err
+	}
+	s.flash(c, "flash.evidence_uploaded")
+	return c.Redirect(fmt.Sprintf("/cases/%d#evidence", id), fiber.StatusSeeOther)
+}
+
+type evidencePageData struct {
+	Item     evidence.Item
+	Custody  []evidence.CustodyEvent
+	Register []evidence.Item // the case's other items, to move between them
+	Kinds    []string
+	CanEdit  bool
+	MaxSize  string
+}
+
+func (s *Server) evidencePage(c *fiber.Ctx) error {
+	return s.renderEvidence(c, fiber.StatusOK, nil)
+}
+
+// renderEvidence shows an item and its custody chain, with a failed
+// custody form's errors and values when pg carries them.
+func (s *Server) renderEvidence(c *fiber.Ctx, status int, pg *Page) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx, p := c.UserContext(), principal(c)
+	it, err := s.deps.Evidence.Get(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	d := evidencePageData{Item: it, Kinds: evidence.Kinds, CanEdit: p.Can(cases.Editors...), MaxSize: evidence.FormatSize(s.deps.Evidence.MaxBytes())}
+	if d.Custody, err = s.deps.Evidence.Custody(ctx, p, id); err != nil {
+		return err
+	}
+	if d.Register, err = s.deps.Evidence.List(ctx, p, it.CaseID); err != nil {
+		return err
+	}
+	if pg == nil {
+		pg = s.newPage(c, "evidence.title", "")
+	}
+	pg.Title = pg.T("evidence.title") + ": " + it.Filename
+	pg.Data = d
+	return s.render(c, status, "evidence", pg)
+}
+
+// downloadEvidence sends the file as an attachment with the sniffed type.
+// nosniff and a sandboxing CSP keep a browser from running an uploaded
+// HTML or SVG file in our origin even if it ignores the attachment.
+func (s *Server) downloadEvidence(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	it, data, err := s.deps.Evidence.Open(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, it.ContentType)
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(it.Filename))
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("X-Evidence-SHA256", it.SHA256.Hex())
+	return c.Send(data)
+}
+
+// contentDisposition names the download with RFC 5987 encoding, which
+// carries any UTF-8 name (Japanese file names are common) and cannot break
+// out of the header value.
+func contentDisposition(name string) string {
+	var b strings.Builder
+	b.WriteString("attachment; filename*=UTF-8''")
+	for _, c := range []byte(name) {
+		if isAttrChar(c) {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// isAttrChar is RFC 5987's attr-char: what may appear unescaped.
+func isAttrChar(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$&+-.^_`|~", c) >= 0
+}
+
+func (s *Server) addCustody(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx, p := c.UserContext(), principal(c)
+	// An unreadable time goes in as zero, so the service still checks
+	// tenancy and the other fields; its "is required" is then replaced by
+	// the reason the time was refused.
+	at, timeOK := s.evidenceTime(c, c.FormValue("occurred_at"))
+	_, err = s.deps.Evidence.AddCustody(ctx, p, id, c.FormValue("kind"), at, c.FormValue("handler"), c.FormValue("reason"))
+	if ve, ok := err.(*apperr.ValidationError); ok && !timeOK {
+		for i, f := range ve.Fields {
+			if f.Field == "occurred_at" {
+				ve.Fields[i].Reason = badTimeReason
+			}
+		}
+	}
+	if err == nil {
+		s.flash(c, "flash.evidence_custody_added")
+		return c.Redirect(fmt.Sprintf("/evidence/%d", id), fiber.StatusSeeOther)
+	}
+	pg := s.newPage(c, "evidence.title", "")
+	if err := fieldErrors(pg, err); err != nil {
+		return err
+	}
+	for _, f := range []string{"kind", "occurred_at", "handler", "reason"} {
+		pg.Form[f] = c.FormValue(f)
+	}
+	return s.renderEvidence(c, fiber.StatusUnprocessableEntity, pg)
+}
+
+// evidenceTime reads a custody time: RFC 3339 from scripts, or an HTML
+// datetime-local value meant in the organisation's time zone (Asia/Tokyo
+// when it has none), since that is the clock the team reads. An empty
+// value is zero and ok (the service says it is required); false means
+// the value could not be read.
+func (s *Server) evidenceTime(c *fiber.Ctx, raw string) (time.Time, bool) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return time.Time{}, true // the service reports it as required
+	}
+	if t, err := time.Parse(time.RFC3339, raw); err == nil {
+		return t, true
+	}
+	loc := tokyo
+	if p := principal(c); p != nil && p.Organisation.Timezone != "" {
+		if l, err := time.LoadLocation(p.Organisation.Timezone); err == nil {
+			loc = l
+		}
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, raw, loc); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+const badTimeReason = "is not a date and time (YYYY-MM-DDTHH:MM)"
+
+// tokyo is the zone of organisations that have not set one.
+var tokyo = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		return time.FixedZone("JST", 9*3600)
+	}
+	return l
+}()
+
+func (s *Server) apiListEvidence(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	items, err := s.deps.Evidence.List(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"evidence": items})
+}
+
+// apiUploadEvidence takes the raw request body as the file, so scripts can
+// send a file without building a multipart form.
+func (s *Server) apiUploadEvidence(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	it, err := s.deps.Evidence.Upload(c.UserContext(), principal(c), id, c.Query("filename"), bytes.NewReader(c.Body()), c.Query("description"))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(it)
+}
+
+// apiEvidence is an item with its chain of custody.
+type apiEvidence struct {
+	evidence.Item
+	Custody []evidence.CustodyEvent `json:"custody"`
+}
+
+func (s *Server) apiGetEvidence(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx, p := c.UserContext(), principal(c)
+	it, err := s.deps.Evidence.Get(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	chain, err := s.deps.Evidence.Custody(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(apiEvidence{Item: it, Custody: chain})
+}
+
+type apiCustodyInput struct {
+	Kind       string `json:"kind" form:"kind"`
+	OccurredAt string `json:"occurred_at" form:"occurred_at"`
+	Handler    string `json:"handler" form:"handler"`
+	Reason     string `json:"reason" form:"reason"`
+}
+
+func (s *Server) apiAddCustody(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx, p := c.UserContext(), principal(c)
+	// Tenancy first: a foreign id answers 404 whatever the body holds.
+	if _, err := s.deps.Evidence.Get(ctx, p, id); err != nil {
+		return err
+	}
+	var in apiCustodyInput
+	if err := c.BodyParser(&in); err != nil {
+		return apperr.Invalid("body", "must be a JSON object with kind, occurred_at, handler and reason")
+	}
+	var at time.Time
+	if raw := strings.TrimSpace(in.OccurredAt); raw != "" {
+		if at, err = time.Parse(time.RFC3339, raw); err != nil {
+			return apperr.Invalid("occurred_at", "must be an RFC 3339 time, e.g. 2026-11-24T10:00:00+09:00")
+		}
+	}
+	ev, err := s.deps.Evidence.AddCustody(ctx, p, id, in.Kind, at, in.Handler, in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(ev)
+}

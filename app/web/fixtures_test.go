@@ -1,0 +1,49 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"time"
+
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/evidence"
+)
+
+// fixtures creates one resource of every kind a route can name in org
+// (whose owner is ownerEmail), and returns their ids by kind.
+func (h *harness) fixtures(orgSlug, memberEmail, tokenName string) map[string]int64 {
+	h.t.Helper()
+	ctx := context.Background()
+	org, err := h.auth.OrganisationBySlug(ctx, orgSlug)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var ownerID int64
+	h.st.DB.Raw(`SELECT user_id FROM memberships WHERE organisation_id = ? AND role = 'owner' LIMIT 1`, org.ID).Scan(&ownerID)
+	var owner auth.User
+	h.st.DB.Take(&owner, ownerID)
+	p := auth.Principal{User: owner, Organisation: org, Role: auth.RoleOwner}
+	c, _, err := h.cases.Create(ctx, &p, cases.NewCase{Title: "Fixture case", AwareAt: time.Now().Add(-40 * 24 * time.Hour), IncidentType: "unauthorized_access"})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	tasks, err := h.cases.Tasks(ctx, &p, c.ID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	obs, err := h.as.Obligations(ctx, &p, c.ID)
+	if err != nil || len(obs) == 0 {
+		h.t.Fatalf("fixture obligations: %d %v", len(obs), err)
+	}
+	ev, err := evidence.NewService(h.st, 1<<20).Upload(ctx, &p, c.ID, "log.txt", bytes.NewReader([]byte("GET /admin 200")), "access log")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var member, token, notification int64
+	h.st.DB.Raw(`SELECT id FROM users WHERE email = ?`, memberEmail).Scan(&member)
+	h.st.DB.Raw(`SELECT id FROM api_tokens WHERE name = ? AND organisation_id = ?`, tokenName, org.ID).Scan(&token)
+	h.st.DB.Raw(`INSERT INTO notifications (organisation_id, user_id, case_id, title) VALUES (?, ?, ?, 'n') RETURNING id`, org.ID, ownerID, c.ID).Scan(&notification)
+	return map[string]int64{"case": c.ID, "task": tasks[0].ID, "obligation": obs[0].ID, "evidence": ev.ID,
+		"user": member, "api_token": token, "notification": notification}
+}

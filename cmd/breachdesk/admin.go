@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/breachdesk/breachdesk/app/assessment"
+	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/demo"
+	"github.com/breachdesk/breachdesk/workflows"
+)
+
+// cliCtx marks CLI actions in the audit log.
+func cliCtx() context.Context {
+	return audit.WithActor(context.Background(), audit.Actor{Label: "cli"})
+}
+
+func runMigrate(args []string) int {
+	fs := newFlags("migrate", "migrate [--down VERSION] [--status]\n\nApplies River's and BreachDesk's migrations. With --down, reverts\nBreachDesk's schema down to VERSION (0 = everything).")
+	down := fs.Int("down", -1, "revert down to this schema version")
+	status := fs.Bool("status", false, "print the current schema version and exit")
+	if code, done := parse(fs, args); done {
+		return code
+	}
+	ctx := context.Background()
+	e, err := open(ctx, false)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	defer e.close()
+	switch {
+	case *status:
+	case *down >= 0:
+		err = e.st.MigrateDown(ctx, *down)
+	default:
+		err = e.st.Migrate(ctx)
+	}
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	v, err := e.st.SchemaVersion(ctx)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	fmt.Printf("schema version %d\n", v)
+	return 0
+}
+
+func runUser(args []string) int {
+	if len(args) == 0 || args[0] != "create" {
+		fmt.Fprintln(os.Stderr, "Usage: breachdesk user create --email E --name N --org SLUG --role ROLE [--operator] [--password-stdin]")
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+			return 0
+		}
+		return 2
+	}
+	fs := newFlags("user create", "user create --email E --name N --org SLUG --role ROLE [--operator] [--password-stdin]\n\nCreates a user, or updates the user with that e-mail (new password, role).\nThe organisation is created when missing. The password is read from the\nfirst line of standard input.")
+	email := fs.String("email", "", "e-mail address (login)")
+	name := fs.String("name", "", "display name")
+	org := fs.String("org", "", "organisation slug (created when missing)")
+	orgName := fs.String("org-name", "", "organisation name when it is created (default: the slug)")
+	role := fs.String("role", "", "role in the organisation: owner, manager, responder, legal, viewer")
+	operator := fs.Bool("operator", false, "platform operator: may act in every organisation")
+	_ = fs.Bool("password-stdin", true, "read the password from standard input (always on; never pass passwords as arguments)")
+	if code, done := parse(fs, args[1:]); done {
+		return code
+	}
+	pw, err := readPassword(os.Stdin)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	ctx := cliCtx()
+	e, err := open(ctx, true)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	defer e.close()
+	if *org == "" && !*operator {
+		fmt.Fprintln(os.Stderr, "breachdesk: --org is required (except for --operator users)")
+		return 2
+	}
+	u, err := e.auth.CreateUser(ctx, auth.NewUser{Email: *email, Name: *name, Password: pw, OrgSlug: *org, OrgName: *orgName, Role: auth.Role(*role), Operator: *operator})
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	fmt.Printf("user %d %s ready\n", u.ID, u.Email)
+	return 0
+}
+
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", fmt.Errorf("no password on standard input (echo 'secret' | breachdesk user create ...)")
+	}
+	return pw, nil
+}
+
+func runToken(args []string) int {
+	if len(args) == 0 || args[0] != "create" {
+		fmt.Fprintln(os.Stderr, "Usage: breachdesk token create --email E --org SLUG [--name NAME]")
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+			return 0
+		}
+		return 2
+	}
+	fs := newFlags("token create", "token create --email E --org SLUG [--name NAME]\n\nCreates an API token for the user in the organisation and prints only the\ntoken (it is stored hashed and cannot be shown again).")
+	email := fs.String("email", "", "the user's e-mail address")
+	org := fs.String("org", "", "organisation slug")
+	name := fs.String("name", "cli", "a name to recognise the token by")
+	if code, done := parse(fs, args[1:]); done {
+		return code
+	}
+	ctx := cliCtx()
+	e, err := open(ctx, true)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	defer e.close()
+	secret, err := e.auth.IssueTokenFor(ctx, *email, *org, *name)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	fmt.Println(secret)
+	return 0
+}
+
+func runAudit(args []string) int {
+	if len(args) == 0 || args[0] != "verify" {
+		fmt.Fprintln(os.Stderr, "Usage: breachdesk audit verify")
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+			return 0
+		}
+		return 2
+	}
+	fs := newFlags("audit verify", "audit verify\n\nChecks the audit log's hash chain. Exit 0: intact. Exit 1: the first\nbroken row is named on standard error.")
+	if code, done := parse(fs, args[1:]); done {
+		return code
+	}
+	ctx := context.Background()
+	e, err := open(ctx, false)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	defer e.close()
+	n, problem, err := audit.Verify(ctx, e.st)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	if problem != nil {
+		fmt.Fprintf(os.Stderr, "audit log BROKEN at row %d: %s (%d rows before it are intact)\n", problem.Seq, problem.Reason, n)
+		return 1
+	}
+	fmt.Printf("audit log intact: %d rows\n", n)
+	return 0
+}
+
+func runDemo(args []string) int {
+	fs := newFlags("demo", "demo\n\nSeeds the demo organisation (demo-shop) with one user per role and prints\ntheir new passwords. Running it again resets those passwords.")
+	if code, done := parse(fs, args); done {
+		return code
+	}
+	ctx := cliCtx()
+	e, err := open(ctx, true)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	defer e.close()
+	if _, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth}, workflows.InsertOnly); err != nil {
+		return fail(os.Stderr, err)
+	}
+	cs := cases.NewService(e.st)
+	logins, err := demo.Seed(ctx, demo.Services{Store: e.st, Auth: e.auth, Cases: cs, Assessment: assessment.NewService(e.st, cs)})
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	demo.Print(os.Stdout, e.cfg.BaseURL, logins)
+	return 0
+}

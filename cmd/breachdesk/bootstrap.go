@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/config"
+	"github.com/breachdesk/breachdesk/app/store"
+)
+
+// env is the process's wiring: configuration, database and services.
+type env struct {
+	cfg   config.Config
+	st    *store.Store
+	auth  *auth.Service
+	close func()
+}
+
+// loadConfig reads and validates the configuration and sets up logging.
+func loadConfig() (config.Config, error) {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return cfg, fmt.Errorf("configuration:\n%w", err)
+	}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(os.Stderr, opts)
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(os.Stderr, opts)
+	}
+	slog.SetDefault(slog.New(h))
+	return cfg, nil
+}
+
+// open resolves and opens the database (starting a private cluster when
+// needed) and, when migrate is set, brings the schema up to date.
+func open(ctx context.Context, migrate bool) (*env, error) {
+	cfg, err := loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.EnsureSecretKey(); err != nil {
+		return nil, fmt.Errorf("secret key: %w", err)
+	}
+	if cfg.SecretKeyGenerated {
+		slog.Warn("BREACHDESK_SECRET_KEY is not set: using a development key kept in " + cfg.DataDir + "/secret.key; set the variable in production")
+	}
+	dbURL, stop, err := store.Resolve(ctx, store.Location{URL: cfg.DatabaseURL, LocalAddr: cfg.LocalPGAddr, DataDir: cfg.DataDir})
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	e := &env{cfg: cfg, st: st, close: func() { st.Close(); stop() }}
+	if migrate {
+		if err := st.Migrate(ctx); err != nil {
+			e.close()
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+	}
+	e.auth, err = auth.NewService(st, auth.Options{SecretKey: cfg.SecretKey, SessionTTL: cfg.SessionTTL,
+		Window: cfg.Throttle.Window, MaxPerAccount: cfg.Throttle.MaxPerAccount, MaxPerIP: cfg.Throttle.MaxPerIP})
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// newFlags returns a flag set that prints its usage on --help and exits 0.
+func newFlags(name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet("breachdesk "+name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: breachdesk %s\n\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args; it returns done=true with the exit code when the
+// command should stop (help shown or bad flags).
+func parse(fs *flag.FlagSet, args []string) (code int, done bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, true
+		}
+		return 2, true
+	}
+	return 0, false
+}
+
+func fail(w io.Writer, err error) int {
+	fmt.Fprintf(w, "breachdesk: %v\n", err)
+	return 1
+}
