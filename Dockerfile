@@ -1,17 +1,21 @@
-# BreachDesk: a static binary on Debian with the IPAex fonts for Japanese PDFs.
+# BreachDesk: a static binary on slim Debian, with the IPAex fonts that the
+# Japanese PDFs embed. Build: docker build -t breachdesk .
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
+# Dependencies first, so editing code does not re-download modules.
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -o /out/breachdesk ./cmd/breachdesk
+RUN CGO_ENABLED=0 go build -trimpath -o /breachdesk ./cmd/breachdesk
 
 FROM debian:bookworm-slim
+# ca-certificates for SMTPS/TLS databases, tzdata for deadline time zones.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates tzdata fonts-ipaexfont-gothic fonts-ipaexfont-mincho \
+ && apt-get install -y --no-install-recommends \
+      fonts-ipaexfont-gothic fonts-ipaexfont-mincho ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --home /var/lib/breachdesk --create-home breachdesk
-COPY --from=build /out/breachdesk /usr/local/bin/breachdesk
+ && useradd --system --home-dir /var/lib/breachdesk --create-home --shell /usr/sbin/nologin breachdesk
+COPY --from=build /breachdesk /usr/local/bin/breachdesk
 USER breachdesk
 WORKDIR /var/lib/breachdesk
 ENV BREACHDESK_ADDR=:8080

@@ -1,34 +1,108 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"strings"
 
-// openAPI serves the API description. It is built from Go values so that
-// it changes with the code; routes are added here as the API grows.
+	"github.com/gofiber/fiber/v2"
+)
+
+// apiDocs describes each API route; the OpenAPI document is built from the
+// route table, so a route without a line here still appears (with its
+// path and parameters) and a test flags the missing summary.
+var apiDocs = map[string]struct{ summary, body string }{
+	"GET /api/v1/me":                                 {"The caller and the current organisation", ""},
+	"GET /api/v1/members/:id":                        {"A member of the current organisation", ""},
+	"GET /api/v1/cases":                              {"List cases (open ones; ?include_closed=true for all)", ""},
+	"POST /api/v1/cases":                             {"Open a case; tasks are seeded from the playbook", "NewCase"},
+	"GET /api/v1/cases/:id":                          {"One case", ""},
+	"PATCH /api/v1/cases/:id":                        {"Change a case; moving aware_at recomputes every deadline", "CasePatch"},
+	"POST /api/v1/cases/:id/phase":                   {"Advance the phase (gates: open tasks need a reason; closing needs every obligation submitted or waived)", "PhaseChange"},
+	"PUT /api/v1/cases/:id/assessment":               {"Save the facts (the obligations CLI's facts JSON without aware_at) as a new version and recompute the obligations; ?note= labels the version", "Facts"},
+	"GET /api/v1/cases/:id/assessment":               {"The current facts", ""},
+	"GET /api/v1/cases/:id/obligations":              {"The case's obligations (the CLI's shape plus id and status) and points needing review", ""},
+	"POST /api/v1/cases/:id/obligations/:oid/submit": {"Record a submission (submitted_at, recipient_reference); stops reminders", "Submission"},
+	"POST /api/v1/cases/:id/obligations/:oid/waive":  {"Waive an obligation with a reason (legal role)", "Waiver"},
+	"GET /api/v1/cases/:id/tasks":                    {"The case's tasks", ""},
+	"POST /api/v1/cases/:id/tasks":                   {"Add a task", "NewTask"},
+	"PATCH /api/v1/tasks/:id":                        {"Change a task's status (skipped needs skip_reason), assignee or due date", "TaskPatch"},
+	"GET /api/v1/tasks/:id/comments":                 {"A task's comments", ""},
+	"POST /api/v1/tasks/:id/comments":                {"Comment on a task; card numbers are masked", "Comment"},
+	"GET /api/v1/cases/:id/timeline":                 {"The case's timeline", ""},
+	"POST /api/v1/cases/:id/timeline":                {"Add a manual timeline entry with the time it happened", "TimelineEntry"},
+	"GET /api/v1/notifications":                      {"The caller's notifications and unread count", ""},
+	"GET /api/v1/openapi.json":                       {"This document", ""},
+	"GET /api/v1/cases/:id/evidence":                 {"The case's evidence register (metadata and SHA-256)", ""},
+	"POST /api/v1/cases/:id/evidence":                {"Upload evidence: the body is the file; ?filename= and ?description=; the type is sniffed, never trusted", ""},
+	"GET /api/v1/evidence/:id":                       {"One evidence item with its chain of custody", ""},
+	"GET /api/v1/evidence/:id/content":               {"The evidence file; its SHA-256 is re-checked first", ""},
+	"POST /api/v1/evidence/:id/custody":              {"Record a custody event (collected, transferred, analysed, returned) with who, when and why", "Custody"},
+}
+
+var apiSchemas = fiber.Map{
+	"Error": obj(fiber.Map{"error": str(), "status": integer(), "detail": str(),
+		"errors": fiber.Map{"type": "array", "items": obj(fiber.Map{"field": str(), "reason": str()})}}),
+	"NewCase": obj(fiber.Map{"title": str(), "summary": str(), "aware_at": dateTime(), "occurred_from": dateTime(), "occurred_to": dateTime(),
+		"incident_type": enum("card_skimming", "unauthorized_access", "ransomware", "misdelivery", "lost_device", "insider", "other"),
+		"playbook":      enum("jp-card-leak", "generic-personal-data"), "severity": enum("low", "medium", "high", "critical"), "owner_id": integer()}),
+	"CasePatch":     obj(fiber.Map{"title": str(), "summary": str(), "aware_at": dateTime(), "severity": str(), "owner_id": integer(), "incident_type": str()}),
+	"PhaseChange":   obj(fiber.Map{"phase": enum("containment", "investigation", "notification", "publication", "recovery", "closed"), "reason": str()}),
+	"Facts":         fiber.Map{"type": "object", "description": "See `breachdesk obligations --help` and the rules page: data_items, persons_affected, persons_upper_bound, records_affected, tri-state flags (true/false/null), residents, card_brands, eu_risk, timezone."},
+	"Submission":    obj(fiber.Map{"submitted_at": dateTime(), "recipient_reference": str()}),
+	"Waiver":        obj(fiber.Map{"reason": str()}),
+	"NewTask":       obj(fiber.Map{"phase": str(), "title": str(), "description": str(), "assignee_id": integer(), "due_at": dateTime()}),
+	"TaskPatch":     obj(fiber.Map{"status": enum("todo", "doing", "done", "skipped"), "skip_reason": str(), "assignee_id": integer(), "unassign": fiber.Map{"type": "boolean"}, "due_at": dateTime()}),
+	"Comment":       obj(fiber.Map{"body": str()}),
+	"Custody":       obj(fiber.Map{"kind": enum("collected", "transferred", "analysed", "returned"), "occurred_at": dateTime(), "handler": str(), "reason": str()}),
+	"TimelineEntry": obj(fiber.Map{"occurred_at": dateTime(), "summary": str()}),
+}
+
+func obj(props fiber.Map) fiber.Map { return fiber.Map{"type": "object", "properties": props} }
+func str() fiber.Map                { return fiber.Map{"type": "string"} }
+func integer() fiber.Map            { return fiber.Map{"type": "integer"} }
+func dateTime() fiber.Map           { return fiber.Map{"type": "string", "format": "date-time"} }
+func enum(v ...string) fiber.Map    { return fiber.Map{"type": "string", "enum": v} }
+
+// openAPI serves the API description built from the route table.
 func (s *Server) openAPI(c *fiber.Ctx) error {
-	errResp := fiber.Map{"description": "error", "content": fiber.Map{"application/json": fiber.Map{"schema": fiber.Map{"$ref": "#/components/schemas/Error"}}}}
+	errResp := fiber.Map{"description": "error (422 names each invalid field)", "content": fiber.Map{"application/json": fiber.Map{"schema": fiber.Map{"$ref": "#/components/schemas/Error"}}}}
+	paths := fiber.Map{}
+	for _, r := range s.routes {
+		if !r.API {
+			continue
+		}
+		key := r.Method + " " + r.Path
+		doc := apiDocs[key]
+		op := fiber.Map{"summary": doc.summary, "responses": fiber.Map{"200": fiber.Map{"description": "ok"}, "401": errResp, "404": errResp, "422": errResp}}
+		var params []fiber.Map
+		path := strings.TrimPrefix(r.Path, "/api/v1")
+		for _, name := range []string{"id", "oid"} {
+			if strings.Contains(path, ":"+name) {
+				path = strings.Replace(path, ":"+name, "{"+name+"}", 1)
+				params = append(params, fiber.Map{"name": name, "in": "path", "required": true, "schema": integer()})
+			}
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if doc.body != "" {
+			op["requestBody"] = fiber.Map{"required": true, "content": fiber.Map{"application/json": fiber.Map{"schema": fiber.Map{"$ref": "#/components/schemas/" + doc.body}}}}
+		}
+		item, _ := paths[path].(fiber.Map)
+		if item == nil {
+			item = fiber.Map{}
+			paths[path] = item
+		}
+		item[strings.ToLower(r.Method)] = op
+	}
 	return c.JSON(fiber.Map{
 		"openapi":  "3.1.0",
-		"info":     fiber.Map{"title": "BreachDesk API", "version": "1"},
+		"info":     fiber.Map{"title": "BreachDesk API", "version": "1", "description": "JSON field names are snake_case; times are RFC 3339. Another organisation's ids answer 404."},
 		"servers":  []fiber.Map{{"url": "/api/v1"}},
 		"security": []fiber.Map{{"bearer": []string{}}},
-		"paths": fiber.Map{
-			"/me": fiber.Map{"get": fiber.Map{"summary": "The caller and the current organisation",
-				"responses": fiber.Map{"200": fiber.Map{"description": "caller", "content": fiber.Map{"application/json": fiber.Map{"schema": fiber.Map{"$ref": "#/components/schemas/Me"}}}}, "401": errResp}}},
-			"/members/{id}": fiber.Map{"get": fiber.Map{"summary": "A member of the current organisation",
-				"parameters": []fiber.Map{{"name": "id", "in": "path", "required": true, "schema": fiber.Map{"type": "integer"}}},
-				"responses":  fiber.Map{"200": fiber.Map{"description": "member"}, "404": errResp}}},
-		},
+		"paths":    paths,
 		"components": fiber.Map{
 			"securitySchemes": fiber.Map{"bearer": fiber.Map{"type": "http", "scheme": "bearer", "description": "An API token from Settings or `breachdesk token create`."}},
-			"schemas": fiber.Map{
-				"Error": fiber.Map{"type": "object", "properties": fiber.Map{"error": fiber.Map{"type": "string"}, "status": fiber.Map{"type": "integer"},
-					"errors": fiber.Map{"type": "array", "items": fiber.Map{"type": "object", "properties": fiber.Map{"field": fiber.Map{"type": "string"}, "reason": fiber.Map{"type": "string"}}}}}},
-				"Me": fiber.Map{"type": "object", "properties": fiber.Map{
-					"user":         fiber.Map{"type": "object", "properties": fiber.Map{"id": fiber.Map{"type": "integer"}, "email": fiber.Map{"type": "string"}, "name": fiber.Map{"type": "string"}, "is_operator": fiber.Map{"type": "boolean"}, "totp_enabled": fiber.Map{"type": "boolean"}}},
-					"organisation": fiber.Map{"type": []string{"object", "null"}, "properties": fiber.Map{"id": fiber.Map{"type": "integer"}, "slug": fiber.Map{"type": "string"}, "name": fiber.Map{"type": "string"}, "timezone": fiber.Map{"type": "string"}}},
-					"role":         fiber.Map{"type": "string", "enum": []string{"owner", "manager", "responder", "legal", "viewer", ""}},
-				}},
-			},
+			"schemas":         apiSchemas,
 		},
 	})
 }
