@@ -208,7 +208,23 @@ func (s *Service) loadSession(ctx context.Context, token string) (session, User,
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	return s.st.DB.WithContext(ctx).Where("id_hash = ?", sha(token)).Delete(&session{}).Error
+	return s.st.InTx(ctx, func(tx *store.Tx) error {
+		var sess session
+		if err := tx.DB.Where("id_hash = ?", sha(token)).Take(&sess).Error; err != nil {
+			if store.IsNotFound(err) {
+				return nil
+			}
+			return err
+		}
+		if err := tx.DB.Where("id_hash = ?", sess.IDHash).Delete(&session{}).Error; err != nil {
+			return err
+		}
+		var orgID int64
+		if sess.OrganisationID != nil {
+			orgID = *sess.OrganisationID
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: orgID, Action: "logout", TargetType: "user", TargetID: fmt.Sprint(sess.UserID)})
+	})
 }
 
 // SwitchOrganisation makes orgID the session's current organisation. An

@@ -4,9 +4,11 @@ package notifications
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/store"
 )
@@ -43,13 +45,15 @@ func Unread(ctx context.Context, st *store.Store, p *auth.Principal) (int64, err
 // MarkRead marks one of the principal's notifications read; anyone
 // else's answers apperr.ErrNotFound.
 func MarkRead(ctx context.Context, st *store.Store, p *auth.Principal, id int64) error {
-	res := st.DB.WithContext(ctx).Model(&Notification{}).Where("id = ? AND user_id = ? AND organisation_id = ?", id, p.User.ID, p.OrgID()).
-		Update("read_at", time.Now().UTC())
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return apperr.ErrNotFound
-	}
-	return nil
+	return st.InTx(ctx, func(tx *store.Tx) error {
+		res := tx.DB.Model(&Notification{}).Where("id = ? AND user_id = ? AND organisation_id = ?", id, p.User.ID, p.OrgID()).
+			Update("read_at", time.Now().UTC())
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return apperr.ErrNotFound
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: p.OrgID(), Action: "notification.read", TargetType: "notification", TargetID: strconv.FormatInt(id, 10)})
+	})
 }
