@@ -53,12 +53,8 @@ func runMigrate(args []string) int {
 }
 
 func runUser(args []string) int {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(os.Stderr, "Usage: breachdesk user create --email E --name N --org SLUG --role ROLE [--operator] [--password-stdin]")
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			return 0
-		}
-		return 2
+	if code, ok := subcommand(args, "create", "Usage: breachdesk user create --email E --name N --org SLUG --role ROLE [--operator] [--password-stdin]"); !ok {
+		return code
 	}
 	fs := newFlags("user create", "user create --email E --name N --org SLUG --role ROLE [--operator] [--password-stdin]\n\nCreates a user, or updates the user with that e-mail (new password, role).\nThe organisation is created when missing. The password is read from the\nfirst line of standard input.")
 	email := fs.String("email", "", "e-mail address (login)")
@@ -106,12 +102,8 @@ func readPassword(r io.Reader) (string, error) {
 }
 
 func runToken(args []string) int {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(os.Stderr, "Usage: breachdesk token create --email E --org SLUG [--name NAME]")
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			return 0
-		}
-		return 2
+	if code, ok := subcommand(args, "create", "Usage: breachdesk token create --email E --org SLUG [--name NAME]"); !ok {
+		return code
 	}
 	fs := newFlags("token create", "token create --email E --org SLUG [--name NAME]\n\nCreates an API token for the user in the organisation and prints only the\ntoken (it is stored hashed and cannot be shown again).")
 	email := fs.String("email", "", "the user's e-mail address")
@@ -135,12 +127,8 @@ func runToken(args []string) int {
 }
 
 func runAudit(args []string) int {
-	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(os.Stderr, "Usage: breachdesk audit verify")
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			return 0
-		}
-		return 2
+	if code, ok := subcommand(args, "verify", "Usage: breachdesk audit verify"); !ok {
+		return code
 	}
 	fs := newFlags("audit verify", "audit verify\n\nChecks the audit log's hash chain. Exit 0: intact. Exit 1: the first\nbroken row is named on standard error.")
 	if code, done := parse(fs, args[1:]); done {
@@ -185,4 +173,18 @@ func runDemo(args []string) int {
 	}
 	demo.Print(os.Stdout, e.cfg.BaseURL, logins)
 	return 0
+}
+
+// subcommand checks that args start with the one verb a command group has
+// (user create, token create, audit verify); otherwise it prints the usage
+// and gives the exit code: 0 for --help, 2 for anything else.
+func subcommand(args []string, verb, usage string) (code int, ok bool) {
+	if len(args) > 0 && args[0] == verb {
+		return 0, true
+	}
+	fmt.Fprintln(os.Stderr, usage)
+	if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+		return 0, false
+	}
+	return 2, false
 }
