@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/store"
 )
@@ -24,6 +25,7 @@ type Deps struct {
 	Auth    *auth.Service
 	Mailer  mail.Sender // nil: e-mails are cancelled with a clear reason
 	BaseURL string      // for links in e-mails
+	Drafts  *drafts.Service
 }
 
 // Client is BreachDesk's River client type, bound to database/sql

@@ -14,7 +14,10 @@ func register(w *river.Workers, deps Deps) error {
 	if err := river.AddWorkerSafely(w, &DeadlineReminderWorker{deps: deps}); err != nil {
 		return err
 	}
-	return river.AddWorkerSafely(w, &NotificationEmailWorker{deps: deps})
+	if err := river.AddWorkerSafely(w, &NotificationEmailWorker{deps: deps}); err != nil {
+		return err
+	}
+	return river.AddWorkerSafely(w, &RenderDocumentWorker{deps: deps})
 }
 
 // periodicJobs are the housekeeping jobs every working client schedules;

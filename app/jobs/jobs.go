@@ -31,3 +31,16 @@ func (SendNotificationEmail) Kind() string { return "notification_email" }
 func (SendNotificationEmail) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 12, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
+
+// RenderDocument renders one queued document version to PDF.
+type RenderDocument struct {
+	DocumentID int64 `json:"document_id"`
+}
+
+// Kind is the River job kind.
+func (RenderDocument) Kind() string { return "render_document" }
+
+// InsertOpts: one job per document version.
+func (RenderDocument) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}

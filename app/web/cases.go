@@ -13,6 +13,8 @@ import (
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/documents"
+	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/timeline"
@@ -158,6 +160,16 @@ type casePageData struct {
 	Playbook    cases.Playbook
 	Severities  []string
 	OpenTasks   int
+	Documents   []drafts.Document
+	DocKinds    []documents.KindInfo
+}
+
+// KindTitle names a document kind in the reader's language.
+func (d casePageData) KindTitle(kind, lang string) string {
+	if ki, ok := documents.Info(documents.DocKind(kind)); ok {
+		return ki.Title.In(lang)
+	}
+	return kind
 }
 
 // TaskTitle shows a playbook task in the reader's language.
@@ -239,6 +251,20 @@ func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 	d.OwnerName = d.MemberName(cs.OwnerID)
 	if d.Timeline, err = timeline.List(ctx, s.deps.Store, p.OrgID(), id); err != nil {
 		return d, err
+	}
+	d.DocKinds = documents.Kinds
+	if s.deps.Drafts != nil {
+		all, err := s.deps.Drafts.List(ctx, p, id)
+		if err != nil {
+			return d, err
+		}
+		seen := map[string]bool{} // newest version of each kind and language
+		for _, doc := range all {
+			if k := doc.Kind + "/" + doc.Lang; !seen[k] {
+				seen[k] = true
+				d.Documents = append(d.Documents, doc)
+			}
+		}
 	}
 	if s.deps.Evidence != nil {
 		if d.Evidence, err = s.deps.Evidence.List(ctx, p, id); err != nil {

@@ -40,10 +40,14 @@ func (h *harness) fixtures(orgSlug, memberEmail, tokenName string) map[string]in
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	doc, err := h.drafts.Generate(ctx, &p, c.ID, "ppc_final", "ja", nil)
+	if err != nil {
+		h.t.Fatal(err)
+	}
 	var member, token, notification int64
 	h.st.DB.Raw(`SELECT id FROM users WHERE email = ?`, memberEmail).Scan(&member)
 	h.st.DB.Raw(`SELECT id FROM api_tokens WHERE name = ? AND organisation_id = ?`, tokenName, org.ID).Scan(&token)
 	h.st.DB.Raw(`INSERT INTO notifications (organisation_id, user_id, case_id, title) VALUES (?, ?, ?, 'n') RETURNING id`, org.ID, ownerID, c.ID).Scan(&notification)
 	return map[string]int64{"case": c.ID, "task": tasks[0].ID, "obligation": obs[0].ID, "evidence": ev.ID,
-		"user": member, "api_token": token, "notification": notification}
+		"document": doc.ID, "user": member, "api_token": token, "notification": notification}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/config"
+	"github.com/breachdesk/breachdesk/app/documents"
+	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
@@ -23,12 +26,13 @@ import (
 const password = "correct horse battery"
 
 type harness struct {
-	t     *testing.T
-	st    *store.Store
-	auth  *auth.Service
-	cases *cases.Service
-	as    *assessment.Service
-	srv   *web.Server
+	t      *testing.T
+	st     *store.Store
+	auth   *auth.Service
+	cases  *cases.Service
+	as     *assessment.Service
+	drafts *drafts.Service
+	srv    *web.Server
 }
 
 func newHarness(t *testing.T) *harness {
@@ -44,11 +48,20 @@ func newHarness(t *testing.T) *harness {
 	cs := cases.NewService(st)
 	as := assessment.NewService(st, cs)
 	cfg, _ := config.Load(func(string) string { return "" })
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, 1<<20)})
+	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, st: st, auth: a, cases: cs, as: as, srv: srv}
+	renderer, err := documents.NewRenderer(font)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := drafts.NewService(st, cs, as, renderer)
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, 1<<20), Drafts: ds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, st: st, auth: a, cases: cs, as: as, drafts: ds, srv: srv}
 }
 
 func (h *harness) user(email, org string, role auth.Role) auth.User {

@@ -31,6 +31,12 @@ var apiDocs = map[string]struct{ summary, body string }{
 	"POST /api/v1/cases/:id/timeline":                {"Add a manual timeline entry with the time it happened", "TimelineEntry"},
 	"GET /api/v1/notifications":                      {"The caller's notifications and unread count", ""},
 	"GET /api/v1/openapi.json":                       {"This document", ""},
+	"POST /api/v1/cases/:id/documents":               {"Generate a document (kind, lang, optional fields); rendering runs in the background: 202 with the id", "NewDocument"},
+	"GET /api/v1/cases/:id/documents":                {"The case's documents, every version", ""},
+	"GET /api/v1/documents/:id":                      {"A document's status, version, SHA-256 and fields", ""},
+	"GET /api/v1/documents/:id/pdf":                  {"The PDF (audited as an export; its SHA-256 is checked first)", ""},
+	"POST /api/v1/documents/:id/approve":             {"Approve a rendered draft (legal role): re-rendered without the DRAFT mark", ""},
+	"POST /api/v1/documents/:id/submit":              {"Mark an approved document sent; the obligation it answers is marked submitted", "Submission"},
 	"GET /api/v1/cases/:id/evidence":                 {"The case's evidence register (metadata and SHA-256)", ""},
 	"POST /api/v1/cases/:id/evidence":                {"Upload evidence: the body is the file; ?filename= and ?description=; the type is sniffed, never trusted", ""},
 	"GET /api/v1/evidence/:id":                       {"One evidence item with its chain of custody", ""},
@@ -53,6 +59,7 @@ var apiSchemas = fiber.Map{
 	"TaskPatch":     obj(fiber.Map{"status": enum("todo", "doing", "done", "skipped"), "skip_reason": str(), "assignee_id": integer(), "unassign": fiber.Map{"type": "boolean"}, "due_at": dateTime()}),
 	"Comment":       obj(fiber.Map{"body": str()}),
 	"Custody":       obj(fiber.Map{"kind": enum("collected", "transferred", "analysed", "returned"), "occurred_at": dateTime(), "handler": str(), "reason": str()}),
+	"NewDocument":   obj(fiber.Map{"kind": enum("ppc_preliminary", "ppc_final", "acquirer_report", "card_brand_summary", "police_memo", "customer_letter_sample", "call_center_faq"), "lang": enum("ja", "en"), "fields": fiber.Map{"type": "object", "additionalProperties": str()}}),
 	"TimelineEntry": obj(fiber.Map{"occurred_at": dateTime(), "summary": str()}),
 }
 

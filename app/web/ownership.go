@@ -17,6 +17,7 @@ var ownedBy = map[string]string{
 	"task":         `SELECT 1 FROM tasks WHERE id = ? AND organisation_id = ?`,
 	"obligation":   `SELECT 1 FROM obligations WHERE id = ? AND organisation_id = ?`,
 	"evidence":     `SELECT 1 FROM evidence WHERE id = ? AND organisation_id = ?`,
+	"document":     `SELECT 1 FROM documents WHERE id = ? AND organisation_id = ?`,
 	"notification": `SELECT 1 FROM notifications WHERE id = ? AND organisation_id = ?`,
 	"api_token":    `SELECT 1 FROM api_tokens WHERE id = ? AND organisation_id = ?`,
 	"user":         `SELECT 1 FROM memberships WHERE user_id = ? AND organisation_id = ?`,

@@ -78,6 +78,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.caseRoutes()...)
 	routes = append(routes, s.caseAPIRoutes()...)
 	routes = append(routes, s.evidenceRoutes()...)
+	routes = append(routes, s.documentRoutes()...)
 	return routes
 }
 

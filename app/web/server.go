@@ -14,6 +14,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/config"
+	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/store"
@@ -28,6 +29,7 @@ type Deps struct {
 	Cases      *cases.Service
 	Assessment *assessment.Service
 	Evidence   *evidence.Service
+	Drafts     *drafts.Service
 	Registry   *prometheus.Registry // nil: a private registry
 }
 

@@ -12,6 +12,8 @@ import (
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/demo"
+	"github.com/breachdesk/breachdesk/app/documents"
+	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/web"
@@ -53,12 +55,21 @@ func run(withHTTP bool) int {
 	if e.cfg.SMTPURL == "" {
 		slog.Warn("BREACHDESK_SMTP_URL is not set: reminders stay in-app; their e-mails are cancelled with that reason")
 	}
-	client, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth, Mailer: mailer, BaseURL: e.cfg.BaseURL}, workflows.Work)
+	font, err := documents.FindFont(e.cfg.PDFFont)
 	if err != nil {
-		return fail(os.Stderr, err)
+		return fail(os.Stderr, fmt.Errorf("PDF font: %w", err))
+	}
+	renderer, err := documents.NewRenderer(font)
+	if err != nil {
+		return fail(os.Stderr, fmt.Errorf("PDF font %s: %w", font, err))
 	}
 	cs := cases.NewService(e.st)
 	as := assessment.NewService(e.st, cs)
+	ds := drafts.NewService(e.st, cs, as, renderer)
+	client, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth, Mailer: mailer, BaseURL: e.cfg.BaseURL, Drafts: ds}, workflows.Work)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
 	if withHTTP && e.cfg.SeedDemo {
 		if empty, err := demo.IsEmpty(ctx, e.st); err != nil {
 			return fail(os.Stderr, err)
@@ -80,7 +91,7 @@ func run(withHTTP bool) int {
 	var srv *web.Server
 	if withHTTP {
 		srv, err = web.New(web.Deps{Config: e.cfg, Store: e.st, Auth: e.auth, Cases: cs,
-			Assessment: as, Evidence: evidence.NewService(e.st, e.cfg.MaxUploadBytes)})
+			Assessment: as, Evidence: evidence.NewService(e.st, e.cfg.MaxUploadBytes), Drafts: ds})
 		if err != nil {
 			return fail(os.Stderr, err)
 		}

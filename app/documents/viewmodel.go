@@ -1,0 +1,294 @@
+package documents
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/breachdesk/breachdesk/app/assessment"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/evidence"
+	"github.com/breachdesk/breachdesk/app/obligations"
+	"github.com/breachdesk/breachdesk/app/timeline"
+)
+
+// Source is everything a document is built from: one case and what the
+// team recorded about it. The drafts service loads it; Build is pure.
+type Source struct {
+	Org         auth.Organisation
+	Case        cases.Case
+	Facts       obligations.Facts
+	HasFacts    bool
+	Obligations []assessment.Obligation
+	Timeline    []timeline.Entry
+	Tasks       []cases.Task
+	Evidence    []evidence.Item
+	Now         time.Time
+}
+
+// CaseView is the typed view-model every template gets: strings already
+// formatted for the document's language and the organisation's zone, so
+// templates only place them.
+type CaseView struct {
+	Lang    string
+	Kind    KindInfo
+	Title   string
+	Today   string
+	Unknown string // how an unknown value reads in this language
+	Org     OrgView
+	Case    CaseFacts
+	// Items are the leaked data items, in the document's language.
+	Items     []string
+	Persons   string
+	Records   string
+	Triggers  []string // APPI rule 7 items that apply, in words
+	Brands    []string
+	Residents []string
+	// Reports lists the case's obligations and where each stands.
+	Reports            []ReportView
+	OtherReports       []string
+	Timeline           []TimelineView
+	FirstTimelineEntry string
+	DoneMeasures       []string
+	PlannedMeasures    []string
+	EvidenceList       []string
+	DefaultRequest     string
+	// Fields are the edited free-text fields, by key ("" = not written yet).
+	Fields map[string]string
+}
+
+// OrgView is the organisation as documents show it.
+type OrgView struct {
+	Name, LegalName, CorporateNumber, Address, Representative, ContactDesk, Acquirer, PSP string
+}
+
+// CaseFacts are the case's own fields, formatted.
+type CaseFacts struct {
+	Reference, Title, Summary, IncidentType, AwareAt, OccurredFrom, OccurredTo, Period string
+}
+
+// ReportView is one obligation as a line of a report.
+type ReportView struct {
+	RuleID, Recipient, Due, Status, SubmittedAt, Reference string
+}
+
+// TimelineView is one timeline entry, formatted.
+type TimelineView struct{ When, What string }
+
+// Field returns an edited field, or the unknown marker when empty.
+func (v *CaseView) Field(key string) string {
+	if s := strings.TrimSpace(v.Fields[key]); s != "" {
+		return s
+	}
+	return v.Unknown
+}
+
+// Build turns a source into the view-model for kind in lang, with the
+// edited fields (missing ones are prefilled from the case).
+func Build(src Source, kind KindInfo, lang string, fields map[string]string) *CaseView {
+	loc, err := time.LoadLocation(src.Org.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	l := localizer{lang: lang, loc: loc}
+	v := &CaseView{Lang: lang, Kind: kind, Title: kind.Title.In(lang), Today: l.date(src.Now), Unknown: l.pick("（未確定）", "(not yet known)"),
+		Fields: map[string]string{}}
+	v.Org = OrgView{Name: src.Org.Name, LegalName: or(src.Org.LegalName, src.Org.Name), CorporateNumber: src.Org.CorporateNumber, Address: src.Org.Address,
+		Representative: src.Org.Representative, ContactDesk: src.Org.ContactDesk, Acquirer: src.Org.AcquirerName, PSP: src.Org.PSPName}
+	c := src.Case
+	v.Case = CaseFacts{Reference: c.Reference, Title: c.Title, Summary: c.Summary, IncidentType: l.incident(c.IncidentType), AwareAt: l.dateTime(c.AwareAt)}
+	if c.OccurredFrom != nil {
+		v.Case.OccurredFrom = l.date(*c.OccurredFrom)
+	}
+	if c.OccurredTo != nil {
+		v.Case.OccurredTo = l.date(*c.OccurredTo)
+	}
+	if v.Case.OccurredFrom != "" || v.Case.OccurredTo != "" {
+		v.Case.Period = or(v.Case.OccurredFrom, v.Unknown) + l.pick(" ～ ", " to ") + or(v.Case.OccurredTo, v.Unknown)
+	} else {
+		v.Case.Period = v.Unknown
+	}
+	v.buildFacts(src, l)
+	v.buildProgress(src, l)
+	v.DefaultRequest = l.pick(
+		"カードのご利用明細に身に覚えのない請求がないかご確認ください。不審な請求がある場合は、カード裏面に記載のカード会社へお問い合わせください。カードの再発行をご希望の場合、手数料はかかりません。弊社やカード会社を装った不審なメール・電話にご注意ください。",
+		"Please check your card statements for charges you do not recognise and, if you find any, call the number on the back of your card. Reissuing the card is free of charge. Beware of e-mails or calls pretending to come from us or your card company.")
+	for _, f := range kind.Fields {
+		if s, ok := fields[f.Key]; ok {
+			v.Fields[f.Key] = s
+		} else if f.Prefill != nil {
+			v.Fields[f.Key] = f.Prefill(v)
+		}
+	}
+	return v
+}
+
+func (v *CaseView) buildFacts(src Source, l localizer) {
+	if !src.HasFacts {
+		v.Persons, v.Records = v.Unknown, v.Unknown
+		return
+	}
+	f := src.Facts
+	for _, it := range obligations.KnownDataItems {
+		if f.Has(it.Item) {
+			v.Items = append(v.Items, l.pick(it.Label.JA, it.Label.EN))
+		}
+	}
+	switch {
+	case f.PersonsAffected != nil && f.PersonsUpperBound != nil && *f.PersonsUpperBound > *f.PersonsAffected:
+		v.Persons = l.pick(fmt.Sprintf("%s名（最大%s名の見込み）", comma(*f.PersonsAffected), comma(*f.PersonsUpperBound)),
+			fmt.Sprintf("%s (up to %s)", comma(*f.PersonsAffected), comma(*f.PersonsUpperBound)))
+	case f.PersonsAffected != nil:
+		v.Persons = l.pick(comma(*f.PersonsAffected)+"名", comma(*f.PersonsAffected))
+	case f.PersonsUpperBound != nil:
+		v.Persons = l.pick("最大"+comma(*f.PersonsUpperBound)+"名（調査中）", "up to "+comma(*f.PersonsUpperBound)+" (under investigation)")
+	default:
+		v.Persons = v.Unknown
+	}
+	v.Records = v.Unknown
+	if f.RecordsAffected != nil {
+		v.Records = l.pick(comma(*f.RecordsAffected)+"件", comma(*f.RecordsAffected))
+	}
+	trig := []struct {
+		on     bool
+		ja, en string
+	}{
+		{f.EffectiveSensitive().IsTrue(), "要配慮個人情報が含まれる（規則7条1号）", "sensitive personal data (rule 7(1))"},
+		{f.EffectiveFinancialDamageRisk().IsTrue(), "不正に利用されることにより財産的被害が生じるおそれ（同2号）", "risk of financial damage from misuse (rule 7(2))"},
+		{f.EffectiveUnauthorizedPurpose().IsTrue(), "不正の目的をもって行われたおそれのある行為による（同3号）", "possibly caused by an act with a wrongful purpose (rule 7(3))"},
+		{f.PersonsAffected != nil && *f.PersonsAffected > 1000 || f.PersonsUpperBound != nil && *f.PersonsUpperBound > 1000, "本人の数が1,000人を超える（おそれ）（同4号）", "more than 1,000 persons (possibly) (rule 7(4))"},
+	}
+	for _, t := range trig {
+		if t.on {
+			v.Triggers = append(v.Triggers, l.pick(t.ja, t.en))
+		}
+	}
+	for _, b := range f.CardBrands {
+		v.Brands = append(v.Brands, string(b))
+	}
+	for _, j := range obligations.KnownJurisdictions {
+		if n, ok := f.Residents[j]; ok {
+			v.Residents = append(v.Residents, fmt.Sprintf("%s: %s", j, comma(n)))
+		}
+	}
+}
+
+func (v *CaseView) buildProgress(src Source, l localizer) {
+	for _, o := range src.Obligations {
+		d := o.Detail()
+		r := ReportView{RuleID: o.RuleID, Recipient: l.pick(d.Recipient.JA, d.Recipient.EN), Status: l.status(o.Status), Reference: o.RecipientReference}
+		if dl := o.Deadline(); dl != nil {
+			r.Due = l.dateTime(*dl)
+		}
+		if o.SubmittedAt != nil {
+			r.SubmittedAt = l.dateTime(*o.SubmittedAt)
+		}
+		v.Reports = append(v.Reports, r)
+		if o.Status == assessment.StatusSubmitted && o.RuleID != v.Kind.Obligation {
+			v.OtherReports = append(v.OtherReports, l.pick(fmt.Sprintf("%s：%s 報告済み", r.Recipient, r.SubmittedAt), fmt.Sprintf("%s: reported %s", r.Recipient, r.SubmittedAt)))
+		}
+	}
+	for _, e := range src.Timeline {
+		v.Timeline = append(v.Timeline, TimelineView{When: l.dateTime(e.OccurredAt), What: e.Summary})
+		// The earliest note written by a person usually says how it began.
+		if e.Kind == "manual" && v.FirstTimelineEntry == "" {
+			v.FirstTimelineEntry = l.dateTime(e.OccurredAt) + " " + e.Summary
+		}
+	}
+	pb := cases.Playbooks[src.Case.Playbook]
+	title := func(t cases.Task) string {
+		for _, pt := range pb.Tasks {
+			if t.Key != "" && pt.Key == t.Key {
+				return pt.Title.In(l.lang)
+			}
+		}
+		return t.Title
+	}
+	for _, t := range src.Tasks {
+		switch {
+		case t.Status == "done" && (t.Phase == cases.PhaseContainment || t.Phase == cases.PhaseRecovery):
+			when := ""
+			if t.CompletedAt != nil {
+				when = l.date(*t.CompletedAt) + " "
+			}
+			v.DoneMeasures = append(v.DoneMeasures, when+title(t))
+		case t.Open() && t.Phase == cases.PhaseRecovery:
+			v.PlannedMeasures = append(v.PlannedMeasures, title(t))
+		}
+	}
+	for _, e := range src.Evidence {
+		v.EvidenceList = append(v.EvidenceList, fmt.Sprintf("%s (SHA-256 %s…)", e.Filename, e.SHA256.Short()))
+	}
+}
+
+type localizer struct {
+	lang string
+	loc  *time.Location
+}
+
+func (l localizer) pick(ja, en string) string {
+	if l.lang == "en" {
+		return en
+	}
+	return ja
+}
+
+func (l localizer) date(t time.Time) string {
+	t = t.In(l.loc)
+	if l.lang == "en" {
+		return t.Format("2 January 2006")
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
+}
+
+func (l localizer) dateTime(t time.Time) string {
+	t = t.In(l.loc)
+	if l.lang == "en" {
+		return t.Format("2 January 2006 15:04 MST")
+	}
+	return fmt.Sprintf("%d年%d月%d日 %02d時%02d分", t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute())
+}
+
+func (l localizer) status(s string) string {
+	ja := map[string]string{"pending": "未着手", "drafted": "起案済み", "approved": "承認済み", "submitted": "提出済み", "waived": "免除"}
+	if l.lang == "en" {
+		return s
+	}
+	return ja[s]
+}
+
+func (l localizer) incident(s string) string {
+	m := map[string][2]string{"card_skimming": {"決済画面の改ざん等によるカード情報の窃取", "card skimming"}, "unauthorized_access": {"不正アクセス", "unauthorised access"},
+		"ransomware": {"ランサムウェア", "ransomware"}, "misdelivery": {"誤送信・誤配送", "misdelivery"}, "lost_device": {"紛失・盗難", "lost or stolen device"},
+		"insider": {"内部不正", "insider"}, "other": {"その他", "other"}}
+	p := m[s]
+	return l.pick(p[0], p[1])
+}
+
+func comma(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func lines(xs []string) string { return strings.Join(xs, "\n") }

@@ -1,0 +1,265 @@
+package drafts_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/assessment"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/documents"
+	"github.com/breachdesk/breachdesk/app/drafts"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/store/storetest"
+	"github.com/breachdesk/breachdesk/app/timeline"
+	"github.com/breachdesk/breachdesk/workflows"
+)
+
+type fixture struct {
+	st     *store.Store
+	drafts *drafts.Service
+	cases  *cases.Service
+	as     *assessment.Service
+	owner  auth.Principal
+	legal  auth.Principal
+	other  auth.Principal
+	caseID int64
+}
+
+func renderer(t *testing.T) *documents.Renderer {
+	t.Helper()
+	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	r, err := documents.NewRenderer(font)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func setup(t *testing.T) fixture {
+	t.Helper()
+	st := storetest.New(t)
+	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a}, workflows.InsertOnly); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	principal := func(email, org string, role auth.Role) auth.Principal {
+		u, err := a.CreateUser(ctx, auth.NewUser{Email: email, Name: email, Password: "correct horse battery", OrgSlug: org, Role: role})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, _ := a.OrganisationBySlug(ctx, org)
+		return auth.Principal{User: u, Organisation: o, Role: role}
+	}
+	fx := fixture{st: st, owner: principal("owner@shop.example", "shop", auth.RoleOwner), legal: principal("legal@shop.example", "shop", auth.RoleLegal),
+		other: principal("owner@other.example", "other", auth.RoleOwner)}
+	st.DB.Exec(`UPDATE organisations SET legal_name = '株式会社テストショップ', corporate_number = '1234567890123', representative = '代表取締役 試験 太郎' WHERE slug = 'shop'`)
+	fx.owner.Organisation.LegalName = "株式会社テストショップ"
+	fx.legal.Organisation.LegalName = "株式会社テストショップ"
+	fx.cases = cases.NewService(st)
+	fx.as = assessment.NewService(st, fx.cases)
+	fx.drafts = drafts.NewService(st, fx.cases, fx.as, renderer(t))
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "決済画面の改ざんによるカード情報漏えい", Summary: "決済代行会社からCPPの可能性について連絡を受けた。",
+		AwareAt: time.Date(2026, 11, 2, 10, 0, 0, 0, tokyo), IncidentType: "card_skimming"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.caseID = c.ID
+	f, err := assessment.ParseFacts([]byte(`{"data_items":["card_number","security_code","cardholder_name"],"persons_affected":2345,"records_affected":2401,
+		"unauthorized_purpose":true,"data_being_entered":true,"high_level_encryption":false,"sensitive":false,"residents":{"JP":2345},"card_brands":["visa","jcb"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := fx.as.Save(ctx, &fx.owner, c.ID, f, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := timeline.AddManual(ctx, st, &fx.owner, c.ID, time.Date(2026, 11, 2, 9, 30, 0, 0, tokyo), "決済代行会社から電話連絡"); err != nil {
+		t.Fatal(err)
+	}
+	return fx
+}
+
+// render runs the render job's work for a queued document.
+func (fx fixture) render(t *testing.T, id int64) drafts.Document {
+	t.Helper()
+	ctx := context.Background()
+	if err := fx.st.InTx(ctx, func(tx *store.Tx) error { return fx.drafts.RenderInTx(ctx, tx, id) }); err != nil {
+		t.Fatal(err)
+	}
+	d, err := fx.drafts.Get(ctx, &fx.owner, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext missing (poppler-utils)")
+		}
+		t.Skip("pdftotext missing")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "d.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", in, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+func squash(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// The PPC final report draft has the nine items of rule 8(1), in order,
+// with the case's values; approval removes the DRAFT mark and the export
+// is audited.
+func TestPPCFinalReportHasTheNineItemsInOrder(t *testing.T) {
+	t.Parallel()
+	fx := setup(t)
+	ctx := context.Background()
+	d, err := fx.drafts.Generate(ctx, &fx.owner, fx.caseID, "ppc_final", "ja", map[string]string{"cause": "決済画面のJavaScriptが改ざんされ、入力中のカード情報が外部へ送信されていた。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != drafts.StatusQueued {
+		t.Fatalf("status %s", d.Status)
+	}
+	d = fx.render(t, d.ID)
+	if d.Status != drafts.StatusDraft || len(d.SHA256) != 32 {
+		t.Fatalf("after render: %s %q", d.Status, d.Error)
+	}
+	full, err := fx.drafts.PDF(ctx, &fx.owner, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := squash(pdfText(t, full.PDF))
+	items := []string{"1.概要", "2.漏えい等が発生し、又は発生したおそれがある個人データの項目", "3.漏えい等が発生し、又は発生したおそれがある個人データに係る本人の数",
+		"4.原因", "5.二次被害又はそのおそれの有無及びその内容", "6.本人への対応の実施状況", "7.公表の実施状況", "8.再発防止のための措置", "9.その他参考となる事項"}
+	pos := 0
+	for _, it := range items {
+		i := strings.Index(text[pos:], squash(it))
+		if i < 0 {
+			t.Fatalf("item %q missing or out of order", it)
+		}
+		pos += i
+	}
+	for _, want := range []string{"株式会社テストショップ", "1234567890123", "2,345名", "2,401件", "クレジットカード番号", "セキュリティコード", "決済画面のJavaScriptが改ざんされ", "2026年11月2日10時00分", "下書き"} {
+		if !strings.Contains(text, squash(want)) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	// Approval is legal's and removes the DRAFT mark.
+	if _, err := fx.drafts.Approve(ctx, &fx.owner, d.ID); !errors.Is(err, apperr.ErrForbidden) {
+		t.Fatalf("owner approving: %v", err)
+	}
+	approved, err := fx.drafts.Approve(ctx, &fx.legal, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	final, _ := fx.drafts.PDF(ctx, &fx.legal, approved.ID)
+	ftext := squash(pdfText(t, final.PDF))
+	if strings.Contains(ftext, "下書き") || !strings.Contains(ftext, "4.原因") {
+		t.Fatal("approved PDF still marked as draft, or lost content")
+	}
+	var exports int64
+	fx.st.DB.Raw(`SELECT count(*) FROM audit_log WHERE action = 'document.export'`).Scan(&exports)
+	if exports != 2 {
+		t.Fatalf("exports audited: %d, want 2", exports)
+	}
+	obs, _ := fx.as.Obligations(ctx, &fx.owner, fx.caseID)
+	for _, o := range obs {
+		if o.RuleID == "jp.appi.ppc.final" && o.Status != assessment.StatusApproved {
+			t.Fatalf("final report obligation is %s after approval", o.Status)
+		}
+	}
+	// Marking it sent submits the obligation.
+	if _, err := fx.drafts.MarkSubmitted(ctx, &fx.legal, d.ID, assessment.Submission{RecipientReference: "PPC-1"}); err != nil {
+		t.Fatal(err)
+	}
+	obs, _ = fx.as.Obligations(ctx, &fx.owner, fx.caseID)
+	for _, o := range obs {
+		if o.RuleID == "jp.appi.ppc.final" && o.Status != assessment.StatusSubmitted {
+			t.Fatalf("final report obligation is %s after sending", o.Status)
+		}
+	}
+}
+
+func TestEveryKindRendersInBothLanguages(t *testing.T) {
+	t.Parallel()
+	fx := setup(t)
+	ctx := context.Background()
+	for _, ki := range documents.Kinds {
+		for _, lang := range []string{"ja", "en"} {
+			d, err := fx.drafts.Generate(ctx, &fx.owner, fx.caseID, string(ki.Kind), lang, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d = fx.render(t, d.ID)
+			if d.Status != drafts.StatusDraft {
+				t.Errorf("%s/%s: %s %s", ki.Kind, lang, d.Status, d.Error)
+				continue
+			}
+			full, _ := fx.drafts.PDF(ctx, &fx.owner, d.ID)
+			if text := pdfText(t, full.PDF); !strings.Contains(squash(text), squash(fx.owner.Organisation.LegalName)) && !strings.Contains(text, "INC-") {
+				t.Errorf("%s/%s: PDF lacks the organisation and reference", ki.Kind, lang)
+			}
+		}
+	}
+}
+
+func TestTenancyValidationAndTemplates(t *testing.T) {
+	t.Parallel()
+	fx := setup(t)
+	ctx := context.Background()
+	if _, err := fx.drafts.Generate(ctx, &fx.other, fx.caseID, "ppc_final", "ja", nil); !errors.Is(err, apperr.ErrNotFound) {
+		t.Fatalf("other org generating: %v", err)
+	}
+	_, err := fx.drafts.Generate(ctx, &fx.owner, fx.caseID, "love_letter", "fr", map[string]string{"nope": "x"})
+	var v *apperr.ValidationError
+	if !errors.As(err, &v) || v.For("kind") == "" || v.For("lang") == "" {
+		t.Fatalf("bad kind/lang: %v", err)
+	}
+	d, _ := fx.drafts.Generate(ctx, &fx.owner, fx.caseID, "call_center_faq", "ja", map[string]string{"extra_qa": "Q: カード 4111 1111 1111 1111 は？"})
+	if _, err := fx.drafts.Get(ctx, &fx.other, d.ID); !errors.Is(err, apperr.ErrNotFound) {
+		t.Fatalf("other org reading: %v", err)
+	}
+	if strings.Contains(string(d.Fields), "4111 1111") {
+		t.Fatal("card number stored in fields")
+	}
+	// A broken template is refused with the reason; a good one is used.
+	if _, err := fx.drafts.SaveTemplate(ctx, &fx.legal, "call_center_faq", "ja", "# {{.Nope}}"); !errors.As(err, &v) {
+		t.Fatalf("broken template accepted: %v", err)
+	}
+	if _, err := fx.drafts.SaveTemplate(ctx, &fx.legal, "call_center_faq", "ja", "# 独自FAQ {{esc .Case.Reference}}\n\n本文"); err != nil {
+		t.Fatal(err)
+	}
+	d, _ = fx.drafts.Generate(ctx, &fx.owner, fx.caseID, "call_center_faq", "ja", nil)
+	d = fx.render(t, d.ID)
+	full, _ := fx.drafts.PDF(ctx, &fx.owner, d.ID)
+	if !strings.Contains(pdfText(t, full.PDF), "独自FAQ") || !strings.HasPrefix(d.TemplateVersion, "org-") {
+		t.Fatalf("override not used: %s", d.TemplateVersion)
+	}
+}

@@ -1,0 +1,414 @@
+package drafts
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/assessment"
+	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/documents"
+	"github.com/breachdesk/breachdesk/app/jobs"
+	"github.com/breachdesk/breachdesk/app/obligations"
+	"github.com/breachdesk/breachdesk/app/pan"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/timeline"
+	"github.com/breachdesk/breachdesk/templates"
+)
+
+// Service manages generated documents.
+type Service struct {
+	st       *store.Store
+	cases    *cases.Service
+	as       *assessment.Service
+	renderer *documents.Renderer
+	now      func() time.Time
+}
+
+// NewService wires the service; renderer may be nil in processes that
+// only enqueue (the web server renders nothing itself).
+func NewService(st *store.Store, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
+	return &Service{st: st, cases: cs, as: as, renderer: r, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Writers may generate and edit drafts.
+var Writers = []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleLegal}
+
+func validKindLang(kind, lang string) (documents.KindInfo, error) {
+	v := &apperr.ValidationError{}
+	ki, ok := documents.Info(documents.DocKind(kind))
+	if !ok {
+		names := make([]string, len(documents.Kinds))
+		for i, k := range documents.Kinds {
+			names[i] = string(k.Kind)
+		}
+		v.Add("kind", "must be one of %s", strings.Join(names, ", "))
+	}
+	if lang != "ja" && lang != "en" {
+		v.Add("lang", "must be ja or en")
+	}
+	return ki, v.OrNil()
+}
+
+// cleanFields keeps only the kind's fields, masks card numbers and bounds
+// the length; an unknown key is an error naming it.
+func cleanFields(ki documents.KindInfo, in map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	v := &apperr.ValidationError{}
+	known := map[string]bool{}
+	for _, f := range ki.Fields {
+		known[f.Key] = true
+	}
+	for k, s := range in {
+		if !known[k] {
+			v.Add("fields."+k, "is not a field of %s", ki.Kind)
+			continue
+		}
+		if utf8.RuneCountInString(s) > 20000 {
+			v.Add("fields."+k, "must be at most 20,000 characters")
+		}
+		out[k], _ = pan.Mask(s)
+	}
+	return out, v.OrNil()
+}
+
+// Generate queues a new version of a document for the case. Fields not
+// given are prefilled from the case when the job renders, then stored.
+func (s *Service) Generate(ctx context.Context, p *auth.Principal, caseID int64, kind, lang string, fields map[string]string) (Document, error) {
+	c, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
+		return Document{}, err
+	}
+	if err := p.Require(Writers...); err != nil {
+		return Document{}, err
+	}
+	ki, err := validKindLang(kind, lang)
+	if err != nil {
+		return Document{}, err
+	}
+	fields, err = cleanFields(ki, fields)
+	if err != nil {
+		return Document{}, err
+	}
+	raw, _ := json.Marshal(fields)
+	d := Document{OrganisationID: c.OrganisationID, CaseID: c.ID, Kind: kind, Lang: lang, Status: StatusQueued, Fields: raw, GeneratedBy: &p.User.ID}
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Exec(`SELECT 1 FROM cases WHERE id = ? FOR UPDATE`, c.ID).Error; err != nil {
+			return err
+		}
+		if err := tx.DB.Raw(`SELECT COALESCE(max(version), 0) + 1 FROM documents WHERE case_id = ? AND kind = ? AND lang = ?`, c.ID, kind, lang).Scan(&d.Version).Error; err != nil {
+			return err
+		}
+		if err := tx.DB.Create(&d).Error; err != nil {
+			return err
+		}
+		if _, err := tx.Enqueue(ctx, jobs.RenderDocument{DocumentID: d.ID}, nil); err != nil {
+			return err
+		}
+		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "document.generate", fmt.Sprintf("Document %s (%s) version %d generated", kind, lang, d.Version)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "document.generate", TargetType: "document", TargetID: fmt.Sprint(d.ID),
+			Details: map[string]any{"kind": kind, "lang": lang, "version": d.Version}})
+	})
+	return d, err
+}
+
+// Regenerate makes a new version of a document with edited fields.
+func (s *Service) Regenerate(ctx context.Context, p *auth.Principal, id int64, fields map[string]string) (Document, error) {
+	d, err := s.Get(ctx, p, id)
+	if err != nil {
+		return d, err
+	}
+	merged := d.FieldMap()
+	for k, v := range fields {
+		merged[k] = v
+	}
+	return s.Generate(ctx, p, d.CaseID, d.Kind, d.Lang, merged)
+}
+
+// Get returns a document of the principal's organisation (without PDF).
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Document, error) {
+	var d Document
+	if p.OrgID() == 0 {
+		return d, apperr.ErrNotFound
+	}
+	err := s.st.DB.WithContext(ctx).Omit("pdf").Where("id = ? AND organisation_id = ?", id, p.OrgID()).Take(&d).Error
+	if store.IsNotFound(err) {
+		return d, apperr.ErrNotFound
+	}
+	return d, err
+}
+
+// List returns the case's documents, newest version first per kind.
+func (s *Service) List(ctx context.Context, p *auth.Principal, caseID int64) ([]Document, error) {
+	if _, err := s.cases.Get(ctx, p, caseID); err != nil {
+		return nil, err
+	}
+	var out []Document
+	err := s.st.DB.WithContext(ctx).Omit("pdf").Where("case_id = ? AND organisation_id = ?", caseID, p.OrgID()).
+		Order("kind, lang, version DESC").Find(&out).Error
+	return out, err
+}
+
+// PDF returns a rendered document's bytes after checking its SHA-256, and
+// records the export in the audit log.
+func (s *Service) PDF(ctx context.Context, p *auth.Principal, id int64) (Document, error) {
+	var d Document
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		err := tx.DB.Where("id = ? AND organisation_id = ?", id, p.OrgID()).Take(&d).Error
+		if store.IsNotFound(err) || p.OrgID() == 0 {
+			return apperr.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if len(d.PDF) == 0 {
+			return fmt.Errorf("%w: the document is %s, not rendered yet", apperr.ErrConflict, d.Status)
+		}
+		if sum := sha256.Sum256(d.PDF); !bytes.Equal(sum[:], d.SHA256) {
+			return fmt.Errorf("document %d: stored PDF does not match its SHA-256", d.ID)
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.export", TargetType: "document", TargetID: fmt.Sprint(d.ID),
+			Details: map[string]any{"sha256": fmt.Sprintf("%x", d.SHA256)}})
+	})
+	return d, err
+}
+
+// Approve is legal's sign-off on a rendered draft; it marks the drafted
+// obligation approved too.
+func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Document, error) {
+	d, err := s.Get(ctx, p, id)
+	if err != nil {
+		return d, err
+	}
+	if err := p.Require(auth.RoleLegal); err != nil {
+		return d, err
+	}
+	if d.Status != StatusDraft {
+		return d, fmt.Errorf("%w: only a rendered draft can be approved (this one is %s)", apperr.ErrConflict, d.Status)
+	}
+	if s.renderer == nil {
+		return d, fmt.Errorf("drafts: no PDF renderer configured in this process")
+	}
+	now := s.now()
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		var full Document
+		if err := tx.DB.Where("id = ?", d.ID).Take(&full).Error; err != nil {
+			return err
+		}
+		ki, _ := documents.Info(documents.DocKind(d.Kind))
+		c, err := s.cases.Get(ctx, p, d.CaseID)
+		if err != nil {
+			return err
+		}
+		// The approved PDF is the same composed text legal read, rendered
+		// without the DRAFT mark; its own SHA-256 is what gets exported.
+		pdf, err := s.renderComposed(full.Composed, d, ki.Title.In(d.Lang), p.Organisation.LegalName, c.Reference, *full.RenderedAt, false)
+		if err != nil {
+			return err
+		}
+		draftSum := fmt.Sprintf("%x", full.SHA256)
+		sum := sha256.Sum256(pdf)
+		d.SHA256 = sum[:]
+		res := tx.DB.Model(&Document{}).Where("id = ? AND status = ?", d.ID, StatusDraft).
+			Updates(map[string]any{"status": StatusApproved, "approved_by": p.User.ID, "approved_at": now, "updated_at": now, "pdf": pdf, "sha256": sum[:]})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return fmt.Errorf("%w: the document changed meanwhile", apperr.ErrConflict)
+		}
+		if err := timeline.Auto(ctx, tx, d.OrganisationID, d.CaseID, "document.approve", fmt.Sprintf("Document %s (%s) version %d approved", d.Kind, d.Lang, d.Version)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.approve", TargetType: "document", TargetID: fmt.Sprint(d.ID),
+			Details: map[string]any{"sha256": fmt.Sprintf("%x", d.SHA256), "draft_sha256": draftSum}})
+	})
+	if err != nil {
+		return d, err
+	}
+	d.Status, d.ApprovedBy, d.ApprovedAt = StatusApproved, &p.User.ID, &now
+	s.followObligation(ctx, p, d, assessment.StatusApproved)
+	return d, nil
+}
+
+// MarkSubmitted records that an approved document was sent, and the
+// obligation it answers as submitted.
+func (s *Service) MarkSubmitted(ctx context.Context, p *auth.Principal, id int64, in assessment.Submission) (Document, error) {
+	d, err := s.Get(ctx, p, id)
+	if err != nil {
+		return d, err
+	}
+	if err := p.Require(Writers...); err != nil {
+		return d, err
+	}
+	if d.Status != StatusApproved {
+		return d, fmt.Errorf("%w: only an approved document can be marked sent (this one is %s)", apperr.ErrConflict, d.Status)
+	}
+	at := in.SubmittedAt
+	if at.IsZero() {
+		at = s.now()
+	}
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Model(&Document{}).Where("id = ?", d.ID).Updates(map[string]any{"status": StatusSubmitted, "submitted_at": at, "updated_at": s.now()}).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.submit", TargetType: "document", TargetID: fmt.Sprint(d.ID)})
+	})
+	if err != nil {
+		return d, err
+	}
+	d.Status, d.SubmittedAt = StatusSubmitted, &at
+	if ki, _ := documents.Info(documents.DocKind(d.Kind)); ki.Obligation != "" {
+		if o, ok := s.obligationFor(ctx, p, d.CaseID, ki.Obligation); ok && o.Open() {
+			in.SubmittedAt = at
+			if _, err := s.as.Submit(ctx, p, o.ID, in); err != nil {
+				return d, err
+			}
+		}
+	}
+	return d, nil
+}
+
+// followObligation moves the obligation a document drafts along with it,
+// as far as the principal's role allows; the document's own state is the
+// record, so a refusal here is not an error for the caller.
+func (s *Service) followObligation(ctx context.Context, p *auth.Principal, d Document, status string) {
+	ki, _ := documents.Info(documents.DocKind(d.Kind))
+	if ki.Obligation == "" {
+		return
+	}
+	if o, ok := s.obligationFor(ctx, p, d.CaseID, ki.Obligation); ok && o.Open() && o.Status != status {
+		_, _ = s.as.SetDraftState(ctx, p, o.ID, status)
+	}
+}
+
+func (s *Service) obligationFor(ctx context.Context, p *auth.Principal, caseID int64, rule string) (assessment.Obligation, bool) {
+	obs, err := s.as.Obligations(ctx, p, caseID)
+	if err != nil {
+		return assessment.Obligation{}, false
+	}
+	for _, o := range obs {
+		if o.RuleID == rule {
+			return o, true
+		}
+	}
+	return assessment.Obligation{}, false
+}
+
+// source loads everything a document of case c is built from.
+func (s *Service) source(ctx context.Context, tx *store.Tx, orgID, caseID int64) (documents.Source, error) {
+	var src documents.Source
+	if err := tx.DB.Where("id = ?", orgID).Take(&src.Org).Error; err != nil {
+		return src, err
+	}
+	if err := tx.DB.Where("id = ? AND organisation_id = ?", caseID, orgID).Take(&src.Case).Error; err != nil {
+		return src, err
+	}
+	var v assessment.Version
+	if err := tx.DB.Where("case_id = ?", caseID).Order("version DESC").Limit(1).Find(&v).Error; err != nil {
+		return src, err
+	}
+	if v.ID != 0 {
+		f, err := obligations.ParseFacts(bytes.NewReader(v.Facts))
+		if err != nil {
+			return src, err
+		}
+		src.Facts, src.HasFacts = f, true
+	}
+	if err := tx.DB.Where("case_id = ? AND applicable", caseID).Order("COALESCE(due_at, target_at) NULLS LAST, rule_id").Find(&src.Obligations).Error; err != nil {
+		return src, err
+	}
+	if err := tx.DB.Where("case_id = ?", caseID).Order("occurred_at, id").Find(&src.Timeline).Error; err != nil {
+		return src, err
+	}
+	if err := tx.DB.Where("case_id = ?", caseID).Order("phase, position").Find(&src.Tasks).Error; err != nil {
+		return src, err
+	}
+	if err := tx.DB.Omit("data").Where("case_id = ?", caseID).Order("id").Find(&src.Evidence).Error; err != nil {
+		return src, err
+	}
+	src.Now = s.now()
+	return src, nil
+}
+
+// template returns the organisation's newest override, else the built-in.
+func (s *Service) template(tx *store.Tx, orgID int64, ki documents.KindInfo, lang string) (body, version string, err error) {
+	var o Override
+	if err := tx.DB.Where("organisation_id = ? AND kind = ? AND lang = ?", orgID, ki.Kind, lang).Order("version DESC").Limit(1).Find(&o).Error; err != nil {
+		return "", "", err
+	}
+	if o.ID != 0 {
+		return o.Body, fmt.Sprintf("org-%d-v%d", orgID, o.Version), nil
+	}
+	body, err = documents.BuiltinTemplate(ki, lang)
+	return body, templates.Version, err
+}
+
+// RenderInTx renders a queued document inside the job's transaction: on
+// success the PDF, its SHA-256 and the prefilled fields are stored; a
+// template or data problem marks the document failed with the reason.
+func (s *Service) RenderInTx(ctx context.Context, tx *store.Tx, id int64) error {
+	if s.renderer == nil {
+		return fmt.Errorf("drafts: no PDF renderer configured in this process")
+	}
+	var d Document
+	if err := tx.DB.Omit("pdf").Where("id = ?", id).Take(&d).Error; err != nil {
+		if store.IsNotFound(err) {
+			return nil // deleted with its case
+		}
+		return err
+	}
+	if d.Status != StatusQueued {
+		return nil // rendered by an earlier attempt that committed
+	}
+	ki, _ := documents.Info(documents.DocKind(d.Kind))
+	src, err := s.source(ctx, tx, d.OrganisationID, d.CaseID)
+	if err != nil {
+		return err
+	}
+	view := documents.Build(src, ki, d.Lang, d.FieldMap())
+	body, tver, err := s.template(tx, d.OrganisationID, ki, d.Lang)
+	if err != nil {
+		return err
+	}
+	composed, pdf, err := s.renderView(body, view, src, d)
+	now := s.now()
+	if err != nil {
+		return tx.DB.Model(&Document{}).Where("id = ?", d.ID).Updates(map[string]any{"status": StatusFailed, "error": err.Error(), "template_version": tver, "updated_at": now}).Error
+	}
+	fields, _ := json.Marshal(view.Fields)
+	sum := sha256.Sum256(pdf)
+	if err := tx.DB.Model(&Document{}).Where("id = ?", d.ID).Updates(map[string]any{"status": StatusDraft, "pdf": pdf, "sha256": sum[:], "fields": fields, "composed": composed,
+		"template_version": tver, "rendered_at": now, "updated_at": now, "error": ""}).Error; err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.rendered", TargetType: "document", TargetID: fmt.Sprint(d.ID),
+		Details: map[string]any{"sha256": fmt.Sprintf("%x", sum[:]), "template_version": tver}})
+}
+
+func (s *Service) renderView(body string, view *documents.CaseView, src documents.Source, d Document) (string, []byte, error) {
+	composed, err := documents.ExecuteTemplate(body, view)
+	if err != nil {
+		return "", nil, err
+	}
+	pdf, err := s.renderComposed(composed, d, view.Title, view.Org.LegalName, src.Case.Reference, src.Now, true)
+	return composed, pdf, err
+}
+
+func (s *Service) renderComposed(composed string, d Document, title, org, ref string, at time.Time, draft bool) ([]byte, error) {
+	doc, err := documents.Parse(composed)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderer.Render(doc, documents.Meta{Title: title, Organisation: org, Reference: ref, Lang: d.Lang, Draft: draft, GeneratedAt: at})
+}

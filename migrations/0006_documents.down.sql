@@ -1,0 +1,2 @@
+DROP TABLE template_overrides;
+DROP TABLE documents;
