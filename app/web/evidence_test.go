@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -17,31 +16,12 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
-	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/evidence"
-	"github.com/breachdesk/breachdesk/app/store/storetest"
-	"github.com/breachdesk/breachdesk/app/web"
 )
 
 // evidenceLimit is the service's upload limit in these tests, well under
 // Fiber's body limit so the service's own check is what answers.
 const evidenceLimit = 1 << 20
-
-// newEvidenceHarness is newHarness with the case and evidence services.
-func newEvidenceHarness(t *testing.T) *harness {
-	t.Helper()
-	st := storetest.New(t)
-	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}, MaxPerAccount: 3, MaxPerIP: 50})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, _ := config.Load(func(string) string { return "" })
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Auth: a, Cases: cases.NewService(st), Evidence: evidence.NewService(st, evidenceLimit)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &harness{t: t, st: st, auth: a, srv: srv}
-}
 
 // evidenceCase creates a user (owner of org) and a case in org.
 func evidenceCase(h *harness, email, org string) (*auth.Principal, int64) {
@@ -58,34 +38,6 @@ func evidenceCase(h *harness, email, org string) (*auth.Principal, int64) {
 		h.t.Fatal(err)
 	}
 	return p, c.ID
-}
-
-// evidenceRequest sends a request with a raw body, keeping the client's
-// cookies like client.do does.
-func evidenceRequest(c *client, method, path, contentType string, body []byte) *http.Response {
-	c.h.t.Helper()
-	req := httptest.NewRequest(method, path, bytes.NewReader(body))
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	for k, v := range c.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: v})
-	}
-	if c.bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+c.bearer)
-	}
-	resp, err := c.h.srv.App().Test(req, -1)
-	if err != nil {
-		c.h.t.Fatal(err)
-	}
-	for _, ck := range resp.Cookies() {
-		if ck.MaxAge < 0 || ck.Value == "" {
-			delete(c.cookies, ck.Name)
-		} else {
-			c.cookies[ck.Name] = ck.Value
-		}
-	}
-	return resp
 }
 
 // uploadForm builds a browser's multipart upload; csrf "" leaves the
@@ -118,7 +70,7 @@ func evidenceIDs(h *harness, caseID int64) []int64 {
 
 func TestEvidenceUploadDownloadAndCustodyOverHTTP(t *testing.T) {
 	t.Parallel()
-	h := newEvidenceHarness(t)
+	h := newHarness(t)
 	_, caseID := evidenceCase(h, "alice@a.example", "org-a")
 	c := h.client()
 	c.login("alice@a.example")
@@ -127,15 +79,15 @@ func TestEvidenceUploadDownloadAndCustodyOverHTTP(t *testing.T) {
 
 	// The CSRF check must read the token from a multipart body too.
 	ct, b := uploadForm(t, "", "access.log", content, "")
-	if r := evidenceRequest(c, "POST", path, ct, b); r.StatusCode != http.StatusForbidden {
+	if r := c.raw("POST", path, ct, b); r.StatusCode != http.StatusForbidden {
 		t.Fatalf("multipart upload without CSRF token: %d, want 403", r.StatusCode)
 	}
 	ct, b = uploadForm(t, "forged", "access.log", content, "")
-	if r := evidenceRequest(c, "POST", path, ct, b); r.StatusCode != http.StatusForbidden {
+	if r := c.raw("POST", path, ct, b); r.StatusCode != http.StatusForbidden {
 		t.Fatalf("multipart upload with a wrong CSRF token: %d, want 403", r.StatusCode)
 	}
 	ct, b = uploadForm(t, c.csrf(), "../../var/log/access.log", content, "nginx access log")
-	r := evidenceRequest(c, "POST", path, ct, b)
+	r := c.raw("POST", path, ct, b)
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != fmt.Sprintf("/cases/%d#evidence", caseID) {
 		t.Fatalf("upload: %d %s %s", r.StatusCode, r.Header.Get("Location"), body(t, r))
 	}
@@ -196,12 +148,12 @@ func TestEvidenceUploadDownloadAndCustodyOverHTTP(t *testing.T) {
 
 func TestEvidenceOverLimitIs422(t *testing.T) {
 	t.Parallel()
-	h := newEvidenceHarness(t)
+	h := newHarness(t)
 	_, caseID := evidenceCase(h, "alice@a.example", "org-a")
 	c := h.client()
 	c.login("alice@a.example")
 	ct, b := uploadForm(t, c.csrf(), "big.bin", make([]byte, evidenceLimit+1), "")
-	r := evidenceRequest(c, "POST", fmt.Sprintf("/cases/%d/evidence", caseID), ct, b)
+	r := c.raw("POST", fmt.Sprintf("/cases/%d/evidence", caseID), ct, b)
 	if r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("over the limit: %d", r.StatusCode)
 	}
@@ -219,7 +171,7 @@ func TestEvidenceOverLimitIs422(t *testing.T) {
 
 func TestEvidenceRoutesRefuseOtherOrganisation(t *testing.T) {
 	t.Parallel()
-	h := newEvidenceHarness(t)
+	h := newHarness(t)
 	ctx := context.Background()
 	pa, caseA := evidenceCase(h, "alice@a.example", "org-a")
 	pb, caseB := evidenceCase(h, "bob@b.example", "org-b")
@@ -260,9 +212,9 @@ func TestEvidenceRoutesRefuseOtherOrganisation(t *testing.T) {
 				resp = c.do("GET", path, nil)
 			case c == browser:
 				ct, b := uploadForm(t, c.csrf(), "x.txt", []byte("planted"), "")
-				resp = evidenceRequest(c, "POST", path, ct, b)
+				resp = c.raw("POST", path, ct, b)
 			default:
-				resp = evidenceRequest(c, "POST", path, "application/json", []byte(`{"kind":"analysed","occurred_at":"2026-01-01T00:00:00Z","handler":"x","reason":"y"}`))
+				resp = c.raw("POST", path, "application/json", []byte(`{"kind":"analysed","occurred_at":"2026-01-01T00:00:00Z","handler":"x","reason":"y"}`))
 			}
 			if resp.StatusCode != http.StatusNotFound {
 				t.Errorf("%s %s as org A (bearer=%v): %d, want 404", r.Method, path, c.bearer != "", resp.StatusCode)
@@ -296,7 +248,7 @@ func TestEvidenceRoutesRefuseOtherOrganisation(t *testing.T) {
 
 func TestEvidenceAPIWithBearerToken(t *testing.T) {
 	t.Parallel()
-	h := newEvidenceHarness(t)
+	h := newHarness(t)
 	_, caseID := evidenceCase(h, "alice@a.example", "org-a")
 	secret, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", "t")
 	if err != nil {
@@ -307,7 +259,7 @@ func TestEvidenceAPIWithBearerToken(t *testing.T) {
 	content := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00")
 	sum := sha256.Sum256(content)
 	q := url.Values{"filename": {`C:\Users\kiosk\画面.txt`}, "description": {"kiosk screenshot"}}
-	r := evidenceRequest(c, "POST", fmt.Sprintf("/api/v1/cases/%d/evidence?%s", caseID, q.Encode()), "application/octet-stream", content)
+	r := c.raw("POST", fmt.Sprintf("/api/v1/cases/%d/evidence?%s", caseID, q.Encode()), "application/octet-stream", content)
 	if r.StatusCode != http.StatusCreated {
 		t.Fatalf("API upload: %d %s", r.StatusCode, body(t, r))
 	}
@@ -339,12 +291,12 @@ func TestEvidenceAPIWithBearerToken(t *testing.T) {
 		t.Errorf("Content-Disposition %q", cd)
 	}
 
-	r = evidenceRequest(c, "POST", fmt.Sprintf("/api/v1/evidence/%d/custody", it.ID), "application/json",
+	r = c.raw("POST", fmt.Sprintf("/api/v1/evidence/%d/custody", it.ID), "application/json",
 		[]byte(`{"kind":"analysed","occurred_at":"2026-01-05T10:00:00+09:00","handler":"Forensics Ltd","reason":"image analysis"}`))
 	if r.StatusCode != http.StatusCreated {
 		t.Fatalf("API custody: %d %s", r.StatusCode, body(t, r))
 	}
-	r = evidenceRequest(c, "POST", fmt.Sprintf("/api/v1/evidence/%d/custody", it.ID), "application/json",
+	r = c.raw("POST", fmt.Sprintf("/api/v1/evidence/%d/custody", it.ID), "application/json",
 		[]byte(`{"kind":"analysed","occurred_at":"yesterday","handler":"Forensics Ltd","reason":"x"}`))
 	if p := body(t, r); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p, `"field":"occurred_at"`) {
 		t.Fatalf("API custody with a bad time: %d %s", r.StatusCode, p)

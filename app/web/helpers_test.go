@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -84,13 +85,23 @@ func (h *harness) client() *client { return &client{h: h, cookies: map[string]st
 
 func (c *client) do(method, path string, form url.Values) *http.Response {
 	c.h.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
+	if form == nil {
+		return c.raw(method, path, "", nil)
 	}
-	req := httptest.NewRequest(method, path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.raw(method, path, "application/x-www-form-urlencoded", []byte(form.Encode()))
+}
+
+// raw sends a request with any body, carrying and keeping the cookies
+// like a browser, and the bearer token when set.
+func (c *client) raw(method, path, contentType string, payload []byte) *http.Response {
+	c.h.t.Helper()
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	for k, v := range c.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
