@@ -34,13 +34,17 @@ var fontCandidates = []string{
 // NewRenderer checks that gofpdf can use it. The error says which package to
 // install so that start-up failures are actionable.
 func FindFont(override string) (string, error) {
+	return findFontIn(override, fontCandidates)
+}
+
+func findFontIn(override string, candidates []string) (string, error) {
 	if override != "" {
 		if _, err := os.Stat(override); err != nil {
 			return "", fmt.Errorf("documents: PDF font %q (BREACHDESK_PDF_FONT): %w", override, err)
 		}
 		return override, nil
 	}
-	for _, p := range fontCandidates {
+	for _, p := range candidates {
 		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 			return p, nil
 		}

@@ -39,13 +39,13 @@ type Kind int
 
 // The block kinds of the grammar.
 const (
-	KindTitle Kind = iota + 1
-	KindHeading
-	KindParagraph
-	KindList
-	KindKV
-	KindSignature
-	KindPageBreak
+	KindTitle     Kind = iota + 1 // "# text"
+	KindHeading                   // "## text" (Level 2) or "### text" (Level 3)
+	KindParagraph                 // plain lines
+	KindList                      // "- item" or "1. item"
+	KindKV                        // "| key | value"
+	KindSignature                 // "@sign a | b | c"
+	KindPageBreak                 // "@pagebreak"
 )
 
 // String returns the kind's name, for error messages and test failures.
@@ -162,6 +162,9 @@ func (p *parser) line(no int, s string) error {
 	case '#':
 		level := len(s) - len(strings.TrimLeft(s, "#"))
 		rest := s[level:]
+		if level <= 3 && rest == "" {
+			return errf("empty title or heading")
+		}
 		if level > 3 || !strings.HasPrefix(rest, " ") {
 			return errf("%q is not a title or heading (use \"# \", \"## \" or \"### \"; write \\# for a literal #)", s)
 		}
@@ -179,6 +182,9 @@ func (p *parser) line(no int, s string) error {
 		}
 		return nil
 	case '-':
+		if s == "-" {
+			return errf("empty list item")
+		}
 		if !strings.HasPrefix(s, "- ") {
 			return errf("%q is not a list item (use \"- item\"; write \\- for a literal -)", s)
 		}
@@ -349,7 +355,7 @@ func isASCIIPunct(c byte) bool {
 // escaped, newlines become explicit line breaks (so s stays on one source
 // line), and a leading character that could start markup is escaped.
 func Escape(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "") // CRLF → LF; a lone CR breaks nothing we render
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	lead := strings.TrimLeft(s, " \t")
@@ -358,18 +364,18 @@ func Escape(s string) string {
 		b.WriteByte('\\')
 		s = lead
 	}
-	for _, r := range s {
-		switch r {
+	// Byte-wise: every special character is ASCII, and other bytes (even
+	// invalid UTF-8) pass through untouched.
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
 		case '\\':
 			b.WriteString(`\\`)
 		case '|':
 			b.WriteString(`\|`)
 		case '\n':
 			b.WriteString(`\n`)
-		case '\r':
-			// a lone CR is not a line break anywhere we care about
 		default:
-			b.WriteRune(r)
+			b.WriteByte(c)
 		}
 	}
 	return b.String()

@@ -1,6 +1,7 @@
 package documents
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -84,8 +85,10 @@ func Wrap(text string, width float64, measure func(string) float64) []string {
 	return out
 }
 
-// tokenize splits one hard line into units and measures them.
-func tokenize(s string, measure func(string) float64) []unit {
+// tokenize splits one hard line into units and measures them. A word wider
+// than a whole line is cut into line-sized pieces right away, which keeps the
+// cost linear however many such words there are.
+func tokenize(s string, width float64, measure func(string) float64) []unit {
 	var us []unit
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -104,7 +107,12 @@ func tokenize(s string, measure func(string) float64) []unit {
 				j += n2
 			}
 		}
-		us = append(us, newUnit(s[i:j], measure))
+		u := newUnit(s[i:j], measure)
+		if u.w > width+widthEps && !u.space && !u.oneRune() {
+			us = append(us, splitUnit(u, width, width, measure)...)
+		} else {
+			us = append(us, u)
+		}
 		i = j
 	}
 	return us
@@ -121,7 +129,7 @@ func wrapHard(out []string, s string, width float64, measure func(string) float6
 	if s == "" {
 		return append(out, s)
 	}
-	us := tokenize(s, measure)
+	us := tokenize(s, width, measure)
 	n := len(us)
 	skipSpaces := func(i int) int {
 		for i < n && us[i].space {
@@ -182,13 +190,14 @@ func wrapHard(out []string, s string, width float64, measure func(string) float6
 			if content {
 				break
 			}
-			// Nothing on the line yet and the unit does not fit: split a
-			// word, or let a single rune overflow on a line of its own.
+			// Nothing on the line yet and the unit does not fit (only after
+			// leading spaces, as tokenize already cut long words): split the
+			// word again, or let a single rune overflow on its own line.
 			if !u.oneRune() {
-				head, tail := splitUnit(u, width-w-pending, measure)
-				us = append(us[:e], append([]unit{head, tail}, us[e+1:]...)...)
+				pieces := splitUnit(u, width-w-pending, width, measure)
+				us = slices.Insert(slices.Delete(us, e, e+1), e, pieces...)
 				n = len(us)
-				u = head
+				u = pieces[0]
 			}
 			w += pending + u.w
 			pending = 0
@@ -211,12 +220,18 @@ func wrapHard(out []string, s string, width float64, measure func(string) float6
 		}
 		if b < 0 { // ぶら下げ: let one closing character hang
 			u := us[e]
-			if !u.space && u.oneRune() && noStart[u.first] && w <= width+widthEps && valid(start, e+1) {
+			if !u.space && u.oneRune() && noStart[u.first] && w+pending <= width+widthEps && valid(start, e+1) {
 				b = e + 1
 			}
 		}
 		if b < 0 {
 			b = e // unavoidable: break the rule rather than lose text
+		}
+		if skipSpaces(b) == n {
+			// Only spaces follow: this is the end of the hard line, not a
+			// soft break, so the spaces stay.
+			out = append(out, join(start, n, false))
+			break
 		}
 		out = append(out, join(start, b, true))
 		start = skipSpaces(b)
@@ -224,25 +239,33 @@ func wrapHard(out []string, s string, width float64, measure func(string) float6
 	return out
 }
 
-// splitUnit cuts a word that is wider than the room left into a head that
-// fits (at least one rune) and the rest, avoiding a tail that starts with a
-// closing character or a head that ends with an opening one when it can.
-func splitUnit(u unit, room float64, measure func(string) float64) (unit, unit) {
+// splitUnit cuts a word that is too wide into pieces: the first fits room,
+// the others fit width, each holds at least one rune, and a cut is moved back
+// when the next piece would start with a closing character or the piece would
+// end with an opening one (if that leaves the piece non-empty).
+func splitUnit(u unit, room, width float64, measure func(string) float64) []unit {
 	rs := []rune(u.s)
-	k, w := 0, 0.0
-	for k < len(rs)-1 {
-		rw := measure(string(rs[k]))
-		if w+rw > room+widthEps && k > 0 {
-			break
+	var pieces []unit
+	for from := 0; from < len(rs); {
+		k, w := from, 0.0
+		for k < len(rs) {
+			rw := measure(string(rs[k]))
+			if w+rw > room+widthEps && k > from {
+				break
+			}
+			w += rw
+			k++
 		}
-		w += rw
-		k++
-	}
-	for j := k; j > 1; j-- {
-		if !noStart[rs[j]] && !noEnd[rs[j-1]] {
-			k = j
-			break
+		if k < len(rs) {
+			for j := k; j > from+1; j-- {
+				if !noStart[rs[j]] && !noEnd[rs[j-1]] {
+					k = j
+					break
+				}
+			}
 		}
+		pieces = append(pieces, newUnit(string(rs[from:k]), measure))
+		from, room = k, width
 	}
-	return newUnit(string(rs[:k]), measure), newUnit(string(rs[k:]), measure)
+	return pieces
 }

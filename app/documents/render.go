@@ -180,7 +180,7 @@ func (r *Renderer) MissingGlyphs(doc Document) []rune {
 	seen := map[rune]bool{}
 	check := func(s string) {
 		for _, c := range s {
-			if !skipRune(c) && (!r.main.has(c) || !r.body.has(c)) {
+			if c != '\n' && c != '\t' && !skipRune(c) && (!r.main.has(c) || !r.body.has(c)) {
 				seen[c] = true
 			}
 		}

@@ -13,10 +13,10 @@ type sampleKV struct{ Key, Value string }
 
 type sampleNotice struct {
 	Title, Greeting, History, Cause, Phishing, Closing string
-	Items, Requests                                      []string
-	Facts                                                []sampleKV
-	Desk, Phone, Mail, Hours                             string
-	Date, Company, Representative                        string
+	Items, Requests                                    []string
+	Facts                                              []sampleKV
+	Desk, Phone, Mail, Hours                           string
+	Date, Company, Representative                      string
 }
 
 var sampleAt = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)

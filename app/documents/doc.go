@@ -1,0 +1,15 @@
+// Package documents turns case data into PDFs: Go text/template templates
+// produce a small line-based block grammar (Parse, see grammar.go), and
+// Renderer lays the blocks out on A4 pages with gofpdf.
+//
+// This package is the only importer of gofpdf. It never uses gofpdf's own
+// text layout (MultiCell, SplitText, SplitLines): those drop a kanji at every
+// automatic line break. Wrap breaks lines itself, measured per character and
+// with kinsoku rules, and each line is written with CellFormat.
+//
+// The font is IPAexGothic (optionally IPAexMincho for running text) from the
+// Debian packages fonts-ipaexfont-gothic/-mincho, or the TrueType file named
+// by BREACHDESK_PDF_FONT (see FindFont). Font files are not committed or
+// embedded in the binary; NewRenderer fails at start-up when the font is
+// missing or unusable.
+package documents
