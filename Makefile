@@ -1,5 +1,7 @@
 # BreachDesk. The README's two commands: `make run` and `make test`.
 GO ?= go
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 BIN := bin/breachdesk
 
 .PHONY: run build test vet fuzz bench clean
@@ -20,6 +22,12 @@ vet:
 	@fmt_out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$fmt_out" ]; then echo "gofmt needed:"; echo "$$fmt_out"; exit 1; fi
 	$(GO) vet ./...
+
+## bench: measure against baselines in the same run; writes bench-results.json
+bench:
+	rm -f bench-results.json
+	BREACHDESK_BENCH=1 $(GO) test -count=1 -p 1 -timeout 30m -run 'TestBenchReport' -v ./... | grep -v '^=== \|^--- \|^ok \|no test files\|no tests to run\|^PASS\|^\s*benchreport'
+	@echo; echo "bench-results.json:"; cat bench-results.json
 
 ## fuzz: run each fuzz target for a short, bounded time
 fuzz:
