@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/breachdesk/breachdesk/app/assessment"
+	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 )
@@ -22,7 +23,7 @@ func (s *Server) documentRoutes() []Route {
 		{Method: "POST", Path: "/documents/:id/submit", Access: Tenant, Param: "document", Handler: s.submitDocument},
 		{Method: "GET", Path: "/templates", Access: Tenant, Handler: s.templatesPage},
 		{Method: "POST", Path: "/templates", Access: Tenant, Handler: s.saveTemplate},
-		{Method: "POST", Path: "/cases/:id/templates/preview", Access: Tenant, Param: "case", Handler: s.previewTemplate},
+		{Method: "POST", Path: "/templates/preview", Access: Tenant, Handler: s.previewTemplate},
 
 		{Method: "POST", Path: "/api/v1/cases/:id/documents", Access: Tenant, API: true, Param: "case", Handler: s.apiGenerateDocument},
 		{Method: "GET", Path: "/api/v1/cases/:id/documents", Access: Tenant, API: true, Param: "case", Handler: s.apiListDocuments},
@@ -168,7 +169,7 @@ type templatesData struct {
 	Lang     string
 	Body     string
 	Override bool
-	Cases    []int64
+	Cases    []cases.Case // cases to preview against
 }
 
 func (s *Server) templatesPage(c *fiber.Ctx) error {
@@ -177,8 +178,12 @@ func (s *Server) templatesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	open, err := s.deps.Cases.List(c.UserContext(), principal(c), cases.ListFilter{})
+	if err != nil {
+		return err
+	}
 	pg := s.newPage(c, "templates.title", "templates")
-	pg.Data = templatesData{Kinds: documents.Kinds, Kind: kind, Lang: lang, Body: body, Override: override}
+	pg.Data = templatesData{Kinds: documents.Kinds, Kind: kind, Lang: lang, Body: body, Override: override, Cases: open}
 	return s.render(c, fiber.StatusOK, "templates", pg)
 }
 
@@ -197,8 +202,10 @@ func (s *Server) saveTemplate(c *fiber.Ctx) error {
 	return c.Redirect("/templates?kind="+url.QueryEscape(kind)+"&lang="+url.QueryEscape(lang), fiber.StatusSeeOther)
 }
 
+// previewTemplate renders the edited template against one of the
+// organisation's cases and shows the PDF, without saving anything.
 func (s *Server) previewTemplate(c *fiber.Ctx) error {
-	id, err := pathID(c)
+	id, err := formID(c, "case_id")
 	if err != nil {
 		return err
 	}

@@ -73,3 +73,33 @@ func TestDocumentWorkflowOverAPIAndPages(t *testing.T) {
 		t.Fatalf("owner approving: %d", code)
 	}
 }
+
+func TestTemplatePreviewAndSave(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.user("alice@a.example", "org-a", auth.RoleOwner)
+	h.user("lee@a.example", "org-a", auth.RoleLegal)
+	h.user("bob@b.example", "org-b", auth.RoleOwner)
+	own := h.fixtures("org-a", "lee@a.example", "none")
+	foreign := h.fixtures("org-b", "bob@b.example", "none")
+	c := h.client()
+	c.login("lee@a.example")
+	tmpl := "# 独自テンプレート {{inline .Case.Reference}}\n\n本文です。"
+	r := c.post("/templates/preview", url.Values{"case_id": {fmt.Sprint(own["case"])}, "kind": {"police_memo"}, "lang": {"ja"}, "body": {tmpl}})
+	pdf, _ := io.ReadAll(r.Body)
+	if r.StatusCode != 200 || !strings.HasPrefix(string(pdf), "%PDF") {
+		t.Fatalf("preview: %d %.200s", r.StatusCode, pdf)
+	}
+	if r := c.post("/templates/preview", url.Values{"case_id": {fmt.Sprint(foreign["case"])}, "kind": {"police_memo"}, "lang": {"ja"}, "body": {tmpl}}); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("preview with another organisation's case: %d", r.StatusCode)
+	}
+	if r := c.post("/templates", url.Values{"kind": {"police_memo"}, "lang": {"ja"}, "body": {"# {{.NoSuchField}}"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("broken template saved: %d", r.StatusCode)
+	}
+	if r := c.post("/templates", url.Values{"kind": {"police_memo"}, "lang": {"ja"}, "body": {tmpl}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.StatusCode)
+	}
+	if page := body(t, c.do("GET", "/templates?kind=police_memo&lang=ja", nil)); !strings.Contains(page, "独自テンプレート") {
+		t.Fatal("saved template not shown")
+	}
+}
