@@ -16,6 +16,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/mail"
+	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
 )
 
@@ -26,6 +27,7 @@ type Deps struct {
 	Mailer  mail.Sender // nil: e-mails are cancelled with a clear reason
 	BaseURL string      // for links in e-mails
 	Drafts  *drafts.Service
+	People  *people.Service // nil: import jobs fail until a worker has it
 }
 
 // Client is BreachDesk's River client type, bound to database/sql

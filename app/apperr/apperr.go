@@ -72,3 +72,6 @@ func (e *ValidationError) For(field string) string {
 	}
 	return ""
 }
+
+// IsConflict reports whether err is (or wraps) ErrConflict.
+func IsConflict(err error) bool { return errors.Is(err, ErrConflict) }

@@ -16,6 +16,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
+	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/timeline"
 )
@@ -161,6 +162,7 @@ type casePageData struct {
 	Severities  []string
 	OpenTasks   int
 	Documents   []drafts.Document
+	Notices     []notices.Notice
 	DocKinds    []documents.KindInfo
 }
 
@@ -253,6 +255,11 @@ func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 		return d, err
 	}
 	d.DocKinds = documents.Kinds
+	if s.deps.Notices != nil {
+		if d.Notices, err = s.deps.Notices.ForCase(ctx, p, id); err != nil {
+			return d, err
+		}
+	}
 	if s.deps.Drafts != nil {
 		all, err := s.deps.Drafts.List(ctx, p, id)
 		if err != nil {

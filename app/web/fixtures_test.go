@@ -8,6 +8,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/evidence"
+	"github.com/breachdesk/breachdesk/app/notices"
 )
 
 // fixtures creates one resource of every kind a route can name in org
@@ -44,10 +45,18 @@ func (h *harness) fixtures(orgSlug, memberEmail, tokenName string) map[string]in
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	n, _, err := h.notices.Create(ctx, &p, c.ID, "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	m, err := h.notices.SaveMeasure(ctx, &p, c.ID, 0, notices.MeasureInput{TitleJA: new("WAFの導入")})
+	if err != nil {
+		h.t.Fatal(err)
+	}
 	var member, token, notification int64
 	h.st.DB.Raw(`SELECT id FROM users WHERE email = ?`, memberEmail).Scan(&member)
 	h.st.DB.Raw(`SELECT id FROM api_tokens WHERE name = ? AND organisation_id = ?`, tokenName, org.ID).Scan(&token)
 	h.st.DB.Raw(`INSERT INTO notifications (organisation_id, user_id, case_id, title) VALUES (?, ?, ?, 'n') RETURNING id`, org.ID, ownerID, c.ID).Scan(&notification)
 	return map[string]int64{"case": c.ID, "task": tasks[0].ID, "obligation": obs[0].ID, "evidence": ev.ID,
-		"document": doc.ID, "user": member, "api_token": token, "notification": notification}
+		"document": doc.ID, "notice": n.ID, "measure": m.ID, "user": member, "api_token": token, "notification": notification}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
+	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 	"github.com/breachdesk/breachdesk/app/web"
@@ -27,13 +28,14 @@ import (
 const password = "correct horse battery"
 
 type harness struct {
-	t      *testing.T
-	st     *store.Store
-	auth   *auth.Service
-	cases  *cases.Service
-	as     *assessment.Service
-	drafts *drafts.Service
-	srv    *web.Server
+	t       *testing.T
+	st      *store.Store
+	auth    *auth.Service
+	cases   *cases.Service
+	as      *assessment.Service
+	drafts  *drafts.Service
+	notices *notices.Service
+	srv     *web.Server
 }
 
 func newHarness(t *testing.T) *harness {
@@ -58,11 +60,13 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	ds := drafts.NewService(st, cs, as, renderer)
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, 1<<20), Drafts: ds})
+	ns := notices.NewService(st, cs, as, renderer)
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, 1<<20), Drafts: ds,
+		Notices: ns})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, st: st, auth: a, cases: cs, as: as, drafts: ds, srv: srv}
+	return &harness{t: t, st: st, auth: a, cases: cs, as: as, drafts: ds, notices: ns, srv: srv}
 }
 
 func (h *harness) user(email, org string, role auth.Role) auth.User {

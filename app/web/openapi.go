@@ -31,6 +31,11 @@ var apiDocs = map[string]struct{ summary, body string }{
 	"POST /api/v1/cases/:id/timeline":                {"Add a manual timeline entry with the time it happened", "TimelineEntry"},
 	"GET /api/v1/notifications":                      {"The caller's notifications and unread count", ""},
 	"GET /api/v1/openapi.json":                       {"This document", ""},
+	"POST /api/v1/cases/:id/notices":                 {"Draft the case's public notice, prefilled from the case (optional slug for /notices/{slug})", ""},
+	"GET /api/v1/notices/:id":                        {"A notice with its versions", ""},
+	"PUT /api/v1/notices/:id":                        {"Save the notice text (title_ja/en, sections, update lines); clears approvals; after publication starts the next version", "NoticeInput"},
+	"POST /api/v1/notices/:id/approve":               {"Approve the latest version as legal or as the owner (both are needed)", ""},
+	"POST /api/v1/notices/:id/publish":               {"Publish the approved latest version at /notices/{slug} (public, no login)", ""},
 	"POST /api/v1/cases/:id/documents":               {"Generate a document (kind, lang, optional fields); rendering runs in the background: 202 with the id", "NewDocument"},
 	"GET /api/v1/cases/:id/documents":                {"The case's documents, every version", ""},
 	"GET /api/v1/documents/:id":                      {"A document's status, version, SHA-256 and fields", ""},
@@ -60,6 +65,7 @@ var apiSchemas = fiber.Map{
 	"Comment":       obj(fiber.Map{"body": str()}),
 	"Custody":       obj(fiber.Map{"kind": enum("collected", "transferred", "analysed", "returned"), "occurred_at": dateTime(), "handler": str(), "reason": str()}),
 	"NewDocument":   obj(fiber.Map{"kind": enum("ppc_preliminary", "ppc_final", "acquirer_report", "card_brand_summary", "police_memo", "customer_letter_sample", "call_center_faq"), "lang": enum("ja", "en"), "fields": fiber.Map{"type": "object", "additionalProperties": str()}}),
+	"NoticeInput":   obj(fiber.Map{"title_ja": str(), "title_en": str(), "update_line_ja": str(), "update_line_en": str(), "sections": fiber.Map{"type": "object", "description": "background, cause, scope, request, delay_reason, prevention, reports, contact: each {ja, en}"}}),
 	"TimelineEntry": obj(fiber.Map{"occurred_at": dateTime(), "summary": str()}),
 }
 

@@ -18,6 +18,8 @@ var ownedBy = map[string]string{
 	"obligation":   `SELECT 1 FROM obligations WHERE id = ? AND organisation_id = ?`,
 	"evidence":     `SELECT 1 FROM evidence WHERE id = ? AND organisation_id = ?`,
 	"document":     `SELECT 1 FROM documents WHERE id = ? AND organisation_id = ?`,
+	"notice":       `SELECT 1 FROM notices WHERE id = ? AND organisation_id = ?`,
+	"measure":      `SELECT 1 FROM prevention_measures WHERE id = ? AND organisation_id = ?`,
 	"notification": `SELECT 1 FROM notifications WHERE id = ? AND organisation_id = ?`,
 	"api_token":    `SELECT 1 FROM api_tokens WHERE id = ? AND organisation_id = ?`,
 	"user":         `SELECT 1 FROM memberships WHERE user_id = ? AND organisation_id = ?`,

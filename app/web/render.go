@@ -48,6 +48,14 @@ var funcs = template.FuncMap{
 	"list":  func(v ...string) []string { return v },
 	"deref": func(p *int64) int64 { return *p },
 	"ptr":   func(t time.Time) *time.Time { return &t },
+	"deref2": func(t *time.Time) time.Time {
+		if t == nil {
+			return time.Time{}
+		}
+		return *t
+	},
+	"inc":   func(i int) int { return i + 1 },
+	"lower": strings.ToLower,
 }
 
 // Page is the data every template gets. Page-specific data goes in Data.
@@ -184,14 +192,20 @@ func (s *Server) newPage(c *fiber.Ctx, titleKey, nav string) *Page {
 	return pg
 }
 
-// render writes a page with the given status.
+// render writes a page of the application with the given status.
 func (s *Server) render(c *fiber.Ctx, status int, name string, pg *Page) error {
+	return s.renderWith(c, status, name, "layout", pg)
+}
+
+// renderWith writes a page through the given root template: "layout" for
+// the application, "public" for pages anyone may read.
+func (s *Server) renderWith(c *fiber.Ctx, status int, name, root string, pg *Page) error {
 	t, ok := s.pages.sets[name]
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
+	if err := t.ExecuteTemplate(&buf, root, pg); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -79,6 +79,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.caseAPIRoutes()...)
 	routes = append(routes, s.evidenceRoutes()...)
 	routes = append(routes, s.documentRoutes()...)
+	routes = append(routes, s.noticeRoutes()...)
 	return routes
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/i18n"
+	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/frontend"
 )
@@ -30,6 +31,7 @@ type Deps struct {
 	Assessment *assessment.Service
 	Evidence   *evidence.Service
 	Drafts     *drafts.Service
+	Notices    *notices.Service
 	Registry   *prometheus.Registry // nil: a private registry
 }
 

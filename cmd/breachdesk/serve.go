@@ -16,6 +16,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/mail"
+	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/web"
 	"github.com/breachdesk/breachdesk/workflows"
 )
@@ -91,7 +92,8 @@ func run(withHTTP bool) int {
 	var srv *web.Server
 	if withHTTP {
 		srv, err = web.New(web.Deps{Config: e.cfg, Store: e.st, Auth: e.auth, Cases: cs,
-			Assessment: as, Evidence: evidence.NewService(e.st, e.cfg.MaxUploadBytes), Drafts: ds})
+			Assessment: as, Evidence: evidence.NewService(e.st, e.cfg.MaxUploadBytes), Drafts: ds,
+			Notices: notices.NewService(e.st, cs, as, renderer)})
 		if err != nil {
 			return fail(os.Stderr, err)
 		}

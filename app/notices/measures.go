@@ -1,0 +1,124 @@
+package notices
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/pan"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/timeline"
+)
+
+// MeasureInput creates or changes a measure; nil fields stay.
+type MeasureInput struct {
+	TitleJA    *string    `json:"title_ja"`
+	TitleEN    *string    `json:"title_en"`
+	OwnerID    *int64     `json:"owner_id"`
+	TargetDate *time.Time `json:"target_date"`
+	Status     *string    `json:"status"`
+	TaskID     *int64     `json:"task_id"`
+}
+
+// Measures lists a case's prevention measures.
+func (s *Service) Measures(ctx context.Context, p *auth.Principal, caseID int64) ([]Measure, error) {
+	if _, err := s.cases.Get(ctx, p, caseID); err != nil {
+		return nil, err
+	}
+	var out []Measure
+	err := s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ?", caseID, p.OrgID()).Order("id").Find(&out).Error
+	return out, err
+}
+
+func (s *Service) measures(tx *store.Tx, orgID, caseID int64) ([]Measure, error) {
+	var out []Measure
+	err := tx.DB.Where("case_id = ? AND organisation_id = ?", caseID, orgID).Order("id").Find(&out).Error
+	return out, err
+}
+
+// SaveMeasure adds a measure (id 0) or changes one; a linked task must be
+// a task of the same case.
+func (s *Service) SaveMeasure(ctx context.Context, p *auth.Principal, caseID, id int64, in MeasureInput) (Measure, error) {
+	c, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
+		return Measure{}, err
+	}
+	if err := p.Require(Editors...); err != nil {
+		return Measure{}, err
+	}
+	m := Measure{OrganisationID: c.OrganisationID, CaseID: c.ID, Status: "planned"}
+	if id != 0 {
+		if err := s.st.DB.WithContext(ctx).Where("id = ? AND case_id = ? AND organisation_id = ?", id, c.ID, c.OrganisationID).Take(&m).Error; err != nil {
+			if store.IsNotFound(err) {
+				return m, apperr.ErrNotFound
+			}
+			return m, err
+		}
+	}
+	v := &apperr.ValidationError{}
+	if in.TitleJA != nil {
+		m.TitleJA = strings.TrimSpace(*in.TitleJA)
+	}
+	if in.TitleEN != nil {
+		m.TitleEN = strings.TrimSpace(*in.TitleEN)
+	}
+	if m.TitleJA == "" || utf8.RuneCountInString(m.TitleJA) > 500 {
+		v.Add("title_ja", "is required (at most 500 characters)")
+	}
+	if pan.Contains(m.TitleJA) || pan.Contains(m.TitleEN) {
+		v.Add("title_ja", "contains a full card number")
+	}
+	if in.Status != nil {
+		if !slices.Contains(MeasureStatuses, *in.Status) {
+			v.Add("status", "must be one of %s", strings.Join(MeasureStatuses, ", "))
+		}
+		m.Status = *in.Status
+	}
+	if in.OwnerID != nil {
+		m.OwnerID = in.OwnerID
+	}
+	if in.TargetDate != nil {
+		m.TargetDate = in.TargetDate
+	}
+	if in.TaskID != nil {
+		m.TaskID = in.TaskID
+	}
+	if err := v.OrNil(); err != nil {
+		return m, err
+	}
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if m.TaskID != nil {
+			var n int64
+			if err := tx.DB.Raw(`SELECT count(*) FROM tasks WHERE id = ? AND case_id = ? AND organisation_id = ?`, *m.TaskID, c.ID, c.OrganisationID).Scan(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return apperr.Invalid("task_id", "is not a task of this case")
+			}
+		}
+		if m.OwnerID != nil {
+			var n int64
+			if err := tx.DB.Raw(`SELECT count(*) FROM memberships WHERE user_id = ? AND organisation_id = ?`, *m.OwnerID, c.OrganisationID).Scan(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return apperr.Invalid("owner_id", "is not a member of this organisation")
+			}
+		}
+		m.UpdatedAt = s.now()
+		if err := tx.DB.Save(&m).Error; err != nil {
+			return err
+		}
+		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "measure.save", fmt.Sprintf("Prevention measure %q: %s", m.TitleJA, m.Status)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "measure.save", TargetType: "measure", TargetID: fmt.Sprint(m.ID)})
+	})
+	return m, err
+}

@@ -1,0 +1,122 @@
+// Package notices is the public notice of a case (お詫びとお知らせ): its
+// structured sections in Japanese and English, versions with dated update
+// lines (第2報, 第3報), approval by legal and by the owner before
+// publication, and the recurrence-prevention measures it reports on.
+package notices
+
+import "time"
+
+// Notice is one case's public notice.
+type Notice struct {
+	ID               int64     `json:"id"`
+	OrganisationID   int64     `json:"-"`
+	CaseID           int64     `json:"case_id"`
+	Slug             string    `json:"slug"`
+	Status           string    `json:"status"`
+	PublishedVersion *int      `json:"published_version"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+}
+
+// Statuses of a notice.
+const (
+	StatusDraft       = "draft"
+	StatusPublished   = "published"
+	StatusUnpublished = "unpublished"
+)
+
+// Bilingual is a text in Japanese and English.
+type Bilingual struct {
+	JA string `json:"ja"`
+	EN string `json:"en"`
+}
+
+// In returns the text in lang, falling back to Japanese.
+func (b Bilingual) In(lang string) string {
+	if lang == "en" && b.EN != "" {
+		return b.EN
+	}
+	return b.JA
+}
+
+// Sections are a notice's parts, in the order Japanese notices give them.
+var Sections = []string{"background", "cause", "scope", "request", "delay_reason", "prevention", "reports", "contact"}
+
+// SectionTitles name the sections.
+var SectionTitles = map[string]Bilingual{
+	"background":   {"経緯", "What happened"},
+	"cause":        {"原因", "Cause"},
+	"scope":        {"対象となる情報", "Information involved"},
+	"request":      {"お客様へのお願い", "What we ask of you"},
+	"delay_reason": {"公表が遅れた理由", "Why we announce this now"},
+	"prevention":   {"再発防止策ならびにサイト再開について", "Preventing recurrence and reopening"},
+	"reports":      {"関係機関への届出状況", "Reports to authorities"},
+	"contact":      {"お問い合わせ窓口", "Contact"},
+}
+
+// Optional sections may stay empty; the others are required to publish.
+var Optional = map[string]bool{"delay_reason": true}
+
+// Version is one version of a notice's text.
+type Version struct {
+	ID              int64                `json:"id"`
+	OrganisationID  int64                `json:"-"`
+	NoticeID        int64                `json:"notice_id"`
+	Version         int                  `json:"version"`
+	TitleJA         string               `json:"title_ja"`
+	TitleEN         string               `json:"title_en"`
+	Sections        map[string]Bilingual `json:"sections" gorm:"serializer:json;type:jsonb"`
+	UpdateLineJA    string               `json:"update_line_ja"`
+	UpdateLineEN    string               `json:"update_line_en"`
+	CreatedBy       *int64               `json:"created_by"`
+	CreatedAt       time.Time            `json:"created_at"`
+	LegalApprovedBy *int64               `json:"legal_approved_by"`
+	LegalApprovedAt *time.Time           `json:"legal_approved_at"`
+	OwnerApprovedBy *int64               `json:"owner_approved_by"`
+	OwnerApprovedAt *time.Time           `json:"owner_approved_at"`
+	PublishedAt     *time.Time           `json:"published_at"`
+	PDFJA           []byte               `json:"-" gorm:"column:pdf_ja"`
+	PDFEN           []byte               `json:"-" gorm:"column:pdf_en"`
+	SHA256JA        []byte               `json:"-" gorm:"column:sha256_ja"`
+	SHA256EN        []byte               `json:"-" gorm:"column:sha256_en"`
+}
+
+// TableName is the versions table.
+func (Version) TableName() string { return "notice_versions" }
+
+// Title returns the title in lang.
+func (v Version) Title(lang string) string {
+	if lang == "en" && v.TitleEN != "" {
+		return v.TitleEN
+	}
+	return v.TitleJA
+}
+
+// UpdateLine returns the version's dated update line in lang.
+func (v Version) UpdateLine(lang string) string {
+	if lang == "en" && v.UpdateLineEN != "" {
+		return v.UpdateLineEN
+	}
+	return v.UpdateLineJA
+}
+
+// Measure is one recurrence-prevention measure.
+type Measure struct {
+	ID             int64      `json:"id"`
+	OrganisationID int64      `json:"-"`
+	CaseID         int64      `json:"case_id"`
+	TitleJA        string     `json:"title_ja"`
+	TitleEN        string     `json:"title_en"`
+	OwnerID        *int64     `json:"owner_id"`
+	TargetDate     *time.Time `json:"target_date" gorm:"type:date"`
+	Status         string     `json:"status"`
+	TaskID         *int64     `json:"task_id"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+}
+
+// TableName is the measures table.
+func (Measure) TableName() string { return "prevention_measures" }
+
+// MeasureStatuses lists the statuses of a measure.
+var MeasureStatuses = []string{"planned", "in_progress", "done"}

@@ -1,0 +1,64 @@
+package notices
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/documents"
+)
+
+// measureStatus names a measure's status for the public.
+var measureStatus = map[string]Bilingual{
+	"planned":     {"実施予定", "planned"},
+	"in_progress": {"実施中", "in progress"},
+	"done":        {"実施済み", "done"},
+}
+
+// Source renders a version as the block grammar: the same words as the
+// public page, for the PDF kept with each published version.
+func Source(org auth.Organisation, v Version, history []Version, measures []Measure, lang string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", documents.Escape(v.Title(lang)))
+	for _, h := range history {
+		if line := h.UpdateLine(lang); line != "" {
+			fmt.Fprintf(&b, "%s\n\n", documents.Escape(line))
+		}
+	}
+	fmt.Fprintf(&b, "%s\n\n", documents.Escape(org.LegalName))
+	for i, key := range Sections {
+		text := v.Sections[key].In(lang)
+		if strings.TrimSpace(text) == "" && Optional[key] {
+			continue
+		}
+		fmt.Fprintf(&b, "## %d. %s\n\n%s\n\n", i+1, SectionTitles[key].In(lang), documents.EscapeParagraphs(text))
+		if key == "prevention" && len(measures) > 0 {
+			for _, m := range measures {
+				title := m.TitleJA
+				if lang == "en" && m.TitleEN != "" {
+					title = m.TitleEN
+				}
+				line := fmt.Sprintf("%s（%s）", title, measureStatus[m.Status].In(lang))
+				if lang == "en" {
+					line = fmt.Sprintf("%s (%s)", title, measureStatus[m.Status].In(lang))
+				}
+				fmt.Fprintf(&b, "- %s\n", documents.Escape(line))
+			}
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// pdf renders one published version.
+func (s *Service) pdf(org auth.Organisation, n Notice, v Version, measures []Measure, lang string, at time.Time) ([]byte, error) {
+	if s.renderer == nil {
+		return nil, fmt.Errorf("notices: no PDF renderer configured in this process")
+	}
+	doc, err := documents.Parse(Source(org, v, []Version{v}, measures, lang))
+	if err != nil {
+		return nil, err
+	}
+	return s.renderer.Render(doc, documents.Meta{Title: v.Title(lang), Organisation: org.LegalName, Reference: "/notices/" + n.Slug, Lang: lang, GeneratedAt: at})
+}

@@ -1,0 +1,429 @@
+package notices
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/assessment"
+	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/documents"
+	"github.com/breachdesk/breachdesk/app/obligations"
+	"github.com/breachdesk/breachdesk/app/pan"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/timeline"
+)
+
+// Service manages notices and measures.
+type Service struct {
+	st       *store.Store
+	cases    *cases.Service
+	as       *assessment.Service
+	renderer *documents.Renderer
+	now      func() time.Time
+}
+
+// NewService wires the service; the renderer makes each published
+// version's PDF.
+func NewService(st *store.Store, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
+	return &Service{st: st, cases: cs, as: as, renderer: r, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Editors may write notices; approval needs legal and owner.
+var Editors = []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleLegal}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,80}$`)
+
+// Input is the editable text of a version.
+type Input struct {
+	TitleJA      string               `json:"title_ja"`
+	TitleEN      string               `json:"title_en"`
+	Sections     map[string]Bilingual `json:"sections"`
+	UpdateLineJA string               `json:"update_line_ja"`
+	UpdateLineEN string               `json:"update_line_en"`
+}
+
+func (in *Input) clean() error {
+	v := &apperr.ValidationError{}
+	in.TitleJA, in.TitleEN = strings.TrimSpace(in.TitleJA), strings.TrimSpace(in.TitleEN)
+	for _, f := range []struct{ name, val string }{{"title_ja", in.TitleJA}, {"title_en", in.TitleEN}, {"update_line_ja", in.UpdateLineJA}, {"update_line_en", in.UpdateLineEN}} {
+		if utf8.RuneCountInString(f.val) > 300 {
+			v.Add(f.name, "must be at most 300 characters")
+		}
+		if pan.Contains(f.val) {
+			v.Add(f.name, "contains a full card number")
+		}
+	}
+	if in.TitleJA == "" {
+		v.Add("title_ja", "is required")
+	}
+	known := map[string]bool{}
+	for _, k := range Sections {
+		known[k] = true
+	}
+	for k, b := range in.Sections {
+		if !known[k] {
+			v.Add("sections."+k, "is not a section of a notice")
+			continue
+		}
+		if utf8.RuneCountInString(b.JA)+utf8.RuneCountInString(b.EN) > 40000 {
+			v.Add("sections."+k, "is too long")
+		}
+		// A public page must never show a card number, whoever typed it.
+		b.JA, _ = pan.Mask(b.JA)
+		b.EN, _ = pan.Mask(b.EN)
+		in.Sections[k] = b
+	}
+	return v.OrNil()
+}
+
+// Create starts a case's notice with a first version prefilled from the
+// case. The slug is the public address: /notices/{slug}.
+func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, slug string) (Notice, Version, error) {
+	c, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
+		return Notice{}, Version{}, err
+	}
+	if err := p.Require(Editors...); err != nil {
+		return Notice{}, Version{}, err
+	}
+	slug = strings.ToLower(strings.TrimSpace(slug))
+	if slug == "" {
+		slug = fmt.Sprintf("%s-%s", p.Organisation.Slug, strings.ToLower(c.Reference))
+	}
+	if !slugPattern.MatchString(slug) {
+		return Notice{}, Version{}, apperr.Invalid("slug", "must be 3–81 lower-case letters, digits or hyphens")
+	}
+	n := Notice{OrganisationID: c.OrganisationID, CaseID: c.ID, Slug: slug, Status: StatusDraft}
+	var v Version
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Create(&n).Error; err != nil {
+			if store.IsUniqueViolation(err) {
+				return apperr.Invalid("slug", "is already used by another notice")
+			}
+			return err
+		}
+		in, err := s.prefill(ctx, tx, p, c)
+		if err != nil {
+			return err
+		}
+		v = Version{OrganisationID: n.OrganisationID, NoticeID: n.ID, Version: 1, TitleJA: in.TitleJA, TitleEN: in.TitleEN, Sections: in.Sections, CreatedBy: &p.User.ID}
+		if err := tx.DB.Create(&v).Error; err != nil {
+			return err
+		}
+		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "notice.create", "Public notice drafted: /notices/"+slug); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "notice.create", TargetType: "notice", TargetID: fmt.Sprint(n.ID), Details: map[string]any{"slug": slug}})
+	})
+	return n, v, err
+}
+
+// Get returns a notice of the principal's organisation.
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Notice, error) {
+	var n Notice
+	err := s.st.DB.WithContext(ctx).Where("id = ? AND organisation_id = ?", id, p.OrgID()).Take(&n).Error
+	if store.IsNotFound(err) || p.OrgID() == 0 {
+		return n, apperr.ErrNotFound
+	}
+	return n, err
+}
+
+// ForCase lists a case's notices.
+func (s *Service) ForCase(ctx context.Context, p *auth.Principal, caseID int64) ([]Notice, error) {
+	var out []Notice
+	err := s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ?", caseID, p.OrgID()).Order("id").Find(&out).Error
+	return out, err
+}
+
+// Versions lists a notice's versions, newest first (without PDFs).
+func (s *Service) Versions(ctx context.Context, p *auth.Principal, id int64) ([]Version, error) {
+	n, err := s.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []Version
+	err = s.st.DB.WithContext(ctx).Omit("pdf_ja", "pdf_en").Where("notice_id = ?", n.ID).Order("version DESC").Find(&out).Error
+	return out, err
+}
+
+// Save stores edited text. A draft version is edited in place (and its
+// approvals cleared: they were for other words); once the latest version
+// is published, saving starts the next version (第N報) with a dated
+// update line.
+func (s *Service) Save(ctx context.Context, p *auth.Principal, id int64, in Input) (Version, error) {
+	n, err := s.Get(ctx, p, id)
+	if err != nil {
+		return Version{}, err
+	}
+	if err := p.Require(Editors...); err != nil {
+		return Version{}, err
+	}
+	if err := in.clean(); err != nil {
+		return Version{}, err
+	}
+	var v Version
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Omit("pdf_ja", "pdf_en").Where("notice_id = ?", n.ID).Order("version DESC").Limit(1).Take(&v).Error; err != nil {
+			return err
+		}
+		if v.PublishedAt != nil {
+			next := Version{OrganisationID: n.OrganisationID, NoticeID: n.ID, Version: v.Version + 1}
+			if in.UpdateLineJA == "" {
+				in.UpdateLineJA = fmt.Sprintf("%s 第%d報", jaDate(s.now()), next.Version)
+			}
+			if in.UpdateLineEN == "" {
+				in.UpdateLineEN = fmt.Sprintf("%s: update %d", s.now().Format("2 January 2006"), next.Version)
+			}
+			v = next
+		}
+		v.TitleJA, v.TitleEN, v.Sections, v.UpdateLineJA, v.UpdateLineEN = in.TitleJA, in.TitleEN, in.Sections, in.UpdateLineJA, in.UpdateLineEN
+		v.CreatedBy = &p.User.ID
+		v.LegalApprovedBy, v.LegalApprovedAt, v.OwnerApprovedBy, v.OwnerApprovedAt = nil, nil, nil, nil
+		if err := tx.DB.Omit("pdf_ja", "pdf_en", "sha256_ja", "sha256_en").Save(&v).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: n.OrganisationID, Action: "notice.save", TargetType: "notice", TargetID: fmt.Sprint(n.ID), Details: map[string]any{"version": v.Version}})
+	})
+	return v, err
+}
+
+// Approve records the principal's approval of the latest draft version:
+// one by legal and one by the owner are needed to publish. The role is
+// the membership's own, so an operator cannot stand in for both.
+func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Version, error) {
+	n, err := s.Get(ctx, p, id)
+	if err != nil {
+		return Version{}, err
+	}
+	var field string
+	switch p.Role {
+	case auth.RoleLegal:
+		field = "legal"
+	case auth.RoleOwner:
+		field = "owner"
+	default:
+		return Version{}, fmt.Errorf("%w: approval is given by legal and by the owner", apperr.ErrForbidden)
+	}
+	var v Version
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Omit("pdf_ja", "pdf_en").Where("notice_id = ?", n.ID).Order("version DESC").Limit(1).Take(&v).Error; err != nil {
+			return err
+		}
+		if v.PublishedAt != nil {
+			return fmt.Errorf("%w: version %d is already published; edit to start the next one", apperr.ErrConflict, v.Version)
+		}
+		now := s.now()
+		if err := tx.DB.Model(&Version{}).Where("id = ?", v.ID).Updates(map[string]any{field + "_approved_by": p.User.ID, field + "_approved_at": now}).Error; err != nil {
+			return err
+		}
+		if field == "legal" {
+			v.LegalApprovedBy, v.LegalApprovedAt = &p.User.ID, &now
+		} else {
+			v.OwnerApprovedBy, v.OwnerApprovedAt = &p.User.ID, &now
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: n.OrganisationID, Action: "notice.approve", TargetType: "notice", TargetID: fmt.Sprint(n.ID),
+			Details: map[string]any{"version": v.Version, "as": field}})
+	})
+	return v, err
+}
+
+// Publish makes the latest version public once legal and the owner have
+// approved it and every required section is written; its PDFs are made
+// and kept with their SHA-256.
+func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Version, error) {
+	n, err := s.Get(ctx, p, id)
+	if err != nil {
+		return Version{}, err
+	}
+	if err := p.Require(Editors...); err != nil {
+		return Version{}, err
+	}
+	var v Version
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Omit("pdf_ja", "pdf_en").Where("notice_id = ?", n.ID).Order("version DESC").Limit(1).Take(&v).Error; err != nil {
+			return err
+		}
+		if v.PublishedAt != nil {
+			return fmt.Errorf("%w: version %d is already published", apperr.ErrConflict, v.Version)
+		}
+		var missing []string
+		if v.LegalApprovedAt == nil {
+			missing = append(missing, "approval by legal")
+		}
+		if v.OwnerApprovedAt == nil {
+			missing = append(missing, "approval by the owner")
+		}
+		for _, k := range Sections {
+			if !Optional[k] && strings.TrimSpace(v.Sections[k].JA) == "" {
+				missing = append(missing, "section "+k)
+			}
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("%w: publishing needs %s", apperr.ErrConflict, strings.Join(missing, ", "))
+		}
+		var org auth.Organisation
+		if err := tx.DB.Take(&org, n.OrganisationID).Error; err != nil {
+			return err
+		}
+		measures, err := s.measures(tx, n.OrganisationID, n.CaseID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		v.PublishedAt = &now
+		fields := map[string]any{"published_at": now}
+		for _, lang := range []string{"ja", "en"} {
+			if lang == "en" && v.TitleEN == "" {
+				continue
+			}
+			pdf, err := s.pdf(org, n, v, measures, lang, now)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(pdf)
+			fields["pdf_"+lang], fields["sha256_"+lang] = pdf, sum[:]
+		}
+		if err := tx.DB.Model(&Version{}).Where("id = ?", v.ID).Updates(fields).Error; err != nil {
+			return err
+		}
+		if err := tx.DB.Model(&Notice{}).Where("id = ?", n.ID).Updates(map[string]any{"status": StatusPublished, "published_version": v.Version, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		if err := timeline.Auto(ctx, tx, n.OrganisationID, n.CaseID, "notice.publish", fmt.Sprintf("Notice version %d published at /notices/%s", v.Version, n.Slug)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: n.OrganisationID, Action: "notice.publish", TargetType: "notice", TargetID: fmt.Sprint(n.ID), Details: map[string]any{"version": v.Version}})
+	})
+	return v, err
+}
+
+// Unpublish takes a notice off the public site; every version is kept.
+func (s *Service) Unpublish(ctx context.Context, p *auth.Principal, id int64) error {
+	n, err := s.Get(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if err := p.Require(auth.RoleOwner, auth.RoleLegal); err != nil {
+		return err
+	}
+	return s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Model(&Notice{}).Where("id = ?", n.ID).Updates(map[string]any{"status": StatusUnpublished, "updated_at": s.now()}).Error; err != nil {
+			return err
+		}
+		if err := timeline.Auto(ctx, tx, n.OrganisationID, n.CaseID, "notice.unpublish", "Notice taken off the public site: /notices/"+n.Slug); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: n.OrganisationID, Action: "notice.unpublish", TargetType: "notice", TargetID: fmt.Sprint(n.ID)})
+	})
+}
+
+// prefill proposes the first text from the case: what the team already
+// wrote, the assessment, the submitted reports and the contact desk.
+func (s *Service) prefill(ctx context.Context, tx *store.Tx, p *auth.Principal, c cases.Case) (Input, error) {
+	in := Input{TitleJA: "弊社が運営するサイトへの不正アクセスによる個人情報漏えいに関するお詫びとお知らせ",
+		TitleEN: "Notice and apology concerning a personal data breach at our site", Sections: map[string]Bilingual{}}
+	var org auth.Organisation
+	if err := tx.DB.Take(&org, c.OrganisationID).Error; err != nil {
+		return in, err
+	}
+	loc, err := time.LoadLocation(org.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	// Only neutral wording is proposed: the case's summary and notes are
+	// internal, and a public text must be written for the public.
+	aware := c.AwareAt.In(loc)
+	in.Sections["background"] = Bilingual{
+		JA: fmt.Sprintf("%s、弊社が運営するサイトにおいて、お客様の個人情報が漏えいした可能性があることが判明いたしました。直ちに第三者調査機関による調査を開始し、関係機関と連携して対応してまいりました。", jaDate(aware)),
+		EN: fmt.Sprintf("On %s we learned that personal information of our customers may have leaked from our website. We immediately engaged an independent forensic investigator and have been working with the authorities and card companies.", aware.Format("2 January 2006")),
+	}
+	var cause string
+	_ = tx.DB.Raw(`SELECT fields->>'cause' FROM documents WHERE case_id = ? AND kind IN ('ppc_final','ppc_preliminary','customer_letter_sample')
+		AND COALESCE(fields->>'cause','') <> '' ORDER BY created_at DESC LIMIT 1`, c.ID).Scan(&cause).Error
+	in.Sections["cause"] = Bilingual{JA: cause}
+	var ver assessment.Version
+	if err := tx.DB.Where("case_id = ?", c.ID).Order("version DESC").Limit(1).Find(&ver).Error; err != nil {
+		return in, err
+	}
+	var scopeJA, scopeEN []string
+	if c.OccurredFrom != nil || c.OccurredTo != nil {
+		scopeJA = append(scopeJA, "対象期間："+optDate(c.OccurredFrom, loc)+" ～ "+optDate(c.OccurredTo, loc))
+		scopeEN = append(scopeEN, "Period: "+optDateEN(c.OccurredFrom, loc)+" to "+optDateEN(c.OccurredTo, loc))
+	}
+	if ver.ID != 0 {
+		if f, err := obligations.ParseFacts(bytes.NewReader(ver.Facts)); err == nil {
+			if n := f.PersonsAffected; n != nil {
+				scopeJA = append(scopeJA, fmt.Sprintf("対象となるお客様：%d名", *n))
+				scopeEN = append(scopeEN, fmt.Sprintf("Customers affected: %d", *n))
+			} else if n := f.PersonsUpperBound; n != nil {
+				scopeJA = append(scopeJA, fmt.Sprintf("対象となるお客様：最大%d名", *n))
+				scopeEN = append(scopeEN, fmt.Sprintf("Customers affected: up to %d", *n))
+			}
+			var ja, en []string
+			for _, it := range obligations.KnownDataItems {
+				if f.Has(it.Item) {
+					ja, en = append(ja, it.Label.JA), append(en, it.Label.EN)
+				}
+			}
+			if len(ja) > 0 {
+				scopeJA = append(scopeJA, "漏えいした可能性のある情報："+strings.Join(ja, "、"))
+				scopeEN = append(scopeEN, "Information possibly leaked: "+strings.Join(en, ", "))
+			}
+		}
+	}
+	in.Sections["scope"] = Bilingual{JA: strings.Join(scopeJA, "\n"), EN: strings.Join(scopeEN, "\n")}
+	in.Sections["request"] = Bilingual{
+		JA: "クレジットカードのご利用明細に身に覚えのない請求がないか、お手数ですがご確認ください。不審な請求がございましたら、カード裏面に記載のカード会社へお問い合わせください。カードの再発行をご希望の場合、手数料はかかりません。弊社やカード会社を装った不審なメールや電話にご注意ください。",
+		EN: "Please check your card statements for charges you do not recognise and, if you find any, call the number on the back of your card. Reissuing your card is free of charge. Beware of e-mails or calls pretending to come from us or your card company."}
+	in.Sections["prevention"] = Bilingual{JA: "第三者調査機関の調査結果を踏まえ、システムのセキュリティ対策および監視体制の強化を行い、再発防止に努めてまいります。", EN: "Based on the independent investigation, we are strengthening the security of our systems and our monitoring."}
+	reportsJA, reportsEN, err := s.reports(ctx, p, c.ID, loc)
+	if err != nil {
+		return in, err
+	}
+	in.Sections["reports"] = Bilingual{JA: reportsJA, EN: reportsEN}
+	in.Sections["contact"] = Bilingual{JA: org.ContactDesk, EN: org.ContactDesk}
+	return in, nil
+}
+
+// reports describes the case's submitted reports for the 届出状況 section.
+func (s *Service) reports(ctx context.Context, p *auth.Principal, caseID int64, loc *time.Location) (string, string, error) {
+	obs, err := s.as.Obligations(ctx, p, caseID)
+	if err != nil {
+		return "", "", err
+	}
+	var ja, en []string
+	for _, o := range obs {
+		if o.Status != assessment.StatusSubmitted || o.SubmittedAt == nil || o.RuleID == "jp.appi.individual_notice" {
+			continue
+		}
+		d := o.Detail()
+		ja = append(ja, fmt.Sprintf("%s：%s 報告済み", d.Recipient.JA, jaDate(o.SubmittedAt.In(loc))))
+		en = append(en, fmt.Sprintf("%s: reported on %s", d.Recipient.EN, o.SubmittedAt.In(loc).Format("2 January 2006")))
+	}
+	return strings.Join(ja, "\n"), strings.Join(en, "\n"), nil
+}
+
+func jaDate(t time.Time) string { return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day()) }
+
+func optDate(t *time.Time, loc *time.Location) string {
+	if t == nil {
+		return "—"
+	}
+	return jaDate(t.In(loc))
+}
+
+func optDateEN(t *time.Time, loc *time.Location) string {
+	if t == nil {
+		return "—"
+	}
+	return t.In(loc).Format("2 January 2006")
+}

@@ -1,0 +1,122 @@
+// Package people keeps the persons affected by a case and loads them from
+// CSV files (the list a merchant exports from its shop or CRM). An import
+// is uploaded once, masked for card numbers on the way in, stored in the
+// database and processed by a background job in resumable chunks; its
+// progress and per-line errors are kept on the import.
+//
+// Card numbers never reach the database, the logs, a temporary file or a
+// job's arguments: every cell is passed through the PAN guard before
+// anything else reads it, and a card-number column keeps only the brand
+// and the last four digits.
+package people
+
+import (
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Import modes.
+const (
+	// ModePartial imports every valid row and reports the others.
+	ModePartial = "partial"
+	// ModeAllOrNothing rejects the whole file when any row is invalid.
+	ModeAllOrNothing = "all_or_nothing"
+)
+
+// Import statuses.
+const (
+	StatusQueued   = "queued"
+	StatusRunning  = "running"
+	StatusDone     = "done"
+	StatusRejected = "rejected"
+	StatusFailed   = "failed"
+)
+
+// MaxErrors is how many row errors an import keeps; the counts go on.
+const MaxErrors = 1000
+
+// Import is one uploaded CSV and the result of loading it.
+//
+// RowsTotal counts the data rows of the file (blank rows excluded);
+// RowsImported the valid rows taken in, of which RowsMerged went into a
+// person that already existed or appeared earlier in the file; RowsInvalid
+// the rows refused. When done, RowsTotal = RowsImported + RowsInvalid.
+type Import struct {
+	ID             int64           `json:"id"`
+	OrganisationID int64           `json:"organisation_id"`
+	CaseID         int64           `json:"case_id"`
+	Filename       string          `json:"filename"`
+	Encoding       string          `json:"encoding"`
+	Mode           string          `json:"mode"`
+	Mapping        []ColumnMapping `json:"mapping" gorm:"serializer:json"`
+	Status         string          `json:"status"`
+	RowsTotal      int64           `json:"rows_total"`
+	RowsDone       int64           `json:"rows_done"`
+	RowsImported   int64           `json:"rows_imported"`
+	RowsMerged     int64           `json:"rows_merged"`
+	RowsInvalid    int64           `json:"rows_invalid"`
+	PansMasked     int64           `json:"pans_masked"`
+	Errors         []RowError      `json:"errors" gorm:"serializer:json"`
+	Error          string          `json:"error"`
+	CreatedBy      *int64          `json:"created_by"`
+	CreatedAt      time.Time       `json:"created_at"`
+	StartedAt      *time.Time      `json:"started_at"`
+	FinishedAt     *time.Time      `json:"finished_at"`
+}
+
+// TableName is the imports table.
+func (Import) TableName() string { return "imports" }
+
+// Finished reports whether the job has nothing left to do.
+func (i Import) Finished() bool {
+	return i.Status == StatusDone || i.Status == StatusRejected || i.Status == StatusFailed
+}
+
+// ColumnMapping says which field one column of the file feeds. Field is ""
+// for a column kept in Person.Extra and "ignore" for one dropped.
+type ColumnMapping struct {
+	Column int    `json:"column"` // 1-based position in the file
+	Header string `json:"header"` // as in the file, masked
+	Field  string `json:"field"`
+}
+
+// RowError is one problem of one row. It names the line and the field but
+// never repeats the cell's content, which may be personal data. Warning
+// marks a row that was imported with part of it left out.
+type RowError struct {
+	Line    int64  `json:"line"`
+	Field   string `json:"field"`
+	Reason  string `json:"reason"`
+	Warning bool   `json:"warning,omitempty"`
+}
+
+// Person is one affected person of a case.
+type Person struct {
+	ID               int64             `json:"id"`
+	OrganisationID   int64             `json:"organisation_id"`
+	CaseID           int64             `json:"case_id"`
+	CustomerID       string            `json:"customer_id"`
+	Name             string            `json:"name"`
+	NameKana         string            `json:"name_kana"`
+	PostalCode       string            `json:"postal_code"`
+	Address          string            `json:"address"`
+	Email            string            `json:"email"`
+	Phone            string            `json:"phone"`
+	Language         string            `json:"language"`
+	Residency        string            `json:"residency"`
+	DataItems        pq.StringArray    `json:"data_items" gorm:"type:text[]"`
+	CardBrand        string            `json:"card_brand"`
+	CardLast4        string            `json:"card_last4"`
+	Extra            map[string]string `json:"extra" gorm:"serializer:json"`
+	NotifiedEmailAt  *time.Time        `json:"notified_email_at"`
+	NotifiedLetterAt *time.Time        `json:"notified_letter_at"`
+	EmailStatus      string            `json:"email_status"`
+	BounceReason     string            `json:"bounce_reason"`
+	ImportID         *int64            `json:"import_id"`
+	CreatedAt        time.Time         `json:"created_at"`
+	UpdatedAt        time.Time         `json:"updated_at"`
+}
+
+// TableName is the people table.
+func (Person) TableName() string { return "people" }

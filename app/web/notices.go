@@ -1,0 +1,384 @@
+package web
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/i18n"
+	"github.com/breachdesk/breachdesk/app/notices"
+)
+
+func (s *Server) noticeRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/cases/:id/notices", Access: Tenant, Param: "case", Handler: s.createNotice},
+		{Method: "GET", Path: "/notice-drafts/:id", Access: Tenant, Param: "notice", Handler: s.noticeEditor},
+		{Method: "POST", Path: "/notice-drafts/:id", Access: Tenant, Param: "notice", Handler: s.saveNotice},
+		{Method: "POST", Path: "/notice-drafts/:id/approve", Access: Tenant, Param: "notice", Handler: s.approveNotice},
+		{Method: "POST", Path: "/notice-drafts/:id/publish", Access: Tenant, Param: "notice", Handler: s.publishNotice},
+		{Method: "POST", Path: "/notice-drafts/:id/unpublish", Access: Tenant, Param: "notice", Handler: s.unpublishNotice},
+		{Method: "POST", Path: "/cases/:id/measures", Access: Tenant, Param: "case", Handler: s.saveMeasure},
+		{Method: "POST", Path: "/cases/:id/measures/:oid", Access: Tenant, Param: "case", SubParam: "measure", Handler: s.saveMeasure},
+
+		{Method: "GET", Path: "/notices/:slug", Access: Public, Handler: s.publicNotice},
+		{Method: "GET", Path: "/notices/:slug/v/:n", Access: Public, Handler: s.publicNotice},
+		{Method: "GET", Path: "/notices/:slug/v/:n/pdf", Access: Public, Handler: s.publicNoticePDF},
+		{Method: "GET", Path: "/orgs/:slug/notices.atom", Access: Public, Handler: s.noticeFeed},
+
+		{Method: "POST", Path: "/api/v1/cases/:id/notices", Access: Tenant, API: true, Param: "case", Handler: s.apiCreateNotice},
+		{Method: "GET", Path: "/api/v1/notices/:id", Access: Tenant, API: true, Param: "notice", Handler: s.apiGetNotice},
+		{Method: "PUT", Path: "/api/v1/notices/:id", Access: Tenant, API: true, Param: "notice", Handler: s.apiSaveNotice},
+		{Method: "POST", Path: "/api/v1/notices/:id/approve", Access: Tenant, API: true, Param: "notice", Handler: s.apiApproveNotice},
+		{Method: "POST", Path: "/api/v1/notices/:id/publish", Access: Tenant, API: true, Param: "notice", Handler: s.apiPublishNotice},
+	}
+}
+
+func (s *Server) createNotice(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	n, _, err := s.deps.Notices.Create(c.UserContext(), principal(c), id, c.FormValue("slug"))
+	if err != nil {
+		return s.caseResult(c, id, "notices", err, "")
+	}
+	return c.Redirect(fmt.Sprintf("/notice-drafts/%d", n.ID), fiber.StatusSeeOther)
+}
+
+type noticeEditorData struct {
+	Notice   notices.Notice
+	Versions []notices.Version
+	Latest   notices.Version
+	Sections []string
+	Titles   map[string]notices.Bilingual
+	Measures []notices.Measure
+	Statuses []string
+	CaseRef  string
+}
+
+func (s *Server) noticeEditorPage(c *fiber.Ctx, status int, pg *Page) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx, p := c.UserContext(), principal(c)
+	n, err := s.deps.Notices.Get(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	versions, err := s.deps.Notices.Versions(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	measures, err := s.deps.Notices.Measures(ctx, p, n.CaseID)
+	if err != nil {
+		return err
+	}
+	cs, err := s.deps.Cases.Get(ctx, p, n.CaseID)
+	if err != nil {
+		return err
+	}
+	d := noticeEditorData{Notice: n, Versions: versions, Sections: notices.Sections, Titles: notices.SectionTitles, Measures: measures, Statuses: notices.MeasureStatuses, CaseRef: cs.Reference}
+	if len(versions) > 0 {
+		d.Latest = versions[0]
+	}
+	pg.Title = cs.Reference + " · " + pg.T("notice.title")
+	pg.Data = d
+	return s.render(c, status, "notice_editor", pg)
+}
+
+func (s *Server) noticeEditor(c *fiber.Ctx) error {
+	return s.noticeEditorPage(c, fiber.StatusOK, s.newPage(c, "", "dashboard"))
+}
+
+func noticeInput(c *fiber.Ctx) notices.Input {
+	in := notices.Input{TitleJA: c.FormValue("title_ja"), TitleEN: c.FormValue("title_en"), UpdateLineJA: c.FormValue("update_line_ja"),
+		UpdateLineEN: c.FormValue("update_line_en"), Sections: map[string]notices.Bilingual{}}
+	for _, k := range notices.Sections {
+		in.Sections[k] = notices.Bilingual{JA: c.FormValue("section_" + k + "_ja"), EN: c.FormValue("section_" + k + "_en")}
+	}
+	return in
+}
+
+func (s *Server) noticeResult(c *fiber.Ctx, err error, flash string) error {
+	id, _ := pathID(c)
+	if err == nil {
+		s.flash(c, flash)
+		return c.Redirect(fmt.Sprintf("/notice-drafts/%d", id), fiber.StatusSeeOther)
+	}
+	pg := s.newPage(c, "", "dashboard")
+	if apperr.IsConflict(err) {
+		pg.Errors[""] = err.Error()
+		return s.noticeEditorPage(c, fiber.StatusConflict, pg)
+	}
+	if err := fieldErrors(pg, err); err != nil {
+		return err
+	}
+	return s.noticeEditorPage(c, fiber.StatusUnprocessableEntity, pg)
+}
+
+func (s *Server) saveNotice(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.deps.Notices.Save(c.UserContext(), principal(c), id, noticeInput(c))
+	return s.noticeResult(c, err, "flash.notice_saved")
+}
+
+func (s *Server) approveNotice(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.deps.Notices.Approve(c.UserContext(), principal(c), id)
+	return s.noticeResult(c, err, "flash.notice_approved")
+}
+
+func (s *Server) publishNotice(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.deps.Notices.Publish(c.UserContext(), principal(c), id)
+	return s.noticeResult(c, err, "flash.notice_published")
+}
+
+func (s *Server) unpublishNotice(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	return s.noticeResult(c, s.deps.Notices.Unpublish(c.UserContext(), principal(c), id), "flash.notice_unpublished")
+}
+
+func (s *Server) saveMeasure(c *fiber.Ctx) error {
+	caseID, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var mid int64
+	if raw := c.Params("oid"); raw != "" {
+		if mid, err = strconv.ParseInt(raw, 10, 64); err != nil {
+			return apperr.ErrNotFound
+		}
+	}
+	var in notices.MeasureInput
+	for field, dst := range map[string]**string{"title_ja": &in.TitleJA, "title_en": &in.TitleEN, "status": &in.Status} {
+		if c.Request().PostArgs().Has(field) {
+			v := c.FormValue(field)
+			*dst = &v
+		}
+	}
+	if raw := c.FormValue("target_date"); raw != "" {
+		t, err := time.ParseInLocation("2006-01-02", raw, orgLocation(principal(c)))
+		if err != nil {
+			return s.caseResult(c, caseID, "measures", apperr.Invalid("target_date", "is not a date (YYYY-MM-DD)"), "")
+		}
+		in.TargetDate = &t
+	}
+	if in.OwnerID, err = optInt64(c, "owner_id"); err != nil {
+		return s.caseResult(c, caseID, "measures", err, "")
+	}
+	if in.TaskID, err = optInt64(c, "task_id"); err != nil {
+		return s.caseResult(c, caseID, "measures", err, "")
+	}
+	_, err = s.deps.Notices.SaveMeasure(c.UserContext(), principal(c), caseID, mid, in)
+	if back := c.FormValue("back"); err == nil && back != "" {
+		if nid, perr := strconv.ParseInt(back, 10, 64); perr == nil {
+			return c.Redirect(fmt.Sprintf("/notice-drafts/%d#measures", nid), fiber.StatusSeeOther)
+		}
+	}
+	return s.caseResult(c, caseID, "measures", err, "flash.measure_saved")
+}
+
+// Public pages: no session, no internal data, plain HTML.
+
+type publicData struct {
+	Pub      notices.Public
+	Lang     string
+	Sections []string
+	Titles   map[string]notices.Bilingual
+	Statuses map[string]notices.Bilingual
+	HasEN    bool
+	Base     string
+}
+
+func (s *Server) publicNotice(c *fiber.Ctx) error {
+	n := 0
+	if raw := c.Params("n"); raw != "" {
+		v, err := strconv.Atoi(raw)
+		if err != nil || v <= 0 {
+			return fiber.ErrNotFound
+		}
+		n = v
+	}
+	pub, err := s.deps.Notices.PublicPage(c.UserContext(), c.Params("slug"), n)
+	if err != nil {
+		return err
+	}
+	lang := i18n.Supported(c.Query("lang"))
+	if lang == "" {
+		lang = "ja"
+	}
+	if lang == "en" && pub.Version.TitleEN == "" {
+		lang = "ja"
+	}
+	pg := &Page{Lang: lang, msgs: s.msgs, loc: orgLocationOf(pub.Org.Timezone), Title: pub.Version.Title(lang)}
+	pg.Data = publicData{Pub: pub, Lang: lang, Sections: notices.Sections, Titles: notices.SectionTitles, HasEN: pub.Version.TitleEN != "",
+		Statuses: map[string]notices.Bilingual{"planned": {JA: "実施予定", EN: "planned"}, "in_progress": {JA: "実施中", EN: "in progress"}, "done": {JA: "実施済み", EN: "done"}},
+		Base:     "/notices/" + pub.Notice.Slug}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	return s.renderWith(c, fiber.StatusOK, "public_notice", "public", pg)
+}
+
+func orgLocationOf(tz string) *time.Location {
+	if loc, err := time.LoadLocation(tz); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+func (s *Server) publicNoticePDF(c *fiber.Ctx) error {
+	n, err := strconv.Atoi(c.Params("n"))
+	if err != nil || n <= 0 {
+		return fiber.ErrNotFound
+	}
+	pdf, err := s.deps.Notices.PublicPDF(c.UserContext(), c.Params("slug"), n, c.Query("lang", "ja"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	return c.Send(pdf)
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Link    atomLink    `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title   string   `xml:"title"`
+	ID      string   `xml:"id"`
+	Updated string   `xml:"updated"`
+	Link    atomLink `xml:"link"`
+	Summary string   `xml:"summary"`
+}
+
+// noticeFeed is an Atom feed of an organisation's published notices, so
+// journalists and customers can follow updates (第2報, 第3報).
+func (s *Server) noticeFeed(c *fiber.Ctx) error {
+	org, entries, err := s.deps.Notices.Feed(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	base := s.deps.Config.BaseURL
+	feed := atomFeed{Title: org.Name, ID: base + "/orgs/" + org.Slug + "/notices.atom", Link: atomLink{Href: base + "/orgs/" + org.Slug + "/notices.atom", Rel: "self"},
+		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339)}
+	for _, e := range entries {
+		at := *e.Version.PublishedAt
+		url := fmt.Sprintf("%s/notices/%s/v/%d", base, e.Notice.Slug, e.Version.Version)
+		feed.Entries = append(feed.Entries, atomEntry{Title: e.Version.TitleJA, ID: url, Updated: at.Format(time.RFC3339), Link: atomLink{Href: url}, Summary: e.Version.UpdateLineJA})
+		if at.Format(time.RFC3339) > feed.Updated {
+			feed.Updated = at.Format(time.RFC3339)
+		}
+	}
+	out, err := xml.MarshalIndent(feed, "", "  ")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
+	return c.Send(append([]byte(xml.Header), out...))
+}
+
+// API
+
+func (s *Server) apiCreateNotice(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Slug string `json:"slug"`
+	}
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	n, v, err := s.deps.Notices.Create(c.UserContext(), principal(c), id, in.Slug)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"notice": n, "version": v, "public_url": "/notices/" + n.Slug})
+}
+
+func (s *Server) apiGetNotice(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	n, err := s.deps.Notices.Get(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	versions, err := s.deps.Notices.Versions(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"notice": n, "versions": versions})
+}
+
+func (s *Server) apiSaveNotice(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in notices.Input
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := s.deps.Notices.Save(c.UserContext(), principal(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"version": v})
+}
+
+func (s *Server) apiApproveNotice(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.deps.Notices.Approve(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"version": v})
+}
+
+func (s *Server) apiPublishNotice(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.deps.Notices.Publish(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	n, _ := s.deps.Notices.Get(c.UserContext(), principal(c), id)
+	return c.JSON(fiber.Map{"version": v, "public_url": "/notices/" + n.Slug})
+}

@@ -1,0 +1,3 @@
+DROP TABLE people;
+DROP TABLE import_files;
+DROP TABLE imports;

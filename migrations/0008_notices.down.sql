@@ -1,0 +1,3 @@
+DROP TABLE prevention_measures;
+DROP TABLE notice_versions;
+DROP TABLE notices;
