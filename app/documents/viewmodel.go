@@ -138,18 +138,18 @@ func (v *CaseView) buildFacts(src Source, l localizer) {
 	}
 	switch {
 	case f.PersonsAffected != nil && f.PersonsUpperBound != nil && *f.PersonsUpperBound > *f.PersonsAffected:
-		v.Persons = l.pick(fmt.Sprintf("%s名（最大%s名の見込み）", comma(*f.PersonsAffected), comma(*f.PersonsUpperBound)),
-			fmt.Sprintf("%s (up to %s)", comma(*f.PersonsAffected), comma(*f.PersonsUpperBound)))
+		v.Persons = l.pick(fmt.Sprintf("%s名（最大%s名の見込み）", Thousands(*f.PersonsAffected), Thousands(*f.PersonsUpperBound)),
+			fmt.Sprintf("%s (up to %s)", Thousands(*f.PersonsAffected), Thousands(*f.PersonsUpperBound)))
 	case f.PersonsAffected != nil:
-		v.Persons = l.pick(comma(*f.PersonsAffected)+"名", comma(*f.PersonsAffected))
+		v.Persons = l.pick(Thousands(*f.PersonsAffected)+"名", Thousands(*f.PersonsAffected))
 	case f.PersonsUpperBound != nil:
-		v.Persons = l.pick("最大"+comma(*f.PersonsUpperBound)+"名（調査中）", "up to "+comma(*f.PersonsUpperBound)+" (under investigation)")
+		v.Persons = l.pick("最大"+Thousands(*f.PersonsUpperBound)+"名（調査中）", "up to "+Thousands(*f.PersonsUpperBound)+" (under investigation)")
 	default:
 		v.Persons = v.Unknown
 	}
 	v.Records = v.Unknown
 	if f.RecordsAffected != nil {
-		v.Records = l.pick(comma(*f.RecordsAffected)+"件", comma(*f.RecordsAffected))
+		v.Records = l.pick(Thousands(*f.RecordsAffected)+"件", Thousands(*f.RecordsAffected))
 	}
 	trig := []struct {
 		on     bool
@@ -170,7 +170,7 @@ func (v *CaseView) buildFacts(src Source, l localizer) {
 	}
 	for _, j := range obligations.KnownJurisdictions {
 		if n, ok := f.Residents[j]; ok {
-			v.Residents = append(v.Residents, fmt.Sprintf("%s: %s", j, comma(n)))
+			v.Residents = append(v.Residents, fmt.Sprintf("%s: %s", j, Thousands(n)))
 		}
 	}
 }
@@ -267,7 +267,9 @@ func (l localizer) incident(s string) string {
 	return l.pick(p[0], p[1])
 }
 
-func comma(n int64) string {
+// Thousands writes n with comma separators (4,800), as both Japanese and
+// English documents print counts.
+func Thousands(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

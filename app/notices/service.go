@@ -362,11 +362,11 @@ func (s *Service) prefill(ctx context.Context, tx *store.Tx, p *auth.Principal, 
 	if ver.ID != 0 {
 		if f, err := obligations.ParseFacts(bytes.NewReader(ver.Facts)); err == nil {
 			if n := f.PersonsAffected; n != nil {
-				scopeJA = append(scopeJA, fmt.Sprintf("対象となるお客様：%d名", *n))
-				scopeEN = append(scopeEN, fmt.Sprintf("Customers affected: %d", *n))
+				scopeJA = append(scopeJA, "対象となるお客様："+documents.Thousands(*n)+"名")
+				scopeEN = append(scopeEN, "Customers affected: "+documents.Thousands(*n))
 			} else if n := f.PersonsUpperBound; n != nil {
-				scopeJA = append(scopeJA, fmt.Sprintf("対象となるお客様：最大%d名", *n))
-				scopeEN = append(scopeEN, fmt.Sprintf("Customers affected: up to %d", *n))
+				scopeJA = append(scopeJA, "対象となるお客様：最大"+documents.Thousands(*n)+"名")
+				scopeEN = append(scopeEN, "Customers affected: up to "+documents.Thousands(*n))
 			}
 			var ja, en []string
 			for _, it := range obligations.KnownDataItems {
@@ -394,20 +394,32 @@ func (s *Service) prefill(ctx context.Context, tx *store.Tx, p *auth.Principal, 
 	return in, nil
 }
 
-// reports describes the case's submitted reports for the 届出状況 section.
+// reports describes, for the 届出状況 section, which bodies were told
+// (with the date) and which are still to be told.
 func (s *Service) reports(ctx context.Context, p *auth.Principal, caseID int64, loc *time.Location) (string, string, error) {
 	obs, err := s.as.Obligations(ctx, p, caseID)
 	if err != nil {
 		return "", "", err
 	}
 	var ja, en []string
+	seen := map[string]bool{}
 	for _, o := range obs {
-		if o.Status != assessment.StatusSubmitted || o.SubmittedAt == nil || o.RuleID == "jp.appi.individual_notice" {
+		// Individual notices and internal targets are not reports to a body.
+		if o.RuleID == "jp.appi.individual_notice" || o.Status == assessment.StatusWaived {
 			continue
 		}
 		d := o.Detail()
-		ja = append(ja, fmt.Sprintf("%s：%s 報告済み", d.Recipient.JA, jaDate(o.SubmittedAt.In(loc))))
-		en = append(en, fmt.Sprintf("%s: reported on %s", d.Recipient.EN, o.SubmittedAt.In(loc).Format("2 January 2006")))
+		if seen[d.Recipient.JA] {
+			continue // several brand rules share one recipient line
+		}
+		seen[d.Recipient.JA] = true
+		if o.Status == assessment.StatusSubmitted && o.SubmittedAt != nil {
+			ja = append(ja, fmt.Sprintf("%s：%s 報告済み", d.Recipient.JA, jaDate(o.SubmittedAt.In(loc))))
+			en = append(en, fmt.Sprintf("%s: reported on %s", d.Recipient.EN, o.SubmittedAt.In(loc).Format("2 January 2006")))
+		} else {
+			ja = append(ja, d.Recipient.JA+"：報告予定")
+			en = append(en, d.Recipient.EN+": to be reported")
+		}
 	}
 	return strings.Join(ja, "\n"), strings.Join(en, "\n"), nil
 }

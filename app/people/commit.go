@@ -16,7 +16,7 @@ func (s *Service) commitChunk(ctx context.Context, imp *Import, ch *chunk) error
 	err := pgx.BeginFunc(ctx, s.st.Pool, func(tx pgx.Tx) error {
 		// Two imports into one case would each miss the other's new
 		// persons: one at a time per case.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('breachdesk.people.case.' || $1::text, 0))`, imp.CaseID); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('breachdesk.people.case.' || $1::bigint::text, 0))`, imp.CaseID); err != nil {
 			return err
 		}
 		var done int64

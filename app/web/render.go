@@ -112,6 +112,16 @@ func (p *Page) InputTime(t *time.Time) string {
 	return t.In(p.loc).Format("2006-01-02T15:04")
 }
 
+// LongDate formats t's date in the page's language and the
+// organisation's zone (2026年11月25日 / 25 November 2026).
+func (p *Page) LongDate(t time.Time) string {
+	t = t.In(p.loc)
+	if p.Lang == "en" {
+		return t.Format("2 January 2006")
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
+}
+
 // Overdue reports whether t has passed.
 func (p *Page) Overdue(t *time.Time) bool { return t != nil && t.Before(time.Now()) }
 
