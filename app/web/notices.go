@@ -9,6 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/notices"
 )
@@ -58,6 +60,8 @@ type noticeEditorData struct {
 	Measures []notices.Measure
 	Statuses []string
 	CaseRef  string
+	Members  []auth.Member
+	Tasks    []cases.Task
 }
 
 func (s *Server) noticeEditorPage(c *fiber.Ctx, status int, pg *Page) error {
@@ -82,7 +86,16 @@ func (s *Server) noticeEditorPage(c *fiber.Ctx, status int, pg *Page) error {
 	if err != nil {
 		return err
 	}
-	d := noticeEditorData{Notice: n, Versions: versions, Sections: notices.Sections, Titles: notices.SectionTitles, Measures: measures, Statuses: notices.MeasureStatuses, CaseRef: cs.Reference}
+	members, err := s.deps.Auth.ListMembers(ctx, p)
+	if err != nil {
+		return err
+	}
+	tasks, err := s.deps.Cases.Tasks(ctx, p, n.CaseID)
+	if err != nil {
+		return err
+	}
+	d := noticeEditorData{Notice: n, Versions: versions, Sections: notices.Sections, Titles: notices.SectionTitles, Measures: measures,
+		Statuses: notices.MeasureStatuses, CaseRef: cs.Reference, Members: members, Tasks: tasks}
 	if len(versions) > 0 {
 		d.Latest = versions[0]
 	}
