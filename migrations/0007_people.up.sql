@@ -64,11 +64,13 @@ CREATE TABLE people (
     notified_letter_at timestamptz,
     email_status       text NOT NULL DEFAULT '',
     bounce_reason      text NOT NULL DEFAULT '',
+    -- the import that brought the person in. No foreign key: imports go
+    -- only with their case (which takes its people along), and a key check
+    -- per row would cost bulk loading a good part of its speed.
     import_id          bigint,
     created_at         timestamptz NOT NULL DEFAULT now(),
     updated_at         timestamptz NOT NULL DEFAULT now(),
     FOREIGN KEY (organisation_id, case_id) REFERENCES cases (organisation_id, id) ON DELETE CASCADE,
-    FOREIGN KEY (organisation_id, import_id) REFERENCES imports (organisation_id, id) ON DELETE SET NULL (import_id),
     CHECK (name <> '' OR email <> ''),
     UNIQUE (organisation_id, id)
 );

@@ -41,7 +41,8 @@ func (s *Service) commitChunk(ctx context.Context, imp *Import, ch *chunk) error
 		if err := updateChanged(ctx, tx, imp, existing); err != nil {
 			return err
 		}
-		errs := append(ch.errs, m.warnings[:min(len(m.warnings), max0(MaxErrors-len(imp.Errors)-len(ch.errs)))]...)
+		errs := append(ch.errs, m.warnings...)
+		errs = errs[:min(len(errs), max0(MaxErrors-len(imp.Errors)))]
 		newErrs := jsonErrors(errs)
 		_, err = tx.Exec(ctx, `UPDATE imports SET rows_done = rows_done + $2, rows_imported = rows_imported + $3,
 			rows_merged = rows_merged + $4, rows_invalid = rows_invalid + $5, pans_masked = pans_masked + $6,

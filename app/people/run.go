@@ -52,31 +52,57 @@ func (s *Service) Run(ctx context.Context, importID int64) error {
 	if err := s.st.DB.WithContext(ctx).Exec(`UPDATE imports SET status = 'running', started_at = COALESCE(started_at, now()) WHERE id = ?`, imp.ID).Error; err != nil {
 		return err
 	}
-	rr, err := s.openRows(ctx, &imp, cols)
+	if err := s.load(ctx, &imp, cols); err != nil {
+		return err
+	}
+	return s.finish(ctx, &imp, StatusDone)
+}
+
+// load reads the file after the checkpoint and commits it chunk by chunk.
+// Reading and validating the next chunk overlaps with the database work of
+// the current one; at most two chunks are in memory.
+func (s *Service) load(ctx context.Context, imp *Import, cols *columns) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rr, err := s.openRows(ctx, imp, cols)
 	if err != nil {
 		return err
 	}
 	if err := rr.skip(imp.RowsDone); err != nil {
 		return err
 	}
-	for {
-		ch, err := rr.chunk(s.chunkRows, len(imp.Errors))
-		if err != nil {
-			return err
-		}
-		if ch.rows == 0 {
-			break
-		}
-		if err := s.commitChunk(ctx, &imp, ch); err != nil {
-			return err
-		}
-		if s.afterChunk != nil {
-			if err := s.afterChunk(); err != nil {
-				return err
+	chunks := make(chan *chunk)
+	var readErr error
+	go func() {
+		defer close(chunks)
+		held := len(imp.Errors)
+		for {
+			ch, err := rr.chunk(s.chunkRows, held)
+			if err != nil || ch.rows == 0 {
+				readErr = err
+				return
+			}
+			held += len(ch.errs)
+			select {
+			case chunks <- ch:
+			case <-ctx.Done():
+				return
 			}
 		}
+	}()
+	for ch := range chunks {
+		err := s.commitChunk(ctx, imp, ch)
+		if err == nil && s.afterChunk != nil {
+			err = s.afterChunk()
+		}
+		if err != nil {
+			cancel()
+			for range chunks { // let the reader stop
+			}
+			return err
+		}
 	}
-	return s.finish(ctx, &imp, StatusDone)
+	return readErr
 }
 
 // MarkFailed gives up on an import after its job's last attempt, so that

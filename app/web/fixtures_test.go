@@ -3,12 +3,14 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/notices"
+	"github.com/breachdesk/breachdesk/app/people"
 )
 
 // fixtures creates one resource of every kind a route can name in org
@@ -53,10 +55,14 @@ func (h *harness) fixtures(orgSlug, memberEmail, tokenName string) map[string]in
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	imp, err := people.NewService(h.st, h.cases).Start(ctx, &p, c.ID, "list.csv", strings.NewReader("氏名,メールアドレス\n山田 花子,hanako@example.com\n"), people.Options{})
+	if err != nil {
+		h.t.Fatal(err)
+	}
 	var member, token, notification int64
 	h.st.DB.Raw(`SELECT id FROM users WHERE email = ?`, memberEmail).Scan(&member)
 	h.st.DB.Raw(`SELECT id FROM api_tokens WHERE name = ? AND organisation_id = ?`, tokenName, org.ID).Scan(&token)
 	h.st.DB.Raw(`INSERT INTO notifications (organisation_id, user_id, case_id, title) VALUES (?, ?, ?, 'n') RETURNING id`, org.ID, ownerID, c.ID).Scan(&notification)
 	return map[string]int64{"case": c.ID, "task": tasks[0].ID, "obligation": obs[0].ID, "evidence": ev.ID,
-		"document": doc.ID, "notice": n.ID, "measure": m.ID, "user": member, "api_token": token, "notification": notification}
+		"document": doc.ID, "notice": n.ID, "import": imp.ID, "measure": m.ID, "user": member, "api_token": token, "notification": notification}
 }

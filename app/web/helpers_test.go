@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +20,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/notices"
+	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 	"github.com/breachdesk/breachdesk/app/web"
@@ -62,7 +64,7 @@ func newHarness(t *testing.T) *harness {
 	ds := drafts.NewService(st, cs, as, renderer)
 	ns := notices.NewService(st, cs, as, renderer)
 	srv, err := web.New(web.Deps{Config: cfg, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, 1<<20), Drafts: ds,
-		Notices: ns})
+		Notices: ns, People: people.NewService(st, cs)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,5 +173,12 @@ func (c *client) login(email string) {
 	r := c.post("/login", url.Values{"email": {email}, "password": {password}})
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
 		c.h.t.Fatalf("login %s: %d %s", email, r.StatusCode, r.Header.Get("Location"))
+	}
+}
+
+func decode(t *testing.T, r *http.Response, v any) {
+	t.Helper()
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		t.Fatal(err)
 	}
 }

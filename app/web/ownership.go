@@ -19,6 +19,7 @@ var ownedBy = map[string]string{
 	"evidence":     `SELECT 1 FROM evidence WHERE id = ? AND organisation_id = ?`,
 	"document":     `SELECT 1 FROM documents WHERE id = ? AND organisation_id = ?`,
 	"notice":       `SELECT 1 FROM notices WHERE id = ? AND organisation_id = ?`,
+	"import":       `SELECT 1 FROM imports WHERE id = ? AND organisation_id = ?`,
 	"measure":      `SELECT 1 FROM prevention_measures WHERE id = ? AND organisation_id = ?`,
 	"notification": `SELECT 1 FROM notifications WHERE id = ? AND organisation_id = ?`,
 	"api_token":    `SELECT 1 FROM api_tokens WHERE id = ? AND organisation_id = ?`,

@@ -80,6 +80,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.evidenceRoutes()...)
 	routes = append(routes, s.documentRoutes()...)
 	routes = append(routes, s.noticeRoutes()...)
+	routes = append(routes, s.peopleRoutes()...)
 	return routes
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/notices"
+	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/frontend"
 )
@@ -32,6 +33,7 @@ type Deps struct {
 	Evidence   *evidence.Service
 	Drafts     *drafts.Service
 	Notices    *notices.Service
+	People     *people.Service
 	Registry   *prometheus.Registry // nil: a private registry
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/notices"
+	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/web"
 	"github.com/breachdesk/breachdesk/workflows"
 )
@@ -67,7 +68,8 @@ func run(withHTTP bool) int {
 	cs := cases.NewService(e.st)
 	as := assessment.NewService(e.st, cs)
 	ds := drafts.NewService(e.st, cs, as, renderer)
-	client, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth, Mailer: mailer, BaseURL: e.cfg.BaseURL, Drafts: ds}, workflows.Work)
+	ps := people.NewService(e.st, cs)
+	client, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth, Mailer: mailer, BaseURL: e.cfg.BaseURL, Drafts: ds, People: ps}, workflows.Work)
 	if err != nil {
 		return fail(os.Stderr, err)
 	}
@@ -93,7 +95,7 @@ func run(withHTTP bool) int {
 	if withHTTP {
 		srv, err = web.New(web.Deps{Config: e.cfg, Store: e.st, Auth: e.auth, Cases: cs,
 			Assessment: as, Evidence: evidence.NewService(e.st, e.cfg.MaxUploadBytes), Drafts: ds,
-			Notices: notices.NewService(e.st, cs, as, renderer)})
+			Notices: notices.NewService(e.st, cs, as, renderer), People: ps})
 		if err != nil {
 			return fail(os.Stderr, err)
 		}
