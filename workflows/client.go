@@ -4,6 +4,7 @@
 package workflows
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/drafts"
+	"github.com/breachdesk/breachdesk/app/jobs"
+	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
@@ -27,7 +30,18 @@ type Deps struct {
 	Mailer  mail.Sender // nil: e-mails are cancelled with a clear reason
 	BaseURL string      // for links in e-mails
 	Drafts  *drafts.Service
-	People  *people.Service // nil: import jobs fail until a worker has it
+	People  *people.Service  // nil: import jobs fail until a worker has it
+	Letters *letters.Service // nil: letter jobs fail until a worker has it
+
+	// LetterRetryBase is the first retry delay of a letter chunk after a
+	// temporary SMTP failure (default 10 s; tests use less).
+	LetterRetryBase time.Duration
+	// LetterWorkers is how many letter chunks one process works at once
+	// (default 2: rendering is CPU-bound).
+	LetterWorkers int
+	// JobTimeout bounds one attempt (default 10 min); RescueAfter is when
+	// a job whose worker died is run again (default 15 min).
+	JobTimeout, RescueAfter time.Duration
 }
 
 // Client is BreachDesk's River client type, bound to database/sql
@@ -48,8 +62,9 @@ const (
 // as the store's job inserter.
 func NewClient(deps Deps, mode Mode) (*Client, error) {
 	cfg := &river.Config{
-		Logger:     slog.Default(),
-		JobTimeout: 10 * time.Minute,
+		Logger:               slog.Default(),
+		JobTimeout:           cmp.Or(deps.JobTimeout, 10*time.Minute),
+		RescueStuckJobsAfter: cmp.Or(deps.RescueAfter, 15*time.Minute),
 	}
 	if mode == Work {
 		workers := river.NewWorkers()
@@ -57,7 +72,10 @@ func NewClient(deps Deps, mode Mode) (*Client, error) {
 			return nil, err
 		}
 		cfg.Workers = workers
-		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
+		cfg.Queues = map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: 20},
+			jobs.QueueLetters:  {MaxWorkers: cmp.Or(deps.LetterWorkers, 2)},
+		}
 		cfg.PeriodicJobs = periodicJobs()
 		// Short fetch cooldown: reminders should fire close to their time.
 		cfg.FetchCooldown = 50 * time.Millisecond

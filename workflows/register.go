@@ -20,6 +20,9 @@ func register(w *river.Workers, deps Deps) error {
 	if err := river.AddWorkerSafely(w, &ImportPeopleWorker{deps: deps}); err != nil {
 		return err
 	}
+	if err := river.AddWorkerSafely(w, &LetterChunkWorker{deps: deps}); err != nil {
+		return err
+	}
 	return river.AddWorkerSafely(w, &RenderDocumentWorker{deps: deps})
 }
 

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -30,7 +31,12 @@ type Config struct {
 	CookieSecure bool   // BREACHDESK_COOKIE_SECURE
 	SMTPURL      string // BREACHDESK_SMTP_URL: smtp://user:pass@host:port or smtps://
 	MailFrom     string // BREACHDESK_MAIL_FROM
-	PDFFont      string // BREACHDESK_PDF_FONT: TrueType font for Japanese PDFs
+	// SMTPRate bounds messages per second to the SMTP server from one
+	// process (BREACHDESK_SMTP_RATE; 0 = no limit).
+	SMTPRate float64
+	// Jobs tunes the background workers.
+	Jobs    Jobs
+	PDFFont string // BREACHDESK_PDF_FONT: TrueType font for Japanese PDFs
 	// MaxUploadBytes bounds one evidence file (BREACHDESK_MAX_UPLOAD_MB).
 	MaxUploadBytes int64
 	LogLevel       slog.Level    // BREACHDESK_LOG_LEVEL: debug, info, warn, error
@@ -42,6 +48,14 @@ type Config struct {
 	// SecretKeyGenerated is true when no key was configured and a development
 	// key was created under DataDir.
 	SecretKeyGenerated bool
+}
+
+// Jobs tunes River: how long one attempt may run, and when a job whose
+// worker died (killed, machine lost) is taken up again.
+type Jobs struct {
+	Timeout       time.Duration // BREACHDESK_JOB_TIMEOUT
+	RescueAfter   time.Duration // BREACHDESK_JOB_RESCUE_AFTER: must exceed the timeout
+	LetterWorkers int           // BREACHDESK_LETTER_WORKERS: letter chunks worked at once
 }
 
 // Throttle bounds failed logins.
@@ -56,15 +70,21 @@ type Throttle struct {
 func Load(getenv func(string) string) (Config, error) {
 	p := parser{getenv: getenv}
 	c := Config{
-		Addr:           p.str("BREACHDESK_ADDR", ":8080"),
-		DatabaseURL:    p.str("BREACHDESK_DATABASE_URL", ""),
-		LocalPGAddr:    p.str("BREACHDESK_LOCAL_PG_ADDR", "127.0.0.1:5432"),
-		DataDir:        p.str("BREACHDESK_DATA_DIR", ".data"),
-		BaseURL:        p.str("BREACHDESK_BASE_URL", "http://localhost:8080"),
-		CookieSecure:   p.boolean("BREACHDESK_COOKIE_SECURE", true),
-		SMTPURL:        p.str("BREACHDESK_SMTP_URL", ""),
-		MailFrom:       p.str("BREACHDESK_MAIL_FROM", "BreachDesk <breachdesk@localhost>"),
-		PDFFont:        p.str("BREACHDESK_PDF_FONT", ""),
+		Addr:         p.str("BREACHDESK_ADDR", ":8080"),
+		DatabaseURL:  p.str("BREACHDESK_DATABASE_URL", ""),
+		LocalPGAddr:  p.str("BREACHDESK_LOCAL_PG_ADDR", "127.0.0.1:5432"),
+		DataDir:      p.str("BREACHDESK_DATA_DIR", ".data"),
+		BaseURL:      p.str("BREACHDESK_BASE_URL", "http://localhost:8080"),
+		CookieSecure: p.boolean("BREACHDESK_COOKIE_SECURE", true),
+		SMTPURL:      p.str("BREACHDESK_SMTP_URL", ""),
+		MailFrom:     p.str("BREACHDESK_MAIL_FROM", "BreachDesk <breachdesk@localhost>"),
+		PDFFont:      p.str("BREACHDESK_PDF_FONT", ""),
+		SMTPRate:     float64(p.integer("BREACHDESK_SMTP_RATE", 20)),
+		Jobs: Jobs{
+			Timeout:       p.duration("BREACHDESK_JOB_TIMEOUT", 10*time.Minute),
+			RescueAfter:   p.duration("BREACHDESK_JOB_RESCUE_AFTER", 15*time.Minute),
+			LetterWorkers: p.integer("BREACHDESK_LETTER_WORKERS", max(2, runtime.NumCPU())),
+		},
 		LogFormat:      p.oneOf("BREACHDESK_LOG_FORMAT", "text", "text", "json"),
 		SessionTTL:     p.duration("BREACHDESK_SESSION_TTL", 12*time.Hour),
 		SeedDemo:       p.boolean("BREACHDESK_SEED_DEMO", true),
@@ -99,6 +119,18 @@ func Load(getenv func(string) string) (Config, error) {
 		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps" && u.Scheme != "smtp+starttls") || u.Host == "" {
 			p.fail("BREACHDESK_SMTP_URL", "want smtp://host:port, smtp+starttls://… or smtps://…")
 		}
+	}
+	if c.SMTPRate < 0 {
+		p.fail("BREACHDESK_SMTP_RATE", "must be 0 (no limit) or more messages per second")
+	}
+	if c.Jobs.Timeout < time.Second {
+		p.fail("BREACHDESK_JOB_TIMEOUT", "must be at least 1s")
+	}
+	if c.Jobs.RescueAfter <= c.Jobs.Timeout {
+		p.fail("BREACHDESK_JOB_RESCUE_AFTER", "must be longer than BREACHDESK_JOB_TIMEOUT (%s), or running jobs would be started twice", c.Jobs.Timeout)
+	}
+	if c.Jobs.LetterWorkers < 1 || c.Jobs.LetterWorkers > 64 {
+		p.fail("BREACHDESK_LETTER_WORKERS", "must be between 1 and 64")
 	}
 	if c.MaxUploadBytes <= 0 || c.MaxUploadBytes > 2<<30 {
 		p.fail("BREACHDESK_MAX_UPLOAD_MB", "must be between 1 and 2048")

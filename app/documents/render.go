@@ -115,15 +115,8 @@ const (
 // typesetting mark for a missing character) instead of printing tofu; use
 // MissingGlyphs to warn an editor before rendering.
 func (r *Renderer) Render(doc Document, meta Meta) (out []byte, err error) {
-	if meta.GeneratedAt.IsZero() {
-		return nil, errors.New("documents: Meta.GeneratedAt is required (it fixes the PDF dates so output is reproducible)")
-	}
-	switch meta.Lang {
-	case "":
-		meta.Lang = "ja"
-	case "ja", "en":
-	default:
-		return nil, fmt.Errorf("documents: unsupported language %q (want ja or en)", meta.Lang)
+	if err := meta.check(); err != nil {
+		return nil, err
 	}
 	// gofpdf panics on some inputs instead of returning errors; a bad document
 	// must fail its job, not crash the worker process.
@@ -133,6 +126,41 @@ func (r *Renderer) Render(doc Document, meta Meta) (out []byte, err error) {
 		}
 	}()
 
+	pdf, err := r.newPDF(meta)
+	if err != nil {
+		return nil, err
+	}
+	l := &layout{pdf: pdf, r: r, meta: meta, widths: map[faceRune]int{}}
+	pdf.SetHeaderFunc(l.header)
+	l.newPage()
+	if err := l.blocks(doc.Blocks); err != nil {
+		return nil, err
+	}
+	l.footers()
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("documents: write PDF: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// check validates meta and sets the default language.
+func (m *Meta) check() error {
+	if m.GeneratedAt.IsZero() {
+		return errors.New("documents: Meta.GeneratedAt is required (it fixes the PDF dates so output is reproducible)")
+	}
+	switch m.Lang {
+	case "":
+		m.Lang = "ja"
+	case "ja", "en":
+	default:
+		return fmt.Errorf("documents: unsupported language %q (want ja or en)", m.Lang)
+	}
+	return nil
+}
+
+// newPDF starts a document with fixed dates, metadata and the fonts.
+func (r *Renderer) newPDF(meta Meta) (*gofpdf.Fpdf, error) {
 	pdf := gofpdf.New("P", "mm", "A4", "")
 	// Fixed dates and sorted resource catalogs make output deterministic.
 	// gofpdf writes no /ID into the trailer of unencrypted files, so there is
@@ -156,22 +184,18 @@ func (r *Renderer) Render(doc Document, meta Meta) (out []byte, err error) {
 	if pdf.Err() {
 		return nil, fmt.Errorf("documents: load font: %w", pdf.Error())
 	}
+	return pdf, nil
+}
 
-	l := &layout{pdf: pdf, r: r, meta: meta, widths: map[faceRune]int{}}
-	pdf.SetHeaderFunc(l.header)
-	l.newPage()
-	for _, b := range doc.Blocks {
+// blocks lays out a document's blocks from the current position.
+func (l *layout) blocks(bs []Block) error {
+	for _, b := range bs {
 		l.block(b)
-		if pdf.Err() {
-			return nil, fmt.Errorf("documents: render %s block from line %d: %w", b.Kind, b.Line, pdf.Error())
+		if l.pdf.Err() {
+			return fmt.Errorf("documents: render %s block from line %d: %w", b.Kind, b.Line, l.pdf.Error())
 		}
 	}
-	l.footers()
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, fmt.Errorf("documents: write PDF: %w", err)
-	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // MissingGlyphs lists, sorted and without duplicates, the characters of doc
@@ -228,6 +252,10 @@ type layout struct {
 	face   string
 	size   float64
 	widths map[faceRune]int // advance widths in 1/1000 em, per font
+	// starts holds the first page of each letter when one file holds many
+	// (RenderLetters): page numbers count within a letter.
+	starts   []int
+	noHeader bool // the first page of a letter: nothing over the envelope window
 }
 
 func (l *layout) bodyFace() string {
@@ -536,6 +564,9 @@ func (l *layout) signature(lines []string) {
 // the draft watermark is drawn before, and therefore under, the page's text.
 func (l *layout) header() {
 	pdf := l.pdf
+	if l.noHeader {
+		return
+	}
 	if l.meta.Draft {
 		pdf.SetFont(fontMain, "", sizeDraft)
 		pdf.SetTextColor(228, 228, 228)
@@ -581,9 +612,27 @@ func (l *layout) fit(s string, w float64) string {
 // SetPage (so no page-count alias has to be patched into the font subset).
 func (l *layout) footers() {
 	pdf := l.pdf
-	n := pdf.PageCount()
+	total := pdf.PageCount()
+	starts := l.starts
+	if len(starts) == 0 {
+		starts = []int{1}
+	}
+	for part, first := range starts {
+		last := total
+		if part+1 < len(starts) {
+			last = starts[part+1] - 1
+		}
+		l.footerPages(first, last)
+	}
+	pdf.SetTextColor(0, 0, 0)
+}
+
+// footerPages numbers pages first..last as one document.
+func (l *layout) footerPages(first, last int) {
+	pdf := l.pdf
+	n := last - first + 1
 	for i := 1; i <= n; i++ {
-		pdf.SetPage(i)
+		pdf.SetPage(first + i - 1)
 		pdf.SetFont(fontMain, "", sizeSmall) // SetFont always re-emits, so each page gets it
 		pdf.SetTextColor(90, 90, 90)
 		label := fmt.Sprintf("%d / %d ページ", i, n)

@@ -44,3 +44,24 @@ func (RenderDocument) Kind() string { return "render_document" }
 func (RenderDocument) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
+
+// LetterChunk delivers one chunk of a letter batch: e-mails sent, or the
+// chunk's letters rendered into one print-ready PDF.
+type LetterChunk struct {
+	BatchID int64 `json:"batch_id"`
+	Chunk   int   `json:"chunk"`
+}
+
+// Kind is the River job kind.
+func (LetterChunk) Kind() string { return "letter_chunk" }
+
+// InsertOpts: one job per chunk; temporary SMTP refusals are retried with
+// River's backoff many times before a letter is given up.
+func (LetterChunk) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueLetters, MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// QueueLetters is the queue of letter chunks, worked by a few workers of
+// its own so that a large batch neither starves reminders nor floods the
+// CPU with renders.
+const QueueLetters = "letters"

@@ -22,6 +22,8 @@ func (ImportPeople) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
-// ImportPeopleTimeout bounds one attempt: a million rows take minutes, far
-// more than the default job timeout; a timed-out attempt resumes anyway.
-const ImportPeopleTimeout = time.Hour
+// ImportPeopleTimeout bounds one attempt. It stays below the time after
+// which River rescues a job whose worker died (15 min by default), or a
+// long attempt would be started twice; a million rows take about a
+// minute, and a timed-out attempt resumes after its last committed chunk.
+const ImportPeopleTimeout = 10 * time.Minute

@@ -111,15 +111,74 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 
 // Send delivers one message on its own connection.
 func (s *SMTP) Send(ctx context.Context, m Message) error {
-	if s.host == "" {
-		return &Error{Temporary: false, Err: ErrNotConfigured}
+	c, err := s.Dial(ctx)
+	if err != nil {
+		return err
 	}
+	defer c.Close()
+	return c.Send(ctx, m)
+}
+
+// Conn is an open connection to the server for sending many messages
+// one after another (a letter batch): one handshake, TLS and login for
+// all of them.
+type Conn interface {
+	// Send delivers one message; nil means the server accepted it.
+	Send(ctx context.Context, m Message) error
+	Close() error
+}
+
+// Dialer opens connections; *SMTP is one.
+type Dialer interface {
+	Dial(ctx context.Context) (Conn, error)
+}
+
+// Dial connects and logs in.
+func (s *SMTP) Dial(ctx context.Context) (Conn, error) {
+	if s.host == "" {
+		return nil, &Error{Temporary: false, Err: ErrNotConfigured}
+	}
+	c, err := gomail.NewClient(s.host, s.opts...)
+	if err != nil {
+		return nil, &Error{Err: err}
+	}
+	if err := c.DialWithContext(ctx); err != nil {
+		return nil, classify(err)
+	}
+	return &smtpConn{s: s, c: c}, nil
+}
+
+type smtpConn struct {
+	s *SMTP
+	c *gomail.Client
+}
+
+func (sc *smtpConn) Send(ctx context.Context, m Message) error {
+	msg, err := sc.s.build(m)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return &Error{Temporary: true, Err: err}
+	}
+	if err := sc.c.Send(msg); err != nil {
+		// Leave the session clean for the next message after a refusal.
+		_ = sc.c.Reset()
+		return classify(err)
+	}
+	return nil
+}
+
+func (sc *smtpConn) Close() error { return sc.c.Close() }
+
+// build turns m into a go-mail message.
+func (s *SMTP) build(m Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
 	if err := msg.From(s.from); err != nil {
-		return &Error{Err: fmt.Errorf("from address: %w", err)}
+		return nil, &Error{Err: fmt.Errorf("from address: %w", err)}
 	}
 	if err := msg.To(m.To); err != nil {
-		return &Error{Err: fmt.Errorf("recipient %q: %w", m.To, err)}
+		return nil, &Error{Err: fmt.Errorf("recipient %q: %w", m.To, err)}
 	}
 	msg.Subject(m.Subject)
 	if m.MessageID != "" {
@@ -134,17 +193,10 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 			opts = append(opts, gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
 		}
 		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), opts...); err != nil {
-			return &Error{Err: err}
+			return nil, &Error{Err: err}
 		}
 	}
-	c, err := gomail.NewClient(s.host, s.opts...)
-	if err != nil {
-		return &Error{Err: err}
-	}
-	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return classify(err)
-	}
-	return nil
+	return msg, nil
 }
 
 func classify(err error) error {

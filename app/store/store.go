@@ -25,6 +25,7 @@ import (
 // satisfies it.
 type JobInserter interface {
 	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	InsertManyTx(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
 	JobCancelTx(ctx context.Context, tx *sql.Tx, jobID int64) (*rivertype.JobRow, error)
 }
 
@@ -107,6 +108,16 @@ func (t *Tx) Enqueue(ctx context.Context, args river.JobArgs, opts *river.Insert
 		return nil, errors.New("store: no job client configured")
 	}
 	return t.jobs.InsertTx(ctx, t.sql, args, opts)
+}
+
+// EnqueueMany inserts many jobs in this transaction in one round trip
+// (a letter batch's chunks, say).
+func (t *Tx) EnqueueMany(ctx context.Context, params []river.InsertManyParams) error {
+	if t.jobs == nil {
+		return errors.New("store: no job client configured")
+	}
+	_, err := t.jobs.InsertManyTx(ctx, t.sql, params)
+	return err
 }
 
 // CancelJob cancels a job in this transaction (a scheduled reminder that

@@ -15,6 +15,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
+	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/people"
@@ -69,7 +70,13 @@ func run(withHTTP bool) int {
 	as := assessment.NewService(e.st, cs)
 	ds := drafts.NewService(e.st, cs, as, renderer)
 	ps := people.NewService(e.st, cs)
-	client, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth, Mailer: mailer, BaseURL: e.cfg.BaseURL, Drafts: ds, People: ps}, workflows.Work)
+	lopts := letters.Options{Renderer: renderer, Rate: e.cfg.SMTPRate}
+	if e.cfg.SMTPURL != "" {
+		lopts.Dialer = mailer // without a server, e-mail letters wait and are retried
+	}
+	ls := letters.NewService(e.st, cs, lopts)
+	client, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth, Mailer: mailer, BaseURL: e.cfg.BaseURL, Drafts: ds, People: ps,
+		Letters: ls, LetterWorkers: e.cfg.Jobs.LetterWorkers, JobTimeout: e.cfg.Jobs.Timeout, RescueAfter: e.cfg.Jobs.RescueAfter}, workflows.Work)
 	if err != nil {
 		return fail(os.Stderr, err)
 	}
@@ -95,7 +102,7 @@ func run(withHTTP bool) int {
 	if withHTTP {
 		srv, err = web.New(web.Deps{Config: e.cfg, Store: e.st, Auth: e.auth, Cases: cs,
 			Assessment: as, Evidence: evidence.NewService(e.st, e.cfg.MaxUploadBytes), Drafts: ds,
-			Notices: notices.NewService(e.st, cs, as, renderer), People: ps})
+			Notices: notices.NewService(e.st, cs, as, renderer), People: ps, Letters: ls})
 		if err != nil {
 			return fail(os.Stderr, err)
 		}

@@ -34,7 +34,10 @@ type Server struct {
 
 	mu        sync.Mutex
 	received  []Received
-	tempFails int             // refuse this many next messages with 451
+	tempFails int       // refuse this many next messages with 451
+	tempUntil time.Time // refuse every message with 451 until then
+	onData    func(n int) bool
+	dataSeen  int
 	permFail  map[string]bool // recipients refused with 550
 	arrived   chan struct{}
 }
@@ -62,6 +65,33 @@ func (s *Server) FailTemporarily(n int) {
 	s.mu.Lock()
 	s.tempFails = n
 	s.mu.Unlock()
+}
+
+// FailTemporarilyFor makes every message get a 451 reply for d (a
+// server throttling a sender for a while).
+func (s *Server) FailTemporarilyFor(d time.Duration) {
+	s.mu.Lock()
+	s.tempUntil = time.Now().Add(d)
+	s.mu.Unlock()
+}
+
+// OnData installs a hook called with the running count of DATA commands
+// (1, 2, …) after a message's content arrived and before the server
+// answers; returning false drops the message without accepting it, as a
+// server does when the connection dies before its reply (crash tests).
+func (s *Server) OnData(f func(n int) bool) {
+	s.mu.Lock()
+	s.onData = f
+	s.mu.Unlock()
+}
+
+// CountByMessageID counts accepted messages per Message-ID header.
+func (s *Server) CountByMessageID() map[string]int {
+	out := map[string]int{}
+	for _, m := range s.Messages() {
+		out[m.Header.Get("Message-Id")]++
+	}
+	return out
 }
 
 // RejectRecipient makes every message to addr get a 550 reply.
@@ -128,7 +158,17 @@ func (x *session) Data(r io.Reader) error {
 		return err
 	}
 	x.s.mu.Lock()
+	x.s.dataSeen++
+	n, hook := x.s.dataSeen, x.s.onData
+	x.s.mu.Unlock()
+	if hook != nil && !hook(n) {
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "connection lost"}
+	}
+	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
+	if time.Now().Before(x.s.tempUntil) {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "throttled, try again later"}
+	}
 	if x.s.tempFails > 0 {
 		x.s.tempFails--
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "try again later"}

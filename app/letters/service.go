@@ -1,0 +1,391 @@
+package letters
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+	"golang.org/x/time/rate"
+	"gorm.io/gorm"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/documents"
+	"github.com/breachdesk/breachdesk/app/drafts"
+	"github.com/breachdesk/breachdesk/app/jobs"
+	"github.com/breachdesk/breachdesk/app/mail"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/timeline"
+)
+
+// LetterKind is the document kind a batch sends: the customer letter,
+// approved by legal.
+const LetterKind = string(documents.CustomerLetterSample)
+
+// Default chunk sizes: a print chunk is one PDF file (a few hundred
+// letters is what a print shop takes in one go); an e-mail chunk is what
+// one job sends over one SMTP connection.
+const (
+	DefaultPrintChunk = 500
+	DefaultEmailChunk = 200
+)
+
+// Service creates letter batches and works their chunks.
+type Service struct {
+	st       *store.Store
+	cases    *cases.Service
+	renderer *documents.Renderer // nil in processes that only enqueue
+	dialer   mail.Dialer         // nil: e-mail letters wait (temporary failure)
+	limiter  *rate.Limiter
+	now      func() time.Time
+
+	printSize, emailSize int
+	// beforeMark, when set, runs between the server's acceptance of an
+	// e-mail and the statement marking it sent (tests of the window).
+	beforeMark func(letterID int64)
+}
+
+// Options configure a Service.
+type Options struct {
+	Renderer *documents.Renderer
+	Dialer   mail.Dialer
+	// Rate is the most messages per second this process sends to the SMTP
+	// server; 0 means no limit.
+	Rate float64
+	// PrintChunk and EmailChunk override the chunk sizes (tests).
+	PrintChunk, EmailChunk int
+}
+
+// NewService wires the service.
+func NewService(st *store.Store, cs *cases.Service, o Options) *Service {
+	s := &Service{st: st, cases: cs, renderer: o.Renderer, dialer: o.Dialer, limiter: rate.NewLimiter(rate.Inf, 1),
+		now: func() time.Time { return time.Now().UTC() }, printSize: DefaultPrintChunk, emailSize: DefaultEmailChunk}
+	if o.Rate > 0 {
+		s.limiter = rate.NewLimiter(rate.Limit(o.Rate), max(1, int(o.Rate)))
+	}
+	if o.PrintChunk > 0 {
+		s.printSize = o.PrintChunk
+	}
+	if o.EmailChunk > 0 {
+		s.emailSize = o.EmailChunk
+	}
+	return s
+}
+
+// Senders may start batches: the people who run the notification.
+var Senders = []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleLegal}
+
+// NewBatch is what a user chooses for a batch.
+type NewBatch struct {
+	// DocumentID is an approved customer letter of the case; its text and
+	// language are what every letter carries.
+	DocumentID int64  `json:"document_id"`
+	Channel    string `json:"channel"`    // email or print
+	AttachPDF  bool   `json:"attach_pdf"` // e-mail: attach the approved letter as PDF
+	Selection  string `json:"selection"`  // all, not_notified or search
+	Search     string `json:"search"`     // name, e-mail or customer id, for selection=search
+	// SameLanguage keeps only persons whose language is the letter's.
+	SameLanguage bool `json:"same_language"`
+}
+
+// Create starts a batch: the batch, one letter row per selected person
+// and one job per chunk, in one transaction.
+func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, in NewBatch) (Batch, error) {
+	c, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
+		return Batch{}, err
+	}
+	if err := p.Require(Senders...); err != nil {
+		return Batch{}, err
+	}
+	doc, err := s.validate(ctx, c, &in)
+	if err != nil {
+		return Batch{}, err
+	}
+	size := s.printSize
+	if in.Channel == ChannelEmail {
+		size = s.emailSize
+	}
+	b := Batch{OrganisationID: c.OrganisationID, CaseID: c.ID, DocumentID: doc.ID, Lang: doc.Lang, Channel: in.Channel,
+		AttachPDF: in.AttachPDF && in.Channel == ChannelEmail, Selection: in.Selection, Search: in.Search, SameLanguage: in.SameLanguage,
+		ChunkSize: size, Status: "running", CreatedBy: &p.User.ID}
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Omit("finished_at").Create(&b).Error; err != nil {
+			return err
+		}
+		n, err := s.insertLetters(tx, b)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.Invalid("selection", "no persons of this case match")
+		}
+		b.Total, b.Chunks = n, (n+size-1)/size
+		if err := tx.DB.Model(&b).Updates(map[string]any{"total": b.Total, "chunks": b.Chunks}).Error; err != nil {
+			return err
+		}
+		params := make([]river.InsertManyParams, b.Chunks)
+		for i := range params {
+			params[i] = river.InsertManyParams{Args: jobs.LetterChunk{BatchID: b.ID, Chunk: i}}
+		}
+		if err := tx.EnqueueMany(ctx, params); err != nil {
+			return err
+		}
+		summary := fmt.Sprintf("Letter batch #%d started: %d letters by %s (%s)", b.ID, b.Total, b.Channel, b.Lang)
+		if err := timeline.Auto(ctx, tx, b.OrganisationID, b.CaseID, "letters.batch", summary); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: b.OrganisationID, Action: "letters.batch_created", TargetType: "letter_batch",
+			TargetID: fmt.Sprint(b.ID), Details: map[string]any{"case_id": b.CaseID, "document_id": b.DocumentID, "channel": b.Channel,
+				"lang": b.Lang, "selection": b.Selection, "letters": b.Total}})
+	})
+	if err != nil {
+		return Batch{}, err
+	}
+	return b, nil
+}
+
+// validate checks the choices and returns the letter document.
+func (s *Service) validate(ctx context.Context, c cases.Case, in *NewBatch) (drafts.Document, error) {
+	v := &apperr.ValidationError{}
+	var doc drafts.Document
+	err := s.st.DB.WithContext(ctx).Omit("pdf").Where("id = ? AND organisation_id = ? AND case_id = ?", in.DocumentID, c.OrganisationID, c.ID).Take(&doc).Error
+	switch {
+	case store.IsNotFound(err):
+		v.Add("document_id", "is not a document of this case")
+	case err != nil:
+		return doc, err
+	case doc.Kind != LetterKind:
+		v.Add("document_id", "must be a customer letter (%s), not %s", LetterKind, doc.Kind)
+	case doc.Status != drafts.StatusApproved && doc.Status != drafts.StatusSubmitted:
+		v.Add("document_id", "must be approved by legal before it is sent (it is %s)", doc.Status)
+	}
+	if in.Channel != ChannelEmail && in.Channel != ChannelPrint {
+		v.Add("channel", "must be email or print")
+	}
+	if in.Selection == "" {
+		in.Selection = SelectNotNotified
+	}
+	in.Search = strings.TrimSpace(in.Search)
+	switch in.Selection {
+	case SelectAll, SelectNotNotified:
+		in.Search = ""
+	case SelectSearch:
+		if in.Search == "" {
+			v.Add("search", "is required when selecting by search")
+		}
+	default:
+		v.Add("selection", "must be all, not_notified or search")
+	}
+	return doc, v.OrNil()
+}
+
+// insertLetters creates the letters of a new batch in one statement,
+// numbering chunks in person order. A person e-mail cannot reach (no
+// address, or one refused or bounced before) gets a print letter when a
+// postal address is known; a person with neither gets no_address.
+func (s *Service) insertLetters(tx *store.Tx, b Batch) (int, error) {
+	where := []string{"p.case_id = @case", "p.organisation_id = @org"}
+	args := map[string]any{"case": b.CaseID, "org": b.OrganisationID, "batch": b.ID, "size": b.ChunkSize, "lang": b.Lang}
+	switch b.Selection {
+	case SelectNotNotified:
+		where = append(where, "p.notified_email_at IS NULL AND p.notified_letter_at IS NULL")
+	case SelectSearch:
+		where = append(where, `(p.name ILIKE @like OR p.email ILIKE @like OR p.customer_id ILIKE @like)`)
+		args["like"] = "%" + likeEscaper.Replace(b.Search) + "%"
+	}
+	if b.SameLanguage {
+		where = append(where, "p.language = @lang")
+	}
+	email := `p.email <> '' AND p.email_status NOT IN ('failed', 'bounced')`
+	postal := `p.address <> ''`
+	var channel, fallback, state, reason string
+	if b.Channel == ChannelEmail {
+		channel = fmt.Sprintf(`CASE WHEN %s THEN 'email' WHEN %s THEN 'print' ELSE 'email' END`, email, postal)
+		fallback = fmt.Sprintf(`NOT (%s) AND %s`, email, postal)
+		state = fmt.Sprintf(`CASE WHEN (%s) OR %s THEN 'pending' ELSE 'no_address' END`, email, postal)
+		reason = fmt.Sprintf(`CASE WHEN %s THEN '' WHEN p.email = '' THEN 'no e-mail address' ELSE 'e-mail ' || p.email_status || ': ' || p.bounce_reason END`, email)
+	} else {
+		channel, fallback = `'print'`, `false`
+		state = fmt.Sprintf(`CASE WHEN %s THEN 'pending' ELSE 'no_address' END`, postal)
+		reason = fmt.Sprintf(`CASE WHEN %s THEN '' ELSE 'no postal address' END`, postal)
+	}
+	q := fmt.Sprintf(`INSERT INTO letters (organisation_id, batch_id, person_id, chunk, channel, fallback, state, last_error)
+		SELECT @org, @batch, p.id, ((row_number() OVER (ORDER BY p.id)) - 1) / @size, %s, %s, %s, %s
+		FROM people p WHERE %s`, channel, fallback, state, reason, strings.Join(where, " AND "))
+	res := tx.DB.Exec(q, args)
+	return int(res.RowsAffected), res.Error
+}
+
+// likeEscaper makes a search term match literally in ILIKE.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// Get returns one batch of the principal's organisation.
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Batch, error) {
+	var b Batch
+	if p.OrgID() == 0 {
+		return b, apperr.ErrNotFound
+	}
+	err := s.st.DB.WithContext(ctx).Where("id = ? AND organisation_id = ?", id, p.OrgID()).Take(&b).Error
+	if store.IsNotFound(err) {
+		return b, apperr.ErrNotFound
+	}
+	return b, err
+}
+
+// List returns a case's batches, newest first.
+func (s *Service) List(ctx context.Context, p *auth.Principal, caseID int64) ([]Batch, error) {
+	if _, err := s.cases.Get(ctx, p, caseID); err != nil {
+		return nil, err
+	}
+	out := []Batch{}
+	err := s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ?", caseID, p.OrgID()).Order("id DESC").Find(&out).Error
+	return out, err
+}
+
+// Progress returns a batch with its letters counted by state.
+func (s *Service) Progress(ctx context.Context, p *auth.Principal, id int64) (Batch, Counts, error) {
+	b, err := s.Get(ctx, p, id)
+	if err != nil {
+		return b, Counts{}, err
+	}
+	c, err := counts(s.st.DB.WithContext(ctx), id)
+	return b, c, err
+}
+
+func (s *Service) countsTx(tx *store.Tx, batchID int64) (Counts, error) {
+	return counts(tx.DB, batchID)
+}
+
+// counts returns the letters of a batch by state.
+func counts(db *gorm.DB, batchID int64) (Counts, error) {
+	var rows []struct {
+		State    string
+		Fallback bool
+		Bounced  bool
+		N        int
+	}
+	err := db.Raw(`SELECT state, fallback, bounced_at IS NOT NULL AS bounced, count(*) AS n
+		FROM letters WHERE batch_id = ? GROUP BY 1, 2, 3`, batchID).Scan(&rows).Error
+	var c Counts
+	for _, r := range rows {
+		c.Total += r.N
+		switch r.State {
+		case StatePending:
+			c.Pending += r.N
+		case StateSent:
+			c.Sent += r.N
+		case StatePrinted:
+			c.Printed += r.N
+		case StateFailed:
+			c.Failed += r.N
+		case StateNoAddress:
+			c.NoAddress += r.N
+		}
+		if r.Fallback {
+			c.Fallback += r.N
+		}
+		if r.Bounced {
+			c.Bounced += r.N
+		}
+	}
+	return c, err
+}
+
+// LetterRow is a letter with the person it goes to, for the batch page.
+type LetterRow struct {
+	Letter
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// Problems lists a batch's letters that did not go out as planned (failed,
+// no address, fallback to print), at most limit of them.
+func (s *Service) Problems(ctx context.Context, p *auth.Principal, batchID int64, limit int) ([]LetterRow, error) {
+	if _, err := s.Get(ctx, p, batchID); err != nil {
+		return nil, err
+	}
+	out := []LetterRow{}
+	err := s.st.DB.WithContext(ctx).Raw(`SELECT l.*, p.name, p.email FROM letters l JOIN people p ON p.id = l.person_id
+		WHERE l.batch_id = ? AND (l.state IN ('failed', 'no_address') OR l.fallback) ORDER BY l.id LIMIT ?`, batchID, limit).Scan(&out).Error
+	return out, err
+}
+
+// Files lists a batch's print files without their content.
+func (s *Service) Files(ctx context.Context, p *auth.Principal, batchID int64) ([]File, error) {
+	if _, err := s.Get(ctx, p, batchID); err != nil {
+		return nil, err
+	}
+	out := []File{}
+	err := s.st.DB.WithContext(ctx).Omit("pdf").Where("batch_id = ?", batchID).Order("chunk, id").Find(&out).Error
+	return out, err
+}
+
+// FilePDF returns one print file with its PDF, checked against its
+// SHA-256, and audits the download (the file holds personal data).
+func (s *Service) FilePDF(ctx context.Context, p *auth.Principal, fileID int64) (File, error) {
+	var f File
+	if p.OrgID() == 0 {
+		return f, apperr.ErrNotFound
+	}
+	err := s.st.DB.WithContext(ctx).Where("id = ? AND organisation_id = ?", fileID, p.OrgID()).Take(&f).Error
+	if store.IsNotFound(err) {
+		return f, apperr.ErrNotFound
+	}
+	if err != nil {
+		return f, err
+	}
+	if sum := sha256.Sum256(f.PDF); !bytes.Equal(sum[:], f.SHA256) {
+		return File{}, fmt.Errorf("letters: file %d does not match its SHA-256; refusing to serve it", f.ID)
+	}
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: f.OrganisationID, Action: "letters.file_downloaded", TargetType: "letter_file",
+			TargetID: fmt.Sprint(f.ID), Details: map[string]any{"batch_id": f.BatchID, "letters": f.Letters, "sha256": fmt.Sprintf("%x", f.SHA256)}})
+	})
+	return f, err
+}
+
+// MarkPosted records that a print file's letters went into the post: the
+// persons count as notified by letter from then.
+func (s *Service) MarkPosted(ctx context.Context, p *auth.Principal, fileID int64) error {
+	if err := p.Require(Senders...); err != nil {
+		return err
+	}
+	var f File
+	err := s.st.DB.WithContext(ctx).Omit("pdf").Where("id = ? AND organisation_id = ?", fileID, p.OrgID()).Take(&f).Error
+	if store.IsNotFound(err) {
+		return apperr.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if f.PostedAt != nil {
+		return nil
+	}
+	now := s.now()
+	return s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Model(&File{}).Where("id = ?", f.ID).Update("posted_at", now).Error; err != nil {
+			return err
+		}
+		if err := tx.DB.Exec(`UPDATE people SET notified_letter_at = COALESCE(notified_letter_at, ?), updated_at = ?
+			WHERE id IN (SELECT person_id FROM letters WHERE file_id = ?)`, now, now, f.ID).Error; err != nil {
+			return err
+		}
+		var caseID int64
+		if err := tx.DB.Raw(`SELECT case_id FROM letter_batches WHERE id = ?`, f.BatchID).Scan(&caseID).Error; err != nil {
+			return err
+		}
+		summary := fmt.Sprintf("Letters posted: %d letters of batch #%d (file %d)", f.Letters, f.BatchID, f.ID)
+		if err := timeline.Auto(ctx, tx, f.OrganisationID, caseID, "letters.posted", summary); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: f.OrganisationID, Action: "letters.posted", TargetType: "letter_file",
+			TargetID: fmt.Sprint(f.ID), Details: map[string]any{"batch_id": f.BatchID, "letters": f.Letters}})
+	})
+}
