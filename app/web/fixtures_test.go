@@ -59,10 +59,15 @@ func (h *harness) fixtures(orgSlug, memberEmail, tokenName string) map[string]in
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	var member, token, notification int64
+	var member, token, notification, batch, file int64
+	h.st.DB.Raw(`INSERT INTO letter_batches (organisation_id, case_id, document_id, lang, channel, selection, chunk_size, chunks, total)
+		VALUES (?, ?, ?, 'ja', 'print', 'all', 10, 1, 0) RETURNING id`, org.ID, c.ID, doc.ID).Scan(&batch)
+	h.st.DB.Raw(`INSERT INTO letter_files (organisation_id, batch_id, chunk, letters, pdf, sha256)
+		VALUES (?, ?, 0, 0, '\x00', sha256('\x00')) RETURNING id`, org.ID, batch).Scan(&file)
 	h.st.DB.Raw(`SELECT id FROM users WHERE email = ?`, memberEmail).Scan(&member)
 	h.st.DB.Raw(`SELECT id FROM api_tokens WHERE name = ? AND organisation_id = ?`, tokenName, org.ID).Scan(&token)
 	h.st.DB.Raw(`INSERT INTO notifications (organisation_id, user_id, case_id, title) VALUES (?, ?, ?, 'n') RETURNING id`, org.ID, ownerID, c.ID).Scan(&notification)
 	return map[string]int64{"case": c.ID, "task": tasks[0].ID, "obligation": obs[0].ID, "evidence": ev.ID,
-		"document": doc.ID, "notice": n.ID, "import": imp.ID, "measure": m.ID, "user": member, "api_token": token, "notification": notification}
+		"document": doc.ID, "notice": n.ID, "import": imp.ID, "measure": m.ID, "user": member, "api_token": token, "notification": notification,
+		"letter_batch": batch, "letter_file": file}
 }

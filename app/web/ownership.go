@@ -20,6 +20,8 @@ var ownedBy = map[string]string{
 	"document":     `SELECT 1 FROM documents WHERE id = ? AND organisation_id = ?`,
 	"notice":       `SELECT 1 FROM notices WHERE id = ? AND organisation_id = ?`,
 	"import":       `SELECT 1 FROM imports WHERE id = ? AND organisation_id = ?`,
+	"letter_batch": `SELECT 1 FROM letter_batches WHERE id = ? AND organisation_id = ?`,
+	"letter_file":  `SELECT 1 FROM letter_files WHERE id = ? AND organisation_id = ?`,
 	"measure":      `SELECT 1 FROM prevention_measures WHERE id = ? AND organisation_id = ?`,
 	"notification": `SELECT 1 FROM notifications WHERE id = ? AND organisation_id = ?`,
 	"api_token":    `SELECT 1 FROM api_tokens WHERE id = ? AND organisation_id = ?`,

@@ -81,6 +81,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.documentRoutes()...)
 	routes = append(routes, s.noticeRoutes()...)
 	routes = append(routes, s.peopleRoutes()...)
+	routes = append(routes, s.letterRoutes()...)
 	return routes
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/i18n"
+	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
@@ -34,6 +35,7 @@ type Deps struct {
 	Drafts     *drafts.Service
 	Notices    *notices.Service
 	People     *people.Service
+	Letters    *letters.Service
 	Registry   *prometheus.Registry // nil: a private registry
 }
 
