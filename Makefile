@@ -25,7 +25,7 @@ vet:
 
 ## bench: measure against baselines in the same run; writes bench-results.json
 bench:
-	rm -f bench-results.json
+	rm -f bench-results.json bench-results.md
 	BREACHDESK_BENCH=1 $(GO) test -count=1 -p 1 -timeout 30m -run 'TestBenchReport' -v ./... | grep -v '^=== \|^--- \|^ok \|no test files\|no tests to run\|^PASS\|^\s*benchreport'
 	@echo; echo "bench-results.json:"; cat bench-results.json
 

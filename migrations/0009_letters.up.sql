@@ -42,6 +42,9 @@ CREATE TABLE letter_files (
     FOREIGN KEY (organisation_id, batch_id) REFERENCES letter_batches (organisation_id, id) ON DELETE CASCADE,
     UNIQUE (organisation_id, id)
 );
+-- PDFs are compressed already: storing them uncompressed saves the
+-- database the CPU of trying (it competes with rendering on small hosts).
+ALTER TABLE letter_files ALTER COLUMN pdf SET STORAGE EXTERNAL;
 CREATE INDEX letter_files_batch_idx ON letter_files (batch_id, chunk, id);
 
 CREATE TABLE letters (

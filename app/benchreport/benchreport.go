@@ -54,6 +54,13 @@ var mu sync.Mutex
 // packages one after another when -p 1), so it reads, merges and writes.
 func Record(t testing.TB, section string, figures map[string]float64, notes string) {
 	t.Helper()
+	RecordRuns(t, section, Runs, figures, notes)
+}
+
+// RecordRuns is Record for figures that are the median of runs runs (the
+// long end-to-end measurements repeat fewer times).
+func RecordRuns(t testing.TB, section string, runs int, figures map[string]float64, notes string) {
+	t.Helper()
 	mu.Lock()
 	defer mu.Unlock()
 	out := os.Getenv("BREACHDESK_BENCH_OUT")
@@ -65,14 +72,13 @@ func Record(t testing.TB, section string, figures map[string]float64, notes stri
 		_ = json.Unmarshal(b, &all)
 	}
 	all["cores"] = runtime.NumCPU()
-	all["runs_per_figure"] = Runs
 	keys := make([]string, 0, len(figures))
 	for k := range figures {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	var md strings.Builder
-	fmt.Fprintf(&md, "\n### %s (median of %d runs, %d cores)\n\n| figure | value |\n|---|---|\n", section, Runs, runtime.NumCPU())
+	fmt.Fprintf(&md, "\n### %s (median of %d runs, %d cores)\n\n| figure | value |\n|---|---|\n", section, runs, runtime.NumCPU())
 	for _, k := range keys {
 		all[k] = figures[k]
 		fmt.Fprintf(&md, "| %s | %.3f |\n", k, figures[k])
@@ -85,6 +91,16 @@ func Record(t testing.TB, section string, figures map[string]float64, notes stri
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The Markdown report sits next to the JSON (bench-results.md).
+	mdPath := strings.TrimSuffix(out, filepath.Ext(out)) + ".md"
+	f, err := os.OpenFile(mdPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(md.String()); err != nil {
 		t.Fatal(err)
 	}
 	fmt.Print(md.String())

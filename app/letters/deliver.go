@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/lib/pq"
 
@@ -272,10 +273,16 @@ func (s *Service) printChunk(ctx context.Context, w *chunkWork, chunk int) error
 		letters[i] = documents.Letter{PostalCode: r.PostalCode, Address: r.Address, Name: r.Name, Reference: w.reference(r.ID), Doc: w.doc}
 		ids[i] = r.ID
 	}
+	t0 := time.Now()
 	pdf, err := s.renderer.RenderLetters(letters, documents.Meta{Title: w.title, Organisation: w.org, Lang: w.batch.Lang, GeneratedAt: s.now()})
 	if err != nil {
 		return fmt.Errorf("letters: batch %d chunk %d: %w", w.batch.ID, chunk, err)
 	}
+	t1 := time.Now()
+	defer func() {
+		slog.Debug("letters: chunk printed", "batch", w.batch.ID, "chunk", chunk, "letters", len(rs), "pdf_bytes", len(pdf),
+			"render", t1.Sub(t0), "store", time.Since(t1))
+	}()
 	sum := sha256.Sum256(pdf)
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
 		f := File{OrganisationID: w.batch.OrganisationID, BatchID: w.batch.ID, Chunk: chunk, Letters: len(rs), PDF: pdf, SHA256: sum[:]}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -156,7 +157,8 @@ func (e *env) service(srv *mailtest.Server, o letters.Options) *letters.Service 
 // work runs River workers with the letters service until the test ends.
 func (e *env) work(svc *letters.Service) {
 	e.t.Helper()
-	c, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth, Drafts: e.drafts, Letters: svc, LetterRetryBase: 100 * time.Millisecond}, workflows.Work)
+	c, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth, Drafts: e.drafts, Letters: svc, LetterRetryBase: 100 * time.Millisecond,
+		LetterWorkers: runtime.NumCPU()}, workflows.Work)
 	if err != nil {
 		e.t.Fatal(err)
 	}

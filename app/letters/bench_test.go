@@ -1,0 +1,116 @@
+package letters_test
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/breachdesk/breachdesk/app/benchreport"
+	"github.com/breachdesk/breachdesk/app/documents"
+	"github.com/breachdesk/breachdesk/app/drafts"
+	"github.com/breachdesk/breachdesk/app/letters"
+)
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+// TestBenchReport measures print letters end to end — persons in the
+// database, a batch, chunk jobs on River, PDFs stored — against the raw
+// renderer rendering the same letter page, both on every core, in the
+// same run (`make bench`). BREACHDESK_BENCH_LETTERS sets the batch size
+// (default 100,000) and BREACHDESK_BENCH_LETTER_RUNS the repetitions.
+func TestBenchReport(t *testing.T) {
+	if !benchreport.Enabled() {
+		t.Skip("set BREACHDESK_BENCH=1 (make bench)")
+	}
+	n := envInt("BREACHDESK_BENCH_LETTERS", 100_000)
+	runs := envInt("BREACHDESK_BENCH_LETTER_RUNS", 3)
+	e := newEnv(t)
+	e.addPeople(n, 0)
+	svc := e.service(nil, letters.Options{})
+	e.work(svc)
+	ctx := context.Background()
+	var d drafts.Document
+	e.st.DB.Omit("pdf").Take(&d, e.letterID)
+	doc, err := documents.Parse(d.Composed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ours, raw, rawMany []float64
+	for range runs {
+		raw = append(raw, rawLettersPerSecond(t, doc, 8*time.Second, 1))
+		rawMany = append(rawMany, rawLettersPerSecond(t, doc, 8*time.Second, letters.DefaultPrintChunk))
+		t0 := time.Now()
+		b, err := svc.Create(ctx, &e.owner, e.caseID, letters.NewBatch{DocumentID: e.letterID, Channel: letters.ChannelPrint, Selection: letters.SelectAll})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.waitDone(svc, b.ID, time.Hour)
+		if c.Printed != n {
+			t.Fatalf("printed %d of %d", c.Printed, n)
+		}
+		ours = append(ours, float64(n)/time.Since(t0).Seconds())
+		// Keep the database from growing run after run.
+		e.st.DB.Exec(`DELETE FROM letter_batches WHERE id = ?`, b.ID)
+	}
+	o, r, rm := benchreport.Median(ours), benchreport.Median(raw), benchreport.Median(rawMany)
+	benchreport.RecordRuns(t, "Print letters end to end (DB → jobs → PDFs)", runs, map[string]float64{
+		"letters_per_s":                     o,
+		"letters_raw_renderer_per_s":        r,
+		"letters_ratio_vs_raw":              o / r,
+		"letters_raw_500_per_file_per_s":    rm,
+		"letters_ratio_vs_raw_500_per_file": o / rm,
+		"letters_batch_size":                float64(n),
+	}, "Ours: a print batch of every person, timed from creating the batch to its last PDF stored, chunk jobs of 500 letters on "+
+		strconv.Itoa(runtime.NumCPU())+" River workers. Baselines, on as many goroutines as cores: the raw renderer rendering the same letter page one PDF per letter (letters_ratio_vs_raw), "+
+		"and — stricter, since a file of many letters parses the font once — the raw renderer making the same 500-letter files in memory, without database or jobs (letters_ratio_vs_raw_500_per_file).")
+}
+
+// rawLettersPerSecond renders doc as PDFs of perFile letters (one: with
+// Render, more: with RenderLetters) on every core for about d and returns
+// letters per second.
+func rawLettersPerSecond(t *testing.T, doc documents.Document, d time.Duration, perFile int) float64 {
+	t.Helper()
+	r := renderer(t)
+	meta := documents.Meta{Title: "letter", Organisation: "株式会社テストショップ", Lang: "ja", GeneratedAt: time.Now()}
+	batch := make([]documents.Letter, perFile)
+	for i := range batch {
+		batch[i] = documents.Letter{PostalCode: "100-0005", Address: "東京都千代田区丸の内一丁目" + strconv.Itoa(i) + "番地", Name: "山田 太郎" + strconv.Itoa(i), Reference: "INC-2026-0001-L" + strconv.Itoa(i), Doc: doc}
+	}
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	stop := time.Now().Add(d)
+	t0 := time.Now()
+	for range runtime.NumCPU() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(stop) {
+				if perFile == 1 {
+					if _, err := r.Render(doc, meta); err != nil {
+						t.Error(err)
+						return
+					}
+					done.Add(1)
+					continue
+				}
+				if _, err := r.RenderLetters(batch, meta); err != nil {
+					t.Error(err)
+					return
+				}
+				done.Add(int64(perFile))
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(done.Load()) / time.Since(t0).Seconds()
+}
