@@ -77,8 +77,10 @@ func NewClient(deps Deps, mode Mode) (*Client, error) {
 			jobs.QueueLetters:  {MaxWorkers: cmp.Or(deps.LetterWorkers, 2)},
 		}
 		cfg.PeriodicJobs = periodicJobs()
-		// Short fetch cooldown: reminders should fire close to their time.
+		// Short fetch cooldown and poll: reminders should fire close to their
+		// time (a snoozed job waits for the next poll, see jobs.ReminderLead).
 		cfg.FetchCooldown = 50 * time.Millisecond
+		cfg.FetchPollInterval = 200 * time.Millisecond
 	}
 	c, err := river.NewClient(riverdatabasesql.NewWithPgxListener(deps.Store.SQL, deps.Store.Pool), cfg)
 	if err != nil {

@@ -38,6 +38,16 @@ type reminderRow struct {
 // Work delivers the reminder unless it was cancelled or its obligation
 // has been dealt with in the meantime.
 func (w *DeadlineReminderWorker) Work(ctx context.Context, job *river.Job[jobs.DeadlineReminder]) error {
+	var due struct {
+		FireAt time.Time
+		State  string
+	}
+	if err := w.deps.Store.DB.WithContext(ctx).Raw(`SELECT fire_at, state FROM reminders WHERE id = ?`, job.Args.ReminderID).Scan(&due).Error; err != nil {
+		return err
+	}
+	if wait := time.Until(due.FireAt); due.State == "scheduled" && wait > 0 {
+		return river.JobSnooze(min(wait, jobs.ReminderSnoozeStep))
+	}
 	return w.deps.Store.InTx(ctx, func(tx *store.Tx) error {
 		var r reminderRow
 		err := tx.DB.Raw(`SELECT r.*, o.rule_id, o.case_id, o.due_at, o.target_at, o.status,

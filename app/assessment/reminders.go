@@ -83,7 +83,10 @@ func (s *Service) schedule(ctx context.Context, tx *store.Tx, o Obligation, now 
 		if err := tx.DB.Create(&r).Error; err != nil {
 			return err
 		}
-		res, err := tx.Enqueue(ctx, jobs.DeadlineReminder{ReminderID: r.ID}, &river.InsertOpts{ScheduledAt: r.FireAt})
+		// The job is scheduled a little early and snoozes to the exact time
+		// (see jobs.ReminderLead): River's scheduler only looks every few
+		// seconds, a snooze lands on time.
+		res, err := tx.Enqueue(ctx, jobs.DeadlineReminder{ReminderID: r.ID}, &river.InsertOpts{ScheduledAt: r.FireAt.Add(-jobs.ReminderLead)})
 		if err != nil {
 			return err
 		}

@@ -4,7 +4,11 @@
 // number, so nothing sensitive sits in the job table.
 package jobs
 
-import "github.com/riverqueue/river"
+import (
+	"time"
+
+	"github.com/riverqueue/river"
+)
 
 // DeadlineReminder fires one scheduled reminder of an obligation.
 type DeadlineReminder struct {
@@ -44,6 +48,18 @@ func (RenderDocument) Kind() string { return "render_document" }
 func (RenderDocument) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
+
+// ReminderLead is how long before its time a reminder job is scheduled.
+// River moves scheduled jobs to the queue every 5 s, so a job scheduled
+// for the exact time could start up to 5 s late; scheduled early, the
+// worker snoozes in steps of at most ReminderSnoozeStep, which River
+// keeps available (not scheduled), and the job runs within the fetch
+// poll interval of its time.
+const ReminderLead = 10 * time.Second
+
+// ReminderSnoozeStep is below River's scheduler interval (5 s) so that a
+// snoozed job stays available with its exact time.
+const ReminderSnoozeStep = 4 * time.Second
 
 // LetterChunk delivers one chunk of a letter batch: e-mails sent, or the
 // chunk's letters rendered into one print-ready PDF.
