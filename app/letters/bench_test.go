@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,6 +15,8 @@ import (
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/letters"
+	"github.com/breachdesk/breachdesk/app/mail"
+	"github.com/breachdesk/breachdesk/app/mail/mailtest"
 )
 
 func envInt(name string, def int) int {
@@ -113,4 +116,68 @@ func rawLettersPerSecond(t *testing.T, doc documents.Document, d time.Duration, 
 	}
 	wg.Wait()
 	return float64(done.Load()) / time.Since(t0).Seconds()
+}
+
+// TestBenchReportEmail measures e-mail letters per second to a local SMTP
+// sink end to end (batch → chunk jobs → SMTP → marked sent) against the
+// same messages sent over one connection by the mail package alone, with
+// no database (`make bench`). BREACHDESK_BENCH_EMAILS sets the size.
+func TestBenchReportEmail(t *testing.T) {
+	if !benchreport.Enabled() {
+		t.Skip("set BREACHDESK_BENCH=1 (make bench)")
+	}
+	n := envInt("BREACHDESK_BENCH_EMAILS", 5000)
+	runs := envInt("BREACHDESK_BENCH_LETTER_RUNS", 3)
+	e := newEnv(t)
+	e.addPeople(n, 0)
+	srv := mailtest.New(t)
+	svc := e.service(srv, letters.Options{})
+	e.work(svc)
+	dialer, err := mail.NewSMTP(srv.URL, "notice@shop.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var ours, raw []float64
+	for range runs {
+		raw = append(raw, rawEmailsPerSecond(t, dialer, n))
+		t0 := time.Now()
+		b, err := svc.Create(ctx, &e.owner, e.caseID, letters.NewBatch{DocumentID: e.letterID, Channel: letters.ChannelEmail, Selection: letters.SelectAll})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := e.waitDone(svc, b.ID, time.Hour); c.Sent != n {
+			t.Fatalf("sent %d of %d", c.Sent, n)
+		}
+		ours = append(ours, float64(n)/time.Since(t0).Seconds())
+		e.st.DB.Exec(`DELETE FROM letter_batches WHERE id = ?`, b.ID)
+	}
+	o, r := benchreport.Median(ours), benchreport.Median(raw)
+	benchreport.RecordRuns(t, "E-mail letters to a local SMTP sink", runs, map[string]float64{
+		"emails_per_s":             o,
+		"emails_raw_smtp_per_s":    r,
+		"emails_ratio_vs_raw_smtp": o / r,
+		"emails_batch_size":        float64(n),
+	}, "Ours: an e-mail batch of every person (no rate limit), from creating the batch to the last letter marked sent; each letter is committed as sent right after the server's 250. "+
+		"Baseline: the same number of messages of the same size sent over one connection by the mail package, no database. The sink is an in-process go-smtp server.")
+}
+
+// rawEmailsPerSecond sends n letter-sized messages over one connection.
+func rawEmailsPerSecond(t *testing.T, d *mail.SMTP, n int) float64 {
+	t.Helper()
+	ctx := context.Background()
+	t0 := time.Now()
+	conn, err := d.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := strings.Repeat("このたび、弊社が運営するサイトにおいて、お客様の個人情報が漏えいしたおそれがあることが判明いたしました。\n", 20)
+	for i := range n {
+		m := mail.Message{To: "raw" + strconv.Itoa(i) + "@example.jp", Subject: "個人情報漏えいに関するお詫びとお知らせ", Text: body, MessageID: "raw-" + strconv.Itoa(i) + "@bench"}
+		if err := conn.Send(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return float64(n) / time.Since(t0).Seconds()
 }
