@@ -26,6 +26,8 @@ type Source struct {
 	Tasks       []cases.Task
 	Evidence    []evidence.Item
 	Now         time.Time
+	// FAQ is the case's curated call-centre FAQ, in the staff's order.
+	FAQ []QA
 }
 
 // CaseView is the typed view-model every template gets: strings already
@@ -55,6 +57,8 @@ type CaseView struct {
 	PlannedMeasures    []string
 	EvidenceList       []string
 	DefaultRequest     string
+	// FAQ is the curated call-centre FAQ in the document's language.
+	FAQ []QAView
 	// Fields are the edited free-text fields, by key ("" = not written yet).
 	Fields map[string]string
 }
@@ -112,6 +116,7 @@ func Build(src Source, kind KindInfo, lang string, fields map[string]string) *Ca
 	}
 	v.buildFacts(src, l)
 	v.buildProgress(src, l)
+	v.FAQ = faqViews(src.FAQ, lang)
 	v.DefaultRequest = l.pick(
 		"カードのご利用明細に身に覚えのない請求がないかご確認ください。不審な請求がある場合は、カード裏面に記載のカード会社へお問い合わせください。カードの再発行をご希望の場合、手数料はかかりません。弊社やカード会社を装った不審なメール・電話にご注意ください。",
 		"Please check your card statements for charges you do not recognise and, if you find any, call the number on the back of your card. Reissuing the card is free of charge. Beware of e-mails or calls pretending to come from us or your card company.")

@@ -16,6 +16,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/documents"
+	"github.com/breachdesk/breachdesk/app/inquiries"
 	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/pan"
@@ -337,6 +338,11 @@ func (s *Service) source(ctx context.Context, tx *store.Tx, orgID, caseID int64)
 	if err := tx.DB.Omit("data").Where("case_id = ?", caseID).Order("id").Find(&src.Evidence).Error; err != nil {
 		return src, err
 	}
+	faq, err := inquiries.DocumentFAQ(ctx, tx, orgID, caseID)
+	if err != nil {
+		return src, err
+	}
+	src.FAQ = faq
 	src.Now = s.now()
 	return src, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
+	"github.com/breachdesk/breachdesk/app/inquiries"
 	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/timeline"
@@ -164,6 +165,8 @@ type casePageData struct {
 	Documents   []drafts.Document
 	Notices     []notices.Notice
 	DocKinds    []documents.KindInfo
+	// Inquiries counts the call centre's inquiries (nil without the service).
+	Inquiries *inquiries.Counts
 }
 
 // KindTitle names a document kind in the reader's language.
@@ -277,6 +280,13 @@ func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 		if d.Evidence, err = s.deps.Evidence.List(ctx, p, id); err != nil {
 			return d, err
 		}
+	}
+	if s.deps.Inquiries != nil {
+		n, err := s.deps.Inquiries.Counts(ctx, p, id)
+		if err != nil {
+			return d, err
+		}
+		d.Inquiries = &n
 	}
 	return d, nil
 }

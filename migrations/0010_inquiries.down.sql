@@ -1,0 +1,2 @@
+DROP TABLE faq_entries;
+DROP TABLE inquiries;
