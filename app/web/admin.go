@@ -2,11 +2,13 @@ package web
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/oversight"
 )
 
 type inviteField struct{ Name, Label, Type, Autocomplete string }
@@ -93,12 +95,12 @@ func (s *Server) adminRemove(c *fiber.Ctx) error {
 }
 
 func (s *Server) adminOrganisations(c *fiber.Ctx) error {
-	orgs, err := s.deps.Auth.Organisations(c.UserContext(), principal(c).User)
+	orgs, err := oversight.Organisations(c.UserContext(), s.deps.Store, principal(c), time.Now())
 	if err != nil {
 		return err
 	}
 	pg := s.newPage(c, "orgs.title", "orgs")
-	pg.Data = struct{ Organisations []auth.Organisation }{orgs}
+	pg.Data = struct{ Organisations []oversight.OrgSummary }{orgs}
 	return s.render(c, fiber.StatusOK, "admin_orgs", pg)
 }
 

@@ -59,6 +59,7 @@ func (h *harness) fixtures(orgSlug, memberEmail, tokenName string) map[string]in
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	inq, faq := h.inquiryFixtures(&p, c.ID)
 	var member, token, notification, batch, file int64
 	h.st.DB.Raw(`INSERT INTO letter_batches (organisation_id, case_id, document_id, lang, channel, selection, chunk_size, chunks, total)
 		VALUES (?, ?, ?, 'ja', 'print', 'all', 10, 1, 0) RETURNING id`, org.ID, c.ID, doc.ID).Scan(&batch)
@@ -69,5 +70,6 @@ func (h *harness) fixtures(orgSlug, memberEmail, tokenName string) map[string]in
 	h.st.DB.Raw(`INSERT INTO notifications (organisation_id, user_id, case_id, title) VALUES (?, ?, ?, 'n') RETURNING id`, org.ID, ownerID, c.ID).Scan(&notification)
 	return map[string]int64{"case": c.ID, "task": tasks[0].ID, "obligation": obs[0].ID, "evidence": ev.ID,
 		"document": doc.ID, "notice": n.ID, "import": imp.ID, "measure": m.ID, "user": member, "api_token": token, "notification": notification,
-		"letter_batch": batch, "letter_file": file}
+		"letter_batch": batch, "letter_file": file,
+		"inquiry": inq, "faq_entry": faq}
 }

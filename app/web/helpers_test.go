@@ -19,6 +19,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
+	"github.com/breachdesk/breachdesk/app/inquiries"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/people"
@@ -65,7 +66,8 @@ func newHarness(t *testing.T) *harness {
 	ds := drafts.NewService(st, cs, as, renderer)
 	ns := notices.NewService(st, cs, as, renderer)
 	srv, err := web.New(web.Deps{Config: cfg, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, 1<<20), Drafts: ds,
-		Notices: ns, People: people.NewService(st, cs), Letters: letters.NewService(st, cs, letters.Options{Renderer: renderer})})
+		Notices: ns, People: people.NewService(st, cs), Letters: letters.NewService(st, cs, letters.Options{Renderer: renderer}),
+		Inquiries: inquiries.NewService(st, cs, as, renderer)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,13 @@ var apiDocs = map[string]struct{ summary, body string }{
 	"POST /api/v1/tasks/:id/comments":                {"Comment on a task; card numbers are masked", "Comment"},
 	"GET /api/v1/cases/:id/timeline":                 {"The case's timeline", ""},
 	"POST /api/v1/cases/:id/timeline":                {"Add a manual timeline entry with the time it happened", "TimelineEntry"},
+	"GET /api/v1/cases/:id/inquiries":                {"The call centre's inquiry log, newest first (?status=open|answered, ?affected=yes|no|unknown, ?category=, ?limit=&offset=), with the case's counts (total, open, answered, by affected and by category)", ""},
+	"POST /api/v1/cases/:id/inquiries":               {"Log an inquiry; card numbers in any text are reduced to brand + last 4; match=true links the caller to the one affected person found by caller_contact or lookup (e-mail, phone, customer id); 201", "Inquiry"},
+	"GET /api/v1/inquiries/:id":                      {"One inquiry with the affected person it is linked to", ""},
+	"PATCH /api/v1/inquiries/:id":                    {"Change some fields of an inquiry (status answered needs an answer; affected other than yes removes the person link)", "Inquiry"},
+	"POST /api/v1/inquiries/:id/answer":              {"Record the answer given and mark the inquiry answered", "InquiryAnswer"},
+	"GET /api/v1/cases/:id/faq":                      {"The case's curated call-centre FAQ entries in order", ""},
+	"POST /api/v1/cases/:id/faq":                     {"Add an FAQ entry (question/answer in ja and/or en); owner, manager or legal; 201", "FAQEntry"},
 	"GET /api/v1/notifications":                      {"The caller's notifications and unread count", ""},
 	"GET /api/v1/openapi.json":                       {"This document", ""},
 	"POST /api/v1/cases/:id/people/import":           {"Import the affected-person list: the body is the CSV (UTF-8 with or without BOM, or Shift_JIS/CP932); ?filename=, ?mode=partial|all_or_nothing, ?mapping={header: field}; card numbers are reduced to brand + last 4 before anything is stored; 202 with the import", ""},
@@ -77,6 +84,9 @@ var apiSchemas = fiber.Map{
 	"NewBatch": obj(fiber.Map{"document_id": integer(), "channel": enum("email", "print"), "attach_pdf": fiber.Map{"type": "boolean"},
 		"selection": enum("all", "not_notified", "search"), "search": str(), "same_language": fiber.Map{"type": "boolean"}}),
 	"Bounces":       obj(fiber.Map{"bounces": fiber.Map{"type": "array", "items": obj(fiber.Map{"email": str(), "reason": str()})}}),
+	"Inquiry":       obj(fiber.Map{"received_at": dateTime(), "channel": enum("phone", "email", "web", "other"), "caller_name": str(), "caller_contact": str(), "affected": enum("yes", "no", "unknown"), "question": str(), "answer": str(), "status": enum("open", "answered"), "category": enum("affected_check", "what_happened", "card_misuse", "card_reissue", "suspicious_contact", "complaint", "compensation", "other"), "taken_by": str(), "match": fiber.Map{"type": "boolean"}, "lookup": str()}),
+	"InquiryAnswer": obj(fiber.Map{"answer": str()}),
+	"FAQEntry":      obj(fiber.Map{"question_ja": str(), "answer_ja": str(), "question_en": str(), "answer_en": str()}),
 	"TimelineEntry": obj(fiber.Map{"occurred_at": dateTime(), "summary": str()}),
 }
 

@@ -20,6 +20,8 @@ var ownedBy = map[string]string{
 	"document":     `SELECT 1 FROM documents WHERE id = ? AND organisation_id = ?`,
 	"notice":       `SELECT 1 FROM notices WHERE id = ? AND organisation_id = ?`,
 	"import":       `SELECT 1 FROM imports WHERE id = ? AND organisation_id = ?`,
+	"inquiry":      `SELECT 1 FROM inquiries WHERE id = ? AND organisation_id = ?`,
+	"faq_entry":    `SELECT 1 FROM faq_entries WHERE id = ? AND organisation_id = ?`,
 	"letter_batch": `SELECT 1 FROM letter_batches WHERE id = ? AND organisation_id = ?`,
 	"letter_file":  `SELECT 1 FROM letter_files WHERE id = ? AND organisation_id = ?`,
 	"measure":      `SELECT 1 FROM prevention_measures WHERE id = ? AND organisation_id = ?`,

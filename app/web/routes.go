@@ -81,6 +81,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.documentRoutes()...)
 	routes = append(routes, s.noticeRoutes()...)
 	routes = append(routes, s.peopleRoutes()...)
+	routes = append(routes, s.inquiryRoutes()...)
 	routes = append(routes, s.letterRoutes()...)
 	return routes
 }
@@ -92,6 +93,7 @@ func (s *Server) mount() {
 	static, _ := fs.Sub(frontend.Static, "static")
 	a.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	a.Use(s.loadPrincipal, s.checkCSRF)
+	a.Use(jobsPrefix, s.serveJobs) // River UI, operators only: see jobs_ui.go
 	for _, r := range s.routes {
 		a.Add(r.Method, r.Path, s.guard(r), r.Handler)
 	}

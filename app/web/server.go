@@ -17,6 +17,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/i18n"
+	"github.com/breachdesk/breachdesk/app/inquiries"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/people"
@@ -35,6 +36,7 @@ type Deps struct {
 	Drafts     *drafts.Service
 	Notices    *notices.Service
 	People     *people.Service
+	Inquiries  *inquiries.Service
 	Letters    *letters.Service
 	Registry   *prometheus.Registry // nil: a private registry
 }
@@ -47,6 +49,7 @@ type Server struct {
 	msgs    i18n.Catalogue
 	metrics *metrics
 	routes  []Route
+	jobs    jobsUI // River's dashboard, built on first use
 }
 
 // New builds the Fiber app with every route.
@@ -97,5 +100,6 @@ func (s *Server) Listen(addr string) error {
 
 // Shutdown stops accepting requests and waits for running ones.
 func (s *Server) Shutdown(timeout time.Duration) error {
+	defer s.stopJobsUI()
 	return s.app.ShutdownWithTimeout(timeout)
 }

@@ -103,7 +103,7 @@ func (e *crashEnv) startWorker(smtpURL string, extraEnv ...string) *worker {
 	// Short job timeout and rescue delay so that a killed worker's jobs are
 	// taken up again within seconds instead of the production 15 minutes.
 	w.cmd.Env = append(os.Environ(), "BREACHDESK_DATABASE_URL="+e.url, "BREACHDESK_SMTP_URL="+smtpURL, "BREACHDESK_SMTP_RATE=0",
-		"BREACHDESK_JOB_TIMEOUT=2s", "BREACHDESK_JOB_RESCUE_AFTER=3s", "BREACHDESK_SEED_DEMO=false", "BREACHDESK_LOG_LEVEL=warn")
+		"BREACHDESK_JOB_TIMEOUT=2s", "BREACHDESK_JOB_RESCUE_AFTER=3s", "BREACHDESK_SEED_DEMO=false", "BREACHDESK_LOG_LEVEL=warn", "BREACHDESK_DATA_DIR="+e.t.TempDir())
 	w.cmd.Env = append(w.cmd.Env, extraEnv...)
 	w.cmd.Stderr = &w.stderr
 	if err := w.cmd.Start(); err != nil {

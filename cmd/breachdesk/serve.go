@@ -15,6 +15,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
+	"github.com/breachdesk/breachdesk/app/inquiries"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/notices"
@@ -102,7 +103,8 @@ func run(withHTTP bool) int {
 	if withHTTP {
 		srv, err = web.New(web.Deps{Config: e.cfg, Store: e.st, Auth: e.auth, Cases: cs,
 			Assessment: as, Evidence: evidence.NewService(e.st, e.cfg.MaxUploadBytes), Drafts: ds,
-			Notices: notices.NewService(e.st, cs, as, renderer), People: ps, Letters: ls})
+			Notices: notices.NewService(e.st, cs, as, renderer), People: ps, Letters: ls,
+			Inquiries: inquiries.NewService(e.st, cs, as, renderer)})
 		if err != nil {
 			return fail(os.Stderr, err)
 		}
