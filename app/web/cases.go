@@ -217,6 +217,7 @@ func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 	if err != nil {
 		return d, err
 	}
+	ctx = cases.WithKnown(ctx, cs)
 	d.Case, d.Phases, d.PhaseIndex, d.Severities = cs, cases.Phases, cs.Phase.Index(), cases.Severities
 	d.Playbook = cases.Playbooks[cs.Playbook]
 	if d.Obligations, err = s.deps.Assessment.Obligations(ctx, p, id); err != nil {

@@ -75,9 +75,16 @@ func (s *Server) logout(c *fiber.Ctx) error {
 }
 
 type dashboardData struct {
-	Cases     []cases.Case
-	Deadlines []assessment.Upcoming
+	Cases      []cases.Case
+	Deadlines  []assessment.Upcoming
+	TotalCases int64
+	From, To   int // 1-based range of Cases shown
+	Prev, Next int // offsets of the neighbouring pages, -1 when none
 }
+
+// dashboardCases is how many open cases the dashboard lists per page: an
+// operator's organisation may have hundreds, and the page must stay fast.
+const dashboardCases = 50
 
 func (s *Server) dashboard(c *fiber.Ctx) error {
 	pg := s.newPage(c, "dashboard.title", "dashboard")
@@ -85,8 +92,19 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 	var d dashboardData
 	if p.OrgID() != 0 {
 		var err error
-		if d.Cases, err = s.deps.Cases.List(c.UserContext(), p, cases.ListFilter{}); err != nil {
+		offset := max(c.QueryInt("offset"), 0)
+		if d.Cases, err = s.deps.Cases.List(c.UserContext(), p, cases.ListFilter{Limit: dashboardCases, Offset: offset}); err != nil {
 			return err
+		}
+		if d.TotalCases, err = s.deps.Cases.Count(c.UserContext(), p, cases.ListFilter{}); err != nil {
+			return err
+		}
+		d.From, d.To, d.Prev, d.Next = offset+1, offset+len(d.Cases), -1, -1
+		if offset > 0 {
+			d.Prev = max(offset-dashboardCases, 0)
+		}
+		if int64(offset+dashboardCases) < d.TotalCases {
+			d.Next = offset + dashboardCases
 		}
 		if d.Deadlines, err = s.deps.Assessment.UpcomingDeadlines(c.UserContext(), p, 50); err != nil {
 			return err
