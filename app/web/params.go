@@ -35,7 +35,26 @@ func fieldErrors(pg *Page, err error) error {
 		return err
 	}
 	for _, f := range ve.Fields {
-		pg.Errors[f.Field] = f.Reason
+		pg.Errors[f.Field] = reasonText(pg, f.Reason)
 	}
 	return nil
+}
+
+// reasonKeys name the catalogue entries of the reasons services give most
+// often. Services speak English (the API returns their words as they are);
+// the page shows these in the reader's language, any other reason as is.
+var reasonKeys = map[string]string{
+	"is required":                     "error.reason.required",
+	"is empty":                        "error.reason.empty",
+	"is in the future":                "error.reason.future",
+	"must be a positive whole number": "error.reason.positive_number",
+	"contains a full card number":     "error.reason.full_pan",
+	"contains a full card number; give only the brand and the last 4 digits": "error.reason.full_pan",
+}
+
+func reasonText(pg *Page, reason string) string {
+	if key, ok := reasonKeys[reason]; ok {
+		return pg.T(key)
+	}
+	return reason
 }
