@@ -20,7 +20,12 @@ type ImportPeopleWorker struct {
 }
 
 // Timeout lets a large import run past the client's default job timeout.
+// A process configured with a shorter job timeout keeps it, so that an
+// attempt always ends before River would rescue it as stuck.
 func (w *ImportPeopleWorker) Timeout(*river.Job[jobs.ImportPeople]) time.Duration {
+	if w.deps.JobTimeout > 0 {
+		return min(jobs.ImportPeopleTimeout, w.deps.JobTimeout)
+	}
 	return jobs.ImportPeopleTimeout
 }
 

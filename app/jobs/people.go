@@ -17,9 +17,9 @@ type ImportPeople struct {
 func (ImportPeople) Kind() string { return "import_people" }
 
 // InsertOpts: one job per import; a retry resumes after the last committed
-// chunk, so a few attempts are enough.
+// chunk. Attempts cut short by a crash or a timeout count too, hence ten.
 func (ImportPeople) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 // ImportPeopleTimeout bounds one attempt. It stays below the time after

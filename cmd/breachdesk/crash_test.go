@@ -82,6 +82,9 @@ func newCrashEnv(t *testing.T, persons int) *crashEnv {
 		t.Fatal(err)
 	}
 	e.docID = d.ID
+	if persons == 0 {
+		return e
+	}
 	if err := st.DB.Exec(`INSERT INTO people (organisation_id, case_id, name, email, postal_code, address)
 		SELECT ?, ?, '氏名' || i, CASE WHEN i % 25 = 0 THEN '' ELSE 'p' || i || '@example.jp' END, '100-0001', '東京都千代田区' || i
 		FROM generate_series(1, ?) i`, e.owner.OrgID(), c.ID, persons).Error; err != nil {
@@ -103,7 +106,7 @@ func (e *crashEnv) startWorker(smtpURL string, extraEnv ...string) *worker {
 	// Short job timeout and rescue delay so that a killed worker's jobs are
 	// taken up again within seconds instead of the production 15 minutes.
 	w.cmd.Env = append(os.Environ(), "BREACHDESK_DATABASE_URL="+e.url, "BREACHDESK_SMTP_URL="+smtpURL, "BREACHDESK_SMTP_RATE=0",
-		"BREACHDESK_JOB_TIMEOUT=2s", "BREACHDESK_JOB_RESCUE_AFTER=3s", "BREACHDESK_SEED_DEMO=false", "BREACHDESK_LOG_LEVEL=warn", "BREACHDESK_DATA_DIR="+e.t.TempDir())
+		"BREACHDESK_JOB_TIMEOUT=8s", "BREACHDESK_JOB_RESCUE_AFTER=9s", "BREACHDESK_SEED_DEMO=false", "BREACHDESK_LOG_LEVEL=warn", "BREACHDESK_DATA_DIR="+e.t.TempDir())
 	w.cmd.Env = append(w.cmd.Env, extraEnv...)
 	w.cmd.Stderr = &w.stderr
 	if err := w.cmd.Start(); err != nil {
@@ -123,6 +126,21 @@ func (w *worker) kill() {
 // the number of restarts so far.
 func (e *crashEnv) runUntilDone(batchID int64, smtpURL string, killer func(w *worker, restarts int)) (restarts int) {
 	e.t.Helper()
+	return e.runUntilWith(func() bool {
+		var status string
+		e.st.DB.Raw(`SELECT status FROM letter_batches WHERE id = ?`, batchID).Scan(&status)
+		return status == "done"
+	}, smtpURL, killer)
+}
+
+// runUntil keeps a worker (without SMTP) running until done reports true.
+func (e *crashEnv) runUntil(done func() bool, killer func(w *worker, restarts int)) int {
+	e.t.Helper()
+	return e.runUntilWith(done, "", killer)
+}
+
+func (e *crashEnv) runUntilWith(isDone func() bool, smtpURL string, killer func(w *worker, restarts int)) (restarts int) {
+	e.t.Helper()
 	deadline := time.Now().Add(4 * time.Minute)
 	w := e.startWorker(smtpURL)
 	if killer != nil {
@@ -130,13 +148,11 @@ func (e *crashEnv) runUntilDone(batchID int64, smtpURL string, killer func(w *wo
 	}
 	defer func() { w.kill() }()
 	for {
-		var status string
-		e.st.DB.Raw(`SELECT status FROM letter_batches WHERE id = ?`, batchID).Scan(&status)
-		if status == "done" {
+		if isDone() {
 			return restarts
 		}
 		if time.Now().After(deadline) {
-			e.t.Fatalf("batch %d not done after 4 minutes (%d restarts); worker stderr:\n%s", batchID, restarts, w.stderr.String())
+			e.t.Fatalf("not done after 4 minutes (%d restarts); worker stderr:\n%s", restarts, w.stderr.String())
 		}
 		select {
 		case <-w.done:
@@ -274,7 +290,7 @@ func TestCrashDuringPrintBatchLosesAndDuplicatesNothing(t *testing.T) {
 		t.Skip("starts worker processes")
 	}
 	t.Parallel()
-	e := newCrashEnv(t, 1000)
+	e := newCrashEnv(t, 3000)
 	svc := letters.NewService(e.st, e.cases, letters.Options{PrintChunk: 20})
 	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.docID, Channel: letters.ChannelPrint, Selection: letters.SelectAll})
 	if err != nil {
@@ -299,15 +315,22 @@ func TestCrashDuringPrintBatchLosesAndDuplicatesNothing(t *testing.T) {
 	if restarts < 3 {
 		t.Fatalf("the worker was killed %d times, want 3", restarts)
 	}
+	// At least one kill fell in the middle of a chunk: its job was rescued
+	// and run again.
+	var rescued int
+	e.st.DB.Raw(`SELECT count(*) FROM river_job WHERE kind = 'letter_chunk' AND attempt > 1`).Scan(&rescued)
+	if rescued == 0 {
+		t.Fatal("no kill interrupted a chunk; the test proved nothing")
+	}
 	c := e.counts(b.ID)
-	if c.Printed != 1000 || c.Pending != 0 {
+	if c.Printed != 3000 || c.Pending != 0 {
 		t.Fatalf("counts: %+v", c)
 	}
 	var inFiles, letterRows, filesWithout int
 	e.st.DB.Raw(`SELECT coalesce(sum(letters), 0) FROM letter_files WHERE batch_id = ?`, b.ID).Scan(&inFiles)
 	e.st.DB.Raw(`SELECT count(*) FROM letters WHERE batch_id = ? AND file_id IS NOT NULL`, b.ID).Scan(&letterRows)
 	e.st.DB.Raw(`SELECT count(*) FROM letter_files f WHERE batch_id = ? AND letters <> (SELECT count(*) FROM letters l WHERE l.file_id = f.id)`, b.ID).Scan(&filesWithout)
-	if inFiles != 1000 || letterRows != 1000 || filesWithout != 0 {
+	if inFiles != 3000 || letterRows != 3000 || filesWithout != 0 {
 		t.Fatalf("files hold %d letters, %d letters point at a file, %d files disagree with their letters", inFiles, letterRows, filesWithout)
 	}
 }

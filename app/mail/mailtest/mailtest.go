@@ -43,9 +43,13 @@ type Server struct {
 }
 
 // New starts a server that stops when the test ends.
-func New(t testing.TB) *Server {
+func New(t testing.TB) *Server { return NewAt(t, "127.0.0.1:0") }
+
+// NewAt starts a server on addr: a test can point a sender at an address
+// where nothing listens yet (a server that is down) and bring it up later.
+func NewAt(t testing.TB, addr string) *Server {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,60 @@
+package letters_test
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/breachdesk/breachdesk/app/letters"
+	"github.com/breachdesk/breachdesk/app/mail"
+	"github.com/breachdesk/breachdesk/app/mail/mailtest"
+)
+
+// The SMTP server is down when the batch starts (nothing listens): letters
+// stay pending, none is counted failed, and once the server is up the
+// retries deliver every letter exactly once (`make faulttest` repeats it).
+func TestFaultSMTPDownThenUp(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.addPeople(120, 0)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // down: connections are refused
+	d, err := mail.NewSMTP("smtp://"+addr, "notice@shop.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := letters.NewService(e.st, e.cases, letters.Options{Renderer: e.renderer, Dialer: d, EmailChunk: 40})
+	e.work(svc)
+	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.letterID, Channel: letters.ChannelEmail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for e.count(`SELECT count(*) FROM letters WHERE batch_id = ? AND attempts >= 2`, b.ID) < 120 {
+		if time.Now().After(deadline) {
+			t.Fatal("the worker did not retry against the down server")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := e.count(`SELECT count(*) FROM letters WHERE batch_id = ? AND state <> 'pending'`, b.ID); n != 0 {
+		t.Fatalf("%d letters left pending while the server was down", n)
+	}
+	srv := mailtest.NewAt(t, addr) // up again
+	c := e.waitDone(svc, b.ID, 2*time.Minute)
+	if c.Sent != 120 || c.Failed != 0 || c.Fallback != 0 {
+		t.Fatalf("counts: %+v", c)
+	}
+	if got := len(srv.Messages()); got != 120 {
+		t.Fatalf("server accepted %d, want 120", got)
+	}
+	for id, n := range srv.CountByMessageID() {
+		if n != 1 {
+			t.Errorf("%s accepted %d times", id, n)
+		}
+	}
+}
