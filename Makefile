@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 BIN := bin/breachdesk
 
-.PHONY: run build test vet fuzz bench clean
+.PHONY: run build test vet fuzz bench faulttest clean
 
 ## run: build, migrate and serve on :8080 (finds or starts PostgreSQL)
 run: build
@@ -28,6 +28,22 @@ bench:
 	rm -f bench-results.json bench-results.md
 	BREACHDESK_BENCH=1 $(GO) test -count=1 -p 1 -timeout 30m -run 'TestBenchReport' -v ./... | grep -v '^=== \|^--- \|^ok \|no test files\|no tests to run\|^PASS\|^\s*benchreport'
 	@echo; echo "bench-results.json:"; cat bench-results.json
+
+## loadtest: 30 minutes of mixed use against a server that is ALREADY RUNNING at
+## BREACHDESK_URL (e.g. `make run` elsewhere; it writes data: staging or demo only).
+## Give BREACHDESK_LOADTEST_TOKEN and/or LOADTEST_EMAIL with BREACHDESK_LOADTEST_PASSWORD;
+## LOADTEST_FLAGS for more, e.g. LOADTEST_FLAGS='--duration 3m --clients 8'.
+BREACHDESK_URL ?= http://localhost:8080
+.PHONY: loadtest
+loadtest: build
+	./$(BIN) loadtest --url '$(BREACHDESK_URL)' $(if $(LOADTEST_EMAIL),--email '$(LOADTEST_EMAIL)') $(LOADTEST_FLAGS)
+
+## faulttest: kill -9 workers mid letter batch and mid import (at random
+## points, FAULT_REPEAT times), restart PostgreSQL under the server, take the
+## SMTP server down; each ends with counts checked. `make test` runs them once.
+FAULT_REPEAT ?= 3
+faulttest:
+	$(GO) test -count=$(FAULT_REPEAT) -timeout 30m -run 'Fault|Crash' -v ./cmd/breachdesk/ ./app/letters/ | grep -E '^(=== RUN|--- |PASS|FAIL|ok)|_test.go'
 
 ## fuzz: run each fuzz target for a short, bounded time
 fuzz:
