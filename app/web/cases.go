@@ -34,6 +34,7 @@ func (s *Server) caseRoutes() []Route {
 		{Method: "POST", Path: "/cases/:id/assessment", Access: Tenant, Param: "case", Handler: s.saveAssessment},
 		{Method: "POST", Path: "/cases/:id/tasks", Access: Tenant, Param: "case", Handler: s.addTask},
 		{Method: "POST", Path: "/cases/:id/timeline", Access: Tenant, Param: "case", Handler: s.addTimeline},
+		{Method: "GET", Path: "/tasks/:id", Access: Tenant, Param: "task", Handler: s.taskPage},
 		{Method: "POST", Path: "/tasks/:id", Access: Tenant, Param: "task", Handler: s.updateTask},
 		{Method: "POST", Path: "/tasks/:id/comments", Access: Tenant, Param: "task", Handler: s.commentTask},
 		{Method: "POST", Path: "/obligations/:id/submit", Access: Tenant, Param: "obligation", Handler: s.submitObligation},
@@ -167,10 +168,25 @@ type casePageData struct {
 	DocKinds    []documents.KindInfo
 	// Inquiries counts the call centre's inquiries (nil without the service).
 	Inquiries *inquiries.Counts
+	// TaskStatuses are the status choices, translated once per page rather
+	// than once per task.
+	TaskStatuses []option
+}
+
+// option is one choice of a select, with its label in the page language.
+type option struct{ Value, Label string }
+
+// taskStatusOptions lists the task statuses for pg's language.
+func taskStatusOptions(pg *Page) []option {
+	var out []option
+	for _, st := range []string{"todo", "doing", "done", "skipped"} {
+		out = append(out, option{st, pg.T("task.status." + st)})
+	}
+	return out
 }
 
 // KindTitle names a document kind in the reader's language.
-func (d casePageData) KindTitle(kind, lang string) string {
+func (d *casePageData) KindTitle(kind, lang string) string {
 	if ki, ok := documents.Info(documents.DocKind(kind)); ok {
 		return ki.Title.In(lang)
 	}
@@ -178,7 +194,7 @@ func (d casePageData) KindTitle(kind, lang string) string {
 }
 
 // TaskTitle shows a playbook task in the reader's language.
-func (d casePageData) TaskTitle(t cases.Task, lang string) string {
+func (d *casePageData) TaskTitle(t cases.Task, lang string) string {
 	for _, pt := range d.Playbook.Tasks {
 		if t.Key != "" && pt.Key == t.Key {
 			return pt.Title.In(lang)
@@ -188,7 +204,7 @@ func (d casePageData) TaskTitle(t cases.Task, lang string) string {
 }
 
 // TaskDetail shows a playbook task's explanation in the reader's language.
-func (d casePageData) TaskDetail(t cases.Task, lang string) string {
+func (d *casePageData) TaskDetail(t cases.Task, lang string) string {
 	for _, pt := range d.Playbook.Tasks {
 		if t.Key != "" && pt.Key == t.Key {
 			return pt.Detail.In(lang)
@@ -198,7 +214,7 @@ func (d casePageData) TaskDetail(t cases.Task, lang string) string {
 }
 
 // MemberName names a user of the organisation.
-func (d casePageData) MemberName(id *int64) string {
+func (d *casePageData) MemberName(id *int64) string {
 	if id == nil {
 		return ""
 	}
@@ -310,7 +326,8 @@ func (s *Server) renderCase(c *fiber.Ctx, status int, pg *Page) error {
 		pg = s.newPage(c, "", "dashboard")
 	}
 	pg.Title = d.Case.Reference + " " + d.Case.Title
-	pg.Data = d
+	d.TaskStatuses = taskStatusOptions(pg)
+	pg.Data = &d // methods take a pointer: templates call them per row
 	return s.render(c, status, "case", pg)
 }
 
@@ -344,7 +361,8 @@ func (s *Server) renderCaseByID(c *fiber.Ctx, caseID int64, status int, pg *Page
 		return err
 	}
 	pg.Title = d.Case.Reference + " " + d.Case.Title
-	pg.Data = d
+	d.TaskStatuses = taskStatusOptions(pg)
+	pg.Data = &d // methods take a pointer: templates call them per row
 	return s.render(c, status, "case", pg)
 }
 

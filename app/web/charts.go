@@ -34,7 +34,7 @@ func deadlineState(o assessment.Obligation, now time.Time) charts.State {
 
 // TimelineChart draws the case's events, deadlines and submissions on one
 // axis. The page lists the same in its deadline table and timeline.
-func (d casePageData) TimelineChart(pg *Page) template.HTML {
+func (d *casePageData) TimelineChart(pg *Page) template.HTML {
 	now := time.Now()
 	aware := d.Case.AwareAt
 	tl := charts.Timeline{ID: "case-timeline-chart", Now: now, Loc: pg.loc, Words: chartWords(pg), Start: &aware,

@@ -1,0 +1,62 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+)
+
+// taskPageData is one task with everything its page edits: the full form
+// (status, skip reason, assignee, due date) and the comments. The case
+// page keeps only a quick status form per task, so that a case of many
+// tasks stays light.
+type taskPageData struct {
+	Task     cases.Task
+	Case     cases.Case
+	Members  []auth.Member
+	Comments []cases.Comment
+	playbook cases.Playbook
+}
+
+// Title shows the task in the reader's language.
+func (d taskPageData) Title(lang string) string {
+	return (&casePageData{Playbook: d.playbook}).TaskTitle(d.Task, lang)
+}
+
+// Detail shows the task's explanation in the reader's language.
+func (d taskPageData) Detail(lang string) string {
+	return (&casePageData{Playbook: d.playbook}).TaskDetail(d.Task, lang)
+}
+
+// MemberName names a user of the organisation.
+func (d taskPageData) MemberName(id *int64) string {
+	return (&casePageData{Members: d.Members}).MemberName(id)
+}
+
+func (s *Server) taskPage(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx, p := c.UserContext(), principal(c)
+	t, err := s.deps.Cases.Task(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	cs, err := s.deps.Cases.Get(ctx, p, t.CaseID)
+	if err != nil {
+		return err
+	}
+	d := taskPageData{Task: t, Case: cs, playbook: cases.Playbooks[cs.Playbook]}
+	if d.Members, err = s.deps.Auth.ListMembers(ctx, p); err != nil {
+		return err
+	}
+	if d.Comments, err = s.deps.Cases.Comments(ctx, p, id); err != nil {
+		return err
+	}
+	pg := s.newPage(c, "", "dashboard")
+	pg.Title = cs.Reference + " · " + d.Title(pg.Lang)
+	pg.Data = d
+	return s.render(c, fiber.StatusOK, "task", pg)
+}
