@@ -23,6 +23,7 @@ var commands = map[string]command{
 	"audit":       {"check the audit log: audit verify", runAudit},
 	"demo":        {"seed the demo organisation and users", runDemo},
 	"obligations": {"compute legal deadlines from facts (no database)", runObligations},
+	"loadtest":    {"drive a running server with mixed use; report errors, latency, memory", runLoadtest},
 }
 
 func main() {
