@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -57,8 +58,13 @@ func CheckPassword(hash, password string) bool {
 }
 
 // dummyHash is checked against when the e-mail is unknown, so a login for a
-// missing account takes as long as one for an existing account.
-var dummyHash, _ = HashPassword("not a real password", DefaultArgon2)
+// missing account takes as long as one for an existing account. It is
+// made on first use: a CLI command that never logs anyone in should not
+// pay 64 MiB and an Argon2 run at start.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("not a real password", DefaultArgon2)
+	return h
+})
 
 // randomToken returns n random bytes as unpadded base32, fit for URLs,
 // cookies and reading aloud.

@@ -33,7 +33,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	}
 	hash := u.PasswordHash
 	if u.ID == 0 {
-		hash = dummyHash
+		hash = dummyHash()
 	}
 	if !CheckPassword(hash, password) || u.ID == 0 {
 		return LoginResult{}, s.failLogin(ctx, email, ip, "login.failed")

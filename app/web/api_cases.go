@@ -82,11 +82,16 @@ func unknownField(err error) (string, bool) {
 }
 
 func (s *Server) apiListCases(c *fiber.Ctx) error {
-	list, err := s.deps.Cases.List(c.UserContext(), principal(c), cases.ListFilter{IncludeClosed: c.QueryBool("include_closed")})
+	f := cases.ListFilter{IncludeClosed: c.QueryBool("include_closed"), Limit: c.QueryInt("limit", 100), Offset: c.QueryInt("offset")}
+	list, err := s.deps.Cases.List(c.UserContext(), principal(c), f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"cases": list})
+	total, err := s.deps.Cases.Count(c.UserContext(), principal(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"cases": list, "total": total})
 }
 
 func (s *Server) apiCreateCase(c *fiber.Ctx) error {

@@ -12,7 +12,7 @@ import (
 var apiDocs = map[string]struct{ summary, body string }{
 	"GET /api/v1/me":                                 {"The caller and the current organisation", ""},
 	"GET /api/v1/members/:id":                        {"A member of the current organisation", ""},
-	"GET /api/v1/cases":                              {"List cases (open ones; ?include_closed=true for all)", ""},
+	"GET /api/v1/cases":                              {"List cases, open ones first then newest (?include_closed=true for closed too; ?limit= (default 100, at most 1000) and ?offset= page; total counts them all)", ""},
 	"POST /api/v1/cases":                             {"Open a case; tasks are seeded from the playbook", "NewCase"},
 	"GET /api/v1/cases/:id":                          {"One case", ""},
 	"PATCH /api/v1/cases/:id":                        {"Change a case; moving aware_at recomputes every deadline", "CasePatch"},
