@@ -122,8 +122,19 @@ func seedCase(ctx context.Context, sv Services) error {
 			return err
 		}
 	}
-	_, _, err = timeline.AddManual(ctx, sv.Store, &p, c.ID, aware.Add(-30*time.Minute), "決済代行会社からCPPの可能性について電話連絡を受領")
-	return err
+	if _, _, err = timeline.AddManual(ctx, sv.Store, &p, c.ID, aware.Add(-30*time.Minute), "決済代行会社からCPPの可能性について電話連絡を受領"); err != nil {
+		return err
+	}
+	// A sample of the affected-person list, so that the person list and
+	// letter batches have something to show; every seventh has no e-mail
+	// (a letter goes by post instead).
+	return sv.Store.DB.WithContext(ctx).Exec(`INSERT INTO people (organisation_id, case_id, customer_id, name, name_kana, email, postal_code, address, phone, card_brand, card_last4)
+		SELECT ?, ?, 'C' || lpad(i::text, 6, '0'), (ARRAY['佐藤','鈴木','高橋','田中','伊藤','渡辺','山本','中村'])[i % 8 + 1] || ' ' || (ARRAY['花子','太郎','美咲','健一','陽菜','翔太'])[i % 6 + 1],
+			'', CASE WHEN i % 7 = 0 THEN '' ELSE 'customer' || i || '@example.jp' END,
+			lpad((100 + i % 900)::text, 3, '0') || '-' || lpad((i * 37 % 10000)::text, 4, '0'), '東京都千代田区丸の内' || (i % 3 + 1) || '-' || (i % 9 + 1) || '-' || (i % 20 + 1),
+			'03-' || lpad((i * 13 % 10000)::text, 4, '0') || '-' || lpad((i * 7 % 10000)::text, 4, '0'),
+			(ARRAY['visa','mastercard','jcb'])[i % 3 + 1], lpad((i * 97 % 10000)::text, 4, '0')
+		FROM generate_series(1, 60) AS i`, org.ID, c.ID).Error
 }
 
 // IsEmpty reports whether the database has no users yet: the first start.
