@@ -45,9 +45,19 @@ FAULT_REPEAT ?= 3
 faulttest:
 	$(GO) test -count=$(FAULT_REPEAT) -timeout 30m -run 'Fault|Crash' -v ./cmd/breachdesk/ ./app/letters/ | grep -E '^(=== RUN|--- |PASS|FAIL|ok)|_test.go'
 
-## fuzz: run each fuzz target for a short, bounded time
+## fuzz: run every fuzz target for FUZZTIME each (make fuzz FUZZTIME=1m)
+# go test -fuzz takes one target of one package per run, so the targets are
+# found as package:Target pairs (every func Fuzz… in a _test.go file) and
+# run one after the other; a new target needs no change here.
+FUZZTIME ?= 10s
+FUZZ_TARGETS = $(shell grep -rHo --include='*_test.go' --exclude-dir=.git --exclude-dir=.data --exclude-dir=tmp '^func Fuzz[A-Za-z0-9_]*' . | sed -E 's|^\./(.*)/[^/]*:func (Fuzz.*)|./\1:\2|' | sort -u)
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParseFacts -fuzztime 30s ./app/obligations/
+	@test -n "$(FUZZ_TARGETS)" || { echo "no fuzz targets found"; exit 1; }
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$name in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 clean:
 	rm -rf bin

@@ -149,6 +149,11 @@ func (m *Meta) check() error {
 	if m.GeneratedAt.IsZero() {
 		return errors.New("documents: Meta.GeneratedAt is required (it fixes the PDF dates so output is reproducible)")
 	}
+	// gofpdf's UTF-16 conversion of the metadata panics on invalid UTF-8;
+	// the page text has its own fallback (〓), the metadata gets U+FFFD.
+	m.Title = strings.ToValidUTF8(m.Title, "\uFFFD")
+	m.Organisation = strings.ToValidUTF8(m.Organisation, "\uFFFD")
+	m.Reference = strings.ToValidUTF8(m.Reference, "\uFFFD")
 	switch m.Lang {
 	case "":
 		m.Lang = "ja"

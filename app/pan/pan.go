@@ -2,12 +2,20 @@
 // brand and last four digits, so that no input path ever stores one.
 // A PAN is 13–19 digits, optionally grouped by single spaces or hyphens
 // (also full-width digits, as Japanese input methods produce), that passes
-// the Luhn check.
+// the Luhn check. "Digit" includes every character that Unicode NFKC
+// folds into ASCII digits, "space or hyphen" every space and the dashes
+// people type between groups, because text is normalised after the guard
+// in places (e-mail addresses, phone numbers, ids): a number the guard
+// passed must not become a plain PAN there. Invisible characters (format
+// characters, combining marks) inside a number do not end it.
 package pan
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Match is one card number found in a text.
@@ -26,20 +34,104 @@ type run struct {
 	digits     []byte // ASCII digits
 }
 
-func digitValue(r rune) (byte, bool) {
-	switch {
-	case r >= '0' && r <= '9':
-		return byte(r), true
-	case r >= '０' && r <= '９':
-		return byte('0' + (r - '０')), true
+// compatDigits maps each non-ASCII character that NFKC folds into ASCII
+// digits to those digits: full-width ０–９, superscripts, subscripts,
+// circled ①–㊿, mathematical 𝟒 and segmented digits.
+var compatDigits = func() map[rune]string {
+	m := map[rune]string{}
+	add := func(lo, hi, stride uint32) {
+		for r := lo; r <= hi; r += stride {
+			k := norm.NFKC.String(string(rune(r)))
+			if r >= utf8.RuneSelf && k != "" && strings.Trim(k, "0123456789") == "" {
+				m[rune(r)] = k
+			}
+		}
 	}
-	return 0, false
+	for _, rg := range unicode.N.R16 {
+		add(uint32(rg.Lo), uint32(rg.Hi), uint32(rg.Stride))
+	}
+	for _, rg := range unicode.N.R32 {
+		add(rg.Lo, rg.Hi, rg.Stride)
+	}
+	return m
+}()
+
+// digitValue returns the ASCII digits r stands for (two for ⑫).
+func digitValue(r rune) (string, bool) {
+	if r >= '0' && r <= '9' {
+		return asciiDigits[r-'0' : r-'0'+1], true
+	}
+	if !compatRange(r) {
+		return "", false
+	}
+	d, ok := compatDigits[r]
+	return d, ok
 }
 
+const asciiDigits = "0123456789"
+
+// compatRange reports whether r lies in one of the blocks that hold
+// compatibility digits (² … ⁹, ₀ … ₉, ① … ⑳ ⓪, ㉑ … ㉟, ㊱ … ㊿, ０ … ９,
+// 𝟎 … 𝟿, 🯰 … 🯹), so that kana and kanji skip the map.
+func compatRange(r rune) bool {
+	switch {
+	case r < 0xB2:
+		return false
+	case r < 0x2070:
+		return r <= 0xB9
+	case r < 0x3251:
+		return r <= 0x24EA
+	case r < 0xFF10:
+		return r <= 0x32BF
+	}
+	return r <= 0xFF19 || (r >= 0x1D7CE && r <= 0x1FBF9)
+}
+
+// DigitCount returns how many digits of a card number the guard reads in
+// r: 1 for an ASCII digit or a character NFKC folds into one (０, ¹, ①,
+// 𝟒), 2 for a circled number from ⑩ to ㊿, else 0. Callers that skip
+// the guard for text with too few digits must count the same way.
+func DigitCount(r rune) int {
+	d, _ := digitValue(r)
+	return len(d)
+}
+
+// isSeparator is a space of any width or a dash: the hyphen-like
+// characters that Japanese input produces between digit groups (－, ‐, ―,
+// the long-vowel mark ー and its half-width form) and the dashes that
+// NFKC and the importers' normalisation turn into "-" (‑, ‒, –, —, −, ﹣
+// and the presentation forms ︱, ︲, ﹘).
 func isSeparator(r rune) bool {
-	return r == ' ' || r == '-' || r == '\u3000' || r == '－' || r == '‐' || r == '―'
+	switch r {
+	case '-', '－', '‐', '‑', '‒', '–', '—', '―', '−', 'ー', 'ｰ', '﹣', '︱', '︲', '﹘':
+		return true
+	}
+	return unicode.Is(unicode.Zs, r)
 }
 
+// isInvisible is a character not shown on its own: a format character
+// (zero-width space, soft hyphen, word joiner, bidi controls) or a
+// combining mark. Between the digits of a number it hides nothing from a
+// reader, so it must hide nothing from the guard either.
+func isInvisible(r rune) bool {
+	return r >= 0xAD && unicode.In(r, unicode.Cf, unicode.Mn, unicode.Me)
+}
+
+// skipInvisible returns the offset of the first visible character of s
+// at or after i.
+func skipInvisible(s string, i int) int {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isInvisible(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+// runs finds the maximal digit runs of s. Invisible characters after a
+// digit continue its run; one separator continues it when a digit follows.
 func runs(s string) []run {
 	var out []run
 	var cur *run
@@ -51,16 +143,16 @@ func runs(s string) []run {
 				out = append(out, run{start: i})
 				cur = &out[len(out)-1]
 			}
-			cur.digits = append(cur.digits, d)
+			cur.digits = append(cur.digits, d...)
 			cur.end = i + size
 			lastDigitEnd = i + size
-		} else if cur != nil && isSeparator(r) && i == lastDigitEnd {
-			// one separator may continue the run if a digit follows
-			if next, _ := utf8.DecodeRuneInString(s[i+size:]); i+size < len(s) {
-				if _, ok := digitValue(next); ok {
-					i += size
-					continue
-				}
+		} else if cur != nil && i == lastDigitEnd && isInvisible(r) {
+			lastDigitEnd = i + size
+		} else if cur != nil && i == lastDigitEnd && isSeparator(r) {
+			j := skipInvisible(s, i+size)
+			if next, _ := utf8.DecodeRuneInString(s[j:]); j < len(s) && DigitCount(next) > 0 {
+				i = j
+				continue
 			}
 			cur = nil
 		} else {

@@ -269,6 +269,10 @@ func TestUnreadableFilesAreRefusedAtUpload(t *testing.T) {
 		t.Fatalf("bare quote: %s", r)
 	}
 	fieldError(t, start("\xff\xfen\x00a\x00m\x00e\x00", people.Options{}), "file")
+	// PostgreSQL stores no NUL in text: refused here, not by the job's COPY.
+	if r := fieldError(t, start("name,email\nA\x00B,a@example.jp\n", people.Options{}), "file"); !strings.Contains(r, "line 2") || !strings.Contains(r, "NUL") {
+		t.Fatalf("NUL in a cell: %s", r)
+	}
 	fieldError(t, start("name\nA\n", people.Options{Mode: "some"}), "mode")
 	people.SetMaxBytes(e.svc, 64)
 	if r := fieldError(t, start("name,email\n"+strings.Repeat("A,a@example.jp\n", 10), people.Options{}), "file"); !strings.Contains(r, "larger") {

@@ -78,7 +78,7 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 	for i, h := range header {
 		h, n := maskCell(strings.TrimSpace(h))
 		up.masked += int64(n)
-		if utf8.RuneCountInString(h) > maxHeaderRunes || !utf8.ValidString(h) {
+		if utf8.RuneCountInString(h) > maxHeaderRunes || !utf8.ValidString(h) || strings.IndexByte(h, 0) >= 0 {
 			return nil, apperr.Invalid("file", "the header of column %d is not valid text of at most %d characters", i+1, maxHeaderRunes)
 		}
 		out = append(out, h)
@@ -110,6 +110,10 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 		for _, cell := range rec {
 			if !utf8.ValidString(cell) {
 				return nil, apperr.Invalid("file", "line %d is not valid UTF-8 text; save the file as \"CSV UTF-8\"", line)
+			}
+			// PostgreSQL stores no NUL in text: the job's COPY would fail.
+			if strings.IndexByte(cell, 0) >= 0 {
+				return nil, apperr.Invalid("file", "line %d holds a NUL character, which no text has (a UTF-16 or binary file?); save the file as \"CSV UTF-8\"", line)
 			}
 			cell, n := maskCell(cell)
 			up.masked += int64(n)

@@ -72,6 +72,13 @@ func (c *columns) parse(line int64, cells []string) (rec record, errs []RowError
 	e := &rowErrors{line: line}
 	var addr [5]string // prefecture, city, address, street, building
 	blank = true
+	// NFKC and dash folding can make digits of what the guard saw as other
+	// characters (¼ is 1⁄4): a normalised value passes the guard again.
+	guard := func(s string) string {
+		s, n := maskCell(s)
+		masked += n
+		return s
+	}
 	for i, cell := range cells {
 		cell = strings.TrimSpace(cell)
 		if cell == "" {
@@ -99,7 +106,7 @@ func (c *columns) parse(line int64, cells []string) (rec record, errs []RowError
 		case FieldName:
 			rec.Name = cell
 		case FieldNameKana:
-			rec.NameKana = norm.NFKC.String(cell)
+			rec.NameKana = guard(norm.NFKC.String(cell))
 		case FieldPostalCode:
 			rec.PostalCode = cell
 		case FieldAddress:
@@ -113,11 +120,11 @@ func (c *columns) parse(line int64, cells []string) (rec record, errs []RowError
 		case FieldBuilding:
 			addr[4] = cell
 		case FieldEmail:
-			rec.Email = strings.ToLower(norm.NFKC.String(cell))
+			rec.Email = guard(strings.ToLower(norm.NFKC.String(cell)))
 		case FieldPhone:
-			rec.Phone = dashes.Replace(norm.NFKC.String(cell))
+			rec.Phone = guard(dashes.Replace(norm.NFKC.String(cell)))
 		case FieldCustomerID:
-			rec.CustomerID = norm.NFKC.String(cell)
+			rec.CustomerID = guard(norm.NFKC.String(cell))
 		case FieldLanguage:
 			rec.Language = cell
 		case FieldResidency:

@@ -2,9 +2,11 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 )
@@ -32,9 +34,20 @@ func statusOf(err error) int {
 	return fiber.StatusInternalServerError
 }
 
+// badText reports a PostgreSQL refusal of a text value: a NUL character
+// or invalid UTF-8 (22021), or \u0000 in JSON (22P05). Typed or sent by
+// the client, it is bad input, not an internal error.
+func badText(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "22021" || pg.Code == "22P05")
+}
+
 // handleError is the one place errors become responses: JSON for the API,
 // a page for the browser. Internal errors are logged, never shown.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if badText(err) {
+		err = apperr.Invalid("text", "contains a NUL character or bytes that are not UTF-8; remove them and try again")
+	}
 	status := statusOf(err)
 	if status >= 500 {
 		slog.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
@@ -57,8 +70,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		titleKey, textKey = "error.conflict", ""
 	case fiber.StatusTooManyRequests:
 		titleKey, textKey = "error.throttled", "login.throttled"
-	case fiber.StatusUnprocessableEntity, fiber.StatusBadRequest, fiber.StatusRequestEntityTooLarge:
+	case fiber.StatusUnprocessableEntity, fiber.StatusBadRequest:
 		titleKey, textKey = "error.bad_request", ""
+	case fiber.StatusRequestEntityTooLarge:
+		// Fiber's own text ("Request Entity Too Large") does not say the limit.
+		titleKey, textKey = "error.too_large", "error.too_large_text"
+		err = fmt.Errorf("the request is larger than the limit of %d MiB", s.app.Config().BodyLimit>>20)
 	}
 	if isAPI(c) {
 		body := fiber.Map{"error": s.msgs.T("en", titleKey), "status": status}
@@ -72,6 +89,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	pg := s.newPage(c, titleKey, "")
 	switch {
+	case status == fiber.StatusRequestEntityTooLarge:
+		pg.Data = pg.T(textKey, s.app.Config().BodyLimit>>20)
 	case textKey != "":
 		pg.Data = pg.T(textKey)
 	case status < 500:

@@ -57,7 +57,8 @@ func (s *Server) peoplePageWith(c *fiber.Ctx, status int, pg *Page) error {
 	if err != nil {
 		return err
 	}
-	d := peoplePageData{Case: cs, People: list, Total: total, Query: c.Query("q"), Offset: offset, Next: -1, Prev: -1, Imports: imports, MaxBytes: s.deps.People.MaxBytes() >> 20}
+	d := peoplePageData{Case: cs, People: list, Total: total, Query: c.Query("q"), Offset: offset, Next: -1, Prev: -1, Imports: imports,
+		MaxBytes: min(s.deps.People.MaxBytes(), s.maxUpload()) >> 20} // the hint must not promise more than the body limit lets through
 	if offset+pageSize < int(total) {
 		d.Next = offset + pageSize
 	}

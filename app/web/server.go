@@ -67,7 +67,7 @@ func New(deps Deps) (*Server, error) {
 	}
 	bodyLimit := 8 << 20
 	if up := int(deps.Config.MaxUploadBytes); up > 0 {
-		bodyLimit = up + 1<<20 // the evidence limit plus room for the form around the file
+		bodyLimit = up + formRoom // the evidence limit plus room for the form around the file
 	}
 	s := &Server{deps: deps, pages: pg, msgs: msgs, metrics: newMetrics(deps.Registry)}
 	s.app = fiber.New(fiber.Config{
@@ -85,6 +85,14 @@ func New(deps Deps) (*Server, error) {
 	s.mount()
 	return s, nil
 }
+
+// formRoom is what a request may hold beyond the upload limit: the other
+// fields of the form around the file.
+const formRoom = 1 << 20
+
+// maxUpload is the largest file a request can carry: Fiber refuses a
+// larger body (413) before any handler or service limit is reached.
+func (s *Server) maxUpload() int64 { return int64(s.app.Config().BodyLimit - formRoom) }
 
 // App returns the Fiber app, for Listen and for tests (app.Test).
 func (s *Server) App() *fiber.App { return s.app }
