@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -35,6 +37,7 @@ type peoplePageData struct {
 	Prev     int
 	Imports  []people.Import
 	MaxBytes int64
+	Fields   []string // what a column may be mapped to
 }
 
 func (s *Server) peoplePageWith(c *fiber.Ctx, status int, pg *Page) error {
@@ -57,7 +60,7 @@ func (s *Server) peoplePageWith(c *fiber.Ctx, status int, pg *Page) error {
 	if err != nil {
 		return err
 	}
-	d := peoplePageData{Case: cs, People: list, Total: total, Query: c.Query("q"), Offset: offset, Next: -1, Prev: -1, Imports: imports,
+	d := peoplePageData{Case: cs, People: list, Total: total, Query: c.Query("q"), Offset: offset, Next: -1, Prev: -1, Imports: imports, Fields: people.Fields,
 		MaxBytes: min(s.deps.People.MaxBytes(), s.maxUpload()) >> 20} // the hint must not promise more than the body limit lets through
 	if offset+pageSize < int(total) {
 		d.Next = offset + pageSize
@@ -89,16 +92,60 @@ func (s *Server) uploadPeople(c *fiber.Ctx) error {
 			return oerr
 		}
 		defer f.Close()
-		imp, err = s.deps.People.Start(c.UserContext(), principal(c), id, fh.Filename, f, people.Options{Mode: c.FormValue("mode")})
+		var mapping map[string]string
+		if mapping, err = parseMapping(c.FormValue("mapping")); err == nil {
+			imp, err = s.deps.People.Start(c.UserContext(), principal(c), id, fh.Filename, f, people.Options{Mode: c.FormValue("mode"), Mapping: mapping})
+		}
 	}
 	if err != nil {
 		pg := s.newPage(c, "", "dashboard")
 		if err := fieldErrors(pg, err); err != nil {
 			return err
 		}
+		foldMappingErrors(pg)
+		pg.Form = map[string]string{"mapping": c.FormValue("mapping")}
 		return s.peoplePageWith(c, fiber.StatusUnprocessableEntity, pg)
 	}
 	return c.Redirect(fmt.Sprintf("/imports/%d", imp.ID), fiber.StatusSeeOther)
+}
+
+// parseMapping reads the form's explicit column mapping: one
+// "column header = field" per line; blank lines are skipped. A line
+// without "=" is an error naming it.
+func parseMapping(raw string) (map[string]string, error) {
+	out := map[string]string{}
+	for i, line := range strings.Split(raw, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		header, field, ok := strings.Cut(line, "=")
+		if !ok || strings.TrimSpace(header) == "" || strings.TrimSpace(field) == "" {
+			return nil, apperr.Invalid("mapping", "line %d: write “column header = field”", i+1)
+		}
+		out[strings.TrimSpace(header)] = strings.TrimSpace(field)
+	}
+	return out, nil
+}
+
+// foldMappingErrors joins the per-column mapping errors ("mapping.<header>")
+// into the one message shown under the mapping field, each naming its column.
+func foldMappingErrors(pg *Page) {
+	var lines []string
+	for k, v := range pg.Errors {
+		if header, ok := strings.CutPrefix(k, "mapping."); ok {
+			lines = append(lines, "“"+header+"”: "+v)
+			delete(pg.Errors, k)
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	slices.Sort(lines)
+	if prev, ok := pg.Errors["mapping"]; ok {
+		lines = append([]string{prev}, lines...)
+	}
+	pg.Errors["mapping"] = strings.Join(lines, "; ")
 }
 
 func (s *Server) importPage(c *fiber.Ctx) error {

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -54,5 +56,67 @@ func TestPeopleImportOverAPIAndPages(t *testing.T) {
 	}
 	if r := browser.post(fmt.Sprintf("/cases/%d/people/import", own["case"]), url.Values{}); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("upload without a file: %d", r.StatusCode)
+	}
+}
+
+// mappingForm is the people import form as a browser posts it.
+func mappingForm(t *testing.T, csrf, csv, mapping string) (string, []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	_ = w.WriteField("_csrf", csrf)
+	_ = w.WriteField("mode", "partial")
+	_ = w.WriteField("mapping", mapping)
+	fw, err := w.CreateFormFile("file", "list.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fw.Write([]byte(csv))
+	_ = w.Close()
+	return w.FormDataContentType(), buf.Bytes()
+}
+
+func TestPeopleImportFormTakesAnExplicitMapping(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.user("alice@a.example", "org-a", auth.RoleOwner)
+	own := h.fixtures("org-a", "alice@a.example", "none")
+	c := h.client()
+	c.login("alice@a.example")
+	path := fmt.Sprintf("/cases/%d/people/import", own["case"])
+	// Neither header is in the synonym table: without a mapping the file
+	// is refused and the page says so next to the mapping field.
+	csv := "お客様のお名前,ご連絡先アドレス\n山田 太郎,taro@example.com\n"
+	ct, b := mappingForm(t, c.csrf(), csv, "")
+	page := body(t, c.raw("POST", path, ct, b))
+	if !strings.Contains(page, `id="p-mapping-error"`) || !strings.Contains(page, "<details open>") {
+		t.Fatalf("unmapped file: no error under the mapping field:\n%s", page)
+	}
+	// A wrong field and a missing column are both named, and what the
+	// user typed is shown again.
+	ct, b = mappingForm(t, c.csrf(), csv, "お客様のお名前 = nom\n存在しない列 = email\n")
+	r := c.raw("POST", path, ct, b)
+	page = body(t, r)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "“お客様のお名前”: unknown field") ||
+		!strings.Contains(page, "“存在しない列”: no such column") || !strings.Contains(page, "お客様のお名前 = nom") {
+		t.Fatalf("bad mapping: %d\n%s", r.StatusCode, page)
+	}
+	ct, b = mappingForm(t, c.csrf(), csv, "oops")
+	if page = body(t, c.raw("POST", path, ct, b)); !strings.Contains(page, "line 1") {
+		t.Fatalf("a mapping line without = is not named:\n%s", page)
+	}
+	ct, b = mappingForm(t, c.csrf(), csv, "お客様のお名前 = name\r\nご連絡先アドレス = email\r\n")
+	r = c.raw("POST", path, ct, b)
+	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/imports/") {
+		t.Fatalf("mapped upload: %d %s", r.StatusCode, body(t, r))
+	}
+	var id int64
+	fmt.Sscanf(r.Header.Get("Location"), "/imports/%d", &id)
+	if err := people.NewService(h.st, h.cases).Run(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Name, Email string }
+	if err := h.st.DB.Raw(`SELECT name, email FROM people WHERE case_id = ?`, own["case"]).Scan(&got).Error; err != nil || got.Name != "山田 太郎" || got.Email != "taro@example.com" {
+		t.Fatalf("mapped person: %+v %v", got, err)
 	}
 }
