@@ -166,14 +166,19 @@ func (s *Service) Obligations(ctx context.Context, p *auth.Principal, caseID int
 	return out, err
 }
 
-// History lists the recomputations of a case, newest first.
-func (s *Service) History(ctx context.Context, p *auth.Principal, caseID int64) ([]ChangeSet, error) {
+// History lists the recomputations of a case, newest first: the latest
+// limit of them, or all when limit is 0.
+func (s *Service) History(ctx context.Context, p *auth.Principal, caseID int64, limit int) ([]ChangeSet, error) {
 	c, err := s.cases.Get(ctx, p, caseID)
 	if err != nil {
 		return nil, err
 	}
 	var out []ChangeSet
-	err = s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ?", c.ID, c.OrganisationID).Order("id DESC").Find(&out).Error
+	db := s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ?", c.ID, c.OrganisationID).Order("id DESC")
+	if limit > 0 {
+		db = db.Limit(limit)
+	}
+	err = db.Find(&out).Error
 	return out, err
 }
 

@@ -23,7 +23,7 @@ func (s *Service) UpcomingDeadlines(ctx context.Context, p *auth.Principal, limi
 	var out []Upcoming
 	err := s.st.DB.WithContext(ctx).Raw(`SELECT o.*, c.reference, c.title AS case_title
 		FROM obligations o JOIN cases c ON c.id = o.case_id
-		WHERE o.organisation_id = ? AND c.closed_at IS NULL AND o.applicable AND o.status NOT IN ('submitted', 'waived')
+		WHERE o.organisation_id = ? AND c.closed_at IS NULL AND o.applicable AND o.status IN ('pending', 'drafted', 'approved')
 		ORDER BY COALESCE(o.due_at, o.target_at) NULLS LAST, o.id LIMIT ?`, p.OrgID(), limit).Scan(&out).Error
 	return out, err
 }

@@ -214,7 +214,7 @@ func (s *Server) apiObligations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	hist, err := s.deps.Assessment.History(c.UserContext(), principal(c), id)
+	hist, err := s.deps.Assessment.History(c.UserContext(), principal(c), id, 0)
 	if err != nil {
 		return err
 	}

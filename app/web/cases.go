@@ -37,6 +37,7 @@ func (s *Server) caseRoutes() []Route {
 		{Method: "GET", Path: "/tasks/:id", Access: Tenant, Param: "task", Handler: s.taskPage},
 		{Method: "POST", Path: "/tasks/:id", Access: Tenant, Param: "task", Handler: s.updateTask},
 		{Method: "POST", Path: "/tasks/:id/comments", Access: Tenant, Param: "task", Handler: s.commentTask},
+		{Method: "GET", Path: "/obligations/:id", Access: Tenant, Param: "obligation", Handler: s.obligationPage},
 		{Method: "POST", Path: "/obligations/:id/submit", Access: Tenant, Param: "obligation", Handler: s.submitObligation},
 		{Method: "POST", Path: "/obligations/:id/waive", Access: Tenant, Param: "obligation", Handler: s.waiveObligation},
 		{Method: "POST", Path: "/obligations/:id/status", Access: Tenant, Param: "obligation", Handler: s.obligationStatus},
@@ -226,6 +227,10 @@ func (d *casePageData) MemberName(id *int64) string {
 	return fmt.Sprintf("#%d", *id)
 }
 
+// caseHistoryShown is how many recomputations of the obligations the case
+// page lists (newest first); the API gives them all.
+const caseHistoryShown = 10
+
 func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 	ctx, p := c.UserContext(), principal(c)
 	var d casePageData
@@ -239,14 +244,11 @@ func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 	if d.Obligations, err = s.deps.Assessment.Obligations(ctx, p, id); err != nil {
 		return d, err
 	}
-	if d.History, err = s.deps.Assessment.History(ctx, p, id); err != nil {
+	if d.History, err = s.deps.Assessment.History(ctx, p, id, caseHistoryShown); err != nil {
 		return d, err
 	}
 	if len(d.History) > 0 {
 		d.NeedsReview = d.History[0].NeedsReview
-	}
-	if len(d.History) > 10 {
-		d.History = d.History[:10]
 	}
 	if d.Assessment, _, err = s.deps.Assessment.Current(ctx, p, id); err != nil {
 		return d, err
@@ -484,19 +486,6 @@ func (s *Server) addTimeline(c *fiber.Ctx) error {
 	}
 	_, _, err = timeline.AddManual(c.UserContext(), s.deps.Store, principal(c), id, when, c.FormValue("summary"))
 	return s.caseResult(c, id, "timeline", err, "flash.timeline_added")
-}
-
-func (s *Server) obligationAction(c *fiber.Ctx, act func(id int64) (assessment.Obligation, error), flash string) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	o, err := s.deps.Assessment.Obligation(c.UserContext(), principal(c), id)
-	if err != nil {
-		return err
-	}
-	_, err = act(id)
-	return s.caseResult(c, o.CaseID, fmt.Sprintf("obligation-%d", id), err, flash)
 }
 
 func (s *Server) submitObligation(c *fiber.Ctx) error {

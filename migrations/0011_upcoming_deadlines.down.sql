@@ -1,0 +1,1 @@
+DROP INDEX obligations_upcoming_idx;
