@@ -148,6 +148,18 @@ func TestJourneyInBrowser(t *testing.T) {
 		t.Fatalf("final report due %s (day+%d), then %s (day+%d) after 不正の目的; want about 30 then 60 days", final30, d30, final60, d60)
 	}
 
+	// The final report's own page: why it applies, what it must contain.
+	obligationHref := evalJS[string](owner, `(() => { const r = [...document.querySelectorAll("#obligations tbody tr")].find(tr => tr.textContent.includes("jp.appi.ppc.final"));
+		return r ? r.querySelector("a[href^='/obligations/']").getAttribute("href") : "" })()`)
+	if obligationHref == "" {
+		t.Fatal("the PPC final report's row does not link to its page")
+	}
+	owner.open(obligationHref)
+	owner.waitText("main", "jp.appi.ppc.final")
+	owner.shot("obligation")
+	owner.shotAt(375, "obligation")
+	owner.open(casePath)
+
 	// 4. Complete the first two tasks of the playbook.
 	taskIDs := evalJS[[]string](owner, `[...document.querySelectorAll("#tasks li.task")].slice(0, 2).map(e => e.id.replace("task-", ""))`)
 	if len(taskIDs) != 2 {
