@@ -137,7 +137,7 @@ func copyGenerated(b *testing.B, e *env, n int, table string, fixed []string, va
 }
 
 // BenchmarkCopyIntoPeople is the same plain CopyFrom into the people table
-// itself, with its indexes and its foreign key: the floor for an import.
+// itself, with its indexes and its case check: the floor for an import.
 func BenchmarkCopyIntoPeople(b *testing.B) {
 	e := newEnv(b)
 	p := e.principal("mgr@a.example", "org-a", auth.RoleManager)

@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
@@ -55,6 +56,10 @@ func (m *merger) add(line int64, r record) {
 		t = m.byCID[r.CustomerID]
 	}
 	if t == nil {
+		// The person owns its list and map: merging later rows into it
+		// must not change the row it came from, which a chunk that falls
+		// back to the exact path merges a second time.
+		r.DataItems, r.Extra = slices.Clip(r.DataItems), maps.Clone(r.Extra)
 		p := &person{rec: r}
 		m.index(p)
 		m.added = append(m.added, p)
@@ -120,16 +125,11 @@ func (p *person) fill(r record) bool {
 	return changed
 }
 
-// values are the columns written for a person, in personColumns order.
-func (p *person) values(orgID, caseID, importID int64) ([]any, error) {
-	r := p.rec
-	extra, err := json.Marshal(r.Extra)
-	if err != nil {
-		return nil, err
-	}
-	if r.Extra == nil {
-		extra = []byte("{}")
-	}
+// values fills dst (len(personColumns)) with the columns written for a
+// person, in personColumns order.
+func (p *person) values(dst []any, orgID, caseID, importID int64) {
+	r := &p.rec
+	extra := extraJSON(r.Extra)
 	lang := r.Language
 	if lang == "" {
 		lang = "ja"
@@ -138,8 +138,17 @@ func (p *person) values(orgID, caseID, importID int64) ([]any, error) {
 	if items == nil {
 		items = []string{}
 	}
-	return []any{p.id, orgID, caseID, r.CustomerID, r.Name, r.NameKana, r.PostalCode, r.Address, r.Email, r.Phone,
-		lang, r.Residency, items, r.CardBrand, r.CardLast4, string(extra), importID}, nil
+	dst[0], dst[1], dst[2], dst[3], dst[4], dst[5], dst[6], dst[7], dst[8] = p.id, orgID, caseID, r.CustomerID, r.Name, r.NameKana, r.PostalCode, r.Address, r.Email
+	dst[9], dst[10], dst[11], dst[12], dst[13], dst[14], dst[15], dst[16] = r.Phone, lang, r.Residency, items, r.CardBrand, r.CardLast4, extra, importID
+}
+
+// extraJSON is the jsonb text of a person's extra columns.
+func extraJSON(extra map[string]string) string {
+	if len(extra) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(extra) // a map of strings: cannot fail
+	return string(b)
 }
 
 var personColumns = []string{"id", "organisation_id", "case_id", "customer_id", "name", "name_kana", "postal_code", "address",
@@ -160,9 +169,17 @@ func loadMatching(ctx context.Context, tx pgx.Tx, caseID int64, rows []lineRecor
 	if len(emails)+len(cids) == 0 {
 		return nil, nil
 	}
+	// One probe of the unique index per key (LIMIT 1 keeps the planner
+	// from turning the lookups into a scan of the whole case, which grew
+	// with every chunk: quadratic over a large file).
 	q, err := tx.Query(ctx, `SELECT id, customer_id, name, name_kana, postal_code, address, email, phone, language, residency,
 		data_items, card_brand, card_last4, extra FROM people
-		WHERE case_id = $1 AND ((email <> '' AND lower(email) = ANY($2)) OR (customer_id <> '' AND customer_id = ANY($3)))
+		WHERE id IN (
+			SELECT m.id FROM unnest($2::text[]) k(v), LATERAL (SELECT id FROM people
+				WHERE case_id = $1 AND email <> '' AND lower(email) = k.v LIMIT 1) m
+			UNION ALL
+			SELECT m.id FROM unnest($3::text[]) k(v), LATERAL (SELECT id FROM people
+				WHERE case_id = $1 AND customer_id <> '' AND customer_id = k.v LIMIT 1) m)
 		ORDER BY id FOR UPDATE`, caseID, emails, cids)
 	if err != nil {
 		return nil, err

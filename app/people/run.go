@@ -90,8 +90,9 @@ func (s *Service) load(ctx context.Context, imp *Import, cols *columns) error {
 			}
 		}
 	}()
+	st := &loadState{}
 	for ch := range chunks {
-		err := s.commitChunk(ctx, imp, ch)
+		err := s.commitChunk(ctx, imp, ch, st)
 		if err == nil && s.afterChunk != nil {
 			err = s.afterChunk()
 		}
@@ -153,7 +154,7 @@ type rowReader struct {
 
 func (s *Service) openRows(ctx context.Context, imp *Import, cols *columns) (*rowReader, error) {
 	cr := csv.NewReader(&fileReader{ctx: ctx, st: s.st, importID: imp.ID})
-	cr.FieldsPerRecord = -1
+	cr.FieldsPerRecord, cr.ReuseRecord = -1, true
 	if _, err := cr.Read(); err != nil { // the header: the mapping was resolved at upload
 		return nil, fmt.Errorf("people: import %d: stored file has no header: %w", imp.ID, safeErr("read file", err))
 	}

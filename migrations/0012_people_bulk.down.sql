@@ -1,0 +1,11 @@
+ALTER TABLE import_files ALTER COLUMN data SET COMPRESSION default;
+DROP TRIGGER cases_key_kept ON cases;
+DROP FUNCTION cases_key_kept();
+DROP TRIGGER cases_delete_people ON cases;
+DROP FUNCTION cases_delete_people();
+DROP TRIGGER people_case_moved ON people;
+DROP FUNCTION people_case_moved();
+DROP TRIGGER people_case_exists ON people;
+DROP FUNCTION people_case_exists();
+ALTER TABLE people ADD FOREIGN KEY (organisation_id, case_id) REFERENCES cases (organisation_id, id) ON DELETE CASCADE;
+ALTER TABLE people ADD UNIQUE (organisation_id, id);
