@@ -169,22 +169,10 @@ type casePageData struct {
 	DocKinds    []documents.KindInfo
 	// Inquiries counts the call centre's inquiries (nil without the service).
 	Inquiries *inquiries.Counts
-	// TaskStatuses are the status choices, translated once per page rather
-	// than once per task.
-	TaskStatuses []option
 }
 
 // option is one choice of a select, with its label in the page language.
 type option struct{ Value, Label string }
-
-// taskStatusOptions lists the task statuses for pg's language.
-func taskStatusOptions(pg *Page) []option {
-	var out []option
-	for _, st := range []string{"todo", "doing", "done", "skipped"} {
-		out = append(out, option{st, pg.T("task.status." + st)})
-	}
-	return out
-}
 
 // KindTitle names a document kind in the reader's language.
 func (d *casePageData) KindTitle(kind, lang string) string {
@@ -328,7 +316,6 @@ func (s *Server) renderCase(c *fiber.Ctx, status int, pg *Page) error {
 		pg = s.newPage(c, "", "dashboard")
 	}
 	pg.Title = d.Case.Reference + " " + d.Case.Title
-	d.TaskStatuses = taskStatusOptions(pg)
 	pg.Data = &d // methods take a pointer: templates call them per row
 	return s.render(c, status, "case", pg)
 }
@@ -363,7 +350,6 @@ func (s *Server) renderCaseByID(c *fiber.Ctx, caseID int64, status int, pg *Page
 		return err
 	}
 	pg.Title = d.Case.Reference + " " + d.Case.Title
-	d.TaskStatuses = taskStatusOptions(pg)
 	pg.Data = &d // methods take a pointer: templates call them per row
 	return s.render(c, status, "case", pg)
 }
@@ -447,15 +433,19 @@ func (s *Server) updateTask(c *fiber.Ctx) error {
 	case "none":
 		patch.Unassign = true
 	default:
-		if patch.AssigneeID, err = optInt64(c, "assignee_id"); err != nil {
-			return s.caseResult(c, t.CaseID, fmt.Sprintf("task-%d", t.ID), err, "")
-		}
+		patch.AssigneeID, err = optInt64(c, "assignee_id")
 	}
-	if patch.DueAt, err = s.parseLocalTime(c, "due_at"); err != nil {
-		return s.caseResult(c, t.CaseID, fmt.Sprintf("task-%d", t.ID), err, "")
+	if err == nil {
+		patch.DueAt, err = s.parseLocalTime(c, "due_at")
 	}
-	_, err = s.deps.Cases.UpdateTask(c.UserContext(), principal(c), id, patch)
-	return s.caseResult(c, t.CaseID, fmt.Sprintf("task-%d", t.ID), err, "flash.task_saved")
+	if err == nil {
+		_, err = s.deps.Cases.UpdateTask(c.UserContext(), principal(c), id, patch)
+	}
+	if err != nil {
+		return s.taskFormFailed(c, err, "status", "skip_reason", "assignee_id", "due_at")
+	}
+	s.flash(c, "flash.task_saved")
+	return c.Redirect(fmt.Sprintf("/cases/%d#task-%d", t.CaseID, t.ID), fiber.StatusSeeOther)
 }
 
 func (s *Server) commentTask(c *fiber.Ctx) error {
@@ -463,12 +453,11 @@ func (s *Server) commentTask(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.deps.Cases.Task(c.UserContext(), principal(c), id)
-	if err != nil {
-		return err
+	if _, _, err = s.deps.Cases.AddComment(c.UserContext(), principal(c), id, c.FormValue("body")); err != nil {
+		return s.taskFormFailed(c, err, "body")
 	}
-	_, _, err = s.deps.Cases.AddComment(c.UserContext(), principal(c), id, c.FormValue("body"))
-	return s.caseResult(c, t.CaseID, fmt.Sprintf("task-%d", t.ID), err, "flash.comment_added")
+	s.flash(c, "flash.comment_added")
+	return c.Redirect(fmt.Sprintf("/tasks/%d#comments-h", id), fiber.StatusSeeOther)
 }
 
 func (s *Server) addTimeline(c *fiber.Ctx) error {

@@ -35,6 +35,12 @@ func (d taskPageData) MemberName(id *int64) string {
 }
 
 func (s *Server) taskPage(c *fiber.Ctx) error {
+	return s.renderTask(c, fiber.StatusOK, s.newPage(c, "", "dashboard"))
+}
+
+// renderTask shows the task page, with a failed form's errors when pg
+// carries them.
+func (s *Server) renderTask(c *fiber.Ctx, status int, pg *Page) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
@@ -55,8 +61,21 @@ func (s *Server) taskPage(c *fiber.Ctx) error {
 	if d.Comments, err = s.deps.Cases.Comments(ctx, p, id); err != nil {
 		return err
 	}
-	pg := s.newPage(c, "", "dashboard")
 	pg.Title = cs.Reference + " · " + d.Title(pg.Lang)
 	pg.Data = d
-	return s.render(c, fiber.StatusOK, "task", pg)
+	return s.render(c, status, "task", pg)
+}
+
+// taskFormFailed shows the task page again after one of its forms (or the
+// case page's "mark done") failed: the errors next to the fields, what was
+// typed kept. Errors that are not about a field go to the error handler.
+func (s *Server) taskFormFailed(c *fiber.Ctx, err error, fields ...string) error {
+	pg := s.newPage(c, "", "dashboard")
+	if err := fieldErrors(pg, err); err != nil {
+		return err
+	}
+	for _, k := range fields {
+		pg.Form[k] = c.FormValue(k)
+	}
+	return s.renderTask(c, fiber.StatusUnprocessableEntity, pg)
 }

@@ -74,6 +74,12 @@ func contentSHA(size int64) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// namesMiB reports whether an error page states a limit of n MiB, in
+// either language ("21 MiB", "最大21MiB").
+func namesMiB(page string, n int) bool {
+	return strings.Contains(page, fmt.Sprintf("%d MiB", n)) || strings.Contains(page, fmt.Sprintf("%dMiB", n))
+}
+
 // browser is a logged-in web session against a server process.
 type browser struct {
 	t    *testing.T
@@ -221,7 +227,7 @@ func TestFaultEvidenceUploadOnDiskPastTheLimit(t *testing.T) {
 	// Past the limit, declared and chunked: 413 naming the limit.
 	for _, declared := range []bool{true, false} {
 		code, page, err := b.upload(path, b.csrf(casePage), 40<<20, declared, nil)
-		if err == nil && (code != http.StatusRequestEntityTooLarge || !strings.Contains(page, fmt.Sprintf("%d MiB", limitMiB+1))) {
+		if err == nil && (code != http.StatusRequestEntityTooLarge || !namesMiB(page, limitMiB+1)) {
 			t.Errorf("40 MiB upload (declared length %v): %d\n%.500s", declared, code, page)
 		}
 		// A client may see the connection closed before it finished
@@ -231,7 +237,7 @@ func TestFaultEvidenceUploadOnDiskPastTheLimit(t *testing.T) {
 	// Over the evidence limit but inside the body limit (file + form
 	// room): the service's 422, naming its limit.
 	code, page, err = b.upload(path, b.csrf(casePage), limitMiB<<20+64<<10, true, nil)
-	if err != nil || code != http.StatusUnprocessableEntity || !strings.Contains(page, fmt.Sprintf("%d MiB", limitMiB)) {
+	if err != nil || code != http.StatusUnprocessableEntity || !namesMiB(page, limitMiB) {
 		t.Errorf("upload just over the evidence limit: %d %v\n%.500s", code, err, page)
 	}
 	noSpool("after the evidence limit")
