@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -69,6 +70,12 @@ func TestPeopleCaseReference(t *testing.T) {
 	}
 	if _, err := e.st.Pool.Exec(ctx, `UPDATE cases SET id = id + 1000 WHERE id = $1`, caseID); err == nil {
 		t.Fatal("a case with persons changed its key")
+	}
+	// TRUNCATE fires no DELETE trigger; with persons present it is refused
+	// as the foreign key refused it.
+	_, err := e.st.Pool.Exec(ctx, `TRUNCATE cases CASCADE`)
+	if err == nil || !strings.Contains(err.Error(), "truncate people first") {
+		t.Fatalf("cases truncated under their persons: %v", err)
 	}
 	if _, err := e.st.Pool.Exec(ctx, `DELETE FROM cases WHERE id = $1`, caseID); err != nil {
 		t.Fatal(err)
