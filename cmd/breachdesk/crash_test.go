@@ -283,33 +283,46 @@ func (e *crashEnv) runUntilDoneTracking(batchID int64, smtpURL string, mu *sync.
 	}
 }
 
-// Killing the worker at random moments of a print batch and restarting
-// it leaves every letter in exactly one file.
+// Killing the worker at random moments of a print batch, each time while
+// it renders a chunk, and restarting it leaves every letter in exactly one
+// file.
 func TestCrashDuringPrintBatchLosesAndDuplicatesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts worker processes")
 	}
 	t.Parallel()
 	e := newCrashEnv(t, 3000)
-	svc := letters.NewService(e.st, e.cases, letters.Options{PrintChunk: 20})
+	// Chunks of 100 letters take a good tenth of a second to render, so a
+	// kill soon after a chunk starts falls inside it. (River leaves a
+	// short pause between fetches: a kill at a random moment of the batch
+	// may well fall between chunks and prove nothing.)
+	svc := letters.NewService(e.st, e.cases, letters.Options{PrintChunk: 100})
 	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.docID, Channel: letters.ChannelPrint, Selection: letters.SelectAll})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The first three workers die at a random moment once they started
-	// on the batch (River and the font take a moment to load).
+	// The first three workers die at a random moment of a chunk they
+	// started (a chunk still marked running for a dead worker is not
+	// theirs: only chunks attempted after this worker started count).
 	restarts := e.runUntilDone(b.ID, "", func(w *worker, restarts int) {
 		if restarts >= 3 {
 			return
 		}
-		for e.printedSince(b.ID) == 0 {
+		var started time.Time
+		e.st.DB.Raw(`SELECT now()`).Scan(&started)
+		for {
+			var running int
+			e.st.DB.Raw(`SELECT count(*) FROM river_job WHERE kind = 'letter_chunk' AND state = 'running' AND attempted_at > ?`, started).Scan(&running)
+			if running > 0 {
+				break
+			}
 			select {
 			case <-w.done:
 				return
-			case <-time.After(20 * time.Millisecond):
+			case <-time.After(5 * time.Millisecond):
 			}
 		}
-		time.Sleep(time.Duration(rand.IntN(400)) * time.Millisecond)
+		time.Sleep(time.Duration(rand.IntN(40)) * time.Millisecond)
 		w.kill()
 	})
 	if restarts < 3 {
@@ -322,6 +335,7 @@ func TestCrashDuringPrintBatchLosesAndDuplicatesNothing(t *testing.T) {
 	if rescued == 0 {
 		t.Fatal("no kill interrupted a chunk; the test proved nothing")
 	}
+	t.Logf("%d kills, %d chunk(s) rescued and run again", restarts, rescued)
 	c := e.counts(b.ID)
 	if c.Printed != 3000 || c.Pending != 0 {
 		t.Fatalf("counts: %+v", c)
