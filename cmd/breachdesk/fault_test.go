@@ -95,6 +95,13 @@ func TestCrashDuringImportLosesAndDuplicatesNothing(t *testing.T) {
 	if restarts < 1 {
 		t.Fatal("the worker was never killed")
 	}
+	// The import job was interrupted and taken up again.
+	var attempts int
+	e.st.DB.Raw(`SELECT coalesce(max(attempt), 0) FROM river_job WHERE kind = 'import_people'`).Scan(&attempts)
+	if attempts < 2 {
+		t.Fatalf("the import job ran %d time(s): no kill interrupted it, the test proved nothing", attempts)
+	}
+	t.Logf("%d kills; the import job ran %d times", restarts, attempts)
 	got, err := svc.Get(context.Background(), &e.owner, imp.ID)
 	if err != nil {
 		t.Fatal(err)
