@@ -169,6 +169,10 @@ type casePageData struct {
 	DocKinds    []documents.KindInfo
 	// Inquiries counts the call centre's inquiries (nil without the service).
 	Inquiries *inquiries.Counts
+	// Tasks are TaskGroups as the page lists them (see taskRow).
+	Tasks []taskGroupRows
+	// ObligationRows are Obligations as the page lists them.
+	ObligationRows []obligationRow
 }
 
 // option is one choice of a select, with its label in the page language.
@@ -316,6 +320,7 @@ func (s *Server) renderCase(c *fiber.Ctx, status int, pg *Page) error {
 		pg = s.newPage(c, "", "dashboard")
 	}
 	pg.Title = d.Case.Reference + " " + d.Case.Title
+	d.Tasks, d.ObligationRows = d.taskRows(pg), d.obligationRows(pg)
 	pg.Data = &d // methods take a pointer: templates call them per row
 	return s.render(c, status, "case", pg)
 }
@@ -350,6 +355,7 @@ func (s *Server) renderCaseByID(c *fiber.Ctx, caseID int64, status int, pg *Page
 		return err
 	}
 	pg.Title = d.Case.Reference + " " + d.Case.Title
+	d.Tasks, d.ObligationRows = d.taskRows(pg), d.obligationRows(pg)
 	pg.Data = &d // methods take a pointer: templates call them per row
 	return s.render(c, status, "case", pg)
 }
