@@ -59,7 +59,9 @@ func TestCrashDuringImportLosesAndDuplicatesNothing(t *testing.T) {
 	}
 	t.Parallel()
 	e := newCrashEnv(t, 0)
-	const n = 150_000
+	// Large enough that the job runs for seconds: the kill must find it
+	// running (the import loads about 100k rows/s here).
+	const n = 400_000
 	svc := people.NewService(e.st, e.cases)
 	imp, err := svc.Start(context.Background(), &e.owner, e.caseID, "big.csv", &csvRows{n: n}, people.Options{})
 	if err != nil {
@@ -89,7 +91,7 @@ func TestCrashDuringImportLosesAndDuplicatesNothing(t *testing.T) {
 			case <-time.After(20 * time.Millisecond):
 			}
 		}
-		time.Sleep(time.Duration(rand.IntN(800)) * time.Millisecond)
+		time.Sleep(time.Duration(rand.IntN(500)) * time.Millisecond)
 		w.kill()
 	})
 	if restarts < 1 {
