@@ -27,18 +27,20 @@ type taskGroupRows struct {
 	Tasks      []taskRow
 }
 
-// taskRows works out the rows of every phase that has tasks.
+// taskRows works out the rows of every phase that has tasks, in the
+// phases' order (the last phase, closed, has none).
 func (d *casePageData) taskRows(pg *Page) []taskGroupRows {
 	var out []taskGroupRows
-	for _, g := range d.TaskGroups {
-		if len(g.Tasks) == 0 {
-			continue
+	for _, ph := range cases.Phases[:len(cases.Phases)-1] {
+		rows := taskGroupRows{PhaseLabel: pg.T("phase." + string(ph))}
+		for _, t := range d.tasks {
+			if t.Phase == ph {
+				rows.Tasks = append(rows.Tasks, d.taskRow(pg, t))
+			}
 		}
-		rows := taskGroupRows{PhaseLabel: pg.T("phase." + string(g.Phase))}
-		for _, t := range g.Tasks {
-			rows.Tasks = append(rows.Tasks, d.taskRow(pg, t))
+		if len(rows.Tasks) > 0 {
+			out = append(out, rows)
 		}
-		out = append(out, rows)
 	}
 	return out
 }

@@ -143,11 +143,6 @@ func (s *Server) createCase(c *fiber.Ctx) error {
 	return s.newCasePage(c, fiber.StatusUnprocessableEntity, pg)
 }
 
-type phaseTasks struct {
-	Phase cases.Phase
-	Tasks []cases.Task
-}
-
 type casePageData struct {
 	Case        cases.Case
 	OwnerName   string
@@ -156,7 +151,6 @@ type casePageData struct {
 	Obligations []assessment.Obligation
 	NeedsReview []obligations.NeedsReview
 	History     []assessment.ChangeSet
-	TaskGroups  []phaseTasks
 	Members     []auth.Member
 	Timeline    []timeline.Entry
 	Evidence    []evidence.Item
@@ -169,8 +163,10 @@ type casePageData struct {
 	DocKinds    []documents.KindInfo
 	// Inquiries counts the call centre's inquiries (nil without the service).
 	Inquiries *inquiries.Counts
-	// Tasks are TaskGroups as the page lists them (see taskRow).
+	// Tasks are the case's tasks by phase as the page lists them (see
+	// taskRow), made from tasks.
 	Tasks []taskGroupRows
+	tasks []cases.Task
 	// ObligationRows are Obligations as the page lists them.
 	ObligationRows []obligationRow
 }
@@ -245,21 +241,13 @@ func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 	if d.Assessment, _, err = s.deps.Assessment.Current(ctx, p, id); err != nil {
 		return d, err
 	}
-	tasks, err := s.deps.Cases.Tasks(ctx, p, id)
-	if err != nil {
+	if d.tasks, err = s.deps.Cases.Tasks(ctx, p, id); err != nil {
 		return d, err
 	}
-	for _, ph := range cases.Phases[:len(cases.Phases)-1] {
-		g := phaseTasks{Phase: ph}
-		for _, t := range tasks {
-			if t.Phase == ph {
-				g.Tasks = append(g.Tasks, t)
-				if t.Open() {
-					d.OpenTasks++
-				}
-			}
+	for _, t := range d.tasks {
+		if t.Open() {
+			d.OpenTasks++
 		}
-		d.TaskGroups = append(d.TaskGroups, g)
 	}
 	if d.Members, err = s.deps.Auth.ListMembers(ctx, p); err != nil {
 		return d, err
@@ -312,17 +300,10 @@ func (s *Server) renderCase(c *fiber.Ctx, status int, pg *Page) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.loadCasePage(c, id)
-	if err != nil {
-		return err
-	}
 	if pg == nil {
 		pg = s.newPage(c, "", "dashboard")
 	}
-	pg.Title = d.Case.Reference + " " + d.Case.Title
-	d.Tasks, d.ObligationRows = d.taskRows(pg), d.obligationRows(pg)
-	pg.Data = &d // methods take a pointer: templates call them per row
-	return s.render(c, status, "case", pg)
+	return s.renderCaseByID(c, id, status, pg)
 }
 
 // caseResult redirects back to the case (to anchor) on success, or shows

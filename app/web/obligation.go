@@ -66,12 +66,9 @@ func (s *Server) obligationAction(c *fiber.Ctx, act func(id int64) (assessment.O
 	if _, err = act(id); err == nil {
 		return s.caseResult(c, o.CaseID, fmt.Sprintf("obligation-%d", id), nil, flash)
 	}
-	pg := s.newPage(c, "", "dashboard")
-	if err := fieldErrors(pg, err); err != nil {
+	pg, err := s.failedForm(c, err, "submitted_at", "recipient_reference", "reason")
+	if err != nil {
 		return err
-	}
-	for _, k := range []string{"submitted_at", "recipient_reference", "reason"} {
-		pg.Form[k] = c.FormValue(k)
 	}
 	return s.renderObligation(c, fiber.StatusUnprocessableEntity, pg)
 }

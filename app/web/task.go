@@ -67,15 +67,25 @@ func (s *Server) renderTask(c *fiber.Ctx, status int, pg *Page) error {
 }
 
 // taskFormFailed shows the task page again after one of its forms (or the
-// case page's "mark done") failed: the errors next to the fields, what was
-// typed kept. Errors that are not about a field go to the error handler.
+// case page's "mark done") failed (see failedForm).
 func (s *Server) taskFormFailed(c *fiber.Ctx, err error, fields ...string) error {
+	pg, err := s.failedForm(c, err, fields...)
+	if err != nil {
+		return err
+	}
+	return s.renderTask(c, fiber.StatusUnprocessableEntity, pg)
+}
+
+// failedForm is the page for showing a form again after err: its field
+// errors next to the fields and what was typed in fields kept. An error
+// that is not about fields is returned for the error handler.
+func (s *Server) failedForm(c *fiber.Ctx, err error, fields ...string) (*Page, error) {
 	pg := s.newPage(c, "", "dashboard")
 	if err := fieldErrors(pg, err); err != nil {
-		return err
+		return nil, err
 	}
 	for _, k := range fields {
 		pg.Form[k] = c.FormValue(k)
 	}
-	return s.renderTask(c, fiber.StatusUnprocessableEntity, pg)
+	return pg, nil
 }

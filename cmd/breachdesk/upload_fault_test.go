@@ -64,10 +64,13 @@ func (s *uploadServer) spooled() []string {
 	return names
 }
 
+// uploadChunk is what upload sends as a file, repeated to its size.
+var uploadChunk = bytes.Repeat([]byte("0123456789abcdef"), 4096) // 64 KiB
+
 // contentSHA is the SHA-256 of what upload sends as a file of size bytes.
 func contentSHA(size int64) string {
 	h := sha256.New()
-	chunk := bytes.Repeat([]byte("0123456789abcdef"), 4096)
+	chunk := uploadChunk
 	for written := int64(0); written < size; written += int64(len(chunk)) {
 		h.Write(chunk[:min(int64(len(chunk)), size-written)])
 	}
@@ -134,7 +137,7 @@ func (b *browser) upload(path, token string, size int64, declared bool, paused f
 	tail := "\r\n--" + mw.Boundary() + "--\r\n"
 	go func() {
 		_, err := pw.Write(head.Bytes())
-		chunk := bytes.Repeat([]byte("0123456789abcdef"), 4096) // 64 KiB
+		chunk := uploadChunk
 		written := int64(0)
 		for err == nil && written < size {
 			n := min(int64(len(chunk)), size-written)
