@@ -212,3 +212,70 @@ func TestCreateUserValidation(t *testing.T) {
 		}
 	}
 }
+
+// TestPrincipalFollowsMemberships checks the one-query principal of a
+// session and of a token against the services' own reads, and that it
+// follows memberships as they change: a second organisation offers the
+// switcher, a removed membership leaves the session without an
+// organisation and the token without any access.
+func TestPrincipalFollowsMemberships(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := newService(t, nil)
+	ownerA := mustUser(t, svc, "owner-a@example.com", "shop-a", auth.RoleOwner)
+	ownerB := mustUser(t, svc, "owner-b@example.com", "shop-b", auth.RoleOwner)
+	mustUser(t, svc, "m@example.com", "shop-a", auth.RoleManager)
+	orgA, _ := svc.OrganisationBySlug(ctx, "shop-a")
+	orgB, _ := svc.OrganisationBySlug(ctx, "shop-b")
+	user, _ := svc.UserByEmail(ctx, "m@example.com")
+	res, err := svc.Login(ctx, "m@example.com", "correct horse battery", "192.0.2.1", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := svc.IssueTokenFor(ctx, "m@example.com", "shop-a", "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	session := func() auth.Principal {
+		t.Helper()
+		p, pending, err := svc.Authenticate(ctx, res.SessionToken)
+		if err != nil || pending {
+			t.Fatalf("session: %v pending=%v", err, pending)
+		}
+		return p
+	}
+	p := session()
+	if p.User.Email != user.Email || p.User.Name != user.Name || p.User.ID != user.ID || p.User.PasswordHash != user.PasswordHash ||
+		!p.User.CreatedAt.Equal(user.CreatedAt) || p.Role != auth.RoleManager ||
+		p.Organisation.ID != orgA.ID || p.Organisation.Slug != orgA.Slug || p.Organisation.Name != orgA.Name ||
+		p.Organisation.Timezone != orgA.Timezone || !p.Organisation.CreatedAt.Equal(orgA.CreatedAt) ||
+		len(p.SessionHash) == 0 || p.CSRFToken == "" || p.MultipleOrganisations {
+		t.Fatalf("session principal: %+v\nwant user %+v in %+v", p, user, orgA)
+	}
+	tp, err := svc.AuthenticateToken(ctx, secret)
+	if err != nil || tp.TokenID == 0 || tp.User.ID != user.ID || tp.OrgID() != orgA.ID || tp.Role != auth.RoleManager {
+		t.Fatalf("token principal: %+v %v", tp, err)
+	}
+
+	pb := auth.Principal{User: ownerB, Organisation: orgB, Role: auth.RoleOwner}
+	if _, err := svc.Invite(ctx, &pb, "m@example.com", "", "", auth.RoleViewer); err != nil {
+		t.Fatal(err)
+	}
+	if p := session(); !p.MultipleOrganisations || p.OrgID() != orgA.ID {
+		t.Fatalf("member of two: %+v", p)
+	}
+
+	pa := auth.Principal{User: ownerA, Organisation: orgA, Role: auth.RoleOwner}
+	if err := svc.RemoveMember(ctx, &pa, user.ID); err != nil {
+		t.Fatal(err)
+	}
+	if p := session(); p.OrgID() != 0 || p.Role != "" || p.User.ID != user.ID {
+		t.Fatalf("after removal the session keeps no organisation: %+v", p)
+	}
+	if _, err := svc.AuthenticateToken(ctx, secret); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatalf("token after removal: %v", err)
+	}
+	if _, _, err := svc.Authenticate(ctx, res.SessionToken+"x"); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatalf("unknown session: %v", err)
+	}
+}

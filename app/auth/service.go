@@ -34,6 +34,8 @@ type Service struct {
 	opt Options
 	box *secretBox
 	now func() time.Time
+	// principalSQL reads a request's principal in one query.
+	principalSQL principalQueries
 }
 
 // NewService checks the options and returns the service.
@@ -61,7 +63,11 @@ func NewService(st *store.Store, opt Options) (*Service, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{st: st, opt: opt, box: box, now: func() time.Time { return now().UTC() }}, nil
+	q, err := buildPrincipalQueries(st.DB)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{st: st, opt: opt, box: box, now: func() time.Time { return now().UTC() }, principalSQL: q}, nil
 }
 
 // Principal is the authenticated caller of one request: a user acting in
@@ -73,6 +79,10 @@ type Principal struct {
 	SessionHash  []byte       // set for browser sessions
 	CSRFToken    string       // set for browser sessions
 	TokenID      int64        // set for API tokens
+	// MultipleOrganisations is set by Authenticate and AuthenticateToken
+	// when the user may act in more than one organisation (an operator, or
+	// a member of several), so pages offer the organisation switcher.
+	MultipleOrganisations bool
 }
 
 // OrgID is the current organisation's id, the scope of every tenant query.

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -110,10 +109,11 @@ func (s *Service) checkThrottle(ctx context.Context, email, ip string) error {
 // logins for throttling.
 // It returns the token of a new session that replaces the pending one.
 func (s *Service) VerifySecondFactor(ctx context.Context, token, code, ip string) (string, error) {
-	sess, u, err := s.loadSession(ctx, token)
+	row, err := s.sessionRow(ctx, token)
 	if err != nil {
 		return "", err
 	}
+	sess, u := row.Session, row.User
 	if !sess.MFAPending {
 		return token, nil
 	}
@@ -160,22 +160,13 @@ func (s *Service) VerifySecondFactor(ctx context.Context, token, code, ip string
 // waiting for its second factor answers with Principal.User set and
 // mfaPending true, and may only reach the TOTP step.
 func (s *Service) Authenticate(ctx context.Context, token string) (p Principal, mfaPending bool, err error) {
-	sess, u, err := s.loadSession(ctx, token)
+	row, err := s.sessionRow(ctx, token)
 	if err != nil {
 		return p, false, err
 	}
-	var orgID int64
-	if sess.OrganisationID != nil {
-		orgID = *sess.OrganisationID
-	}
-	p, err = s.principalFor(ctx, u, orgID)
-	if errors.Is(err, apperr.ErrNotFound) {
-		// membership removed since: continue without an organisation
-		p, err = s.principalFor(ctx, u, 0)
-	}
-	if err != nil {
-		return p, false, err
-	}
+	// A membership or organisation gone since: continue without one.
+	p, _ = row.principal()
+	sess := row.Session
 	p.SessionHash, p.CSRFToken = sess.IDHash, sess.CSRFToken
 	now := s.now()
 	// Sliding expiry, written at most once a minute to spare the database.
@@ -186,24 +177,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (p Principal, 
 	return p, sess.MFAPending, nil
 }
 
-func (s *Service) loadSession(ctx context.Context, token string) (session, User, error) {
-	var sess session
-	var u User
+// sessionRow reads the live session of token with its principal row;
+// ErrUnauthenticated when there is none or its user is disabled.
+func (s *Service) sessionRow(ctx context.Context, token string) (principalRow, error) {
 	if token == "" {
-		return sess, u, apperr.ErrUnauthenticated
+		return principalRow{}, apperr.ErrUnauthenticated
 	}
-	err := s.st.DB.WithContext(ctx).Where("id_hash = ? AND expires_at > ?", sha(token), s.now()).Take(&sess).Error
-	if store.IsNotFound(err) {
-		return sess, u, apperr.ErrUnauthenticated
-	}
-	if err != nil {
-		return sess, u, err
-	}
-	err = s.st.DB.WithContext(ctx).Where("id = ? AND disabled_at IS NULL", sess.UserID).Take(&u).Error
-	if store.IsNotFound(err) {
-		return sess, u, apperr.ErrUnauthenticated
-	}
-	return sess, u, err
+	return s.loadPrincipalRow(ctx, sha(token), false)
 }
 
 // Logout ends a session.

@@ -66,26 +66,16 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (Princip
 	if !strings.HasPrefix(secret, tokenPrefix) {
 		return Principal{}, apperr.ErrUnauthenticated
 	}
-	var t APIToken
-	err := s.st.DB.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", sha(secret)).Take(&t).Error
-	if store.IsNotFound(err) {
-		return Principal{}, apperr.ErrUnauthenticated
-	}
+	row, err := s.loadPrincipalRow(ctx, sha(secret), true)
 	if err != nil {
 		return Principal{}, err
 	}
-	var u User
-	if err := s.st.DB.WithContext(ctx).Where("id = ? AND disabled_at IS NULL", t.UserID).Take(&u).Error; err != nil {
-		if store.IsNotFound(err) {
-			return Principal{}, apperr.ErrUnauthenticated
-		}
-		return Principal{}, err
-	}
-	p, err := s.principalFor(ctx, u, t.OrganisationID)
-	if err != nil {
+	p, ok := row.principal()
+	if !ok {
 		// membership gone: the token no longer grants anything
 		return Principal{}, apperr.ErrUnauthenticated
 	}
+	t := row.Token
 	p.TokenID = t.ID
 	s.st.DB.WithContext(ctx).Model(&APIToken{}).Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", t.ID, s.now().Add(-5*time.Minute)).Update("last_used_at", s.now())
 	return p, nil

@@ -193,7 +193,7 @@ func (s *Server) newPage(c *fiber.Ctx, titleKey, nav string) *Page {
 		if !pg.MFAPending && pg.P.OrgID() != 0 {
 			pg.Unread, _ = notifications.Unread(c.UserContext(), s.deps.Store, pg.P)
 		}
-		if !pg.MFAPending {
+		if !pg.MFAPending && pg.P.MultipleOrganisations {
 			if orgs, err := s.deps.Auth.Organisations(c.UserContext(), pg.P.User); err == nil && len(orgs) > 1 {
 				pg.Orgs = orgs
 			}
