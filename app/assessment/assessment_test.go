@@ -3,6 +3,7 @@ package assessment_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -239,5 +240,58 @@ func TestBadFactsNameTheField(t *testing.T) {
 		if !found {
 			t.Errorf("%s: fields %+v do not name %s", js, v.Fields, field)
 		}
+	}
+}
+
+// TestListReadsAreTheFullReadsLess checks the light reads the case page
+// uses against the full ones: ObligationList is Obligations without the
+// computation but with its recipient; LatestVersion is Current without
+// the facts; both refuse another organisation's case.
+func TestListReadsAreTheFullReadsLess(t *testing.T) {
+	t.Parallel()
+	fx := setup(t)
+	ctx := context.Background()
+	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Checkout skimming", AwareAt: time.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := fx.as.LatestVersion(ctx, &fx.owner, c.ID); err != nil || v.Version != 0 {
+		t.Fatalf("before any assessment: %+v %v", v, err)
+	}
+	facts := `{"data_items":["card_number","name"],"persons_affected":10,"residents":{"JP":10},"card_brands":["visa"],"unauthorized_purpose":true}`
+	for _, note := range []string{"first", "second"} {
+		if _, _, err := fx.as.Save(ctx, &fx.owner, c.ID, mustFacts(t, facts), note); err != nil {
+			t.Fatal(err)
+		}
+	}
+	full, _, _ := fx.as.Current(ctx, &fx.owner, c.ID)
+	v, err := fx.as.LatestVersion(ctx, &fx.owner, c.ID)
+	if err != nil || v.Version != 2 || v.ID != full.ID || v.Note != "second" || !v.CreatedAt.Equal(full.CreatedAt) || v.Facts != nil || full.Facts == nil {
+		t.Fatalf("latest version: %+v %v (full %+v)", v, err, full)
+	}
+	all, _ := fx.as.Obligations(ctx, &fx.owner, c.ID)
+	list, err := fx.as.ObligationList(ctx, &fx.owner, c.ID)
+	if err != nil || len(list) != len(all) || len(all) < 3 {
+		t.Fatalf("list %d, full %d: %v", len(list), len(all), err)
+	}
+	for i, o := range list {
+		f := all[i]
+		if o.Computed != nil || o.Listed == nil || f.Listed != nil {
+			t.Fatalf("%s: list row carries the computation or lacks its recipient", o.RuleID)
+		}
+		if o.Recipient() != f.Detail().Recipient || o.Recipient().JA == "" || f.Recipient() != f.Detail().Recipient {
+			t.Errorf("%s: recipient %+v, want %+v", o.RuleID, o.Recipient(), f.Detail().Recipient)
+		}
+		o.Listed, f.Computed = nil, nil
+		if !reflect.DeepEqual(o, f) {
+			t.Errorf("%s: list row differs from the full one:\n%+v\n%+v", o.RuleID, o, f)
+		}
+	}
+	stranger := auth.Principal{User: fx.owner.User, Organisation: auth.Organisation{ID: fx.owner.OrgID() + 1000}, Role: auth.RoleOwner}
+	if _, err := fx.as.ObligationList(ctx, &stranger, c.ID); !errors.Is(err, apperr.ErrNotFound) {
+		t.Errorf("list for another organisation: %v", err)
+	}
+	if _, err := fx.as.LatestVersion(ctx, &stranger, c.ID); !errors.Is(err, apperr.ErrNotFound) {
+		t.Errorf("latest version for another organisation: %v", err)
 	}
 }

@@ -38,25 +38,28 @@ const (
 // Obligation is a case's obligation: the engine's result for one rule plus
 // the team's progress on it.
 type Obligation struct {
-	ID                 int64           `json:"id"`
-	OrganisationID     int64           `json:"-"`
-	CaseID             int64           `json:"case_id"`
-	RuleID             string          `json:"rule_id"`
-	Jurisdiction       string          `json:"jurisdiction"`
-	Computed           json.RawMessage `json:"-" gorm:"type:jsonb"`
-	WindowStart        *time.Time      `json:"window_start"`
-	DueAt              *time.Time      `json:"due_at"`
-	TargetAt           *time.Time      `json:"target_at"`
-	Guideline          bool            `json:"guideline"`
-	Provisional        bool            `json:"provisional"`
-	Applicable         bool            `json:"applicable"`
-	Status             string          `json:"status"`
-	SubmittedAt        *time.Time      `json:"submitted_at"`
-	RecipientReference string          `json:"recipient_reference"`
-	WaiveReason        string          `json:"waive_reason"`
-	DecidedBy          *int64          `json:"decided_by"`
-	CreatedAt          time.Time       `json:"created_at"`
-	UpdatedAt          time.Time       `json:"updated_at"`
+	ID             int64           `json:"id"`
+	OrganisationID int64           `json:"-"`
+	CaseID         int64           `json:"case_id"`
+	RuleID         string          `json:"rule_id"`
+	Jurisdiction   string          `json:"jurisdiction"`
+	Computed       json.RawMessage `json:"-" gorm:"type:jsonb"`
+	// Listed is set instead of Computed by ObligationList: the part of
+	// the computation a list shows.
+	Listed             *Listed    `json:"-" gorm:"->;serializer:json"`
+	WindowStart        *time.Time `json:"window_start"`
+	DueAt              *time.Time `json:"due_at"`
+	TargetAt           *time.Time `json:"target_at"`
+	Guideline          bool       `json:"guideline"`
+	Provisional        bool       `json:"provisional"`
+	Applicable         bool       `json:"applicable"`
+	Status             string     `json:"status"`
+	SubmittedAt        *time.Time `json:"submitted_at"`
+	RecipientReference string     `json:"recipient_reference"`
+	WaiveReason        string     `json:"waive_reason"`
+	DecidedBy          *int64     `json:"decided_by"`
+	CreatedAt          time.Time  `json:"created_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
 }
 
 // Open reports whether the obligation still needs action.
@@ -73,8 +76,23 @@ func (o Obligation) Deadline() *time.Time {
 	return o.TargetAt
 }
 
+// Listed is the part of the engine's obligation a list of obligations
+// shows.
+type Listed struct {
+	Recipient obligations.Text `json:"recipient"`
+}
+
+// Recipient is who the obligation is owed to, in both languages.
+func (o Obligation) Recipient() obligations.Text {
+	if o.Listed != nil {
+		return o.Listed.Recipient
+	}
+	return o.Detail().Recipient
+}
+
 // Detail decodes the engine's full obligation (recipient, basis, content
-// items, explanation, sources).
+// items, explanation, sources). It is empty for obligations read by
+// ObligationList.
 func (o Obligation) Detail() obligations.Obligation {
 	var d obligations.Obligation
 	_ = json.Unmarshal(o.Computed, &d)

@@ -19,7 +19,7 @@ import (
 // case shows its provisional clocks from the start.
 func (s *Service) latest(ctx context.Context, db *gorm.DB, c cases.Case) (Version, obligations.Facts, error) {
 	var v Version
-	err := db.Where("case_id = ? AND organisation_id = ?", c.ID, c.OrganisationID).Order("version DESC").Limit(1).Find(&v).Error
+	err := newestVersion(db, c).Find(&v).Error
 	if err != nil || v.ID == 0 {
 		return v, obligations.Facts{}, err
 	}

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
+
+	"gorm.io/gorm"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
@@ -26,12 +29,15 @@ type Service struct {
 	cases  *cases.Service
 	policy obligations.Policy
 	now    func() time.Time
+	// listedSelect is ObligationList's column list (see listedColumns).
+	listedSelect func() (string, error)
 }
 
 // NewService wires the service and registers it with the case service,
 // which calls back when a case opens or its clock start moves.
 func NewService(st *store.Store, cs *cases.Service) *Service {
 	s := &Service{st: st, cases: cs, policy: obligations.DefaultPolicy(), now: func() time.Time { return time.Now().UTC() }}
+	s.listedSelect = sync.OnceValues(s.listedColumns)
 	cs.SetObligations(s)
 	return s
 }
@@ -143,6 +149,23 @@ func (s *Service) Current(ctx context.Context, p *auth.Principal, caseID int64) 
 	return s.latest(ctx, s.st.DB.WithContext(ctx), c)
 }
 
+// LatestVersion is the case's newest assessment without its facts (zero
+// when there is none yet), for pages that only name it.
+func (s *Service) LatestVersion(ctx context.Context, p *auth.Principal, caseID int64) (Version, error) {
+	c, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
+		return Version{}, err
+	}
+	var v Version
+	err = newestVersion(s.st.DB.WithContext(ctx).Omit("facts"), c).Find(&v).Error
+	return v, err
+}
+
+// newestVersion selects c's newest assessment.
+func newestVersion(db *gorm.DB, c cases.Case) *gorm.DB {
+	return db.Where("case_id = ? AND organisation_id = ?", c.ID, c.OrganisationID).Order("version DESC").Limit(1)
+}
+
 // Versions lists every saved assessment of a case, newest first.
 func (s *Service) Versions(ctx context.Context, p *auth.Principal, caseID int64) ([]Version, error) {
 	c, err := s.cases.Get(ctx, p, caseID)
@@ -161,9 +184,48 @@ func (s *Service) Obligations(ctx context.Context, p *auth.Principal, caseID int
 		return nil, err
 	}
 	var out []Obligation
-	err = s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ? AND applicable", c.ID, c.OrganisationID).
-		Order("COALESCE(due_at, target_at) NULLS LAST, rule_id").Find(&out).Error
+	err = applicable(s.st.DB.WithContext(ctx), c).Find(&out).Error
 	return out, err
+}
+
+// applicable selects c's obligations that apply, in the order every list
+// of them shows: by deadline, then rule.
+func applicable(db *gorm.DB, c cases.Case) *gorm.DB {
+	return db.Where("case_id = ? AND organisation_id = ? AND applicable", c.ID, c.OrganisationID).
+		Order("COALESCE(due_at, target_at) NULLS LAST, rule_id")
+}
+
+// ObligationList is Obligations for a list: without the engine's full
+// computation (a few kilobytes each of explanation, content items and
+// sources that a list does not show), with Listed instead.
+func (s *Service) ObligationList(ctx context.Context, p *auth.Principal, caseID int64) ([]Obligation, error) {
+	c, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := s.listedSelect()
+	if err != nil {
+		return nil, err
+	}
+	var out []Obligation
+	err = applicable(s.st.DB.WithContext(ctx).Select(cols), c).Find(&out).Error
+	return out, err
+}
+
+// listedColumns lists every column of obligations but computed, and
+// Listed built from computed, from the model so a new column is not missed.
+func (s *Service) listedColumns() (string, error) {
+	names, err := store.Columns(s.st.DB, &Obligation{})
+	if err != nil {
+		return "", err
+	}
+	var cols []string
+	for _, c := range names {
+		if c != "computed" && c != "listed" {
+			cols = append(cols, c)
+		}
+	}
+	return strings.Join(cols, ", ") + `, jsonb_build_object('recipient', computed->'recipient') AS listed`, nil
 }
 
 // History lists the recomputations of a case, newest first: the latest

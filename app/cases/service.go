@@ -212,13 +212,21 @@ func WithKnown(ctx context.Context, c Case) context.Context {
 	return context.WithValue(ctx, knownCase{}, c)
 }
 
+// Known returns the case WithKnown remembered in ctx when it is case id of
+// the principal's organisation, for services that only need to know that
+// the case exists there.
+func Known(ctx context.Context, p *auth.Principal, id int64) (Case, bool) {
+	k, ok := ctx.Value(knownCase{}).(Case)
+	return k, ok && p.OrgID() != 0 && k.ID == id && k.OrganisationID == p.OrgID()
+}
+
 // Get returns one case of the principal's organisation.
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Case, error) {
 	var c Case
 	if p.OrgID() == 0 {
 		return c, apperr.ErrNotFound
 	}
-	if k, ok := ctx.Value(knownCase{}).(Case); ok && k.ID == id && k.OrganisationID == p.OrgID() {
+	if k, ok := Known(ctx, p, id); ok {
 		return k, nil
 	}
 	err := s.st.DB.WithContext(ctx).Where("id = ? AND organisation_id = ?", id, p.OrgID()).Take(&c).Error

@@ -333,6 +333,9 @@ func (s *Service) Counts(ctx context.Context, p *auth.Principal, caseID int64) (
 	}
 	c = Counts{Total: row.Total, Open: row.Open, Answered: row.Answered, Affected: row.Affected, NotAffected: row.NotAffected, Unknown: row.Unknown}
 	c.ByCategory = []CategoryCount{}
+	if c.Total == 0 {
+		return c, nil // no inquiries, no categories: spare the query
+	}
 	err = db.Raw(`SELECT category, count(*) AS count FROM inquiries WHERE case_id = ? AND organisation_id = ?
 		GROUP BY category ORDER BY count(*) DESC, category`, caseID, p.OrgID()).Scan(&c.ByCategory).Error
 	return c, err

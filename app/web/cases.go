@@ -229,7 +229,7 @@ func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 	ctx = cases.WithKnown(ctx, cs)
 	d.Case, d.Phases, d.PhaseIndex, d.Severities = cs, cases.Phases, cs.Phase.Index(), cases.Severities
 	d.Playbook = cases.Playbooks[cs.Playbook]
-	if d.Obligations, err = s.deps.Assessment.Obligations(ctx, p, id); err != nil {
+	if d.Obligations, err = s.deps.Assessment.ObligationList(ctx, p, id); err != nil {
 		return d, err
 	}
 	if d.History, err = s.deps.Assessment.History(ctx, p, id, caseHistoryShown); err != nil {
@@ -238,7 +238,7 @@ func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 	if len(d.History) > 0 {
 		d.NeedsReview = d.History[0].NeedsReview
 	}
-	if d.Assessment, _, err = s.deps.Assessment.Current(ctx, p, id); err != nil {
+	if d.Assessment, err = s.deps.Assessment.LatestVersion(ctx, p, id); err != nil {
 		return d, err
 	}
 	if d.tasks, err = s.deps.Cases.Tasks(ctx, p, id); err != nil {

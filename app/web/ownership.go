@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/cases"
 )
 
 // ownedBy says, per resource kind named in a route, how to check that an
@@ -44,6 +45,16 @@ func (s *Server) checkOwnership(c *fiber.Ctx, r Route) error {
 		if err != nil || id <= 0 {
 			return apperr.ErrNotFound
 		}
+		if x.kind == "case" && readOnly(c) {
+			// A page of a case reads the case anyway: read it here, once,
+			// and let the services find it (cases.WithKnown).
+			cs, err := s.deps.Cases.Get(c.UserContext(), principal(c), id)
+			if err != nil {
+				return err
+			}
+			c.SetUserContext(cases.WithKnown(c.UserContext(), cs))
+			continue
+		}
 		var found int
 		if err := s.deps.Store.DB.WithContext(c.UserContext()).Raw(query, id, principal(c).OrgID()).Scan(&found).Error; err != nil {
 			return err
@@ -53,4 +64,10 @@ func (s *Server) checkOwnership(c *fiber.Ctx, r Route) error {
 		}
 	}
 	return nil
+}
+
+// readOnly reports whether the request may not change anything, so a
+// record read at its start stays right for the whole request.
+func readOnly(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
 }
