@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,29 +19,67 @@ import (
 )
 
 // pages holds one parsed template set per page: the layout, the shared
-// partials and the page's own "content".
+// partials and the page's own "content". byLang has the same sets with
+// their fixed texts already translated (see pretranslate); sets is the
+// fallback for any other language.
 type pages struct {
-	sets map[string]*template.Template
+	sets   map[string]*template.Template
+	byLang map[string]map[string]*template.Template
+	// plain makes lookup ignore byLang, so a test can check that both
+	// write the same pages.
+	plain atomic.Bool
 }
 
-func loadPages(_ i18n.Catalogue) (*pages, error) {
+// roots are the templates a page is written through.
+var roots = []string{"layout", "public"}
+
+func loadPages(msgs i18n.Catalogue) (*pages, error) {
 	files, err := fs.Glob(frontend.Templates, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{sets: map[string]*template.Template{}}
+	parse := func(name, f string) (*template.Template, error) {
+		t, err := template.New(name).Funcs(funcs).ParseFS(frontend.Templates, "templates/layout.html", f)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		return t, nil
+	}
+	p := &pages{sets: map[string]*template.Template{}, byLang: map[string]map[string]*template.Template{}}
 	for _, f := range files {
 		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(frontend.Templates, "templates/layout.html", f)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", name, err)
+		if p.sets[name], err = parse(name, f); err != nil {
+			return nil, err
 		}
-		p.sets[name] = t
+		for _, lang := range i18n.Languages {
+			t, err := parse(name, f)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := pretranslate(t, msgs, lang, roots...); err != nil {
+				return nil, fmt.Errorf("template %s (%s): %w", name, lang, err)
+			}
+			if p.byLang[lang] == nil {
+				p.byLang[lang] = map[string]*template.Template{}
+			}
+			p.byLang[lang][name] = t
+		}
 	}
 	return p, nil
+}
+
+// lookup returns the page's template set for lang.
+func (p *pages) lookup(name, lang string) (*template.Template, bool) {
+	if !p.plain.Load() {
+		if t, ok := p.byLang[lang][name]; ok {
+			return t, true
+		}
+	}
+	t, ok := p.sets[name]
+	return t, ok
 }
 
 // funcs are the few helpers templates need beyond Page's methods.
@@ -210,7 +249,7 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, pg *Page) error {
 // renderWith writes a page through the given root template: "layout" for
 // the application, "public" for pages anyone may read.
 func (s *Server) renderWith(c *fiber.Ctx, status int, name, root string, pg *Page) error {
-	t, ok := s.pages.sets[name]
+	t, ok := s.pages.lookup(name, pg.Lang)
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
