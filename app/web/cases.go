@@ -169,6 +169,10 @@ type casePageData struct {
 	tasks []cases.Task
 	// ObligationRows are Obligations as the page lists them.
 	ObligationRows []obligationRow
+	// TimelineRows and HistoryRows are Timeline and History as the page
+	// lists them.
+	TimelineRows []timelineRow
+	HistoryRows  []historyRow
 }
 
 // option is one choice of a select, with its label in the page language.
@@ -337,6 +341,7 @@ func (s *Server) renderCaseByID(c *fiber.Ctx, caseID int64, status int, pg *Page
 	}
 	pg.Title = d.Case.Reference + " " + d.Case.Title
 	d.Tasks, d.ObligationRows = d.taskRows(pg), d.obligationRows(pg)
+	d.TimelineRows, d.HistoryRows = d.timelineRows(pg), d.historyRows(pg)
 	pg.Data = &d // methods take a pointer: templates call them per row
 	return s.render(c, status, "case", pg)
 }
