@@ -39,12 +39,15 @@ type Config struct {
 	PDFFont string // BREACHDESK_PDF_FONT: TrueType font for Japanese PDFs
 	// MaxUploadBytes bounds one evidence file (BREACHDESK_MAX_UPLOAD_MB).
 	MaxUploadBytes int64
-	LogLevel       slog.Level    // BREACHDESK_LOG_LEVEL: debug, info, warn, error
-	LogFormat      string        // BREACHDESK_LOG_FORMAT: text or json
-	SessionTTL     time.Duration // BREACHDESK_SESSION_TTL
-	SeedDemo       bool          // BREACHDESK_SEED_DEMO: seed the demo organisation on an empty database
-	Production     bool          // BREACHDESK_ENV=production: no generated secrets
-	Throttle       Throttle
+	// MaxActiveRequests is how many HTTP requests are worked on at once;
+	// the others wait their turn (BREACHDESK_MAX_ACTIVE_REQUESTS).
+	MaxActiveRequests int
+	LogLevel          slog.Level    // BREACHDESK_LOG_LEVEL: debug, info, warn, error
+	LogFormat         string        // BREACHDESK_LOG_FORMAT: text or json
+	SessionTTL        time.Duration // BREACHDESK_SESSION_TTL
+	SeedDemo          bool          // BREACHDESK_SEED_DEMO: seed the demo organisation on an empty database
+	Production        bool          // BREACHDESK_ENV=production: no generated secrets
+	Throttle          Throttle
 	// SecretKeyGenerated is true when no key was configured and a development
 	// key was created under DataDir.
 	SecretKeyGenerated bool
@@ -85,11 +88,12 @@ func Load(getenv func(string) string) (Config, error) {
 			RescueAfter:   p.duration("BREACHDESK_JOB_RESCUE_AFTER", 15*time.Minute),
 			LetterWorkers: p.integer("BREACHDESK_LETTER_WORKERS", DefaultLetterWorkers()),
 		},
-		LogFormat:      p.oneOf("BREACHDESK_LOG_FORMAT", "text", "text", "json"),
-		SessionTTL:     p.duration("BREACHDESK_SESSION_TTL", 12*time.Hour),
-		SeedDemo:       p.boolean("BREACHDESK_SEED_DEMO", true),
-		MaxUploadBytes: int64(p.integer("BREACHDESK_MAX_UPLOAD_MB", 50)) << 20,
-		Production:     p.oneOf("BREACHDESK_ENV", "development", "development", "production") == "production",
+		LogFormat:         p.oneOf("BREACHDESK_LOG_FORMAT", "text", "text", "json"),
+		SessionTTL:        p.duration("BREACHDESK_SESSION_TTL", 12*time.Hour),
+		SeedDemo:          p.boolean("BREACHDESK_SEED_DEMO", true),
+		MaxUploadBytes:    int64(p.integer("BREACHDESK_MAX_UPLOAD_MB", 50)) << 20,
+		MaxActiveRequests: p.integer("BREACHDESK_MAX_ACTIVE_REQUESTS", DefaultMaxActiveRequests()),
+		Production:        p.oneOf("BREACHDESK_ENV", "development", "development", "production") == "production",
 		Throttle: Throttle{
 			Window:        p.duration("BREACHDESK_LOGIN_WINDOW", 15*time.Minute),
 			MaxPerAccount: p.integer("BREACHDESK_LOGIN_MAX_PER_ACCOUNT", 5),
@@ -134,6 +138,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.MaxUploadBytes <= 0 || c.MaxUploadBytes > 2<<30 {
 		p.fail("BREACHDESK_MAX_UPLOAD_MB", "must be between 1 and 2048")
+	}
+	if c.MaxActiveRequests < 1 || c.MaxActiveRequests > 1024 {
+		p.fail("BREACHDESK_MAX_ACTIVE_REQUESTS", "must be between 1 and 1024")
 	}
 	if c.SessionTTL < time.Minute {
 		p.fail("BREACHDESK_SESSION_TTL", "must be at least 1m")
@@ -266,3 +273,8 @@ func (p *parser) oneOf(name, def string, allowed ...string) string {
 // persons, storing its PDF), and the extra one renders meanwhile
 // (measured with make bench: 5–15% more letters per second on 2 cores).
 func DefaultLetterWorkers() int { return max(2, runtime.NumCPU()+1) }
+
+// DefaultMaxActiveRequests is two requests per core: while one waits on
+// the database, the other computes (see app/web/admit.go; measured with
+// make bench on 2 cores: 4 at once beat 2, 8 and no limit).
+func DefaultMaxActiveRequests() int { return max(2, 2*runtime.NumCPU()) }

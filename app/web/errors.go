@@ -30,6 +30,8 @@ func statusOf(err error) int {
 		return fiber.StatusConflict
 	case errors.Is(err, apperr.ErrThrottled):
 		return fiber.StatusTooManyRequests
+	case errors.Is(err, errBusy):
+		return fiber.StatusServiceUnavailable
 	}
 	return fiber.StatusInternalServerError
 }
@@ -70,6 +72,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		titleKey, textKey = "error.conflict", ""
 	case fiber.StatusTooManyRequests:
 		titleKey, textKey = "error.throttled", "login.throttled"
+	case fiber.StatusServiceUnavailable:
+		titleKey, textKey = "error.busy", "error.busy_text"
 	case fiber.StatusUnprocessableEntity, fiber.StatusBadRequest:
 		titleKey, textKey = "error.bad_request", ""
 	case fiber.StatusRequestEntityTooLarge:

@@ -48,8 +48,10 @@ type Server struct {
 	pages   *pages
 	msgs    i18n.Catalogue
 	metrics *metrics
-	routes  []Route
-	jobs    jobsUI // River's dashboard, built on first use
+	// admitter lets requests in a few at a time (see admit.go).
+	admitter *admitter
+	routes   []Route
+	jobs     jobsUI // River's dashboard, built on first use
 }
 
 // New builds the Fiber app with every route.
@@ -69,7 +71,11 @@ func New(deps Deps) (*Server, error) {
 	if up := int(deps.Config.MaxUploadBytes); up > 0 {
 		bodyLimit = up + formRoom // the evidence limit plus room for the form around the file
 	}
-	s := &Server{deps: deps, pages: pg, msgs: msgs, metrics: newMetrics(deps.Registry)}
+	active := deps.Config.MaxActiveRequests
+	if active < 1 {
+		active = config.DefaultMaxActiveRequests()
+	}
+	s := &Server{deps: deps, pages: pg, msgs: msgs, metrics: newMetrics(deps.Registry), admitter: newAdmitter(active, admitWait, deps.Registry)}
 	s.app = fiber.New(fiber.Config{
 		// Handlers may keep request values (in jobs, in logs); fasthttp
 		// reuses its buffers otherwise.
