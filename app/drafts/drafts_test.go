@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
@@ -19,7 +20,6 @@ import (
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 	"github.com/breachdesk/breachdesk/app/timeline"
-	"github.com/breachdesk/breachdesk/workflows"
 )
 
 type fixture struct {
@@ -33,40 +33,13 @@ type fixture struct {
 	caseID int64
 }
 
-func renderer(t *testing.T) *documents.Renderer {
-	t.Helper()
-	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	r, err := documents.NewRenderer(font)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 func setup(t *testing.T) fixture {
 	t.Helper()
 	st := storetest.New(t)
-	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a}, workflows.InsertOnly); err != nil {
-		t.Fatal(err)
-	}
+	a := apptest.Auth(t, st)
 	ctx := context.Background()
 	principal := func(email, org string, role auth.Role) auth.Principal {
-		u, err := a.CreateUser(ctx, auth.NewUser{Email: email, Name: email, Password: "correct horse battery", OrgSlug: org, Role: role})
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, _ := a.OrganisationBySlug(ctx, org)
-		return auth.Principal{User: u, Organisation: o, Role: role}
+		return *apptest.Principal(t, a, email, org, role)
 	}
 	fx := fixture{st: st, owner: principal("owner@shop.example", "shop", auth.RoleOwner), legal: principal("legal@shop.example", "shop", auth.RoleLegal),
 		other: principal("owner@other.example", "other", auth.RoleOwner)}
@@ -75,7 +48,7 @@ func setup(t *testing.T) fixture {
 	fx.legal.Organisation.LegalName = "株式会社テストショップ"
 	fx.cases = cases.NewService(st)
 	fx.as = assessment.NewService(st, fx.cases)
-	fx.drafts = drafts.NewService(st, fx.cases, fx.as, renderer(t))
+	fx.drafts = drafts.NewService(st, fx.cases, fx.as, apptest.Renderer(t))
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "決済画面の改ざんによるカード情報漏えい", Summary: "決済代行会社からCPPの可能性について連絡を受けた。",
 		AwareAt: time.Date(2026, 11, 2, 10, 0, 0, 0, tokyo), IncidentType: "card_skimming"})

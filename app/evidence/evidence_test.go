@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/evidence"
@@ -33,45 +34,19 @@ type env struct {
 func newEnv(t *testing.T, maxBytes int64) *env {
 	t.Helper()
 	st := storetest.New(t)
-	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{t: t, st: st, auth: a, ev: evidence.NewService(st, maxBytes)}
+	return &env{t: t, st: st, auth: apptest.Auth(t, st), ev: evidence.NewService(st, maxBytes)}
 }
 
 // principal creates a user with role in org (created when new).
 func (e *env) principal(email, org string, role auth.Role) *auth.Principal {
-	e.t.Helper()
-	ctx := context.Background()
-	u, err := e.auth.CreateUser(ctx, auth.NewUser{Email: email, Name: "Name of " + email, Password: "correct horse battery", OrgSlug: org, Role: role})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	o, err := e.auth.OrganisationBySlug(ctx, org)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return &auth.Principal{User: u, Organisation: o, Role: role}
+	return apptest.Principal(e.t, e.auth, email, org, role)
 }
 
 func (e *env) newCase(p *auth.Principal) int64 {
-	e.t.Helper()
-	c, _, err := cases.NewService(e.st).Create(context.Background(), p, cases.NewCase{Title: "Skimmer on checkout", AwareAt: time.Now().Add(-time.Hour), IncidentType: "card_skimming"})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c.ID
+	return apptest.NewCase(e.t, cases.NewService(e.st), p)
 }
 
-func (e *env) count(sql string, args ...any) int64 {
-	e.t.Helper()
-	var n int64
-	if err := e.st.DB.Raw(sql, args...).Scan(&n).Error; err != nil {
-		e.t.Fatal(err)
-	}
-	return n
-}
+func (e *env) count(sql string, args ...any) int64 { return apptest.Count(e.t, e.st, sql, args...) }
 
 func fieldError(t *testing.T, err error, field string) string {
 	t.Helper()

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/benchreport"
 	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/documents"
@@ -84,7 +85,7 @@ func TestBenchReport(t *testing.T) {
 // letters per second.
 func rawLettersPerSecond(t *testing.T, doc documents.Document, d time.Duration, perFile int) float64 {
 	t.Helper()
-	r := renderer(t)
+	r := apptest.Renderer(t)
 	meta := documents.Meta{Title: "letter", Organisation: "株式会社テストショップ", Lang: "ja", GeneratedAt: time.Now()}
 	batch := make([]documents.Letter, perFile)
 	for i := range batch {

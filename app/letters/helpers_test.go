@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
@@ -42,48 +43,15 @@ type env struct {
 	letterID int64 // the approved customer letter
 }
 
-var sharedRenderer *documents.Renderer
-
-func renderer(t testing.TB) *documents.Renderer {
-	t.Helper()
-	if sharedRenderer != nil {
-		return sharedRenderer
-	}
-	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	r, err := documents.NewRenderer(font)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sharedRenderer = r
-	return r
-}
-
 // newEnv makes a case with an approved Japanese customer letter.
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	r := renderer(t)
+	r := apptest.Renderer(t)
 	st := storetest.New(t)
-	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a}, workflows.InsertOnly); err != nil {
-		t.Fatal(err)
-	}
+	a := apptest.Auth(t, st)
 	ctx := context.Background()
 	principal := func(email, org string, role auth.Role) auth.Principal {
-		u, err := a.CreateUser(ctx, auth.NewUser{Email: email, Name: email, Password: "correct horse battery", OrgSlug: org, Role: role})
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, _ := a.OrganisationBySlug(ctx, org)
-		return auth.Principal{User: u, Organisation: o, Role: role}
+		return *apptest.Principal(t, a, email, org, role)
 	}
 	e := &env{t: t, st: st, auth: a, renderer: r, owner: principal("owner@shop.example", "shop", auth.RoleOwner),
 		legal: principal("legal@shop.example", "shop", auth.RoleLegal), other: principal("owner@other.example", "other", auth.RoleOwner)}

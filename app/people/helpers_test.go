@@ -6,17 +6,16 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/text/encoding/japanese"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
-	"github.com/breachdesk/breachdesk/workflows"
 )
 
 type env struct {
@@ -31,40 +30,17 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	st, url := storetest.NewWithURL(t)
-	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a}, workflows.InsertOnly); err != nil {
-		t.Fatal(err)
-	}
+	a := apptest.Auth(t, st)
 	cs := cases.NewService(st)
 	return &env{t: t, st: st, url: url, auth: a, cases: cs, svc: people.NewService(st, cs)}
 }
 
 // principal creates a user with role in org (created when new).
 func (e *env) principal(email, org string, role auth.Role) *auth.Principal {
-	e.t.Helper()
-	ctx := context.Background()
-	u, err := e.auth.CreateUser(ctx, auth.NewUser{Email: email, Name: "Name of " + email, Password: "correct horse battery", OrgSlug: org, Role: role})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	o, err := e.auth.OrganisationBySlug(ctx, org)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return &auth.Principal{User: u, Organisation: o, Role: role}
+	return apptest.Principal(e.t, e.auth, email, org, role)
 }
 
-func (e *env) newCase(p *auth.Principal) int64 {
-	e.t.Helper()
-	c, _, err := e.cases.Create(context.Background(), p, cases.NewCase{Title: "Skimmer on checkout", AwareAt: time.Now().Add(-time.Hour), IncidentType: "card_skimming"})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c.ID
-}
+func (e *env) newCase(p *auth.Principal) int64 { return apptest.NewCase(e.t, e.cases, p) }
 
 // importCSV uploads data and runs the job, returning the finished import.
 func (e *env) importCSV(p *auth.Principal, caseID int64, data string, opts people.Options) people.Import {

@@ -1,0 +1,100 @@
+// Package apptest holds what the services' tests set up alike: the auth
+// service on a test database, users acting in organisations, a case to
+// work on and the PDF renderer. It is imported by tests only.
+package apptest
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/documents"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/workflows"
+)
+
+// Password is every test user's password.
+const Password = "correct horse battery"
+
+// Auth returns the auth service on st with password hashing cheap enough
+// for tests, and installs the job client that saving state enqueues into
+// (opening a case enqueues its reminders); it only inserts jobs, nothing
+// works them.
+func Auth(t testing.TB, st *store.Store) *auth.Service {
+	t.Helper()
+	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a}, workflows.InsertOnly); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// Principal creates a user named "Name of <email>" with role in org (the
+// organisation is created when new) and returns the user acting there.
+func Principal(t testing.TB, a *auth.Service, email, org string, role auth.Role) *auth.Principal {
+	t.Helper()
+	ctx := context.Background()
+	u, err := a.CreateUser(ctx, auth.NewUser{Email: email, Name: "Name of " + email, Password: Password, OrgSlug: org, Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := a.OrganisationBySlug(ctx, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &auth.Principal{User: u, Organisation: o, Role: role}
+}
+
+// NewCase opens a card-skimming case, aware an hour ago, in p's
+// organisation. It is opened as an owner would: whatever p's role, the
+// test wants a case to work on.
+func NewCase(t testing.TB, cs *cases.Service, p *auth.Principal) int64 {
+	t.Helper()
+	opener := *p
+	opener.Role = auth.RoleOwner
+	c, _, err := cs.Create(context.Background(), &opener, cases.NewCase{Title: "Skimmer on checkout", AwareAt: time.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+// Count runs a query of one number.
+func Count(t testing.TB, st *store.Store, sql string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := st.DB.Raw(sql, args...).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+var renderer = sync.OnceValues(func() (*documents.Renderer, error) {
+	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
+	if err != nil {
+		return nil, err
+	}
+	return documents.NewRenderer(font)
+})
+
+// Renderer is the PDF renderer with the machine's Japanese font, made
+// once per test binary. Without a font the test is skipped, except under
+// CI (.ci/run installs the fonts), where it fails.
+func Renderer(t testing.TB) *documents.Renderer {
+	t.Helper()
+	r, err := renderer()
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	return r
+}
