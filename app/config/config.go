@@ -31,8 +31,8 @@ type Config struct {
 	CookieSecure bool   // BREACHDESK_COOKIE_SECURE
 	SMTPURL      string // BREACHDESK_SMTP_URL: smtp://user:pass@host:port or smtps://
 	MailFrom     string // BREACHDESK_MAIL_FROM
-	// SMTPRate bounds messages per second to the SMTP server from one
-	// process (BREACHDESK_SMTP_RATE; 0 = no limit).
+	// SMTPRate bounds messages per second to the SMTP server from all
+	// worker processes together (BREACHDESK_SMTP_RATE; 0 = no limit).
 	SMTPRate float64
 	// Jobs tunes the background workers.
 	Jobs    Jobs

@@ -141,8 +141,10 @@ func (s *Service) sendChunk(ctx context.Context, w *chunkWork, chunk int) error 
 	}
 	defer conn.Close()
 	for i, r := range rs {
-		if err := s.limiter.Wait(ctx); err != nil {
-			return err
+		if s.pacer != nil {
+			if err := s.pacer.Wait(ctx); err != nil {
+				return err
+			}
 		}
 		err := conn.Send(ctx, s.message(w, r))
 		switch {

@@ -95,6 +95,41 @@ func TestEmailBatchOfAThousandArrivesOnceEach(t *testing.T) {
 	}
 }
 
+// Two worker processes (two services, each with its own River client)
+// sending one batch keep to the rate together: 40 e-mails at 50/s are
+// spread over at least 39 × 20 ms. A limit per process would let each
+// send its share at once.
+func TestTwoWorkersKeepTheSMTPRateTogether(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.addPeople(40, 0)
+	srv := mailtest.New(t)
+	opts := letters.Options{Rate: 50, EmailChunk: 10}
+	first, second := e.service(srv, opts), e.service(srv, opts)
+	e.work(first)
+	e.work(second)
+	b, err := first.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.letterID, Channel: letters.ChannelEmail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := e.waitDone(first, b.ID, time.Minute); c.Sent != 40 {
+		t.Fatalf("counts: %+v", c)
+	}
+	var spread float64
+	if err := e.st.DB.Raw(`SELECT extract(epoch FROM max(sent_at) - min(sent_at)) FROM letters WHERE batch_id = ?`, b.ID).Scan(&spread).Error; err != nil {
+		t.Fatal(err)
+	}
+	// Send times are reserved exactly 20 ms apart; sent_at is taken after
+	// the server's answer, so it can only add to the spread, bar the
+	// first message's own round trip.
+	if want := 39 * 0.020 * 0.9; spread < want {
+		t.Errorf("40 e-mails at 50/s sent within %.3f s, want at least %.3f s", spread, want)
+	}
+	if got := len(srv.Messages()); got != 40 {
+		t.Fatalf("server accepted %d, want 40", got)
+	}
+}
+
 // A server that answers 451 for a while gets every letter after River's
 // retries; nothing is counted as failed meanwhile.
 func TestThrottlingServerGetsEverythingAfterRetries(t *testing.T) {

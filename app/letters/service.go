@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"golang.org/x/time/rate"
 	"gorm.io/gorm"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
@@ -42,7 +41,7 @@ type Service struct {
 	cases    *cases.Service
 	renderer *documents.Renderer // nil in processes that only enqueue
 	dialer   mail.Dialer         // nil: e-mail letters wait (temporary failure)
-	limiter  *rate.Limiter
+	pacer    *pacer              // nil: no rate limit
 	now      func() time.Time
 
 	printSize, emailSize int
@@ -55,8 +54,8 @@ type Service struct {
 type Options struct {
 	Renderer *documents.Renderer
 	Dialer   mail.Dialer
-	// Rate is the most messages per second this process sends to the SMTP
-	// server; 0 means no limit.
+	// Rate is the most messages per second sent to the SMTP server by all
+	// processes sharing the database together; 0 means no limit.
 	Rate float64
 	// PrintChunk and EmailChunk override the chunk sizes (tests).
 	PrintChunk, EmailChunk int
@@ -64,10 +63,10 @@ type Options struct {
 
 // NewService wires the service.
 func NewService(st *store.Store, cs *cases.Service, o Options) *Service {
-	s := &Service{st: st, cases: cs, renderer: o.Renderer, dialer: o.Dialer, limiter: rate.NewLimiter(rate.Inf, 1),
+	s := &Service{st: st, cases: cs, renderer: o.Renderer, dialer: o.Dialer,
 		now: func() time.Time { return time.Now().UTC() }, printSize: DefaultPrintChunk, emailSize: DefaultEmailChunk}
 	if o.Rate > 0 {
-		s.limiter = rate.NewLimiter(rate.Limit(o.Rate), max(1, int(o.Rate)))
+		s.pacer = newPacer(st.DB, pacingName, o.Rate)
 	}
 	if o.PrintChunk > 0 {
 		s.printSize = o.PrintChunk
