@@ -43,13 +43,9 @@ type admitter struct {
 	waiting prometheus.Gauge
 }
 
-func newAdmitter(n int, wait time.Duration, reg prometheus.Registerer) *admitter {
-	a := &admitter{slots: make(chan struct{}, n), wait: wait, waiting: prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "breachdesk_http_requests_waiting",
-		Help: "Requests waiting for their turn (at most BREACHDESK_MAX_ACTIVE_REQUESTS are worked on at once).",
-	})}
-	_ = reg.Register(a.waiting) // registering twice (several servers in one test binary) is harmless
-	return a
+// newAdmitter lets n requests in at once; waiting counts the others.
+func newAdmitter(n int, wait time.Duration, waiting prometheus.Gauge) *admitter {
+	return &admitter{slots: make(chan struct{}, n), wait: wait, waiting: waiting}
 }
 
 // handler is the middleware that makes a request wait for its turn.

@@ -21,7 +21,7 @@ import (
 // checks and large bodies skip the line.
 func TestAdmitterTakesRequestsInTurn(t *testing.T) {
 	t.Parallel()
-	a := newAdmitter(2, 400*time.Millisecond, prometheus.NewRegistry())
+	a := newAdmitter(2, 400*time.Millisecond, newMetrics(prometheus.NewRegistry()).waiting)
 	release := make(chan struct{})
 	var running, most atomic.Int32
 	var mu sync.Mutex
@@ -96,7 +96,7 @@ func TestAdmitterTakesRequestsInTurn(t *testing.T) {
 	// In turn: with one slot held, waiting requests enter in arrival order.
 	order = nil
 	hold := make(chan struct{})
-	one := newAdmitter(1, 5*time.Second, prometheus.NewRegistry())
+	one := newAdmitter(1, 5*time.Second, newMetrics(prometheus.NewRegistry()).waiting)
 	app2 := fiber.New()
 	app2.Use(one.handler)
 	app2.Get("/*", func(c *fiber.Ctx) error {

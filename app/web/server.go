@@ -75,7 +75,8 @@ func New(deps Deps) (*Server, error) {
 	if active < 1 {
 		active = config.DefaultMaxActiveRequests()
 	}
-	s := &Server{deps: deps, pages: pg, msgs: msgs, metrics: newMetrics(deps.Registry), admitter: newAdmitter(active, admitWait, deps.Registry)}
+	m := newMetrics(deps.Registry)
+	s := &Server{deps: deps, pages: pg, msgs: msgs, metrics: m, admitter: newAdmitter(active, admitWait, m.waiting)}
 	s.app = fiber.New(fiber.Config{
 		// Handlers may keep request values (in jobs, in logs); fasthttp
 		// reuses its buffers otherwise.
