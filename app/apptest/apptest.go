@@ -6,6 +6,8 @@ package apptest
 import (
 	"context"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -97,4 +99,26 @@ func Renderer(t testing.TB) *documents.Renderer {
 		t.Skip(err)
 	}
 	return r
+}
+
+// PDFText is the text of a PDF as pdftotext (poppler-utils) extracts it.
+// Without pdftotext the test is skipped, except under CI (.ci/run
+// installs it), where it fails.
+func PDFText(t testing.TB, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext missing (poppler-utils)")
+		}
+		t.Skip("pdftotext missing")
+	}
+	in := filepath.Join(t.TempDir(), "d.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", in, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }

@@ -3,9 +3,6 @@ package drafts_test
 import (
 	"context"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -84,26 +81,6 @@ func (fx fixture) render(t *testing.T, id int64) drafts.Document {
 	return d
 }
 
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext missing (poppler-utils)")
-		}
-		t.Skip("pdftotext missing")
-	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "d.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", in, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(out)
-}
-
 func squash(s string) string { return strings.Join(strings.Fields(s), "") }
 
 // The PPC final report draft has the nine items of rule 8(1), in order,
@@ -128,7 +105,7 @@ func TestPPCFinalReportHasTheNineItemsInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := squash(pdfText(t, full.PDF))
+	text := squash(apptest.PDFText(t, full.PDF))
 	items := []string{"1.概要", "2.漏えい等が発生し、又は発生したおそれがある個人データの項目", "3.漏えい等が発生し、又は発生したおそれがある個人データに係る本人の数",
 		"4.原因", "5.二次被害又はそのおそれの有無及びその内容", "6.本人への対応の実施状況", "7.公表の実施状況", "8.再発防止のための措置", "9.その他参考となる事項"}
 	pos := 0
@@ -153,7 +130,7 @@ func TestPPCFinalReportHasTheNineItemsInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	final, _ := fx.drafts.PDF(ctx, &fx.legal, approved.ID)
-	ftext := squash(pdfText(t, final.PDF))
+	ftext := squash(apptest.PDFText(t, final.PDF))
 	if strings.Contains(ftext, "下書き") || !strings.Contains(ftext, "4.原因") {
 		t.Fatal("approved PDF still marked as draft, or lost content")
 	}
@@ -196,7 +173,7 @@ func TestEveryKindRendersInBothLanguages(t *testing.T) {
 				continue
 			}
 			full, _ := fx.drafts.PDF(ctx, &fx.owner, d.ID)
-			if text := pdfText(t, full.PDF); !strings.Contains(squash(text), squash(fx.owner.Organisation.LegalName)) && !strings.Contains(text, "INC-") {
+			if text := apptest.PDFText(t, full.PDF); !strings.Contains(squash(text), squash(fx.owner.Organisation.LegalName)) && !strings.Contains(text, "INC-") {
 				t.Errorf("%s/%s: PDF lacks the organisation and reference", ki.Kind, lang)
 			}
 		}
@@ -232,7 +209,7 @@ func TestTenancyValidationAndTemplates(t *testing.T) {
 	d, _ = fx.drafts.Generate(ctx, &fx.owner, fx.caseID, "call_center_faq", "ja", nil)
 	d = fx.render(t, d.ID)
 	full, _ := fx.drafts.PDF(ctx, &fx.owner, d.ID)
-	if !strings.Contains(pdfText(t, full.PDF), "独自FAQ") || !strings.HasPrefix(d.TemplateVersion, "org-") {
+	if !strings.Contains(apptest.PDFText(t, full.PDF), "独自FAQ") || !strings.HasPrefix(d.TemplateVersion, "org-") {
 		t.Fatalf("override not used: %s", d.TemplateVersion)
 	}
 }

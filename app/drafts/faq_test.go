@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/inquiries"
 )
 
@@ -28,7 +29,7 @@ func TestCallCenterFAQDocumentHasCuratedEntries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := squash(pdfText(t, full.PDF))
+	text := squash(apptest.PDFText(t, full.PDF))
 	for _, want := range []string{"Q1.お詫びの品はありますか", "後日ご案内します。", "窓口情報"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("FAQ document lacks %q", want)

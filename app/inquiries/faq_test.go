@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/inquiries"
 )
@@ -94,7 +95,7 @@ func TestFAQSheetPDFHasTheEntries(t *testing.T) {
 	if ja.ContentType != "application/pdf" || !strings.HasPrefix(string(ja.Data), "%PDF") || ja.Entries != 2 {
 		t.Fatalf("export: %s %d", ja.ContentType, ja.Entries)
 	}
-	text := strings.Join(strings.Fields(pdfText(t, ja.Data)), "")
+	text := strings.Join(strings.Fields(apptest.PDFText(t, ja.Data)), "")
 	for _, want := range []string{"コールセンター想定問答集", "Q1.何が起きたのですか", "Q1.ポイントは失効しますか", "失効しません。", "Q2.お詫びの品はありますか", "準備中です。"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("ja sheet lacks %q", want)
@@ -104,7 +105,7 @@ func TestFAQSheetPDFHasTheEntries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text = strings.Join(strings.Fields(pdfText(t, en.Data)), "")
+	text = strings.Join(strings.Fields(apptest.PDFText(t, en.Data)), "")
 	for _, want := range []string{"Call-centreFAQ", "Q1.Willmypointsexpire?", "Theywillnotexpire.", "Q2.お詫びの品はありますか"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("en sheet lacks %q", want)

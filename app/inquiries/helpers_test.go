@@ -2,9 +2,6 @@ package inquiries_test
 
 import (
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
@@ -73,25 +70,6 @@ func fieldError(t *testing.T, err error, field string) string {
 		t.Fatalf("validation error does not name %q: %v", field, err)
 	}
 	return r
-}
-
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext missing (poppler-utils)")
-		}
-		t.Skip("pdftotext missing")
-	}
-	in := filepath.Join(t.TempDir(), "faq.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", in, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(out)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -7,9 +7,6 @@ import (
 	"io"
 	"mime/quotedprintable"
 	netmail "net/mail"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -157,25 +154,6 @@ func (e *env) waitDone(svc *letters.Service, id int64, timeout time.Duration) le
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-func pdfText(t testing.TB, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext missing (poppler-utils)")
-		}
-		t.Skip("pdftotext missing")
-	}
-	in := filepath.Join(t.TempDir(), "d.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", in, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(out)
 }
 
 // decodeBody returns the text part of a raw message, decoded.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/mail/mailtest"
 )
@@ -83,7 +84,7 @@ func TestEmailBatchOfAThousandArrivesOnceEach(t *testing.T) {
 			t.Fatal(err)
 		}
 		printed += f.Letters
-		text.WriteString(pdfText(t, full.PDF))
+		text.WriteString(apptest.PDFText(t, full.PDF))
 	}
 	if printed != 40 {
 		t.Fatalf("%d letters in print files", printed)
@@ -201,7 +202,7 @@ func TestPermanentRefusalFallsBackToPrint(t *testing.T) {
 		t.Fatalf("files %+v", files)
 	}
 	f, _ := svc.FilePDF(context.Background(), &e.owner, files[0].ID)
-	if text := pdfText(t, f.PDF); !strings.Contains(text, "山田 太郎2 様") {
+	if text := apptest.PDFText(t, f.PDF); !strings.Contains(text, "山田 太郎2 様") {
 		t.Errorf("fallback letter lacks the person:\n%s", text)
 	}
 }
@@ -231,7 +232,7 @@ func TestPrintBatchMakesFilesOfLetters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := pdfText(t, f.PDF)
+	text := apptest.PDFText(t, f.PDF)
 	pages := strings.Split(text, "\f")
 	starts := 0
 	for _, pg := range pages {

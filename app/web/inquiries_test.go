@@ -7,13 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/inquiries"
@@ -229,25 +227,6 @@ func TestInquiryAPI(t *testing.T) {
 	}
 }
 
-func pdfToText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext missing (poppler-utils)")
-		}
-		t.Skip("pdftotext missing")
-	}
-	in := filepath.Join(t.TempDir(), "d.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", in, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(strings.Fields(string(out)), "")
-}
-
 // Legal curates the FAQ through the editor (errors at the entry's form),
 // promotes an answered inquiry, orders the entries and exports the sheet
 // as PDF and CSV; a viewer reads it without edit forms.
@@ -293,7 +272,7 @@ func TestFAQEditorAndExports(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("pdf: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	text := pdfToText(t, pdf)
+	text := strings.Join(strings.Fields(apptest.PDFText(t, pdf)), "")
 	first, second := strings.Index(text, "Q1.お詫びの品はありますか"), strings.Index(text, "Q2.ポイントは失効しますか")
 	if first < 0 || second < first || !strings.Contains(text, "準備中です。") || !strings.Contains(text, "失効しません。") {
 		t.Fatalf("PDF lacks the entries in order:\n%s", text)
