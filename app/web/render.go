@@ -38,34 +38,31 @@ func loadPages(msgs i18n.Catalogue) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	parse := func(name, f string) (*template.Template, error) {
-		t, err := template.New(name).Funcs(funcs).ParseFS(frontend.Templates, "templates/layout.html", f)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", name, err)
-		}
-		return t, nil
-	}
 	p := &pages{sets: map[string]*template.Template{}, byLang: map[string]map[string]*template.Template{}}
+	for _, lang := range i18n.Languages {
+		p.byLang[lang] = map[string]*template.Template{}
+	}
 	for _, f := range files {
 		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
 		if name == "layout" {
 			continue
 		}
-		if p.sets[name], err = parse(name, f); err != nil {
-			return nil, err
+		t, err := template.New(name).Funcs(funcs).ParseFS(frontend.Templates, "templates/layout.html", f)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
+		p.sets[name] = t
 		for _, lang := range i18n.Languages {
-			t, err := parse(name, f)
+			// Clone copies the parse trees, which pretranslate changes;
+			// it must come before t is first executed.
+			tl, err := t.Clone()
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("template %s: %w", name, err)
 			}
-			if _, err := pretranslate(t, msgs, lang, roots...); err != nil {
+			if _, err := pretranslate(tl, msgs, lang, roots...); err != nil {
 				return nil, fmt.Errorf("template %s (%s): %w", name, lang, err)
 			}
-			if p.byLang[lang] == nil {
-				p.byLang[lang] = map[string]*template.Template{}
-			}
-			p.byLang[lang][name] = t
+			p.byLang[lang][name] = tl
 		}
 	}
 	return p, nil
