@@ -1,5 +1,10 @@
 # BreachDesk. The README's two commands: `make run` and `make test`.
 GO ?= go
+# The machines run GOTOOLCHAIN=local (go1.26.8, which has known
+# vulnerabilities) and ignore go.mod's toolchain line: every go command
+# started from here uses this patched toolchain, fetched once from the Go
+# module proxy. .ci/run exports the same.
+export GOTOOLCHAIN := go1.27.3
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 BIN := bin/breachdesk

@@ -72,7 +72,9 @@ const asciiDigits = "0123456789"
 
 // compatRange reports whether r lies in one of the blocks that hold
 // compatibility digits (² … ⁹, ₀ … ₉, ① … ⑳ ⓪, ㉑ … ㉟, ㊱ … ㊿, ０ … ９,
-// 𝟎 … 𝟿, 🯰 … 🯹), so that kana and kanji skip the map.
+// 𝟎 … 𝟿, the outlined 𜳰 … 𜳹 of Unicode 16, 🯰 … 🯹), so that kana and
+// kanji skip the map. The map itself follows the Unicode tables of the
+// toolchain, so a newer one only ever widens what the range must let in.
 func compatRange(r rune) bool {
 	switch {
 	case r < 0xB2:
@@ -84,7 +86,7 @@ func compatRange(r rune) bool {
 	case r < 0xFF10:
 		return r <= 0x32BF
 	}
-	return r <= 0xFF19 || (r >= 0x1D7CE && r <= 0x1FBF9)
+	return r <= 0xFF19 || (r >= 0x1CCF0 && r <= 0x1FBF9)
 }
 
 // DigitCount returns how many digits of a card number the guard reads in
