@@ -63,6 +63,17 @@ func TestJapanCalendarDays(t *testing.T) {
 		{"2026-11-23", false, "Labor Thanksgiving Day"},
 		{"2026-07-20", false, "Marine Day"},
 		{"2026-10-12", false, "Sports Day"},
+		// Golden Week 2027 (Thursday 4/29, then Monday to Wednesday) and
+		// the leap day of 2028, a Tuesday.
+		{"2027-04-28", true, ""},
+		{"2027-04-29", false, "Showa Day"},
+		{"2027-04-30", true, ""},
+		{"2027-05-03", false, "Constitution Memorial Day"},
+		{"2027-05-04", false, "Greenery Day"},
+		{"2027-05-05", false, "Children's Day"},
+		{"2027-05-06", true, ""},
+		{"2028-02-28", true, ""},
+		{"2028-02-29", true, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.date, func(t *testing.T) {

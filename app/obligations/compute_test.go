@@ -102,6 +102,29 @@ var computeCases = []computeCase{
 		facts:  fx("2023-06-01T09:00:00+09:00", card),
 		want:   map[string]string{final: "due 2023-06-30T23:59:59+09:00"},
 		review: []string{ReviewCalendarUnverified, ReviewOlderIncident}},
+	{name: "23:30 JST counts as that day in Tokyo",
+		facts: fx("2026-11-10T23:30:00+09:00", card),
+		want:  map[string]string{final: "due 2026-12-09T23:59:59+09:00"}},
+	{name: "00:30 JST is the next day in Tokyo while UTC is still on the day before",
+		facts: fx("2026-11-11T00:30:00+09:00", card),
+		want:  map[string]string{final: "due 2026-12-10T23:59:59+09:00"}},
+	{name: "either side of UTC midnight is the same Tokyo day",
+		facts: fx("2026-11-10T23:30:00Z", card),
+		want:  map[string]string{final: "due 2026-12-10T23:59:59+09:00"}},
+	{name: "leap day 2028-02-29 is a business day",
+		facts:  fx("2028-01-31T10:00:00+09:00", card),
+		want:   map[string]string{final: "due 2028-02-29T23:59:59+09:00"},
+		review: []string{ReviewCalendarUnverified + "@aware_at"}},
+	{name: "30 days from 2028-02-01 end on 3/1: February has 29 days",
+		facts:  fx("2028-02-01T10:00:00+09:00", card),
+		want:   map[string]string{final: "due 2028-03-01T23:59:59+09:00"},
+		review: []string{ReviewCalendarUnverified + "@aware_at"}},
+	{name: "30 days from 2027-02-01 end on 3/2",
+		facts: fx("2027-02-01T10:00:00+09:00", card),
+		want:  map[string]string{final: "due 2027-03-02T23:59:59+09:00"}},
+	{name: "Japanese days for an LA organisation across the start of US summer time",
+		facts: fx("2027-03-13T18:00:00-08:00", card+`,"timezone":"America/Los_Angeles"`),
+		want:  map[string]string{final: "due 2027-04-12T07:59:59-07:00"}},
 	{name: "preliminary window is not moved for holidays",
 		facts: fx("2026-12-28T10:00:00+09:00", card),
 		want:  map[string]string{prel: "window 2026-12-30T23:59:59+09:00; due 2027-01-01T23:59:59+09:00"}},
@@ -223,6 +246,12 @@ var computeCases = []computeCase{
 	{name: "GDPR 72 h across the end of summer time in Berlin",
 		facts: fx("2026-10-23T12:00:00+02:00", `"data_items":["email"],"residents":{"EU":5},"eu_risk":"risk","timezone":"Europe/Berlin"`),
 		want:  map[string]string{"eu.gdpr.art33": "due 2026-10-26T11:00:00+01:00"}},
+	{name: "GDPR 72 h across 29 February",
+		facts: fx("2028-02-27T12:00:00+01:00", `"data_items":["email"],"residents":{"EU":5},"eu_risk":"risk","timezone":"Europe/Berlin"`),
+		want:  map[string]string{"eu.gdpr.art33": "due 2028-03-01T12:00:00+01:00"}},
+	{name: "GDPR 72 h across the start of summer time in Berlin",
+		facts: fx("2027-03-27T12:00:00+01:00", `"data_items":["email"],"residents":{"EU":5},"eu_risk":"risk","timezone":"Europe/Berlin"`),
+		want:  map[string]string{"eu.gdpr.art33": "due 2027-03-30T13:00:00+02:00"}},
 	{name: "GDPR: unlikely to result in a risk",
 		facts: fx("2026-12-01T10:00:00+09:00", `"data_items":["email"],"residents":{"EU":40},"eu_risk":"none"`),
 		want:  map[string]string{"eu.gdpr.art33": "-", "eu.gdpr.art34": "-"}},
@@ -307,6 +336,9 @@ var computeCases = []computeCase{
 		facts: fx("2026-12-04T10:00:00+09:00", card+`,"card_brands":["mastercard","amex","jcb"]`),
 		want: map[string]string{"card.mastercard.adc": "due 2026-12-05T10:00:00+09:00", "card.amex.eirp": "due 2026-12-07T10:00:00+09:00",
 			"card.jcb.acquirer": "target 2026-12-07T10:00:00+09:00", "card.visa.notify": "-"}},
+	{name: "Amex 72 h across the start of US summer time (LA organisation)",
+		facts: fx("2027-03-13T18:00:00-08:00", card+`,"card_brands":["amex"],"timezone":"America/Los_Angeles"`),
+		want:  map[string]string{"card.amex.eirp": "due 2027-03-16T19:00:00-07:00"}},
 	{name: "Visa business days ignore the Japanese year-end closure",
 		facts: fx("2026-12-28T10:00:00+09:00", card+`,"card_brands":["visa"]`),
 		want:  map[string]string{"card.visa.incident_report": "due 2026-12-31T23:59:59+09:00"}},
@@ -477,7 +509,7 @@ func sortKey(o Obligation) time.Time {
 
 func TestComputeInvalidFacts(t *testing.T) {
 	t.Parallel()
-	r := Compute(Facts{DataItems: []DataItem{"card_numbr"}}, time.Now())
+	r := Compute(Facts{DataItems: []DataItem{"card_numbr"}}, time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
 	if len(r.Obligations) != 0 {
 		t.Fatalf("obligations for invalid facts: %v", r.Obligations)
 	}
