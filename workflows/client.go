@@ -13,8 +13,10 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/letters"
@@ -26,6 +28,7 @@ import (
 // Deps are the services the workers call.
 type Deps struct {
 	Store   *store.Store
+	Clock   clock.Clock // required; a test clock also drives River's time
 	Auth    *auth.Service
 	Mailer  mail.Sender // nil: e-mails are cancelled with a clear reason
 	BaseURL string      // for links in e-mails
@@ -65,6 +68,12 @@ func NewClient(deps Deps, mode Mode) (*Client, error) {
 		Logger:               slog.Default(),
 		JobTimeout:           cmp.Or(deps.JobTimeout, 10*time.Minute),
 		RescueStuckJobsAfter: cmp.Or(deps.RescueAfter, 15*time.Minute),
+	}
+	// A test clock (one River can stub its time with) decides when
+	// River's scheduled jobs are due, so tests move the clock instead of
+	// sleeping; the system clock leaves River on the real time.
+	if t, ok := deps.Clock.(rivertype.TimeGenerator); ok {
+		cfg.Test.Time = t
 	}
 	if mode == Work {
 		workers := river.NewWorkers()

@@ -9,19 +9,24 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 	"github.com/breachdesk/breachdesk/workflows"
 )
 
-func deps(t *testing.T) workflows.Deps {
+// deps are the workers' services on a fresh database and a test clock.
+func deps(t *testing.T) workflows.Deps { return depsAt(t, clocktest.New(t)) }
+
+// depsAt is deps on clk: River's time too, so moving clk makes jobs due.
+func depsAt(t *testing.T, clk *clocktest.Clock) workflows.Deps {
 	t.Helper()
-	st := storetest.New(t)
-	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32)})
+	st := storetest.New(t, clk)
+	a, err := auth.NewService(st, clk, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return workflows.Deps{Store: st, Auth: a}
+	return workflows.Deps{Store: st, Clock: clk, Auth: a}
 }
 
 func count(t *testing.T, st *store.Store, sql string) int64 {
@@ -79,7 +84,7 @@ func TestWorkerRunsPurgeJob(t *testing.T) {
 	}
 	ctx := context.Background()
 	d.Store.DB.Exec(`INSERT INTO users (email, name, password_hash) VALUES ('x@example.com', 'x', 'h')`)
-	d.Store.DB.Exec(`INSERT INTO sessions (id_hash, user_id, csrf_token, expires_at) SELECT '\x01', id, 'c', now() - interval '1 hour' FROM users`)
+	d.Store.DB.Exec(`INSERT INTO sessions (id_hash, user_id, csrf_token, expires_at) SELECT '\x01', id, 'c', ? FROM users`, d.Clock.Now().Add(-time.Hour))
 	events, cancel := c.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
 	defer cancel()
 	if err := c.Start(ctx); err != nil {

@@ -45,7 +45,7 @@ func (w *DeadlineReminderWorker) Work(ctx context.Context, job *river.Job[jobs.D
 	if err := w.deps.Store.DB.WithContext(ctx).Raw(`SELECT fire_at, state FROM reminders WHERE id = ?`, job.Args.ReminderID).Scan(&due).Error; err != nil {
 		return err
 	}
-	if wait := time.Until(due.FireAt); due.State == "scheduled" && wait > 0 {
+	if wait := due.FireAt.Sub(w.deps.Clock.Now()); due.State == "scheduled" && wait > 0 {
 		return river.JobSnooze(min(wait, jobs.ReminderSnoozeStep))
 	}
 	return w.deps.Store.InTx(ctx, func(tx *store.Tx) error {
@@ -63,7 +63,7 @@ func (w *DeadlineReminderWorker) Work(ctx context.Context, job *river.Job[jobs.D
 		}
 		if r.ID == 0 || r.State != "scheduled" || !r.Open {
 			if r.ID != 0 && r.State == "scheduled" {
-				tx.DB.Exec(`UPDATE reminders SET state = 'cancelled', updated_at = now() WHERE id = ?`, r.ID)
+				tx.DB.Exec(`UPDATE reminders SET state = 'cancelled', updated_at = ? WHERE id = ?`, tx.Now(), r.ID)
 			}
 			_, err := river.JobCompleteTx[*riverdatabasesql.Driver](ctx, tx.SQLTx(), job)
 			return err
@@ -78,9 +78,9 @@ func (w *DeadlineReminderWorker) Work(ctx context.Context, job *river.Job[jobs.D
 		title, body := reminderText(r)
 		for _, uid := range recipients {
 			var id int64
-			err := tx.DB.Raw(`INSERT INTO notifications (organisation_id, user_id, case_id, reminder_id, title, body, link)
-				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reminder_id, user_id) DO NOTHING RETURNING id`,
-				r.OrganisationID, uid, r.CaseID, r.ID, title, body, fmt.Sprintf("/cases/%d", r.CaseID)).Scan(&id).Error
+			err := tx.DB.Raw(`INSERT INTO notifications (organisation_id, user_id, case_id, reminder_id, title, body, link, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reminder_id, user_id) DO NOTHING RETURNING id`,
+				r.OrganisationID, uid, r.CaseID, r.ID, title, body, fmt.Sprintf("/cases/%d", r.CaseID), tx.Now()).Scan(&id).Error
 			if err != nil {
 				return err
 			}
@@ -91,7 +91,7 @@ func (w *DeadlineReminderWorker) Work(ctx context.Context, job *river.Job[jobs.D
 				return err
 			}
 		}
-		if err := tx.DB.Exec(`UPDATE reminders SET state = 'sent', updated_at = now() WHERE id = ?`, r.ID).Error; err != nil {
+		if err := tx.DB.Exec(`UPDATE reminders SET state = 'sent', updated_at = ? WHERE id = ?`, tx.Now(), r.ID).Error; err != nil {
 			return err
 		}
 		_, err = river.JobCompleteTx[*riverdatabasesql.Driver](ctx, tx.SQLTx(), job)

@@ -35,9 +35,9 @@ func reminderLateness(t *testing.T, from, step time.Duration, limit int) []time.
 	}
 	org, _ := d.Auth.OrganisationBySlug(ctx, "shop")
 	p := auth.Principal{User: u, Organisation: org, Role: auth.RoleOwner}
-	cs := cases.NewService(d.Store)
-	as := assessment.NewService(d.Store, cs)
-	c, _, err := cs.Create(ctx, &p, cases.NewCase{Title: "Leak", AwareAt: time.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	cs := cases.NewService(d.Store, d.Clock)
+	as := assessment.NewService(d.Store, d.Clock, cs)
+	c, _, err := cs.Create(ctx, &p, cases.NewCase{Title: "Leak", AwareAt: d.Clock.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,8 @@ func reminderLateness(t *testing.T, from, step time.Duration, limit int) []time.
 	}
 	var obligationIDs []int64
 	d.Store.DB.Raw(`SELECT id FROM obligations WHERE case_id = ? AND applicable ORDER BY id`, c.ID).Scan(&obligationIDs)
-	start := time.Now()
+	// The test clock runs at real speed: lateness is measured in it.
+	start := d.Clock.Now()
 	n := 0
 	err = d.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DB.Exec(`UPDATE reminders SET state = 'cancelled' WHERE organisation_id = ?`, org.ID).Error; err != nil {
@@ -83,7 +84,7 @@ func reminderLateness(t *testing.T, from, step time.Duration, limit int) []time.
 	defer workflows.Stop(client, 5*time.Second)
 	deadline := start.Add(from + time.Duration(n)*step + 30*time.Second)
 	for count(t, d.Store, `SELECT count(*) FROM reminders WHERE state = 'sent'`) < int64(n) {
-		if time.Now().After(deadline) {
+		if d.Clock.Now().After(deadline) {
 			t.Fatalf("only %d of %d reminders sent", count(t, d.Store, `SELECT count(*) FROM reminders WHERE state = 'sent'`), n)
 		}
 		time.Sleep(50 * time.Millisecond)

@@ -39,5 +39,5 @@ func (w *LetterChunkWorker) NextRetry(job *river.Job[jobs.LetterChunk]) time.Tim
 	for i := 1; i < job.Attempt && d < 30*time.Minute; i++ {
 		d *= 2
 	}
-	return time.Now().Add(min(d, 30*time.Minute))
+	return w.deps.Clock.Now().Add(min(d, 30*time.Minute))
 }

@@ -45,12 +45,12 @@ func (w *NotificationEmailWorker) Work(ctx context.Context, job *river.Job[jobs.
 	}
 	text := n.Body + "\n\n" + strings.TrimRight(w.deps.BaseURL, "/") + n.Link + "\n"
 	err = w.deps.Mailer.Send(ctx, mail.Message{To: n.Email, Subject: n.Title, Text: text,
-		MessageID: fmt.Sprintf("notification-%d@breachdesk", n.ID)})
+		MessageID: fmt.Sprintf("notification-%d@breachdesk", n.ID), Date: w.deps.Clock.Now()})
 	if err != nil {
 		if mail.IsTemporary(err) {
 			return err
 		}
 		return river.JobCancel(err)
 	}
-	return w.deps.Store.DB.WithContext(ctx).Exec(`UPDATE notifications SET emailed_at = now() WHERE id = ?`, n.ID).Error
+	return w.deps.Store.DB.WithContext(ctx).Exec(`UPDATE notifications SET emailed_at = ? WHERE id = ?`, w.deps.Clock.Now(), n.ID).Error
 }

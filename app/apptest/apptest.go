@@ -14,6 +14,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/workflows"
@@ -25,14 +26,14 @@ const Password = "correct horse battery"
 // Auth returns the auth service on st with password hashing cheap enough
 // for tests, and installs the job client that saving state enqueues into
 // (opening a case enqueues its reminders); it only inserts jobs, nothing
-// works them.
-func Auth(t testing.TB, st *store.Store) *auth.Service {
+// works them. Both run on clk, which should be st's.
+func Auth(t testing.TB, st *store.Store, clk clock.Clock) *auth.Service {
 	t.Helper()
-	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
+	a, err := auth.NewService(st, clk, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a}, workflows.InsertOnly); err != nil {
+	if _, err := workflows.NewClient(workflows.Deps{Store: st, Clock: clk, Auth: a}, workflows.InsertOnly); err != nil {
 		t.Fatal(err)
 	}
 	return a
@@ -54,14 +55,14 @@ func Principal(t testing.TB, a *auth.Service, email, org string, role auth.Role)
 	return &auth.Principal{User: u, Organisation: o, Role: role}
 }
 
-// NewCase opens a card-skimming case, aware an hour ago, in p's
-// organisation. It is opened as an owner would: whatever p's role, the
+// NewCase opens a card-skimming case, aware an hour before clk's now, in
+// p's organisation. It is opened as an owner would: whatever p's role, the
 // test wants a case to work on.
-func NewCase(t testing.TB, cs *cases.Service, p *auth.Principal) int64 {
+func NewCase(t testing.TB, cs *cases.Service, clk clock.Clock, p *auth.Principal) int64 {
 	t.Helper()
 	opener := *p
 	opener.Role = auth.RoleOwner
-	c, _, err := cs.Create(context.Background(), &opener, cases.NewCase{Title: "Skimmer on checkout", AwareAt: time.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	c, _, err := cs.Create(context.Background(), &opener, cases.NewCase{Title: "Skimmer on checkout", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,16 +8,19 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
-	"github.com/breachdesk/breachdesk/workflows"
 )
 
 type fixture struct {
+	clk   clock.Clock
 	st    *store.Store
 	auth  *auth.Service
 	cases *cases.Service
@@ -26,18 +29,13 @@ type fixture struct {
 	legal auth.Principal
 }
 
-func setup(t *testing.T) fixture {
+// setup makes the services on a fresh database, all on clk.
+func setup(t *testing.T, clk clock.Clock) fixture {
 	t.Helper()
-	st := storetest.New(t)
-	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a}, workflows.InsertOnly); err != nil {
-		t.Fatal(err)
-	}
-	cs := cases.NewService(st)
-	as := assessment.NewService(st, cs)
+	st := storetest.New(t, clk)
+	a := apptest.Auth(t, st, clk)
+	cs := cases.NewService(st, clk)
+	as := assessment.NewService(st, clk, cs)
 	ctx := context.Background()
 	principal := func(email string, role auth.Role) auth.Principal {
 		u, err := a.CreateUser(ctx, auth.NewUser{Email: email, Name: email, Password: "correct horse battery", OrgSlug: "shop", Role: role})
@@ -47,7 +45,7 @@ func setup(t *testing.T) fixture {
 		org, _ := a.OrganisationBySlug(ctx, "shop")
 		return auth.Principal{User: u, Organisation: org, Role: role}
 	}
-	return fixture{st: st, auth: a, cases: cs, as: as, owner: principal("owner@shop.example", auth.RoleOwner), legal: principal("legal@shop.example", auth.RoleLegal)}
+	return fixture{clk: clk, st: st, auth: a, cases: cs, as: as, owner: principal("owner@shop.example", auth.RoleOwner), legal: principal("legal@shop.example", auth.RoleLegal)}
 }
 
 func mustFacts(t *testing.T, js string) obligations.Facts {
@@ -89,13 +87,36 @@ func obligation(t *testing.T, obs []assessment.Obligation, rule string) assessme
 
 // Setting unauthorized_purpose moves the PPC final report from day 30 to
 // day 60; its reminders are rescheduled: the old jobs cancelled, one new
-// job per threshold, and saving again changes nothing.
+// job per threshold, and saving again changes nothing. The aware dates
+// put day 30 or day 60 on a plain weekday, in the year-end closure, on a
+// Saturday, in Golden Week and on 29 February.
 func TestUnauthorizedPurposeMovesFinalReportAndReschedulesReminders(t *testing.T) {
 	t.Parallel()
-	fx := setup(t)
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	for _, tc := range []struct {
+		aware        string // 10:00 JST that day; the test's now is two hours later
+		day30, day60 string // the final report's due date (23:59:59 JST)
+	}{
+		{"2026-11-10", "2026-12-09", "2027-01-08"}, // plain weekdays
+		{"2026-12-02", "2027-01-04", "2027-02-01"}, // day 30 is 12/31 (closure), day 60 a Saturday
+		{"2027-03-31", "2027-04-30", "2027-05-31"}, // day 30 is Showa Day, day 60 a Saturday
+		{"2028-01-31", "2028-02-29", "2028-03-30"}, // day 30 is the leap day, a Tuesday
+	} {
+		t.Run(tc.aware, func(t *testing.T) {
+			t.Parallel()
+			d, err := time.ParseInLocation(time.DateOnly, tc.aware, tokyo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			aware := d.Add(10 * time.Hour)
+			testFinalReportMoves(t, setup(t, clocktest.At(aware.Add(2*time.Hour))), aware, tc.day30, tc.day60)
+		})
+	}
+}
+
+func testFinalReportMoves(t *testing.T, fx fixture, aware time.Time, want30, want60 string) {
 	ctx := context.Background()
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
-	aware := time.Now().In(tokyo).Add(-2 * time.Hour)
 	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Checkout skimming", AwareAt: aware, IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +130,9 @@ func TestUnauthorizedPurposeMovesFinalReportAndReschedulesReminders(t *testing.T
 	obs, _ := fx.as.Obligations(ctx, &fx.owner, c.ID)
 	final := obligation(t, obs, "jp.appi.ppc.final")
 	day30 := final.DueAt.In(tokyo)
+	if got := day30.Format(time.DateTime); got != want30+" 23:59:59" {
+		t.Errorf("final report without unauthorized purpose due %s, want %s 23:59:59", got, want30)
+	}
 	before := reminders(t, fx.st, final.ID, "scheduled")
 	if len(before) != 4 {
 		t.Fatalf("want 4 scheduled reminders (warn, day before, due, overdue), got %d", len(before))
@@ -124,8 +148,8 @@ func TestUnauthorizedPurposeMovesFinalReportAndReschedulesReminders(t *testing.T
 	obs, _ = fx.as.Obligations(ctx, &fx.owner, c.ID)
 	final = obligation(t, obs, "jp.appi.ppc.final")
 	day60 := final.DueAt.In(tokyo)
-	if d := day60.Sub(day30).Hours() / 24; d < 29 || d > 33 {
-		t.Fatalf("final report moved from %s to %s (%.0f days), want about 30 days later", day30, day60, d)
+	if got := day60.Format(time.DateTime); got != want60+" 23:59:59" {
+		t.Fatalf("final report with unauthorized purpose due %s, want %s 23:59:59 (was %s)", got, want60, day30)
 	}
 	moved := false
 	for _, ch := range changes {
@@ -173,9 +197,9 @@ func TestUnauthorizedPurposeMovesFinalReportAndReschedulesReminders(t *testing.T
 
 func TestSubmitCancelsRemindersAndWaiveNeedsLegal(t *testing.T) {
 	t.Parallel()
-	fx := setup(t)
+	fx := setup(t, clocktest.New(t))
 	ctx := context.Background()
-	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Leak", AwareAt: time.Now().Add(-time.Hour), IncidentType: "unauthorized_access"})
+	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Leak", AwareAt: fx.clk.Now().Add(-time.Hour), IncidentType: "unauthorized_access"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,9 +273,9 @@ func TestBadFactsNameTheField(t *testing.T) {
 // the facts; both refuse another organisation's case.
 func TestListReadsAreTheFullReadsLess(t *testing.T) {
 	t.Parallel()
-	fx := setup(t)
+	fx := setup(t, clocktest.New(t))
 	ctx := context.Background()
-	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Checkout skimming", AwareAt: time.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Checkout skimming", AwareAt: fx.clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
@@ -35,15 +36,12 @@ type Service struct {
 
 // NewService wires the service and registers it with the case service,
 // which calls back when a case opens or its clock start moves.
-func NewService(st *store.Store, cs *cases.Service) *Service {
-	s := &Service{st: st, cases: cs, policy: obligations.DefaultPolicy(), now: func() time.Time { return time.Now().UTC() }}
+func NewService(st *store.Store, clk clock.Clock, cs *cases.Service) *Service {
+	s := &Service{st: st, cases: cs, policy: obligations.DefaultPolicy(), now: clk.Now}
 	s.listedSelect = sync.OnceValues(s.listedColumns)
 	cs.SetObligations(s)
 	return s
 }
-
-// SetClock replaces the clock, for tests.
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 // ParseFacts reads assessment facts (the facts JSON of the obligations
 // CLI without aware_at, which comes from the case) and validates them.

@@ -99,7 +99,7 @@ func Record(ctx context.Context, tx *store.Tx, e Entry) error {
 	a := ActorFrom(ctx)
 	r := Row{
 		Seq:        h.LastSeq + 1,
-		OccurredAt: time.Now().UTC().Truncate(time.Microsecond),
+		OccurredAt: tx.Now().Truncate(time.Microsecond),
 		Actor:      a.Label,
 		Action:     e.Action,
 		TargetType: e.TargetType,

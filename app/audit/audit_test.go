@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 )
@@ -58,7 +59,7 @@ func TestChainIntactAndTampering(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s := storetest.New(t)
+			s := storetest.New(t, clocktest.New(t))
 			record(t, s, 5)
 			n, p, err := audit.Verify(context.Background(), s)
 			if err != nil || p != nil || n != 5 {
@@ -81,7 +82,7 @@ func TestChainIntactAndTampering(t *testing.T) {
 
 func TestAppendOnlyTriggers(t *testing.T) {
 	t.Parallel()
-	s := storetest.New(t)
+	s := storetest.New(t, clocktest.New(t))
 	record(t, s, 1)
 	for _, sql := range []string{`UPDATE audit_log SET action='x'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`} {
 		if err := s.DB.Exec(sql).Error; err == nil || !strings.Contains(err.Error(), "append-only") {
@@ -92,7 +93,7 @@ func TestAppendOnlyTriggers(t *testing.T) {
 
 func TestConcurrentWritersKeepOneChain(t *testing.T) {
 	t.Parallel()
-	s := storetest.New(t)
+	s := storetest.New(t, clocktest.New(t))
 	var wg sync.WaitGroup
 	for w := 0; w < 8; w++ {
 		wg.Add(1)

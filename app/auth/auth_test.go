@@ -9,20 +9,22 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 )
 
 // cheap keeps tests fast; the production cost is checked by HashPassword's own test.
 var cheap = auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}
 
-func newService(t *testing.T, now func() time.Time) *auth.Service {
+func newService(t *testing.T) (*auth.Service, *clocktest.Clock) {
 	t.Helper()
-	st := storetest.New(t)
-	svc, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: cheap, MaxPerAccount: 3, MaxPerIP: 10, Window: 15 * time.Minute, Now: now})
+	clk := clocktest.New(t)
+	st := storetest.New(t, clk)
+	svc, err := auth.NewService(st, clk, auth.Options{SecretKey: make([]byte, 32), Argon2: cheap, MaxPerAccount: 3, MaxPerIP: 10, Window: 15 * time.Minute, SessionTTL: 12 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return svc
+	return svc, clk
 }
 
 func mustUser(t *testing.T, svc *auth.Service, email, org string, role auth.Role) auth.User {
@@ -48,7 +50,7 @@ func TestPasswordHashing(t *testing.T) {
 func TestThrottleRefusesRightPasswordAfterNFailures(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc := newService(t, nil)
+	svc, _ := newService(t)
 	mustUser(t, svc, "a@example.com", "shop-a", auth.RoleOwner)
 	for i := 0; i < 3; i++ {
 		if _, err := svc.Login(ctx, "a@example.com", "wrong password!", "192.0.2.1", "t"); !errors.Is(err, auth.ErrBadCredentials) {
@@ -63,7 +65,7 @@ func TestThrottleRefusesRightPasswordAfterNFailures(t *testing.T) {
 func TestThrottlePerIP(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc := newService(t, nil)
+	svc, _ := newService(t)
 	mustUser(t, svc, "victim@example.com", "shop-a", auth.RoleOwner)
 	for i := 0; i < 10; i++ {
 		_, _ = svc.Login(ctx, "nobody"+string(rune('a'+i))+"@example.com", "x", "198.51.100.7", "t")
@@ -79,7 +81,7 @@ func TestThrottlePerIP(t *testing.T) {
 func TestTOTPEnrolmentLoginAndRecovery(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc := newService(t, nil)
+	svc, clk := newService(t)
 	mustUser(t, svc, "b@example.com", "shop-b", auth.RoleLegal)
 	res, err := svc.Login(ctx, "b@example.com", "correct horse battery", "192.0.2.1", "t")
 	if err != nil || res.MFARequired {
@@ -100,7 +102,7 @@ func TestTOTPEnrolmentLoginAndRecovery(t *testing.T) {
 	if _, err := svc.ConfirmTOTP(ctx, &p, "000000"); err == nil {
 		t.Fatal("wrong confirmation code accepted")
 	}
-	code, _ := auth.TOTPCodeAt(enr.Secret, time.Now())
+	code, _ := auth.TOTPCodeAt(enr.Secret, clk.Now())
 	recovery, err := svc.ConfirmTOTP(ctx, &p, code)
 	if err != nil || len(recovery) != 10 {
 		t.Fatalf("confirm: %v", err)
@@ -140,7 +142,7 @@ func TestTOTPEnrolmentLoginAndRecovery(t *testing.T) {
 func TestTokensAndTenancy(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc := newService(t, nil)
+	svc, _ := newService(t)
 	mustUser(t, svc, "a@example.com", "shop-a", auth.RoleOwner)
 	bUser := mustUser(t, svc, "b@example.com", "shop-b", auth.RoleOwner)
 	secret, err := svc.IssueTokenFor(ctx, "a@example.com", "shop-a", "ci")
@@ -176,7 +178,7 @@ func TestTokensAndTenancy(t *testing.T) {
 func TestOperatorSeesEveryOrganisation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc := newService(t, nil)
+	svc, _ := newService(t)
 	mustUser(t, svc, "a@example.com", "shop-a", auth.RoleOwner)
 	mustUser(t, svc, "b@example.com", "shop-b", auth.RoleOwner)
 	op, err := svc.CreateUser(ctx, auth.NewUser{Email: "op@example.com", Name: "Op", Password: "correct horse battery", Operator: true})
@@ -200,7 +202,7 @@ func TestOperatorSeesEveryOrganisation(t *testing.T) {
 
 func TestCreateUserValidation(t *testing.T) {
 	t.Parallel()
-	svc := newService(t, nil)
+	svc, _ := newService(t)
 	_, err := svc.CreateUser(context.Background(), auth.NewUser{Email: "nope", Name: "", Password: "short", OrgSlug: "Bad Slug", Role: "king"})
 	var v *apperr.ValidationError
 	if !errors.As(err, &v) {
@@ -221,7 +223,7 @@ func TestCreateUserValidation(t *testing.T) {
 func TestPrincipalFollowsMemberships(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc := newService(t, nil)
+	svc, _ := newService(t)
 	ownerA := mustUser(t, svc, "owner-a@example.com", "shop-a", auth.RoleOwner)
 	ownerB := mustUser(t, svc, "owner-b@example.com", "shop-b", auth.RoleOwner)
 	mustUser(t, svc, "m@example.com", "shop-a", auth.RoleManager)
@@ -277,5 +279,51 @@ func TestPrincipalFollowsMemberships(t *testing.T) {
 	}
 	if _, _, err := svc.Authenticate(ctx, res.SessionToken+"x"); !errors.Is(err, apperr.ErrUnauthenticated) {
 		t.Fatalf("unknown session: %v", err)
+	}
+}
+
+// Sessions end by the service's clock: idle past the TTL, the token no
+// longer authenticates; used within it, the expiry slides.
+func TestSessionExpiresByTheClock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, clk := newService(t)
+	mustUser(t, svc, "s@example.com", "shop-s", auth.RoleManager)
+	res, err := svc.Login(ctx, "s@example.com", "correct horse battery", "192.0.2.7", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(11 * time.Hour)
+	if _, _, err := svc.Authenticate(ctx, res.SessionToken); err != nil {
+		t.Fatalf("after 11 h of a 12 h TTL: %v", err)
+	}
+	clk.Advance(11 * time.Hour) // 11 h idle since the last use: slid, still valid
+	if _, _, err := svc.Authenticate(ctx, res.SessionToken); err != nil {
+		t.Fatalf("11 h after the last use: %v", err)
+	}
+	clk.Advance(12*time.Hour + time.Minute)
+	if _, _, err := svc.Authenticate(ctx, res.SessionToken); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatalf("12 h 1 min idle: err = %v, want ErrUnauthenticated", err)
+	}
+}
+
+// Failed logins count within the throttling window of the service's
+// clock: once it has passed, the account may try again.
+func TestThrottleWindowFollowsTheClock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, clk := newService(t)
+	mustUser(t, svc, "w@example.com", "shop-w", auth.RoleManager)
+	for range 3 {
+		if _, err := svc.Login(ctx, "w@example.com", "wrong", "192.0.2.8", "t"); !errors.Is(err, auth.ErrBadCredentials) {
+			t.Fatalf("wrong password: %v", err)
+		}
+	}
+	if _, err := svc.Login(ctx, "w@example.com", "correct horse battery", "192.0.2.8", "t"); !errors.Is(err, apperr.ErrThrottled) {
+		t.Fatalf("fourth try within the window: %v, want ErrThrottled", err)
+	}
+	clk.Advance(15*time.Minute + time.Second)
+	if _, err := svc.Login(ctx, "w@example.com", "correct horse battery", "192.0.2.8", "t"); err != nil {
+		t.Fatalf("after the window: %v", err)
 	}
 }

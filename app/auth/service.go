@@ -14,6 +14,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/store"
 )
 
@@ -25,7 +26,6 @@ type Options struct {
 	MaxPerAccount int           // failed logins per account within Window
 	MaxPerIP      int           // failed logins per client address within Window
 	Argon2        Argon2Params  // zero value means DefaultArgon2
-	Now           func() time.Time
 }
 
 // Service is the accounts and sessions service.
@@ -39,7 +39,7 @@ type Service struct {
 }
 
 // NewService checks the options and returns the service.
-func NewService(st *store.Store, opt Options) (*Service, error) {
+func NewService(st *store.Store, clk clock.Clock, opt Options) (*Service, error) {
 	box, err := newSecretBox(opt.SecretKey)
 	if err != nil {
 		return nil, err
@@ -59,15 +59,11 @@ func NewService(st *store.Store, opt Options) (*Service, error) {
 	if opt.MaxPerIP == 0 {
 		opt.MaxPerIP = 30
 	}
-	now := opt.Now
-	if now == nil {
-		now = time.Now
-	}
 	q, err := buildPrincipalQueries(st.DB)
 	if err != nil {
 		return nil, err
 	}
-	return &Service{st: st, opt: opt, box: box, now: func() time.Time { return now().UTC() }, principalSQL: q}, nil
+	return &Service{st: st, opt: opt, box: box, now: clk.Now, principalSQL: q}, nil
 }
 
 // Principal is the authenticated caller of one request: a user acting in
@@ -227,8 +223,8 @@ func (s *Service) ensureOrganisation(ctx context.Context, tx *store.Tx, slug, na
 }
 
 func (s *Service) setMembership(ctx context.Context, tx *store.Tx, orgID, userID int64, role Role) error {
-	err := tx.DB.Exec(`INSERT INTO memberships (user_id, organisation_id, role) VALUES (?, ?, ?)
-		ON CONFLICT (user_id, organisation_id) DO UPDATE SET role = EXCLUDED.role`, userID, orgID, role).Error
+	err := tx.DB.Exec(`INSERT INTO memberships (user_id, organisation_id, role, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id, organisation_id) DO UPDATE SET role = EXCLUDED.role`, userID, orgID, role, tx.Now()).Error
 	if err != nil {
 		return err
 	}

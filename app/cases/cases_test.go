@@ -10,15 +10,17 @@ import (
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 	"github.com/breachdesk/breachdesk/app/timeline"
 )
 
-func setup(t *testing.T) (*store.Store, *cases.Service, map[string]auth.Principal) {
+func setup(t *testing.T) (*store.Store, *cases.Service, map[string]auth.Principal, *clocktest.Clock) {
 	t.Helper()
-	st := storetest.New(t)
-	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
+	clk := clocktest.New(t)
+	st := storetest.New(t, clk)
+	a, err := auth.NewService(st, clk, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,12 +37,12 @@ func setup(t *testing.T) (*store.Store, *cases.Service, map[string]auth.Principa
 		org, _ := a.OrganisationBySlug(ctx, x.org)
 		ps[x.email] = auth.Principal{User: u, Organisation: org, Role: x.role}
 	}
-	return st, cases.NewService(st), ps
+	return st, cases.NewService(st, clk), ps, clk
 }
 
 func TestReferencesArePerOrganisationAndYear(t *testing.T) {
 	t.Parallel()
-	_, svc, ps := setup(t)
+	_, svc, ps, _ := setup(t)
 	ctx := context.Background()
 	a, b := ps["owner@a.example"], ps["owner@b.example"]
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
@@ -63,10 +65,10 @@ func TestReferencesArePerOrganisationAndYear(t *testing.T) {
 
 func TestPlaybookSeedsTasksInOrder(t *testing.T) {
 	t.Parallel()
-	_, svc, ps := setup(t)
+	_, svc, ps, clk := setup(t)
 	ctx := context.Background()
 	p := ps["owner@a.example"]
-	c, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "Skimming", AwareAt: time.Now().Add(-time.Hour), IncidentType: "card_skimming", Playbook: "jp-card-leak"})
+	c, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "Skimming", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming", Playbook: "jp-card-leak"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,10 +96,10 @@ func TestPlaybookSeedsTasksInOrder(t *testing.T) {
 
 func TestPhaseGates(t *testing.T) {
 	t.Parallel()
-	st, svc, ps := setup(t)
+	st, svc, ps, clk := setup(t)
 	ctx := context.Background()
 	p := ps["owner@a.example"]
-	c, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "Leak", AwareAt: time.Now().Add(-time.Hour), IncidentType: "other", Playbook: "generic-personal-data"})
+	c, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "Leak", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "other", Playbook: "generic-personal-data"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,10 +139,10 @@ func TestPhaseGates(t *testing.T) {
 
 func TestValidationAndCardNumbers(t *testing.T) {
 	t.Parallel()
-	_, svc, ps := setup(t)
+	_, svc, ps, clk := setup(t)
 	ctx := context.Background()
 	p := ps["owner@a.example"]
-	_, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "card 4111 1111 1111 1111 leaked", AwareAt: time.Now().Add(time.Hour), IncidentType: "nope", Playbook: "nope"})
+	_, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "card 4111 1111 1111 1111 leaked", AwareAt: clk.Now().Add(time.Hour), IncidentType: "nope", Playbook: "nope"})
 	var v *apperr.ValidationError
 	if !errors.As(err, &v) {
 		t.Fatalf("want validation error, got %v", err)
@@ -150,7 +152,7 @@ func TestValidationAndCardNumbers(t *testing.T) {
 			t.Errorf("no error for %s: %v", f, v)
 		}
 	}
-	c, masked, err := svc.Create(ctx, &p, cases.NewCase{Title: "Leak", Summary: "Customer read out 5555-5555-5555-4444 on the phone", AwareAt: time.Now().Add(-time.Minute), IncidentType: "other"})
+	c, masked, err := svc.Create(ctx, &p, cases.NewCase{Title: "Leak", Summary: "Customer read out 5555-5555-5555-4444 on the phone", AwareAt: clk.Now().Add(-time.Minute), IncidentType: "other"})
 	if err != nil || masked != 1 || strings.Contains(c.Summary, "5555-5555") || !strings.Contains(c.Summary, "****4444") {
 		t.Fatalf("summary not masked: %q %d %v", c.Summary, masked, err)
 	}
@@ -163,10 +165,10 @@ func TestValidationAndCardNumbers(t *testing.T) {
 
 func TestTenancyAndRoles(t *testing.T) {
 	t.Parallel()
-	_, svc, ps := setup(t)
+	_, svc, ps, clk := setup(t)
 	ctx := context.Background()
 	a, b, viewer := ps["owner@a.example"], ps["owner@b.example"], ps["viewer@a.example"]
-	c, _, err := svc.Create(ctx, &a, cases.NewCase{Title: "A's case", AwareAt: time.Now().Add(-time.Minute), IncidentType: "other"})
+	c, _, err := svc.Create(ctx, &a, cases.NewCase{Title: "A's case", AwareAt: clk.Now().Add(-time.Minute), IncidentType: "other"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +183,7 @@ func TestTenancyAndRoles(t *testing.T) {
 	if _, err := svc.UpdateTask(ctx, &viewer, tasks[0].ID, cases.TaskPatch{Status: &done}); !errors.Is(err, apperr.ErrForbidden) {
 		t.Fatalf("viewer updates a task: %v", err)
 	}
-	if _, _, err := svc.Create(ctx, &viewer, cases.NewCase{Title: "x", AwareAt: time.Now(), IncidentType: "other"}); !errors.Is(err, apperr.ErrForbidden) {
+	if _, _, err := svc.Create(ctx, &viewer, cases.NewCase{Title: "x", AwareAt: clk.Now(), IncidentType: "other"}); !errors.Is(err, apperr.ErrForbidden) {
 		t.Fatalf("viewer creates a case: %v", err)
 	}
 	bOwner := b.User.ID

@@ -11,6 +11,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
@@ -34,8 +35,8 @@ type Service struct {
 
 // NewService returns the case service. obligations may be set later with
 // SetObligations (the two services refer to each other).
-func NewService(st *store.Store) *Service {
-	return &Service{st: st, now: func() time.Time { return time.Now().UTC() }}
+func NewService(st *store.Store, clk clock.Clock) *Service {
+	return &Service{st: st, now: clk.Now}
 }
 
 // SetObligations installs the obligations bookkeeping.

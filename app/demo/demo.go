@@ -15,6 +15,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
 )
@@ -42,6 +43,7 @@ var people = []struct {
 
 // Services are what Seed needs to open the demo case.
 type Services struct {
+	Clock      clock.Clock
 	Store      *store.Store
 	Auth       *auth.Service
 	Cases      *cases.Service
@@ -89,7 +91,8 @@ func seedCase(ctx context.Context, sv Services) error {
 	}
 	p := auth.Principal{User: manager, Organisation: org, Role: auth.RoleManager}
 	ctx = audit.WithActor(ctx, p.Actor("127.0.0.1"))
-	aware := time.Now().Add(-3 * 24 * time.Hour).Truncate(time.Hour)
+	now := sv.Clock.Now()
+	aware := now.Add(-3 * 24 * time.Hour).Truncate(time.Hour)
 	from, to := aware.Add(-62*24*time.Hour), aware.Add(-2*time.Hour)
 	c, _, err := sv.Cases.Create(ctx, &p, cases.NewCase{
 		Title:        "決済画面の改ざんによるクレジットカード情報漏えいの疑い",
@@ -128,13 +131,13 @@ func seedCase(ctx context.Context, sv Services) error {
 	// A sample of the affected-person list, so that the person list and
 	// letter batches have something to show; every seventh has no e-mail
 	// (a letter goes by post instead).
-	return sv.Store.DB.WithContext(ctx).Exec(`INSERT INTO people (organisation_id, case_id, customer_id, name, name_kana, email, postal_code, address, phone, card_brand, card_last4)
+	return sv.Store.DB.WithContext(ctx).Exec(`INSERT INTO people (organisation_id, case_id, customer_id, name, name_kana, email, postal_code, address, phone, card_brand, card_last4, created_at, updated_at)
 		SELECT ?, ?, 'C' || lpad(i::text, 6, '0'), (ARRAY['佐藤','鈴木','高橋','田中','伊藤','渡辺','山本','中村'])[i % 8 + 1] || ' ' || (ARRAY['花子','太郎','美咲','健一','陽菜','翔太'])[i % 6 + 1],
 			'', CASE WHEN i % 7 = 0 THEN '' ELSE 'customer' || i || '@example.jp' END,
 			lpad((100 + i % 900)::text, 3, '0') || '-' || lpad((i * 37 % 10000)::text, 4, '0'), '東京都千代田区丸の内' || (i % 3 + 1) || '-' || (i % 9 + 1) || '-' || (i % 20 + 1),
 			'03-' || lpad((i * 13 % 10000)::text, 4, '0') || '-' || lpad((i * 7 % 10000)::text, 4, '0'),
-			(ARRAY['visa','mastercard','jcb'])[i % 3 + 1], lpad((i * 97 % 10000)::text, 4, '0')
-		FROM generate_series(1, 60) AS i`, org.ID, c.ID).Error
+			(ARRAY['visa','mastercard','jcb'])[i % 3 + 1], lpad((i * 97 % 10000)::text, 4, '0'), ?, ?
+		FROM generate_series(1, 60) AS i`, org.ID, c.ID, now, now).Error
 }
 
 // IsEmpty reports whether the database has no users yet: the first start.

@@ -24,6 +24,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/breachdesk/breachdesk/app/clock"
 )
 
 // socketPort only names the socket file (.s.PGSQL.5433): the cluster does
@@ -323,13 +325,13 @@ func (c *Cluster) waitReady(ctx context.Context) error {
 	if _, err := os.Stat(filepath.Join(c.binDir, "pg_isready")); err != nil {
 		return nil // pg_ctl status already said it runs; the client will retry
 	}
-	deadline := time.Now().Add(60 * time.Second)
+	waited := clock.Start()
 	for {
 		out, err := c.run(ctx, "pg_isready", "-q", "-h", c.socketDir, "-p", strconv.Itoa(c.port), "-t", "5")
 		if err == nil {
 			return nil
 		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
+		if waited.Elapsed() > 60*time.Second || ctx.Err() != nil {
 			return fmt.Errorf("devpg: server on %s is running but not ready: %w %s\n--- tail of %s ---\n%s",
 				c.pgData, err, strings.TrimSpace(out), c.logFile, tail(c.logFile, 20))
 		}

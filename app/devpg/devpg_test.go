@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/breachdesk/breachdesk/app/clock"
 )
 
 // testDir returns a fresh directory the postgres OS user can reach. Not
@@ -44,13 +46,13 @@ func selectOne(t *testing.T, ctx context.Context, dsn string) {
 // half-way, so no postgres process outlives the test.
 func start(t *testing.T, ctx context.Context, dataDir string) (*Cluster, time.Duration) {
 	t.Helper()
-	t0 := time.Now()
+	t0 := clock.Start()
 	c, err := Start(ctx, dataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Stop() })
-	return c, time.Since(t0)
+	return c, t0.Elapsed()
 }
 
 func TestStartConnectStopRestart(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/store"
@@ -20,6 +21,7 @@ import (
 )
 
 type fixture struct {
+	clk    *clocktest.Clock
 	st     *store.Store
 	drafts *drafts.Service
 	cases  *cases.Service
@@ -30,23 +32,26 @@ type fixture struct {
 	caseID int64
 }
 
+// setup opens the fixture case, aware on 2026-11-02 10:00 JST; the test's
+// today is two days later.
 func setup(t *testing.T) fixture {
 	t.Helper()
-	st := storetest.New(t)
-	a := apptest.Auth(t, st)
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	clk := clocktest.At(time.Date(2026, 11, 4, 15, 0, 0, 0, tokyo))
+	st := storetest.New(t, clk)
+	a := apptest.Auth(t, st, clk)
 	ctx := context.Background()
 	principal := func(email, org string, role auth.Role) auth.Principal {
 		return *apptest.Principal(t, a, email, org, role)
 	}
-	fx := fixture{st: st, owner: principal("owner@shop.example", "shop", auth.RoleOwner), legal: principal("legal@shop.example", "shop", auth.RoleLegal),
+	fx := fixture{clk: clk, st: st, owner: principal("owner@shop.example", "shop", auth.RoleOwner), legal: principal("legal@shop.example", "shop", auth.RoleLegal),
 		other: principal("owner@other.example", "other", auth.RoleOwner)}
 	st.DB.Exec(`UPDATE organisations SET legal_name = '株式会社テストショップ', corporate_number = '1234567890123', representative = '代表取締役 試験 太郎' WHERE slug = 'shop'`)
 	fx.owner.Organisation.LegalName = "株式会社テストショップ"
 	fx.legal.Organisation.LegalName = "株式会社テストショップ"
-	fx.cases = cases.NewService(st)
-	fx.as = assessment.NewService(st, fx.cases)
-	fx.drafts = drafts.NewService(st, fx.cases, fx.as, apptest.Renderer(t))
-	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	fx.cases = cases.NewService(st, clk)
+	fx.as = assessment.NewService(st, clk, fx.cases)
+	fx.drafts = drafts.NewService(st, clk, fx.cases, fx.as, apptest.Renderer(t))
 	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "決済画面の改ざんによるカード情報漏えい", Summary: "決済代行会社からCPPの可能性について連絡を受けた。",
 		AwareAt: time.Date(2026, 11, 2, 10, 0, 0, 0, tokyo), IncidentType: "card_skimming"})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/inquiries"
 	"github.com/breachdesk/breachdesk/app/jobs"
@@ -36,8 +37,8 @@ type Service struct {
 
 // NewService wires the service; renderer may be nil in processes that
 // only enqueue (the web server renders nothing itself).
-func NewService(st *store.Store, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
-	return &Service{st: st, cases: cs, as: as, renderer: r, now: func() time.Time { return time.Now().UTC() }}
+func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
+	return &Service{st: st, cases: cs, as: as, renderer: r, now: clk.Now}
 }
 
 // Writers may generate and edit drafts.

@@ -21,6 +21,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
@@ -53,11 +54,11 @@ type Service struct {
 
 // NewService returns the evidence service. maxBytes bounds one upload;
 // 0 means DefaultMaxBytes.
-func NewService(st *store.Store, maxBytes int64) *Service {
+func NewService(st *store.Store, clk clock.Clock, maxBytes int64) *Service {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
-	return &Service{st: st, maxBytes: maxBytes, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{st: st, maxBytes: maxBytes, now: clk.Now}
 }
 
 // MaxBytes is the upload limit, for forms to show.

@@ -16,6 +16,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
@@ -26,6 +27,7 @@ var pngHeader = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\
 
 type env struct {
 	t    *testing.T
+	clk  *clocktest.Clock
 	st   *store.Store
 	auth *auth.Service
 	ev   *evidence.Service
@@ -33,8 +35,9 @@ type env struct {
 
 func newEnv(t *testing.T, maxBytes int64) *env {
 	t.Helper()
-	st := storetest.New(t)
-	return &env{t: t, st: st, auth: apptest.Auth(t, st), ev: evidence.NewService(st, maxBytes)}
+	clk := clocktest.New(t)
+	st := storetest.New(t, clk)
+	return &env{t: t, clk: clk, st: st, auth: apptest.Auth(t, st, clk), ev: evidence.NewService(st, clk, maxBytes)}
 }
 
 // principal creates a user with role in org (created when new).
@@ -43,7 +46,7 @@ func (e *env) principal(email, org string, role auth.Role) *auth.Principal {
 }
 
 func (e *env) newCase(p *auth.Principal) int64 {
-	return apptest.NewCase(e.t, cases.NewService(e.st), p)
+	return apptest.NewCase(e.t, cases.NewService(e.st, e.clk), e.clk, p)
 }
 
 func (e *env) count(sql string, args ...any) int64 { return apptest.Count(e.t, e.st, sql, args...) }
@@ -128,7 +131,7 @@ func TestUploadListOpenRoundTrip(t *testing.T) {
 		t.Fatalf("timeline entry for the upload: %d", n)
 	}
 
-	when := time.Now().Add(-30 * time.Minute)
+	when := e.clk.Now().Add(-30 * time.Minute)
 	ev, err := e.ev.AddCustody(ctx, p, it.ID, "transferred", when, "Forensics Ltd (K. Sato)", "sent for analysis")
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +240,7 @@ func TestOtherOrganisationGetsNotFound(t *testing.T) {
 	checks := map[string]error{}
 	_, checks["Get"] = e.ev.Get(ctx, b, it.ID)
 	_, _, checks["Open"] = e.ev.Open(ctx, b, it.ID)
-	_, checks["AddCustody"] = e.ev.AddCustody(ctx, b, it.ID, "analysed", time.Now(), "Bob", "curious")
+	_, checks["AddCustody"] = e.ev.AddCustody(ctx, b, it.ID, "analysed", e.clk.Now(), "Bob", "curious")
 	_, checks["Custody"] = e.ev.Custody(ctx, b, it.ID)
 	_, checks["List"] = e.ev.List(ctx, b, caseA)
 	_, checks["Upload"] = e.ev.Upload(ctx, b, caseA, "b.log", strings.NewReader("planted"), "")
@@ -263,7 +266,7 @@ func TestCustodyValidationNamesTheField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
+	now := e.clk.Now()
 	tests := []struct {
 		name, kind, handler, reason, field string
 		at                                 time.Time
@@ -328,7 +331,7 @@ func TestViewerMayReadButNotChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.ev.AddCustody(ctx, viewer, it.ID, "analysed", time.Now(), "V", "r"); !errors.Is(err, apperr.ErrForbidden) {
+	if _, err := e.ev.AddCustody(ctx, viewer, it.ID, "analysed", e.clk.Now(), "V", "r"); !errors.Is(err, apperr.ErrForbidden) {
 		t.Fatalf("viewer custody: %v, want ErrForbidden", err)
 	}
 	if list, err := e.ev.List(ctx, viewer, caseID); err != nil || len(list) != 1 {

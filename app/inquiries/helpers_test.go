@@ -9,6 +9,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/inquiries"
 	"github.com/breachdesk/breachdesk/app/store"
@@ -17,6 +18,7 @@ import (
 
 type env struct {
 	t    *testing.T
+	clk  *clocktest.Clock
 	st   *store.Store
 	auth *auth.Service
 	cs   *cases.Service
@@ -27,13 +29,14 @@ type env struct {
 // (skipping the test where none is installed outside CI).
 func newEnv(t *testing.T, withPDF bool) *env {
 	t.Helper()
-	st := storetest.New(t)
+	clk := clocktest.New(t)
+	st := storetest.New(t, clk)
 	var r *documents.Renderer
 	if withPDF {
 		r = apptest.Renderer(t)
 	}
-	cs := cases.NewService(st)
-	return &env{t: t, st: st, auth: apptest.Auth(t, st), cs: cs, svc: inquiries.NewService(st, cs, assessment.NewService(st, cs), r)}
+	cs := cases.NewService(st, clk)
+	return &env{t: t, clk: clk, st: st, auth: apptest.Auth(t, st, clk), cs: cs, svc: inquiries.NewService(st, clk, cs, assessment.NewService(st, clk, cs), r)}
 }
 
 // principal creates a user with role in org (created when new).
@@ -43,7 +46,7 @@ func (e *env) principal(email, org string, role auth.Role) *auth.Principal {
 
 // newCase opens a case in p's organisation (as its owner: only managers
 // open cases, whatever role p has).
-func (e *env) newCase(p *auth.Principal) int64 { return apptest.NewCase(e.t, e.cs, p) }
+func (e *env) newCase(p *auth.Principal) int64 { return apptest.NewCase(e.t, e.cs, e.clk, p) }
 
 // person adds an affected person to a case directly, as an import would.
 func (e *env) person(p *auth.Principal, caseID int64, name, email, phone, customerID string) int64 {

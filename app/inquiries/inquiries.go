@@ -13,6 +13,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
@@ -33,8 +34,8 @@ type Service struct {
 
 // NewService wires the service. The renderer makes the FAQ sheet's PDF;
 // it may be nil in a process that never exports one.
-func NewService(st *store.Store, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
-	return &Service{st: st, cases: cs, as: as, renderer: r, now: func() time.Time { return time.Now().UTC() }}
+func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
+	return &Service{st: st, cases: cs, as: as, renderer: r, now: clk.Now}
 }
 
 // Editors may log and answer inquiries: the same people who work a case.

@@ -54,7 +54,7 @@ func TestValidationNamesTheFields(t *testing.T) {
 	ctx := context.Background()
 	p := e.principal("op@a.example", "org-a", auth.RoleResponder)
 	caseID := e.newCase(p)
-	_, _, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Channel: "fax", Affected: "maybe", Category: "gossip", ReceivedAt: time.Now().Add(time.Hour),
+	_, _, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Channel: "fax", Affected: "maybe", Category: "gossip", ReceivedAt: e.clk.Now().Add(time.Hour),
 		CallerName: strings.Repeat("x", 201)})
 	for _, f := range []string{"channel", "affected", "category", "received_at", "caller_name", "question"} {
 		fieldError(t, err, f)

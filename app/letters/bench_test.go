@@ -13,6 +13,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/benchreport"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
@@ -54,7 +55,7 @@ func TestBenchReport(t *testing.T) {
 	for range runs {
 		raw = append(raw, rawLettersPerSecond(t, doc, 8*time.Second, 1))
 		rawMany = append(rawMany, rawLettersPerSecond(t, doc, 8*time.Second, letters.DefaultPrintChunk))
-		t0 := time.Now()
+		t0 := clock.Start()
 		b, err := svc.Create(ctx, &e.owner, e.caseID, letters.NewBatch{DocumentID: e.letterID, Channel: letters.ChannelPrint, Selection: letters.SelectAll})
 		if err != nil {
 			t.Fatal(err)
@@ -63,7 +64,7 @@ func TestBenchReport(t *testing.T) {
 		if c.Printed != n {
 			t.Fatalf("printed %d of %d", c.Printed, n)
 		}
-		ours = append(ours, float64(n)/time.Since(t0).Seconds())
+		ours = append(ours, float64(n)/t0.Elapsed().Seconds())
 		// Keep the database from growing run after run.
 		e.st.DB.Exec(`DELETE FROM letter_batches WHERE id = ?`, b.ID)
 	}
@@ -86,20 +87,20 @@ func TestBenchReport(t *testing.T) {
 func rawLettersPerSecond(t *testing.T, doc documents.Document, d time.Duration, perFile int) float64 {
 	t.Helper()
 	r := apptest.Renderer(t)
-	meta := documents.Meta{Title: "letter", Organisation: "株式会社テストショップ", Lang: "ja", GeneratedAt: time.Now()}
+	meta := documents.Meta{Title: "letter", Organisation: "株式会社テストショップ", Lang: "ja", GeneratedAt: time.Date(2026, 11, 4, 10, 0, 0, 0, time.UTC)}
 	batch := make([]documents.Letter, perFile)
 	for i := range batch {
 		batch[i] = documents.Letter{PostalCode: "100-0005", Address: "東京都千代田区丸の内一丁目" + strconv.Itoa(i) + "番地", Name: "山田 太郎" + strconv.Itoa(i), Reference: "INC-2026-0001-L" + strconv.Itoa(i), Doc: doc}
 	}
 	var done atomic.Int64
 	var wg sync.WaitGroup
-	stop := time.Now().Add(d)
-	t0 := time.Now()
+	running := clock.Start()
+	t0 := clock.Start()
 	for range runtime.NumCPU() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for time.Now().Before(stop) {
+			for running.Elapsed() < d {
 				if perFile == 1 {
 					if _, err := r.Render(doc, meta); err != nil {
 						t.Error(err)
@@ -117,7 +118,7 @@ func rawLettersPerSecond(t *testing.T, doc documents.Document, d time.Duration, 
 		}()
 	}
 	wg.Wait()
-	return float64(done.Load()) / time.Since(t0).Seconds()
+	return float64(done.Load()) / t0.Elapsed().Seconds()
 }
 
 // TestBenchReportEmail measures e-mail letters per second to a local SMTP
@@ -143,7 +144,7 @@ func TestBenchReportEmail(t *testing.T) {
 	var ours, raw []float64
 	for range runs {
 		raw = append(raw, rawEmailsPerSecond(t, dialer, n))
-		t0 := time.Now()
+		t0 := clock.Start()
 		b, err := svc.Create(ctx, &e.owner, e.caseID, letters.NewBatch{DocumentID: e.letterID, Channel: letters.ChannelEmail, Selection: letters.SelectAll})
 		if err != nil {
 			t.Fatal(err)
@@ -151,7 +152,7 @@ func TestBenchReportEmail(t *testing.T) {
 		if c := e.waitDone(svc, b.ID, time.Hour); c.Sent != n {
 			t.Fatalf("sent %d of %d", c.Sent, n)
 		}
-		ours = append(ours, float64(n)/time.Since(t0).Seconds())
+		ours = append(ours, float64(n)/t0.Elapsed().Seconds())
 		e.st.DB.Exec(`DELETE FROM letter_batches WHERE id = ?`, b.ID)
 	}
 	o, r := benchreport.Median(ours), benchreport.Median(raw)
@@ -168,7 +169,7 @@ func TestBenchReportEmail(t *testing.T) {
 func rawEmailsPerSecond(t *testing.T, d *mail.SMTP, n int) float64 {
 	t.Helper()
 	ctx := context.Background()
-	t0 := time.Now()
+	t0 := clock.Start()
 	conn, err := d.Dial(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -181,5 +182,5 @@ func rawEmailsPerSecond(t *testing.T, d *mail.SMTP, n int) float64 {
 			t.Fatal(err)
 		}
 	}
-	return float64(n) / time.Since(t0).Seconds()
+	return float64(n) / t0.Elapsed().Seconds()
 }

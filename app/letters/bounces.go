@@ -147,9 +147,9 @@ func (s *Service) RecordBounces(ctx context.Context, p *auth.Principal, caseID i
 			Email string
 		}
 		if err := tx.DB.Raw(`WITH b AS (SELECT DISTINCT ON (email) email, reason FROM unnest(?::text[], ?::text[]) AS t(email, reason))
-			UPDATE people SET email_status = 'bounced', bounce_reason = b.reason, notified_email_at = NULL, updated_at = now()
+			UPDATE people SET email_status = 'bounced', bounce_reason = b.reason, notified_email_at = NULL, updated_at = ?
 			FROM b WHERE people.case_id = ? AND people.organisation_id = ? AND lower(people.email) = b.email
-			RETURNING people.id, people.email`, pq.Array(emails), pq.Array(reasons), c.ID, c.OrganisationID).Scan(&matched).Error; err != nil {
+			RETURNING people.id, people.email`, pq.Array(emails), pq.Array(reasons), tx.Now(), c.ID, c.OrganisationID).Scan(&matched).Error; err != nil {
 			return err
 		}
 		res.Matched = len(matched)
@@ -174,13 +174,13 @@ func (s *Service) RecordBounces(ctx context.Context, p *auth.Principal, caseID i
 		}
 		for _, b := range batches {
 			var moved []struct{ Printable bool }
-			if err := tx.DB.Raw(`UPDATE letters SET bounced_at = now(), last_error = p.bounce_reason, fallback = p.address <> '',
+			if err := tx.DB.Raw(`UPDATE letters SET bounced_at = ?, last_error = p.bounce_reason, fallback = p.address <> '',
 					channel = CASE WHEN p.address <> '' THEN 'print' ELSE 'email' END,
 					state = CASE WHEN p.address <> '' THEN 'pending' ELSE 'failed' END,
 					chunk = CASE WHEN p.address <> '' THEN ? ELSE letters.chunk END
 				FROM people p WHERE letters.batch_id = ? AND letters.person_id = ANY(?) AND p.id = letters.person_id
 					AND letters.channel = 'email' AND letters.state = 'sent'
-				RETURNING p.address <> '' AS printable`, b.Chunks, b.BatchID, pq.Array(ids)).Scan(&moved).Error; err != nil {
+				RETURNING p.address <> '' AS printable`, tx.Now(), b.Chunks, b.BatchID, pq.Array(ids)).Scan(&moved).Error; err != nil {
 				return err
 			}
 			printable := 0

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/lib/pq"
 
 	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/mail"
@@ -170,11 +170,12 @@ func (s *Service) sendChunk(ctx context.Context, w *chunkWork, chunk int) error 
 // statement: the letter and its person together. This statement is the
 // whole window in which a crash could send the e-mail twice.
 func (s *Service) markSent(ctx context.Context, letterID int64) error {
+	now := s.now()
 	return s.st.DB.WithContext(ctx).Exec(`WITH l AS (
-			UPDATE letters SET state = 'sent', sent_at = now(), attempts = attempts + 1, last_error = ''
+			UPDATE letters SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = ''
 			WHERE id = ? AND state = 'pending' RETURNING person_id)
-		UPDATE people SET notified_email_at = COALESCE(notified_email_at, now()), email_status = 'sent', updated_at = now()
-		FROM l WHERE people.id = l.person_id`, letterID).Error
+		UPDATE people SET notified_email_at = COALESCE(notified_email_at, ?), email_status = 'sent', updated_at = ?
+		FROM l WHERE people.id = l.person_id`, now, letterID, now, now).Error
 }
 
 // temporary handles a 4xx or a connection problem: the letters stay
@@ -216,8 +217,8 @@ func (s *Service) fallBack(ctx context.Context, letterID int64, status, why stri
 				state = CASE WHEN p.address <> '' THEN 'pending' ELSE 'failed' END
 			FROM people p WHERE letters.id = @id AND p.id = letters.person_id AND letters.state = 'pending'
 			RETURNING letters.person_id)
-		UPDATE people SET email_status = @status, bounce_reason = @why, updated_at = now() FROM l WHERE people.id = l.person_id`,
-		map[string]any{"id": letterID, "why": why, "status": status}).Error
+		UPDATE people SET email_status = @status, bounce_reason = @why, updated_at = @now FROM l WHERE people.id = l.person_id`,
+		map[string]any{"id": letterID, "why": why, "status": status, "now": s.now()}).Error
 }
 
 // reason is an error as kept on a letter: one line, bounded, no card
@@ -248,7 +249,7 @@ func (s *Service) message(w *chunkWork, r recipient) mail.Message {
 	} else {
 		fmt.Fprintf(&b, "\nお問い合わせ番号: %s\n", w.reference(r.ID))
 	}
-	m := mail.Message{To: r.Email, Subject: w.title, Text: b.String(), MessageID: fmt.Sprintf("letter-%d.%d@breachdesk", r.ID, w.batch.ID)}
+	m := mail.Message{To: r.Email, Subject: w.title, Text: b.String(), MessageID: fmt.Sprintf("letter-%d.%d@breachdesk", r.ID, w.batch.ID), Date: s.now()}
 	if w.batch.AttachPDF && len(w.pdf) > 0 {
 		name := "letter.pdf"
 		if w.batch.Lang == "ja" {
@@ -275,24 +276,25 @@ func (s *Service) printChunk(ctx context.Context, w *chunkWork, chunk int) error
 		letters[i] = documents.Letter{PostalCode: r.PostalCode, Address: r.Address, Name: r.Name, Reference: w.reference(r.ID), Doc: w.doc}
 		ids[i] = r.ID
 	}
-	t0 := time.Now()
+	render := clock.Start()
 	pdf, err := s.renderer.RenderLetters(letters, documents.Meta{Title: w.title, Organisation: w.org, Lang: w.batch.Lang, GeneratedAt: s.now()})
 	if err != nil {
 		return fmt.Errorf("letters: batch %d chunk %d: %w", w.batch.ID, chunk, err)
 	}
-	t1 := time.Now()
+	rendered := render.Elapsed()
+	storing := clock.Start()
 	defer func() {
 		slog.Debug("letters: chunk printed", "batch", w.batch.ID, "chunk", chunk, "letters", len(rs), "pdf_bytes", len(pdf),
-			"render", t1.Sub(t0), "store", time.Since(t1))
+			"render", rendered, "store", storing.Elapsed())
 	}()
 	sum := sha256.Sum256(pdf)
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
 		f := File{OrganisationID: w.batch.OrganisationID, BatchID: w.batch.ID, Chunk: chunk, Letters: len(rs), PDF: pdf, SHA256: sum[:]}
-		if err := tx.DB.Omit("posted_at", "created_at").Create(&f).Error; err != nil {
+		if err := tx.DB.Omit("posted_at").Create(&f).Error; err != nil {
 			return err
 		}
-		res := tx.DB.Exec(`UPDATE letters SET state = 'printed', sent_at = now(), file_id = ?, attempts = attempts + 1
-			WHERE id = ANY(?) AND state = 'pending'`, f.ID, pq.Array(ids))
+		res := tx.DB.Exec(`UPDATE letters SET state = 'printed', sent_at = ?, file_id = ?, attempts = attempts + 1
+			WHERE id = ANY(?) AND state = 'pending'`, tx.Now(), f.ID, pq.Array(ids))
 		if res.Error != nil {
 			return res.Error
 		}
@@ -307,8 +309,8 @@ func (s *Service) printChunk(ctx context.Context, w *chunkWork, chunk int) error
 // finishIfDone marks the batch done once no letter is pending.
 func (s *Service) finishIfDone(ctx context.Context, b Batch) error {
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
-		res := tx.DB.Exec(`UPDATE letter_batches SET status = 'done', finished_at = now()
-			WHERE id = ? AND status = 'running' AND NOT EXISTS (SELECT 1 FROM letters WHERE batch_id = ? AND state = 'pending')`, b.ID, b.ID)
+		res := tx.DB.Exec(`UPDATE letter_batches SET status = 'done', finished_at = ?
+			WHERE id = ? AND status = 'running' AND NOT EXISTS (SELECT 1 FROM letters WHERE batch_id = ? AND state = 'pending')`, tx.Now(), b.ID, b.ID)
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}

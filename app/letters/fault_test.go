@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/mail/mailtest"
@@ -31,30 +32,30 @@ func TestFaultSMTPDownThenUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := letters.NewService(e.st, e.cases, letters.Options{Renderer: e.renderer, Dialer: d, EmailChunk: 40})
+	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{Renderer: e.renderer, Dialer: d, EmailChunk: 40})
 	e.work(svc)
 	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.letterID, Channel: letters.ChannelEmail})
 	if err != nil {
 		t.Fatal(err)
 	}
-	began := time.Now()
-	deadline := time.Now().Add(10 * time.Second)
+	began := clock.Start()
+	waited := clock.Start()
 	for e.count(`SELECT count(*) FROM letters WHERE batch_id = ? AND attempts >= 2`, b.ID) < 120 {
-		if time.Now().After(deadline) {
+		if waited.Elapsed() > 10*time.Second {
 			t.Fatal("the worker did not retry against the down server")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	downFor, _ := time.ParseDuration(os.Getenv("FAULT_SMTP_DOWN"))
-	for start := time.Now(); ; time.Sleep(time.Second) {
+	for start := clock.Start(); ; time.Sleep(time.Second) {
 		if n := e.count(`SELECT count(*) FROM letters WHERE batch_id = ? AND state <> 'pending'`, b.ID); n != 0 {
 			t.Fatalf("%d letters left the pending state while the server was down", n)
 		}
-		if time.Since(start) >= downFor {
+		if start.Elapsed() >= downFor {
 			break
 		}
 	}
-	t.Logf("SMTP server down for %s; letters retried up to %d times", time.Since(began).Round(time.Second),
+	t.Logf("SMTP server down for %s; letters retried up to %d times", began.Elapsed().Round(time.Second),
 		e.count(`SELECT max(attempts) FROM letters WHERE batch_id = ?`, b.ID))
 	srv := mailtest.NewAt(t, addr) // up again
 	c := e.waitDone(svc, b.ID, 2*time.Minute)

@@ -15,6 +15,8 @@ import (
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
@@ -28,6 +30,7 @@ import (
 
 type env struct {
 	t        testing.TB
+	clk      *clocktest.Clock
 	st       *store.Store
 	auth     *auth.Service
 	cases    *cases.Service
@@ -44,19 +47,20 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	r := apptest.Renderer(t)
-	st := storetest.New(t)
-	a := apptest.Auth(t, st)
+	clk := clocktest.New(t)
+	st := storetest.New(t, clk)
+	a := apptest.Auth(t, st, clk)
 	ctx := context.Background()
 	principal := func(email, org string, role auth.Role) auth.Principal {
 		return *apptest.Principal(t, a, email, org, role)
 	}
-	e := &env{t: t, st: st, auth: a, renderer: r, owner: principal("owner@shop.example", "shop", auth.RoleOwner),
+	e := &env{t: t, clk: clk, st: st, auth: a, renderer: r, owner: principal("owner@shop.example", "shop", auth.RoleOwner),
 		legal: principal("legal@shop.example", "shop", auth.RoleLegal), other: principal("owner@other.example", "other", auth.RoleOwner)}
 	st.DB.Exec(`UPDATE organisations SET legal_name = '株式会社テストショップ', contact_desk = 'お客様窓口 0120-000-000' WHERE slug = 'shop'`)
-	e.cases = cases.NewService(st)
-	as := assessment.NewService(st, e.cases)
-	e.drafts = drafts.NewService(st, e.cases, as, r)
-	c, _, err := e.cases.Create(ctx, &e.owner, cases.NewCase{Title: "決済画面の改ざん", AwareAt: time.Now().Add(-48 * time.Hour), IncidentType: "card_skimming"})
+	e.cases = cases.NewService(st, clk)
+	as := assessment.NewService(st, clk, e.cases)
+	e.drafts = drafts.NewService(st, clk, e.cases, as, r)
+	c, _, err := e.cases.Create(ctx, &e.owner, cases.NewCase{Title: "決済画面の改ざん", AwareAt: clk.Now().Add(-48 * time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,13 +120,13 @@ func (e *env) service(srv *mailtest.Server, o letters.Options) *letters.Service 
 		}
 		o.Dialer = d
 	}
-	return letters.NewService(e.st, e.cases, o)
+	return letters.NewService(e.st, e.clk, e.cases, o)
 }
 
 // work runs River workers with the letters service until the test ends.
 func (e *env) work(svc *letters.Service) {
 	e.t.Helper()
-	c, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth, Drafts: e.drafts, Letters: svc, LetterRetryBase: 100 * time.Millisecond,
+	c, err := workflows.NewClient(workflows.Deps{Store: e.st, Clock: e.clk, Auth: e.auth, Drafts: e.drafts, Letters: svc, LetterRetryBase: 100 * time.Millisecond,
 		LetterWorkers: config.DefaultLetterWorkers()}, workflows.Work)
 	if err != nil {
 		e.t.Fatal(err)
@@ -140,7 +144,7 @@ func (e *env) work(svc *letters.Service) {
 // waitDone polls until the batch is done.
 func (e *env) waitDone(svc *letters.Service, id int64, timeout time.Duration) letters.Counts {
 	e.t.Helper()
-	deadline := time.Now().Add(timeout)
+	waited := clock.Start()
 	for {
 		b, c, err := svc.Progress(context.Background(), &e.owner, id)
 		if err != nil {
@@ -149,7 +153,7 @@ func (e *env) waitDone(svc *letters.Service, id int64, timeout time.Duration) le
 		if b.Status == "done" {
 			return c
 		}
-		if time.Now().After(deadline) {
+		if waited.Elapsed() > timeout {
 			e.t.Fatalf("batch %d not done after %s: %+v", id, timeout, c)
 		}
 		time.Sleep(50 * time.Millisecond)

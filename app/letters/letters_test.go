@@ -10,6 +10,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/apptest"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/mail/mailtest"
 )
@@ -146,9 +147,9 @@ func TestThrottlingServerGetsEverythingAfterRetries(t *testing.T) {
 		t.Fatal(err)
 	}
 	// While throttled, letters stay pending with the reason; none failed.
-	deadline := time.Now().Add(5 * time.Second)
+	waited := clock.Start()
 	for e.count(`SELECT count(*) FROM letters WHERE batch_id = ? AND last_error LIKE 'temporary:%'`, b.ID) == 0 {
-		if time.Now().After(deadline) {
+		if waited.Elapsed() > 5*time.Second {
 			t.Fatal("no temporary failure recorded")
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/breachdesk/breachdesk/app/clock"
 )
 
 // pacingName is the send_pacing row of the SMTP server: one per
@@ -33,10 +35,15 @@ type pacer struct {
 	// sending on it now would add to the sends of this moment.
 	lapse time.Duration
 
-	mu     sync.Mutex
-	next   time.Time     // the next reserved time, database clock
-	left   int           // reserved times from next on
-	offset time.Duration // database clock minus this process's clock
+	mu   sync.Mutex
+	next time.Time // the next reserved time, database clock
+	left int       // reserved times from next on
+	// The database's clock now is estimated as its clock_timestamp() at
+	// the last reservation plus the time elapsed here since: the pacing is
+	// about real seconds shared by all processes, never about dates, so it
+	// runs on the database's clock and not the injected one.
+	dbRead  time.Time
+	dbSince clock.Stopwatch
 }
 
 // newPacer returns a pacer of perSecond sends (> 0) through the named row.
@@ -48,11 +55,10 @@ func newPacer(db *gorm.DB, name string, perSecond float64) *pacer {
 
 // Wait blocks until this process may send its next message.
 func (p *pacer) Wait(ctx context.Context) error {
-	at, offset, err := p.take(ctx)
+	_, d, err := p.take(ctx)
 	if err != nil {
 		return err
 	}
-	d := at.Sub(time.Now().Add(offset))
 	if d <= 0 {
 		return nil
 	}
@@ -66,12 +72,12 @@ func (p *pacer) Wait(ctx context.Context) error {
 	}
 }
 
-// take hands out the next reserved time (database clock) and the clock
-// offset to wait on it, reserving a new block when none is left.
+// take hands out the next reserved time (database clock) and the wait
+// until it, reserving a new block when none is left.
 func (p *pacer) take(ctx context.Context) (time.Time, time.Duration, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.left > 0 && time.Now().Add(p.offset).Sub(p.next) > p.lapse {
+	if p.left > 0 && p.dbNow().Sub(p.next) > p.lapse {
 		p.left = 0
 	}
 	if p.left == 0 {
@@ -81,8 +87,11 @@ func (p *pacer) take(ctx context.Context) (time.Time, time.Duration, error) {
 	}
 	at := p.next
 	p.next, p.left = p.next.Add(p.interval), p.left-1
-	return at, p.offset, nil
+	return at, at.Sub(p.dbNow()), nil
 }
+
+// dbNow estimates the database's clock now.
+func (p *pacer) dbNow() time.Time { return p.dbRead.Add(p.dbSince.Elapsed()) }
 
 // reserve takes the next block of send times: from the row's next free
 // time, or from now when the row lies in the past (unused capacity is not
@@ -101,7 +110,7 @@ func (p *pacer) reserve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("reserve send times: %w", err)
 	}
-	p.offset = row.Now.Sub(time.Now())
+	p.dbRead, p.dbSince = row.Now, clock.Start()
 	p.next, p.left = row.Start, p.block
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/jobs"
@@ -62,9 +63,9 @@ type Options struct {
 }
 
 // NewService wires the service.
-func NewService(st *store.Store, cs *cases.Service, o Options) *Service {
+func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, o Options) *Service {
 	s := &Service{st: st, cases: cs, renderer: o.Renderer, dialer: o.Dialer,
-		now: func() time.Time { return time.Now().UTC() }, printSize: DefaultPrintChunk, emailSize: DefaultEmailChunk}
+		now: clk.Now, printSize: DefaultPrintChunk, emailSize: DefaultEmailChunk}
 	if o.Rate > 0 {
 		s.pacer = newPacer(st.DB, pacingName, o.Rate)
 	}

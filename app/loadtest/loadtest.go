@@ -24,6 +24,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/breachdesk/breachdesk/app/clock"
 )
 
 // Config is what a run needs. The zero values of the optional fields are
@@ -45,6 +47,11 @@ type Config struct {
 	MaxErrorRate float64       // Report.Failed above this fraction of operations (0: any error)
 
 	Out io.Writer // progress lines (default io.Discard)
+
+	// Clock dates the cases and timeline entries the users write
+	// (aware_at in the past of it): the server's clock, or the real time
+	// for a server elsewhere. Required.
+	Clock clock.Clock
 }
 
 // Validate fills in the defaults and checks the configuration; Run does
@@ -65,6 +72,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Out == nil {
 		c.Out = io.Discard
+	}
+	if c.Clock == nil {
+		return errors.New("loadtest: no clock to date the cases by")
 	}
 	u, err := url.Parse(c.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -92,7 +102,8 @@ type runner struct {
 	transport *http.Transport
 	rec       *recorder
 	pool      pool
-	start     time.Time
+	started   bool            // the load has begun (after setup)
+	start     clock.Stopwatch // since the load began
 
 	memMu sync.Mutex
 	mem   []MemSample
@@ -118,7 +129,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.start = time.Now()
+	r.start, r.started = clock.Start(), true
 	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
 	slog.Info("load test started", "url", cfg.URL, "clients", cfg.Clients, "duration", cfg.Duration, "seed", cfg.Seed)
@@ -131,7 +142,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	bg.Go(func() { r.every(runCtx, cfg.SampleEvery, func() { r.sample(ctx) }) })
 	bg.Go(func() { r.every(runCtx, cfg.ReportEvery, r.progress) })
 	wg.Wait()
-	elapsed := time.Since(r.start)
+	elapsed := r.start.Elapsed()
 	bg.Wait()
 	r.sample(ctx) // the end state, after the last request
 
@@ -220,27 +231,27 @@ func (r *runner) sample(ctx context.Context) {
 	if err != nil {
 		return
 	}
-	t0 := time.Now()
+	t0 := clock.Start()
 	resp, err := c.Do(req)
 	if err != nil {
-		r.rec.add("metrics", time.Since(t0), &Example{Op: "metrics", Method: "GET", Path: "/metrics", Status: errStatus(err), Detail: err.Error()})
+		r.rec.add("metrics", t0.Elapsed(), &Example{Op: "metrics", Method: "GET", Path: "/metrics", Status: errStatus(err), Detail: err.Error()})
 		return
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, resp.Body)
-		r.rec.add("metrics", time.Since(t0), &Example{Op: "metrics", Method: "GET", Path: "/metrics", Status: fmt.Sprint(resp.StatusCode)})
+		r.rec.add("metrics", t0.Elapsed(), &Example{Op: "metrics", Method: "GET", Path: "/metrics", Status: fmt.Sprint(resp.StatusCode)})
 		return
 	}
 	s, err := parseMemory(resp.Body)
-	d := time.Since(t0)
+	d := t0.Elapsed()
 	if err != nil {
 		r.rec.add("metrics", d, &Example{Op: "metrics", Method: "GET", Path: "/metrics", Status: "bad metrics", Detail: err.Error()})
 		return
 	}
 	r.rec.add("metrics", d, nil)
-	if !r.start.IsZero() {
-		s.At = time.Since(r.start)
+	if r.started {
+		s.At = r.start.Elapsed()
 	} else {
 		s.At = -time.Nanosecond // before the load
 	}
@@ -253,7 +264,7 @@ func (r *runner) sample(ctx context.Context) {
 func (r *runner) progress() {
 	durs, nerr := r.rec.takeInterval()
 	slices.Sort(durs)
-	line := fmt.Sprintf("[%7s] %6d ops (%5.1f/s) %4d errors  p50 %s p95 %s p99 %s", time.Since(r.start).Round(time.Second),
+	line := fmt.Sprintf("[%7s] %6d ops (%5.1f/s) %4d errors  p50 %s p95 %s p99 %s", r.start.Elapsed().Round(time.Second),
 		len(durs), float64(len(durs))/r.cfg.ReportEvery.Seconds(), nerr, ms(Percentile(durs, 50)), ms(Percentile(durs, 95)), ms(Percentile(durs, 99)))
 	r.memMu.Lock()
 	if n := len(r.mem); n > 0 {

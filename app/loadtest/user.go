@@ -17,6 +17,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/breachdesk/breachdesk/app/clock"
 )
 
 // operation is one kind of thing a user does, chosen with its weight.
@@ -136,15 +138,15 @@ func (v *vu) call(ctx context.Context, op, method, path string, body []byte, con
 			req.Header.Set("X-CSRF-Token", v.csrf)
 		}
 	}
-	t0 := time.Now()
+	t0 := clock.Start()
 	resp, err := client.Do(req)
 	if err != nil {
-		v.r.rec.add(op, time.Since(t0), &Example{Op: op, Method: method, Path: path, Status: errStatus(err), Detail: err.Error()})
+		v.r.rec.add(op, t0.Elapsed(), &Example{Op: op, Method: method, Path: path, Status: errStatus(err), Detail: err.Error()})
 		return result{}, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	b, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	d := time.Since(t0)
+	d := t0.Elapsed()
 	res := result{status: resp.StatusCode, header: resp.Header, body: b}
 	if err != nil {
 		v.r.rec.add(op, d, &Example{Op: op, Method: method, Path: path, Status: errStatus(err), Detail: "reading the body: " + err.Error()})
@@ -292,7 +294,7 @@ func (v *vu) listCases(ctx context.Context) {
 var incidentTypes = []string{"card_skimming", "unauthorized_access", "ransomware", "misdelivery", "lost_device"}
 
 func (v *vu) createCase(ctx context.Context) (int64, bool) {
-	aware := time.Now().Add(-time.Duration(v.rng.IntN(72*60)) * time.Minute)
+	aware := v.r.cfg.Clock.Now().Add(-time.Duration(v.rng.IntN(72*60)) * time.Minute)
 	body, _ := json.Marshal(map[string]any{
 		"title":         fmt.Sprintf("Load test case %d-%d", v.id+1, v.rng.IntN(1e6)),
 		"summary":       "Opened by breachdesk loadtest.",
@@ -367,7 +369,7 @@ func (v *vu) addTimeline(ctx context.Context) {
 	if !ok {
 		return
 	}
-	at := time.Now().Add(-time.Duration(v.rng.IntN(24*60)) * time.Minute)
+	at := v.r.cfg.Clock.Now().Add(-time.Duration(v.rng.IntN(24*60)) * time.Minute)
 	body, _ := json.Marshal(map[string]string{"occurred_at": at.Format(time.RFC3339), "summary": fmt.Sprintf("Call with the payment provider (%d).", v.rng.IntN(1e6))})
 	_, _ = v.call(ctx, "add_timeline", "POST", fmt.Sprintf("/api/v1/cases/%d/timeline", id), body, "application/json", http.StatusCreated)
 }
@@ -410,7 +412,7 @@ func (v *vu) importPeople(ctx context.Context) {
 		}
 		fmt.Fprintf(&b, "負荷 太郎%d,load-%08x-%d@example.com,100-%04d,%s\n", i, tag, i, v.rng.IntN(10000), card)
 	}
-	t0 := time.Now()
+	t0 := clock.Start()
 	res, err := v.call(ctx, "import_people", "POST", fmt.Sprintf("/api/v1/cases/%d/people/import?filename=people.csv&mode=partial", id), []byte(b.String()), "text/csv", http.StatusAccepted)
 	if err != nil {
 		return
@@ -427,7 +429,7 @@ func (v *vu) createDocument(ctx context.Context) {
 		return
 	}
 	body, _ := json.Marshal(map[string]string{"kind": documentKinds[v.rng.IntN(len(documentKinds))], "lang": []string{"ja", "en"}[v.rng.IntN(2)]})
-	t0 := time.Now()
+	t0 := clock.Start()
 	res, err := v.call(ctx, "create_document", "POST", fmt.Sprintf("/api/v1/cases/%d/documents", id), body, "application/json", http.StatusAccepted)
 	if err != nil {
 		return
@@ -440,12 +442,12 @@ func (v *vu) createDocument(ctx context.Context) {
 // the latency a user sees for a background job. A run that ends during
 // the wait leaves the job unrecorded; a failed poll is recorded as such
 // and ends the wait.
-func (v *vu) waitJob(ctx context.Context, res result, t0 time.Time, job, pollOp, pathFmt, okStatus string, pending ...string) {
+func (v *vu) waitJob(ctx context.Context, res result, t0 clock.Stopwatch, job, pollOp, pathFmt, okStatus string, pending ...string) {
 	var created struct {
 		ID int64 `json:"id"`
 	}
 	if json.Unmarshal(res.body, &created) != nil || created.ID == 0 {
-		v.r.rec.addJob(job, time.Since(t0), &Example{Op: job, Status: "bad response", Detail: "no id in " + detail(res)})
+		v.r.rec.addJob(job, t0.Elapsed(), &Example{Op: job, Status: "bad response", Detail: "no id in " + detail(res)})
 		return
 	}
 	path := fmt.Sprintf(pathFmt, created.ID)
@@ -462,18 +464,18 @@ func (v *vu) waitJob(ctx context.Context, res result, t0 time.Time, job, pollOp,
 			Error  string `json:"error"`
 		}
 		if err := json.Unmarshal(r.body, &st); err != nil {
-			v.r.rec.addJob(job, time.Since(t0), &Example{Op: job, Method: "GET", Path: path, Status: "bad response", Detail: err.Error()})
+			v.r.rec.addJob(job, t0.Elapsed(), &Example{Op: job, Method: "GET", Path: path, Status: "bad response", Detail: err.Error()})
 			return
 		}
 		switch {
 		case st.Status == okStatus:
-			v.r.rec.addJob(job, time.Since(t0), nil)
+			v.r.rec.addJob(job, t0.Elapsed(), nil)
 			return
 		case !slices.Contains(pending, st.Status):
-			v.r.rec.addJob(job, time.Since(t0), &Example{Op: job, Method: "GET", Path: path, Status: "job " + st.Status, Detail: st.Error})
+			v.r.rec.addJob(job, t0.Elapsed(), &Example{Op: job, Method: "GET", Path: path, Status: "job " + st.Status, Detail: st.Error})
 			return
-		case time.Since(t0) > v.r.cfg.PollTimeout:
-			v.r.rec.addJob(job, time.Since(t0), &Example{Op: job, Method: "GET", Path: path, Status: "job timeout",
+		case t0.Elapsed() > v.r.cfg.PollTimeout:
+			v.r.rec.addJob(job, t0.Elapsed(), &Example{Op: job, Method: "GET", Path: path, Status: "job timeout",
 				Detail: fmt.Sprintf("still %s after %s (are the workers running?)", st.Status, v.r.cfg.PollTimeout)})
 			return
 		}

@@ -20,7 +20,8 @@ type Message struct {
 	To          string
 	Subject     string
 	Text        string
-	MessageID   string // stable id (e.g. derived from the letter row) so retries are recognisable
+	MessageID   string    // stable id (e.g. derived from the letter row) so retries are recognisable
+	Date        time.Time // the Date header: the sender's clock (the library would read the wall clock)
 	Attachments []Attachment
 }
 
@@ -185,6 +186,9 @@ func (s *SMTP) build(m Message) (*gomail.Msg, error) {
 		msg.SetMessageIDWithValue(m.MessageID)
 	} else {
 		msg.SetMessageID()
+	}
+	if !m.Date.IsZero() {
+		msg.SetDateWithValue(m.Date)
 	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	for _, a := range m.Attachments {

@@ -7,21 +7,20 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
-	"github.com/breachdesk/breachdesk/workflows"
 )
 
 func TestMeasuresLinkOnlyToTheirCaseAndApprovalsAreTwoPeople(t *testing.T) {
 	t.Parallel()
-	st := storetest.New(t)
-	a, _ := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
-	if _, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a}, workflows.InsertOnly); err != nil {
-		t.Fatal(err)
-	}
+	clk := clocktest.New(t)
+	st := storetest.New(t, clk)
+	a := apptest.Auth(t, st, clk)
 	ctx := context.Background()
 	mk := func(email string, role auth.Role, op bool) auth.Principal {
 		u, err := a.CreateUser(ctx, auth.NewUser{Email: email, Name: email, Password: "correct horse battery", OrgSlug: "shop", Role: role, Operator: op})
@@ -32,11 +31,11 @@ func TestMeasuresLinkOnlyToTheirCaseAndApprovalsAreTwoPeople(t *testing.T) {
 		return auth.Principal{User: u, Organisation: org, Role: role}
 	}
 	owner, manager := mk("o@shop.example", auth.RoleOwner, false), mk("m@shop.example", auth.RoleManager, false)
-	cs := cases.NewService(st)
-	as := assessment.NewService(st, cs)
-	ns := notices.NewService(st, cs, as, nil)
-	c1, _, _ := cs.Create(ctx, &owner, cases.NewCase{Title: "one", AwareAt: time.Now().Add(-time.Hour), IncidentType: "other"})
-	c2, _, _ := cs.Create(ctx, &owner, cases.NewCase{Title: "two", AwareAt: time.Now().Add(-time.Hour), IncidentType: "other"})
+	cs := cases.NewService(st, clk)
+	as := assessment.NewService(st, clk, cs)
+	ns := notices.NewService(st, clk, cs, as, nil)
+	c1, _, _ := cs.Create(ctx, &owner, cases.NewCase{Title: "one", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "other"})
+	c2, _, _ := cs.Create(ctx, &owner, cases.NewCase{Title: "two", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "other"})
 	otherTasks, _ := cs.Tasks(ctx, &owner, c2.ID)
 	title := "二要素認証の導入"
 	if _, err := ns.SaveMeasure(ctx, &owner, c1.ID, 0, notices.MeasureInput{TitleJA: &title, TaskID: &otherTasks[0].ID}); err == nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/pan"
@@ -33,8 +34,8 @@ type Service struct {
 
 // NewService wires the service; the renderer makes each published
 // version's PDF.
-func NewService(st *store.Store, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
-	return &Service{st: st, cases: cs, as: as, renderer: r, now: func() time.Time { return time.Now().UTC() }}
+func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
+	return &Service{st: st, cases: cs, as: as, renderer: r, now: clk.Now}
 }
 
 // Editors may write notices; approval needs legal and owner.

@@ -47,7 +47,7 @@ func Unread(ctx context.Context, st *store.Store, p *auth.Principal) (int64, err
 func MarkRead(ctx context.Context, st *store.Store, p *auth.Principal, id int64) error {
 	return st.InTx(ctx, func(tx *store.Tx) error {
 		res := tx.DB.Model(&Notification{}).Where("id = ? AND user_id = ? AND organisation_id = ?", id, p.User.ID, p.OrgID()).
-			Update("read_at", time.Now().UTC())
+			Update("read_at", tx.Now())
 		if res.Error != nil {
 			return res.Error
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/oversight"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 )
@@ -17,10 +18,11 @@ import (
 // overdue; a target time counts when there is no due time.
 func TestOrganisationsCounts(t *testing.T) {
 	t.Parallel()
-	st := storetest.New(t)
+	clk := clocktest.New(t)
+	st := storetest.New(t, clk)
 	ctx := context.Background()
 	db := st.DB
-	now := time.Now()
+	now := clk.Now()
 	org := func(slug, name string) int64 {
 		var id int64
 		if err := db.Raw(`INSERT INTO organisations (slug, name) VALUES (?, ?) RETURNING id`, slug, name).Scan(&id).Error; err != nil {

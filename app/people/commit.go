@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -70,13 +71,14 @@ func (s *Service) commitChunk(ctx context.Context, imp *Import, ch *chunk, st *l
 // Otherwise the savepoint is rolled back and the chunk takes the exact
 // path: lock the matching persons, merge into them, insert the rest.
 func (s *Service) mergeChunk(ctx context.Context, tx pgx.Tx, imp *Import, ch *chunk, st *loadState) (*merger, error) {
+	now := s.now()
 	if !st.exact {
 		m := newMerger(nil)
 		for _, r := range ch.valid {
 			m.add(r.line, r.rec)
 		}
 		if len(m.warnings) == 0 {
-			err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { return copyNew(ctx, sp, imp, m.added) })
+			err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { return copyNew(ctx, sp, imp, m.added, now) })
 			if !isUniqueViolation(err) {
 				return m, err
 			}
@@ -91,10 +93,10 @@ func (s *Service) mergeChunk(ctx context.Context, tx pgx.Tx, imp *Import, ch *ch
 	for _, r := range ch.valid {
 		m.add(r.line, r.rec)
 	}
-	if err := copyNew(ctx, tx, imp, m.added); err != nil {
+	if err := copyNew(ctx, tx, imp, m.added, now); err != nil {
 		return nil, err
 	}
-	return m, updateChanged(ctx, tx, imp, existing)
+	return m, updateChanged(ctx, tx, imp, existing, now)
 }
 
 func isUniqueViolation(err error) bool {
@@ -102,7 +104,7 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &pg) && pg.Code == "23505"
 }
 
-func updateChanged(ctx context.Context, tx pgx.Tx, imp *Import, existing []*person) error {
+func updateChanged(ctx context.Context, tx pgx.Tx, imp *Import, existing []*person, now time.Time) error {
 	var rows [][]any
 	for _, p := range existing {
 		if !p.dirty {
@@ -125,8 +127,8 @@ func updateChanged(ctx context.Context, tx pgx.Tx, imp *Import, existing []*pers
 	_, err := tx.Exec(ctx, `UPDATE people p SET customer_id = m.customer_id, name = m.name, name_kana = m.name_kana,
 		postal_code = m.postal_code, address = m.address, email = m.email, phone = m.phone, language = m.language,
 		residency = m.residency, data_items = m.data_items, card_brand = m.card_brand, card_last4 = m.card_last4,
-		extra = m.extra, updated_at = now()
-		FROM people_merge m WHERE p.id = m.id AND p.case_id = $1`, imp.CaseID)
+		extra = m.extra, updated_at = $2
+		FROM people_merge m WHERE p.id = m.id AND p.case_id = $1`, imp.CaseID, now)
 	return err
 }
 

@@ -5,24 +5,28 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
 // copyPeopleSQL loads new persons; the id comes from the sequence.
-var copyPeopleSQL = "COPY people (" + strings.Join(personColumns[1:], ", ") + ") FROM STDIN"
+var copyPeopleSQL = "COPY people (" + strings.Join(personColumns[1:], ", ") + ", created_at, updated_at) FROM STDIN"
 
 // copyNew COPYs new persons in COPY's text format, written straight from
 // the records. pgx's CopyFrom boxes every value in an interface and plans
 // its binary encoding value by value; at a million rows that was the Go
 // side's largest cost, on a machine whose other core runs the COPY.
-func copyNew(ctx context.Context, tx pgx.Tx, imp *Import, ps []*person) error {
+// Every row is stamped now (created_at and updated_at).
+func copyNew(ctx context.Context, tx pgx.Tx, imp *Import, ps []*person, now time.Time) error {
 	if len(ps) == 0 {
 		return nil
 	}
 	prefix := append(strconv.AppendInt(nil, imp.OrganisationID, 10), '\t')
 	prefix = append(strconv.AppendInt(prefix, imp.CaseID, 10), '\t')
-	r := &copyReader{ps: ps, prefix: prefix, importID: imp.ID}
+	stamp := now.UTC().Format("2006-01-02 15:04:05.999999-07")
+	suffix := []byte("\t" + stamp + "\t" + stamp + "\n")
+	r := &copyReader{ps: ps, prefix: prefix, suffix: suffix, importID: imp.ID}
 	_, err := tx.Conn().PgConn().CopyFrom(ctx, r, copyPeopleSQL)
 	return err
 }
@@ -31,6 +35,7 @@ func copyNew(ctx context.Context, tx pgx.Tx, imp *Import, ps []*person) error {
 type copyReader struct {
 	ps       []*person
 	prefix   []byte // organisation and case, the same in every row
+	suffix   []byte // created_at and updated_at, the same in every row
 	importID int64
 	buf      []byte
 	off      int
@@ -52,7 +57,7 @@ func (c *copyReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// appendRow writes one line in personColumns[1:] order.
+// appendRow writes one line in personColumns[1:] order, then the stamps.
 func (c *copyReader) appendRow(b []byte, p *person) []byte {
 	r := &p.rec
 	lang := r.Language
@@ -68,7 +73,7 @@ func (c *copyReader) appendRow(b []byte, p *person) []byte {
 	b = append(appendCopyText(b, r.CardLast4), '\t')
 	b = append(appendCopyText(b, extraJSON(r.Extra)), '\t')
 	b = strconv.AppendInt(b, c.importID, 10)
-	return append(b, '\n')
+	return append(b, c.suffix...)
 }
 
 // appendCopyText escapes s for COPY's text format: backslash, tab, newline

@@ -13,6 +13,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
@@ -20,6 +21,7 @@ import (
 
 type env struct {
 	t     testing.TB
+	clk   *clocktest.Clock
 	st    *store.Store
 	url   string
 	auth  *auth.Service
@@ -29,10 +31,11 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	st, url := storetest.NewWithURL(t)
-	a := apptest.Auth(t, st)
-	cs := cases.NewService(st)
-	return &env{t: t, st: st, url: url, auth: a, cases: cs, svc: people.NewService(st, cs)}
+	clk := clocktest.New(t)
+	st, url := storetest.NewWithURL(t, clk)
+	a := apptest.Auth(t, st, clk)
+	cs := cases.NewService(st, clk)
+	return &env{t: t, clk: clk, st: st, url: url, auth: a, cases: cs, svc: people.NewService(st, clk, cs)}
 }
 
 // principal creates a user with role in org (created when new).
@@ -40,7 +43,7 @@ func (e *env) principal(email, org string, role auth.Role) *auth.Principal {
 	return apptest.Principal(e.t, e.auth, email, org, role)
 }
 
-func (e *env) newCase(p *auth.Principal) int64 { return apptest.NewCase(e.t, e.cases, p) }
+func (e *env) newCase(p *auth.Principal) int64 { return apptest.NewCase(e.t, e.cases, e.clk, p) }
 
 // importCSV uploads data and runs the job, returning the finished import.
 func (e *env) importCSV(p *auth.Principal, caseID int64, data string, opts people.Options) people.Import {

@@ -12,6 +12,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
@@ -38,9 +39,9 @@ type Service struct {
 }
 
 // NewService returns the people service.
-func NewService(st *store.Store, cs *cases.Service) *Service {
+func NewService(st *store.Store, clk clock.Clock, cs *cases.Service) *Service {
 	return &Service{st: st, cases: cs, maxBytes: DefaultMaxBytes, chunkRows: defaultChunkRows, memSpill: 16 << 20,
-		now: func() time.Time { return time.Now().UTC() }}
+		now: clk.Now}
 }
 
 // MaxBytes is the upload limit, for forms to show.

@@ -49,7 +49,7 @@ func (s *Service) Run(ctx context.Context, importID int64) error {
 			return s.finish(ctx, &imp, StatusRejected)
 		}
 	}
-	if err := s.st.DB.WithContext(ctx).Exec(`UPDATE imports SET status = 'running', started_at = COALESCE(started_at, now()) WHERE id = ?`, imp.ID).Error; err != nil {
+	if err := s.st.DB.WithContext(ctx).Exec(`UPDATE imports SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ?`, s.now(), imp.ID).Error; err != nil {
 		return err
 	}
 	if err := s.load(ctx, &imp, cols); err != nil {
@@ -211,9 +211,9 @@ func (s *Service) finish(ctx context.Context, imp *Import, status string) error 
 	imp.Status = status
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
 		res := tx.DB.Exec(`UPDATE imports SET status = ?, rows_invalid = CASE WHEN ? = 'rejected' THEN ? ELSE rows_invalid END,
-			errors = CASE WHEN ? = 'rejected' THEN ?::jsonb ELSE errors END, error = ?, finished_at = now(),
-			started_at = COALESCE(started_at, now()) WHERE id = ? AND status IN ('queued', 'running')`,
-			status, status, imp.RowsInvalid, status, jsonErrors(imp.Errors), imp.Error, imp.ID)
+			errors = CASE WHEN ? = 'rejected' THEN ?::jsonb ELSE errors END, error = ?, finished_at = ?,
+			started_at = COALESCE(started_at, ?) WHERE id = ? AND status IN ('queued', 'running')`,
+			status, status, imp.RowsInvalid, status, jsonErrors(imp.Errors), imp.Error, s.now(), s.now(), imp.ID)
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error // finished by another attempt meanwhile
 		}

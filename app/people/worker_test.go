@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/workflows"
 )
@@ -18,7 +19,7 @@ func TestWorkerRunsTheImport(t *testing.T) {
 	p := e.principal("mgr@a.example", "org-a", auth.RoleManager)
 	caseID := e.newCase(p)
 	ctx := context.Background()
-	c, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth, People: e.svc}, workflows.Work)
+	c, err := workflows.NewClient(workflows.Deps{Store: e.st, Clock: e.clk, Auth: e.auth, People: e.svc}, workflows.Work)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,16 +31,16 @@ func TestWorkerRunsTheImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(15 * time.Second)
+	waited := clock.Start()
 	for imp.Status != people.StatusDone {
-		if time.Now().After(deadline) {
+		if waited.Elapsed() > 15*time.Second {
 			t.Fatalf("import not done: %+v", imp)
 		}
 		time.Sleep(50 * time.Millisecond)
 		imp, _ = e.svc.Get(ctx, p, imp.ID)
 	}
 	for e.count(`SELECT count(*) FROM river_job WHERE kind = 'import_people' AND state = 'completed'`) != 1 {
-		if time.Now().After(deadline) {
+		if waited.Elapsed() > 15*time.Second {
 			t.Fatal("job not completed")
 		}
 		time.Sleep(50 * time.Millisecond)

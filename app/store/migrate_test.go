@@ -5,6 +5,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 	"github.com/breachdesk/breachdesk/migrations"
@@ -13,7 +14,7 @@ import (
 // Every migration reverts cleanly and applies again.
 func TestMigrationsGoDownAndUpAgain(t *testing.T) {
 	t.Parallel()
-	st := storetest.New(t)
+	st := storetest.New(t, clocktest.New(t))
 	ctx := context.Background()
 	migs, err := store.LoadMigrations(migrations.FS)
 	if err != nil {

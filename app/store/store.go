@@ -18,6 +18,8 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/breachdesk/breachdesk/app/clock"
 )
 
 // JobInserter is the part of a River client that services need: inserting
@@ -38,11 +40,13 @@ type Store struct {
 	// DB is GORM on top of SQL. It never leaves app/.
 	DB *gorm.DB
 
-	jobs JobInserter
+	clock clock.Clock
+	jobs  JobInserter
 }
 
-// Open connects to the database at url and verifies the connection.
-func Open(ctx context.Context, url string) (*Store, error) {
+// Open connects to the database at url and verifies the connection. GORM
+// stamps created_at and updated_at by clk, and so does every Tx.
+func Open(ctx context.Context, url string, clk clock.Clock) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("database url: %w", err)
@@ -64,13 +68,13 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
 		Logger:                 logger.New(slogWriter{}, logger.Config{SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true}),
 		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc:                clk.Now,
 	})
 	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open gorm: %w", err)
 	}
-	return &Store{Pool: pool, SQL: sqlDB, DB: gdb}, nil
+	return &Store{Pool: pool, SQL: sqlDB, DB: gdb, clock: clk}, nil
 }
 
 // SetJobs installs the River client used by Tx.Enqueue. It is set once at
@@ -93,10 +97,16 @@ func (s *Store) Ping(ctx context.Context) error {
 // Tx is one open transaction, usable by GORM and by River at the same time.
 type Tx struct {
 	// DB is GORM bound to the transaction.
-	DB   *gorm.DB
-	sql  *sql.Tx
-	jobs JobInserter
+	DB    *gorm.DB
+	sql   *sql.Tx
+	jobs  JobInserter
+	clock clock.Clock
 }
+
+// Now is the store's clock: the time rows written in this transaction are
+// stamped with (audit rows, automatic timeline entries), the same clock
+// that GORM stamps created_at with.
+func (t *Tx) Now() time.Time { return t.clock.Now() }
 
 // SQLTx returns the underlying *sql.Tx, for River's transactional API.
 func (t *Tx) SQLTx() *sql.Tx { return t.sql }
@@ -141,7 +151,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		if err != nil {
 			return err
 		}
-		return fn(&Tx{DB: g, sql: st, jobs: s.jobs})
+		return fn(&Tx{DB: g, sql: st, jobs: s.jobs, clock: s.clock})
 	})
 }
 

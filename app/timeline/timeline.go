@@ -35,7 +35,7 @@ func (Entry) TableName() string { return "timeline_entries" }
 // Auto writes an automatic entry for a change made in tx, at the current
 // time, by the actor in ctx.
 func Auto(ctx context.Context, tx *store.Tx, orgID, caseID int64, action, summary string) error {
-	e := Entry{OrganisationID: orgID, CaseID: caseID, OccurredAt: time.Now().UTC(), Kind: "auto", Action: action, Summary: summary}
+	e := Entry{OrganisationID: orgID, CaseID: caseID, OccurredAt: tx.Now(), Kind: "auto", Action: action, Summary: summary}
 	if a := audit.ActorFrom(ctx); a.UserID != 0 {
 		id := a.UserID
 		e.ActorID = &id
@@ -50,21 +50,25 @@ func AddManual(ctx context.Context, st *store.Store, p *auth.Principal, caseID i
 		return Entry{}, 0, err
 	}
 	summary = strings.TrimSpace(summary)
-	v := &apperr.ValidationError{}
-	if summary == "" || utf8.RuneCountInString(summary) > 5000 {
-		v.Add("summary", "is required (at most 5,000 characters)")
-	}
-	if occurredAt.IsZero() {
-		v.Add("occurred_at", "is required")
-	} else if occurredAt.After(time.Now().Add(5 * time.Minute)) {
-		v.Add("occurred_at", "is in the future")
-	}
-	if err := v.OrNil(); err != nil {
-		return Entry{}, 0, err
-	}
-	summary, masked := pan.Mask(summary)
-	e := Entry{OrganisationID: p.OrgID(), CaseID: caseID, OccurredAt: occurredAt.UTC(), Kind: "manual", Action: "note", Summary: summary, ActorID: &p.User.ID}
+	var e Entry
+	masked := 0
 	err := st.InTx(ctx, func(tx *store.Tx) error {
+		// Validated in the transaction: "in the future" is by its clock.
+		v := &apperr.ValidationError{}
+		if summary == "" || utf8.RuneCountInString(summary) > 5000 {
+			v.Add("summary", "is required (at most 5,000 characters)")
+		}
+		if occurredAt.IsZero() {
+			v.Add("occurred_at", "is required")
+		} else if occurredAt.After(tx.Now().Add(5 * time.Minute)) {
+			v.Add("occurred_at", "is in the future")
+		}
+		if err := v.OrNil(); err != nil {
+			return err
+		}
+		var text string
+		text, masked = pan.Mask(summary)
+		e = Entry{OrganisationID: p.OrgID(), CaseID: caseID, OccurredAt: occurredAt.UTC(), Kind: "manual", Action: "note", Summary: text, ActorID: &p.User.ID}
 		var n int64
 		if err := tx.DB.Raw(`SELECT count(*) FROM cases WHERE id = ? AND organisation_id = ?`, caseID, p.OrgID()).Scan(&n).Error; err != nil {
 			return err
@@ -77,7 +81,10 @@ func AddManual(ctx context.Context, st *store.Store, p *auth.Principal, caseID i
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: p.OrgID(), Action: "timeline.add", TargetType: "case", TargetID: itoa(caseID)})
 	})
-	return e, masked, err
+	if err != nil {
+		return Entry{}, 0, err
+	}
+	return e, masked, nil
 }
 
 // List returns a case's timeline in event order. The caller has checked

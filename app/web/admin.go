@@ -2,7 +2,6 @@ package web
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -95,7 +94,7 @@ func (s *Server) adminRemove(c *fiber.Ctx) error {
 }
 
 func (s *Server) adminOrganisations(c *fiber.Ctx) error {
-	orgs, err := oversight.Organisations(c.UserContext(), s.deps.Store, principal(c), time.Now())
+	orgs, err := oversight.Organisations(c.UserContext(), s.deps.Store, principal(c), s.deps.Clock.Now())
 	if err != nil {
 		return err
 	}

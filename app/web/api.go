@@ -53,7 +53,7 @@ func (s *Server) apiMember(c *fiber.Ctx) error {
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": "ok", "time": time.Now().UTC().Format(time.RFC3339)})
+	return c.JSON(fiber.Map{"status": "ok", "time": s.deps.Clock.Now().Format(time.RFC3339)})
 }
 
 // readyz answers 503 while the database does not, so a load balancer stops

@@ -50,7 +50,7 @@ func TestCaseAPIValidatesAndMasks(t *testing.T) {
 	}
 	c := h.client()
 	c.bearer = secret
-	future := time.Now().Add(48 * time.Hour).Format(time.RFC3339)
+	future := h.clk.Now().Add(48 * time.Hour).Format(time.RFC3339)
 	for body, field := range map[string]string{
 		`{"title":"x","aware_at":"` + future + `","incident_type":"other"}`:                                   "aware_at",
 		`{"title":"card 4111-1111-1111-1111","aware_at":"2026-11-01T10:00:00+09:00","incident_type":"other"}`: "title",

@@ -17,6 +17,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/benchreport"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
 )
 
 // TestBenchReport measures the dashboard and the case page under 16
@@ -40,7 +41,7 @@ func TestBenchReport(t *testing.T) {
 	}
 	var heavy int64
 	for i := range 1000 {
-		c, _, err := h.cases.Create(ctx, &p, cases.NewCase{Title: fmt.Sprintf("Incident %d: skimmer on checkout", i), AwareAt: time.Now().Add(-time.Duration(i%40) * 24 * time.Hour), IncidentType: "card_skimming"})
+		c, _, err := h.cases.Create(ctx, &p, cases.NewCase{Title: fmt.Sprintf("Incident %d: skimmer on checkout", i), AwareAt: h.clk.Now().Add(-time.Duration(i%40) * 24 * time.Hour), IncidentType: "card_skimming"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,18 +114,18 @@ func load(t *testing.T, url, cookie string, clients int, d time.Duration) ([]flo
 	var mu sync.Mutex
 	var all []float64
 	var wg sync.WaitGroup
-	stop := time.Now().Add(d)
-	t0 := time.Now()
+	running := clock.Start()
+	t0 := clock.Start()
 	for range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}, Timeout: 30 * time.Second}
 			var mine []float64
-			for time.Now().Before(stop) {
+			for running.Elapsed() < d {
 				req, _ := http.NewRequest("GET", url, nil)
 				req.Header.Set("Cookie", cookie)
-				s := time.Now()
+				s := clock.Start()
 				resp, err := c.Do(req)
 				if err != nil {
 					t.Error(err)
@@ -136,7 +137,7 @@ func load(t *testing.T, url, cookie string, clients int, d time.Duration) ([]flo
 					t.Errorf("%s: %d", url, resp.StatusCode)
 					return
 				}
-				mine = append(mine, float64(time.Since(s).Microseconds())/1000)
+				mine = append(mine, float64(s.Elapsed().Microseconds())/1000)
 			}
 			mu.Lock()
 			all = append(all, mine...)
@@ -144,7 +145,7 @@ func load(t *testing.T, url, cookie string, clients int, d time.Duration) ([]flo
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(t0)
+	elapsed := t0.Elapsed()
 	sort.Float64s(all)
 	if len(all) == 0 {
 		t.Fatal("no requests completed")

@@ -110,7 +110,7 @@ func (s *Server) newCasePage(c *fiber.Ctx, status int, pg *Page) error {
 
 func (s *Server) newCaseForm(c *fiber.Ctx) error {
 	pg := s.newPage(c, "case.new", "dashboard")
-	pg.Form["aware_at"] = time.Now().In(orgLocation(principal(c))).Format("2006-01-02T15:04")
+	pg.Form["aware_at"] = s.deps.Clock.Now().In(orgLocation(principal(c))).Format("2006-01-02T15:04")
 	return s.newCasePage(c, fiber.StatusOK, pg)
 }
 

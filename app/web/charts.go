@@ -35,7 +35,7 @@ func deadlineState(o assessment.Obligation, now time.Time) charts.State {
 // TimelineChart draws the case's events, deadlines and submissions on one
 // axis. The page lists the same in its deadline table and timeline.
 func (d *casePageData) TimelineChart(pg *Page) template.HTML {
-	now := time.Now()
+	now := pg.now
 	aware := d.Case.AwareAt
 	tl := charts.Timeline{ID: "case-timeline-chart", Now: now, Loc: pg.loc, Words: chartWords(pg), Start: &aware,
 		Title: pg.T("chart.timeline_title", d.Case.Reference+" "+d.Case.Title)}
@@ -65,7 +65,7 @@ func (d *casePageData) TimelineChart(pg *Page) template.HTML {
 // DeadlineChart draws the organisation's open deadlines around today, a
 // row per case; "" when none has a deadline. The table under it lists them.
 func (d dashboardData) DeadlineChart(pg *Page) template.HTML {
-	now := time.Now()
+	now := pg.now
 	c := charts.DeadlineChart{ID: "dashboard-deadline-chart", Now: now, Loc: pg.loc, Words: chartWords(pg),
 		Title: pg.T("chart.deadlines_title")}
 	byCase := map[int64]int{} // case id → row; rows keep the list's order (most urgent first)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 )
 
 // svgIn cuts the SVG of the given class out of a page and checks that it
@@ -36,14 +37,16 @@ func svgIn(t *testing.T, page, class string) string {
 
 // The case page and the dashboard draw their pictures from the case's
 // obligations: an overdue deadline says so in words, a submission shows,
-// and the case title (the user's text) is escaped inside the SVG.
+// and the case title (the user's text) is escaped inside the SVG. Today
+// is pinned: which deadlines share a marker (and so whose label carries
+// the state word) depends on the hour of awareness and the axis's span.
 func TestCaseAndDashboardPictures(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarnessAt(t, clocktest.At(time.Date(2026, 11, 25, 12, 0, 0, 0, time.FixedZone("JST", 9*3600))))
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
 	c := h.client()
 	c.login("alice@a.example")
-	aware := time.Now().Add(-10 * 24 * time.Hour).UTC().Format(time.RFC3339)
+	aware := h.clk.Now().Add(-10 * 24 * time.Hour).UTC().Format(time.RFC3339)
 	title := `<script>alert(1)</script> Tom & Jerry`
 	r := c.post("/cases", url.Values{"title": {title}, "aware_at": {aware}, "incident_type": {"card_skimming"}, "playbook": {"jp-card-leak"}, "severity": {"high"}})
 	if r.StatusCode != http.StatusSeeOther {

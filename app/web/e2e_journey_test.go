@@ -18,6 +18,8 @@ import (
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
@@ -51,7 +53,7 @@ func TestJourneyInBrowser(t *testing.T) {
 	} else if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
+	start := clock.Start()
 
 	// One browser; each user gets an isolated browser context (own
 	// cookies), like two people on two machines.
@@ -83,7 +85,7 @@ func TestJourneyInBrowser(t *testing.T) {
 	owner.do(chromedp.SendKeys(chromedp.ID("email"), journeyOwner), chromedp.SendKeys(chromedp.ID("password"), password))
 	owner.submit(`form[action="/login"] button[type=submit]`)
 	owner.waitVisible("#code")
-	code, err := auth.TOTPCodeAt(app.totpSecret, time.Now())
+	code, err := auth.TOTPCodeAt(app.totpSecret, app.clk.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +105,7 @@ func TestJourneyInBrowser(t *testing.T) {
 			f.getAttribute("aria-describedby") === "title-error" && e.textContent.includes("入力してください") })()`,
 		"the title error, in Japanese, next to the title field")
 	owner.shot("case-new-error")
-	aware := time.Now().In(app.zone).Add(-3 * time.Hour)
+	aware := app.clk.Now().In(app.zone).Add(-3 * time.Hour)
 	owner.do(
 		chromedp.SendKeys(chromedp.ID("title"), "Web skimming on the checkout page"),
 		chromedp.SetValue(chromedp.ID("aware_at"), aware.Format("2006-01-02T15:04")),
@@ -290,7 +292,7 @@ func TestJourneyInBrowser(t *testing.T) {
 	owner.waitText("main", "jp.appi.ppc.final")
 	owner.shot("dashboard")
 	owner.shotAt(375, "dashboard")
-	t.Logf("journey took %s; screenshots in %s", time.Since(start).Round(time.Millisecond), shots)
+	t.Logf("journey took %s; screenshots in %s", start.Elapsed().Round(time.Millisecond), shots)
 }
 
 const (
@@ -319,6 +321,7 @@ func chromiumPath(t *testing.T) string {
 }
 
 type journeyApp struct {
+	clk        *clocktest.Clock
 	base       string
 	zone       *time.Location
 	smtp       *mailtest.Server
@@ -332,8 +335,9 @@ type journeyApp struct {
 func startJourneyApp(t *testing.T) journeyApp {
 	t.Helper()
 	ctx := context.Background()
-	st := storetest.New(t)
-	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}, MaxPerAccount: 5, MaxPerIP: 50})
+	clk := clocktest.New(t)
+	st := storetest.New(t, clk)
+	a, err := auth.NewService(st, clk, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}, MaxPerAccount: 5, MaxPerIP: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -356,12 +360,12 @@ func startJourneyApp(t *testing.T) journeyApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := cases.NewService(st)
-	as := assessment.NewService(st, cs)
-	ds := drafts.NewService(st, cs, as, renderer)
-	ps := people.NewService(st, cs)
-	ls := letters.NewService(st, cs, letters.Options{Renderer: renderer, Dialer: mailer})
-	client, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a, Mailer: mailer, Drafts: ds, People: ps, Letters: ls,
+	cs := cases.NewService(st, clk)
+	as := assessment.NewService(st, clk, cs)
+	ds := drafts.NewService(st, clk, cs, as, renderer)
+	ps := people.NewService(st, clk, cs)
+	ls := letters.NewService(st, clk, cs, letters.Options{Renderer: renderer, Dialer: mailer})
+	client, err := workflows.NewClient(workflows.Deps{Store: st, Clock: clk, Auth: a, Mailer: mailer, Drafts: ds, People: ps, Letters: ls,
 		LetterRetryBase: 100 * time.Millisecond}, workflows.Work)
 	if err != nil {
 		t.Fatal(err)
@@ -371,8 +375,8 @@ func startJourneyApp(t *testing.T) journeyApp {
 	}
 	t.Cleanup(func() { workflows.Stop(client, 5*time.Second) })
 
-	s, err := web.New(web.Deps{Config: cfg, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, 1<<20),
-		Drafts: ds, Notices: notices.NewService(st, cs, as, renderer), People: ps, Letters: ls, Inquiries: inquiries.NewService(st, cs, as, renderer)})
+	s, err := web.New(web.Deps{Config: cfg, Clock: clk, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, clk, 1<<20),
+		Drafts: ds, Notices: notices.NewService(st, clk, cs, as, renderer), People: ps, Letters: ls, Inquiries: inquiries.NewService(st, clk, cs, as, renderer)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,7 +409,7 @@ func startJourneyApp(t *testing.T) journeyApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, err := auth.TOTPCodeAt(enr.Secret, time.Now())
+	code, err := auth.TOTPCodeAt(enr.Secret, clk.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +423,7 @@ func startJourneyApp(t *testing.T) journeyApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return journeyApp{base: "http://" + ln.Addr().String(), zone: zone, smtp: srv, totpSecret: enr.Secret}
+	return journeyApp{clk: clk, base: "http://" + ln.Addr().String(), zone: zone, smtp: srv, totpSecret: enr.Secret}
 }
 
 // tab is one browser tab in its own browser context (own cookies), with
@@ -508,9 +512,9 @@ func (b *tab) waitVisible(sel string) {
 // polls, so evaluation errors just mean "not yet".
 func (b *tab) waitJS(cond, what string) {
 	b.t.Helper()
-	deadline := time.Now().Add(stepTimeout)
+	waited := clock.Start()
 	var last error
-	for time.Now().Before(deadline) {
+	for waited.Elapsed() < stepTimeout {
 		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
 		cancel()

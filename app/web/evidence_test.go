@@ -33,7 +33,7 @@ func evidenceCase(h *harness, email, org string) (*auth.Principal, int64) {
 		h.t.Fatal(err)
 	}
 	p := &auth.Principal{User: u, Organisation: o, Role: auth.RoleOwner}
-	c, _, err := cases.NewService(h.st).Create(ctx, p, cases.NewCase{Title: "Skimmer", AwareAt: time.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	c, _, err := cases.NewService(h.st, h.clk).Create(ctx, p, cases.NewCase{Title: "Skimmer", AwareAt: h.clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestEvidenceRoutesRefuseOtherOrganisation(t *testing.T) {
 	ctx := context.Background()
 	pa, caseA := evidenceCase(h, "alice@a.example", "org-a")
 	pb, caseB := evidenceCase(h, "bob@b.example", "org-b")
-	ev := evidence.NewService(h.st, 0)
+	ev := evidence.NewService(h.st, h.clk, 0)
 	itemA, err := ev.Upload(ctx, pa, caseA, "a.log", strings.NewReader("A"), "")
 	if err != nil {
 		t.Fatal(err)

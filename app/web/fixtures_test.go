@@ -27,7 +27,7 @@ func (h *harness) fixtures(orgSlug, memberEmail, tokenName string) map[string]in
 	var owner auth.User
 	h.st.DB.Take(&owner, ownerID)
 	p := auth.Principal{User: owner, Organisation: org, Role: auth.RoleOwner}
-	c, _, err := h.cases.Create(ctx, &p, cases.NewCase{Title: "Fixture case", AwareAt: time.Now().Add(-40 * 24 * time.Hour), IncidentType: "unauthorized_access"})
+	c, _, err := h.cases.Create(ctx, &p, cases.NewCase{Title: "Fixture case", AwareAt: h.clk.Now().Add(-40 * 24 * time.Hour), IncidentType: "unauthorized_access"})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func (h *harness) fixtures(orgSlug, memberEmail, tokenName string) map[string]in
 	if err != nil || len(obs) == 0 {
 		h.t.Fatalf("fixture obligations: %d %v", len(obs), err)
 	}
-	ev, err := evidence.NewService(h.st, 1<<20).Upload(ctx, &p, c.ID, "log.txt", bytes.NewReader([]byte("GET /admin 200")), "access log")
+	ev, err := evidence.NewService(h.st, h.clk, 1<<20).Upload(ctx, &p, c.ID, "log.txt", bytes.NewReader([]byte("GET /admin 200")), "access log")
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func (h *harness) fixtures(orgSlug, memberEmail, tokenName string) map[string]in
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	imp, err := people.NewService(h.st, h.cases).Start(ctx, &p, c.ID, "list.csv", strings.NewReader("氏名,メールアドレス\n山田 花子,hanako@example.com\n"), people.Options{})
+	imp, err := people.NewService(h.st, h.clk, h.cases).Start(ctx, &p, c.ID, "list.csv", strings.NewReader("氏名,メールアドレス\n山田 花子,hanako@example.com\n"), people.Options{})
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
@@ -33,6 +34,7 @@ const password = "correct horse battery"
 
 type harness struct {
 	t       *testing.T
+	clk     *clocktest.Clock
 	st      *store.Store
 	auth    *auth.Service
 	cases   *cases.Service
@@ -42,18 +44,25 @@ type harness struct {
 	srv     *web.Server
 }
 
+// newHarness is the web server on a fresh database and a test clock.
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	st := storetest.New(t)
-	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}, MaxPerAccount: 3, MaxPerIP: 50})
+	return newHarnessAt(t, clocktest.New(t))
+}
+
+// newHarnessAt is newHarness on clk, for tests about particular days.
+func newHarnessAt(t *testing.T, clk *clocktest.Clock) *harness {
+	t.Helper()
+	st := storetest.New(t, clk)
+	a, err := auth.NewService(st, clk, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}, MaxPerAccount: 3, MaxPerIP: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a}, workflows.InsertOnly); err != nil {
+	if _, err := workflows.NewClient(workflows.Deps{Store: st, Clock: clk, Auth: a}, workflows.InsertOnly); err != nil {
 		t.Fatal(err)
 	}
-	cs := cases.NewService(st)
-	as := assessment.NewService(st, cs)
+	cs := cases.NewService(st, clk)
+	as := assessment.NewService(st, clk, cs)
 	cfg, _ := config.Load(func(string) string { return "" })
 	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
 	if err != nil {
@@ -63,15 +72,15 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := drafts.NewService(st, cs, as, renderer)
-	ns := notices.NewService(st, cs, as, renderer)
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, 1<<20), Drafts: ds,
-		Notices: ns, People: people.NewService(st, cs), Letters: letters.NewService(st, cs, letters.Options{Renderer: renderer}),
-		Inquiries: inquiries.NewService(st, cs, as, renderer)})
+	ds := drafts.NewService(st, clk, cs, as, renderer)
+	ns := notices.NewService(st, clk, cs, as, renderer)
+	srv, err := web.New(web.Deps{Config: cfg, Clock: clk, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, clk, 1<<20), Drafts: ds,
+		Notices: ns, People: people.NewService(st, clk, cs), Letters: letters.NewService(st, clk, cs, letters.Options{Renderer: renderer}),
+		Inquiries: inquiries.NewService(st, clk, cs, as, renderer)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, st: st, auth: a, cases: cs, as: as, drafts: ds, notices: ns, srv: srv}
+	return &harness{t: t, clk: clk, st: st, auth: a, cases: cs, as: as, drafts: ds, notices: ns, srv: srv}
 }
 
 func (h *harness) user(email, org string, role auth.Role) auth.User {

@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/evidence"
@@ -147,7 +148,7 @@ func TestHostileMarkupIsEscapedOnEveryPage(t *testing.T) {
 	ct, b = uploadForm(t, c.csrf(), xssFile, csvOf([][]string{{"氏名", "メールアドレス", "住所", "メモ"}, {xss, "x@example.jp", xss, xss}}), "")
 	r = expect("people import", c.raw("POST", casePath+"/people/import", ct, b), http.StatusSeeOther)
 	ids["import"] = locationID(t, r, "/imports/%d")
-	if err := people.NewService(h.st, h.cases).Run(ctx, ids["import"]); err != nil {
+	if err := people.NewService(h.st, h.clk, h.cases).Run(ctx, ids["import"]); err != nil {
 		t.Fatal(err)
 	}
 	r = expect("inquiry", c.post(casePath+"/inquiries", url.Values{"channel": {"phone"}, "caller_name": {xss}, "caller_contact": {xss}, "affected": {"unknown"},
@@ -474,7 +475,7 @@ func TestHostileSQLLookingInput(t *testing.T) {
 	}
 	var importID int64
 	fmt.Sscanf(r.Header.Get("Location"), "/imports/%d", &importID)
-	if err := people.NewService(h.st, h.cases).Run(ctx, importID); err != nil {
+	if err := people.NewService(h.st, h.clk, h.cases).Run(ctx, importID); err != nil {
 		t.Fatal(err)
 	}
 
@@ -646,9 +647,9 @@ func hostileServer(t *testing.T, h *harness) (*harness, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Deps{Config: cfg, Store: h.st, Auth: h.auth, Cases: h.cases, Assessment: h.as, Evidence: evidence.NewService(h.st, cfg.MaxUploadBytes),
-		Drafts: h.drafts, Notices: h.notices, People: people.NewService(h.st, h.cases), Letters: letters.NewService(h.st, h.cases, letters.Options{Renderer: rd}),
-		Inquiries: inquiries.NewService(h.st, h.cases, h.as, rd)})
+	srv, err := web.New(web.Deps{Config: cfg, Clock: h.clk, Store: h.st, Auth: h.auth, Cases: h.cases, Assessment: h.as, Evidence: evidence.NewService(h.st, h.clk, cfg.MaxUploadBytes),
+		Drafts: h.drafts, Notices: h.notices, People: people.NewService(h.st, h.clk, h.cases), Letters: letters.NewService(h.st, h.clk, h.cases, letters.Options{Renderer: rd}),
+		Inquiries: inquiries.NewService(h.st, h.clk, h.cases, h.as, rd)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -675,7 +676,7 @@ func rawPost(t *testing.T, addr, path, cookie, contentType string, size int64) (
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+	_ = conn.SetDeadline(clock.Deadline(30 * time.Second))
 	length := fmt.Sprintf("Content-Length: %d", size)
 	if size < 0 {
 		length = "Transfer-Encoding: chunked"

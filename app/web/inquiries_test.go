@@ -22,7 +22,7 @@ import (
 func (h *harness) inquiryFixtures(p *auth.Principal, caseID int64) (inquiry, faq int64) {
 	h.t.Helper()
 	ctx := context.Background()
-	svc := inquiries.NewService(h.st, h.cases, h.as, nil)
+	svc := inquiries.NewService(h.st, h.clk, h.cases, h.as, nil)
 	it, _, err := svc.Create(ctx, p, caseID, inquiries.Input{CallerName: "佐藤 一郎", Question: "カードは止めるべきですか", Answer: "カード会社にご相談ください。", Category: "card_misuse"})
 	if err != nil {
 		h.t.Fatal(err)
@@ -45,7 +45,7 @@ func callCentreCase(h *harness, ownerEmail, org string) int64 {
 		h.t.Fatal(err)
 	}
 	p := &auth.Principal{User: u, Organisation: o, Role: auth.RoleOwner}
-	c, _, err := h.cases.Create(ctx, p, cases.NewCase{Title: "Checkout skimming", AwareAt: time.Now().Add(-48 * time.Hour), IncidentType: "card_skimming"})
+	c, _, err := h.cases.Create(ctx, p, cases.NewCase{Title: "Checkout skimming", AwareAt: h.clk.Now().Add(-48 * time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func TestJobDashboardIsOperatorsOnly(t *testing.T) {
 	}
 	var jobID int64
 	if err := h.st.DB.Raw(`INSERT INTO river_job (args, kind, max_attempts, state, scheduled_at)
-		VALUES ('{}', 'test_job', 3, 'scheduled', now() + interval '1 day') RETURNING id`).Scan(&jobID).Error; err != nil {
+		VALUES ('{}', 'test_job', 3, 'scheduled', ?) RETURNING id`, h.clk.Now().Add(24*time.Hour)).Scan(&jobID).Error; err != nil {
 		t.Fatal(err)
 	}
 	jobState := func() string {

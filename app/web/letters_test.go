@@ -70,7 +70,7 @@ func TestLetterBatchPagesAndAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := letters.NewService(h.st, h.cases, letters.Options{Renderer: rd})
+	svc := letters.NewService(h.st, h.clk, h.cases, letters.Options{Renderer: rd})
 	if err := svc.RunChunk(ctx, batchID, 0, false); err != nil {
 		t.Fatal(err)
 	}

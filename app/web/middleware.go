@@ -16,6 +16,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/i18n"
 )
 
@@ -63,14 +64,14 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 
 // observe logs each request and feeds the Prometheus metrics.
 func (s *Server) observe(c *fiber.Ctx) error {
-	start := time.Now()
+	start := clock.Start()
 	err := c.Next()
 	status := c.Response().StatusCode()
 	if err != nil {
 		status = statusOf(err)
 	}
 	route := c.Route().Path
-	elapsed := time.Since(start)
+	elapsed := start.Elapsed()
 	s.metrics.observe(c.Method(), route, status, elapsed)
 	level := slog.LevelInfo
 	if status >= 500 {

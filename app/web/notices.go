@@ -241,7 +241,7 @@ func (s *Server) publicNotice(c *fiber.Ctx) error {
 	if lang == "en" && pub.Version.TitleEN == "" {
 		lang = "ja"
 	}
-	pg := &Page{Lang: lang, msgs: s.msgs, loc: orgLocationOf(pub.Org.Timezone), Title: pub.Version.Title(lang)}
+	pg := &Page{Lang: lang, msgs: s.msgs, loc: orgLocationOf(pub.Org.Timezone), Title: pub.Version.Title(lang), now: s.deps.Clock.Now()}
 	pg.Data = publicData{Pub: pub, Lang: lang, Sections: notices.Sections, Titles: notices.SectionTitles, HasEN: pub.Version.TitleEN != "",
 		Statuses: map[string]notices.Bilingual{"planned": {JA: "実施予定", EN: "planned"}, "in_progress": {JA: "実施中", EN: "in progress"}, "done": {JA: "実施済み", EN: "done"}},
 		Base:     "/notices/" + pub.Notice.Slug}

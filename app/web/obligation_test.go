@@ -25,7 +25,7 @@ func TestObligationPageExplainsAndRecords(t *testing.T) {
 	c := h.client()
 	c.login("alice@a.example")
 	c.post("/settings/language", url.Values{"language": {"en"}})
-	aware := time.Now().Add(-2 * 24 * time.Hour).UTC().Format(time.RFC3339)
+	aware := h.clk.Now().Add(-2 * 24 * time.Hour).UTC().Format(time.RFC3339)
 	r := c.post("/cases", url.Values{"title": {"Skimmer"}, "aware_at": {aware}, "incident_type": {"card_skimming"}, "playbook": {"jp-card-leak"}, "severity": {"high"}})
 	casePath := r.Header.Get("Location")
 	form := url.Values{"data_items": {"card_number", "name"}, "persons_affected": {"1200"}, "residents": {"JP=1200"}, "sensitive": {"false"},
@@ -49,7 +49,7 @@ func TestObligationPageExplainsAndRecords(t *testing.T) {
 		t.Error("an owner is offered the waiver, which is legal's")
 	}
 
-	future := time.Now().Add(48 * time.Hour).Format("2006-01-02T15:04")
+	future := h.clk.Now().Add(48 * time.Hour).Format("2006-01-02T15:04")
 	r = c.post(path+"/submit", url.Values{"submitted_at": {future}, "recipient_reference": {"PPC-2026-77"}})
 	page = body(t, r)
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `id="sub-at-error"`) || !strings.Contains(page, `value="PPC-2026-77"`) || !strings.Contains(page, `value="`+future+`"`) {

@@ -33,7 +33,7 @@ func TestPeopleImportOverAPIAndPages(t *testing.T) {
 	if r.StatusCode != http.StatusAccepted || imp.Status != "queued" {
 		t.Fatalf("import: %d %+v", r.StatusCode, imp)
 	}
-	if err := people.NewService(h.st, h.cases).Run(ctx, imp.ID); err != nil {
+	if err := people.NewService(h.st, h.clk, h.cases).Run(ctx, imp.ID); err != nil {
 		t.Fatal(err)
 	}
 	code, m := c.json("GET", fmt.Sprintf("/api/v1/imports/%d", imp.ID), "")
@@ -112,7 +112,7 @@ func TestPeopleImportFormTakesAnExplicitMapping(t *testing.T) {
 	}
 	var id int64
 	fmt.Sscanf(r.Header.Get("Location"), "/imports/%d", &id)
-	if err := people.NewService(h.st, h.cases).Run(context.Background(), id); err != nil {
+	if err := people.NewService(h.st, h.clk, h.cases).Run(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 	var got struct{ Name, Email string }

@@ -112,7 +112,13 @@ type Page struct {
 
 	msgs i18n.Catalogue
 	loc  *time.Location
+	now  time.Time // the server's clock when the request came in
 }
+
+// Now is the time the page was made: countdowns and overdue marks are
+// worked out against it, and scripts carry them on from it (data-now)
+// rather than from the reader's own clock.
+func (p *Page) Now() string { return p.now.Format(time.RFC3339) }
 
 // T translates a message key into the page's language.
 func (p *Page) T(key string, args ...any) string { return p.msgs.T(p.Lang, key, args...) }
@@ -159,7 +165,7 @@ func (p *Page) LongDate(t time.Time) string {
 }
 
 // Overdue reports whether t has passed.
-func (p *Page) Overdue(t *time.Time) bool { return t != nil && t.Before(time.Now()) }
+func (p *Page) Overdue(t *time.Time) bool { return t != nil && t.Before(p.now) }
 
 // Countdown says how long until t, or how long it is overdue, in words
 // ("あと2日3時間", "overdue by 5 h"); scripts refresh it live.
@@ -167,7 +173,7 @@ func (p *Page) Countdown(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	d := time.Until(*t)
+	d := t.Sub(p.now)
 	over := d < 0
 	if over {
 		d = -d
@@ -213,7 +219,7 @@ func (p *Page) L(v any) string {
 // newPage fills the common fields for the current request.
 func (s *Server) newPage(c *fiber.Ctx, titleKey, nav string) *Page {
 	pg := &Page{Lang: s.lang(c), Nav: nav, P: principal(c), MFAPending: mfaPending(c), CSRF: csrfToken(c),
-		Errors: map[string]string{}, Form: map[string]string{}, msgs: s.msgs, loc: time.UTC, Zone: "UTC"}
+		Errors: map[string]string{}, Form: map[string]string{}, msgs: s.msgs, loc: time.UTC, Zone: "UTC", now: s.deps.Clock.Now()}
 	if titleKey != "" {
 		pg.Title = pg.T(titleKey)
 	}

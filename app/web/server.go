@@ -13,6 +13,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
@@ -28,6 +29,7 @@ import (
 // Deps are what the web layer needs from the rest of the application.
 type Deps struct {
 	Config     config.Config
+	Clock      clock.Clock // what "now" is on every page and in the API
 	Store      *store.Store
 	Auth       *auth.Service
 	Cases      *cases.Service

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/breachdesk/breachdesk/app/auth"
@@ -91,7 +89,7 @@ func (s *Server) totpConfirm(c *fiber.Ctx) error {
 	// Recovery codes are shown on this response only, never stored in clear.
 	pg := s.newPage(c, "settings.title", "settings")
 	pg.Flash = pg.T("flash.totp_enabled")
-	enabled := time.Now()
+	enabled := s.deps.Clock.Now()
 	principal(c).User.TOTPEnabledAt = &enabled // the page shows the new state
 	return s.settingsPage(c, fiber.StatusOK, pg, settingsData{RecoveryCodes: codes})
 }

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/web"
@@ -188,7 +187,7 @@ func TestTOTPLoginOverHTTP(t *testing.T) {
 	if r := c.do("GET", "/settings/totp/qr.png", nil); r.Header.Get("Content-Type") != "image/png" {
 		t.Fatalf("QR: %s", r.Header.Get("Content-Type"))
 	}
-	code, _ := auth.TOTPCodeAt(secret, time.Now())
+	code, _ := auth.TOTPCodeAt(secret, h.clk.Now())
 	if r := c.post("/settings/totp/confirm", url.Values{"code": {code}}); !strings.Contains(body(t, r), "Recovery codes") && r.StatusCode != 200 {
 		t.Fatalf("confirm: %d", r.StatusCode)
 	}
@@ -209,7 +208,7 @@ func TestTOTPLoginOverHTTP(t *testing.T) {
 	if r := c2.post("/login/totp", url.Values{"code": {wrong}}); r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong TOTP code: got %d, want 401", r.StatusCode)
 	}
-	code, _ = auth.TOTPCodeAt(secret, time.Now())
+	code, _ = auth.TOTPCodeAt(secret, h.clk.Now())
 	if r := c2.post("/login/totp", url.Values{"code": {code}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
 		t.Fatalf("right TOTP code: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}

@@ -163,11 +163,11 @@ func runDemo(args []string) int {
 		return fail(os.Stderr, err)
 	}
 	defer e.close()
-	if _, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth}, workflows.InsertOnly); err != nil {
+	if _, err := workflows.NewClient(workflows.Deps{Store: e.st, Clock: e.clock, Auth: e.auth}, workflows.InsertOnly); err != nil {
 		return fail(os.Stderr, err)
 	}
-	cs := cases.NewService(e.st)
-	logins, err := demo.Seed(ctx, demo.Services{Store: e.st, Auth: e.auth, Cases: cs, Assessment: assessment.NewService(e.st, cs)})
+	cs := cases.NewService(e.st, e.clock)
+	logins, err := demo.Seed(ctx, demo.Services{Clock: e.clock, Store: e.st, Auth: e.auth, Cases: cs, Assessment: assessment.NewService(e.st, e.clock, cs)})
 	if err != nil {
 		return fail(os.Stderr, err)
 	}

@@ -10,13 +10,16 @@ import (
 	"os"
 
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/store"
 )
 
-// env is the process's wiring: configuration, database and services.
+// env is the process's wiring: configuration, clock, database and
+// services.
 type env struct {
 	cfg   config.Config
+	clock clock.Clock // the one clock every service is handed
 	st    *store.Store
 	auth  *auth.Service
 	close func()
@@ -54,19 +57,20 @@ func open(ctx context.Context, migrate bool) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, dbURL)
+	clk := clock.System
+	st, err := store.Open(ctx, dbURL, clk)
 	if err != nil {
 		stop()
 		return nil, err
 	}
-	e := &env{cfg: cfg, st: st, close: func() { st.Close(); stop() }}
+	e := &env{cfg: cfg, clock: clk, st: st, close: func() { st.Close(); stop() }}
 	if migrate {
 		if err := st.Migrate(ctx); err != nil {
 			e.close()
 			return nil, fmt.Errorf("migrate: %w", err)
 		}
 	}
-	e.auth, err = auth.NewService(st, auth.Options{SecretKey: cfg.SecretKey, SessionTTL: cfg.SessionTTL,
+	e.auth, err = auth.NewService(st, clk, auth.Options{SecretKey: cfg.SecretKey, SessionTTL: cfg.SessionTTL,
 		Window: cfg.Throttle.Window, MaxPerAccount: cfg.Throttle.MaxPerAccount, MaxPerIP: cfg.Throttle.MaxPerIP})
 	if err != nil {
 		e.close()

@@ -14,6 +14,8 @@ import (
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/letters"
@@ -27,6 +29,7 @@ import (
 // and a way to run `breachdesk worker` processes against it.
 type crashEnv struct {
 	t      *testing.T
+	clk    clock.Clock
 	st     *store.Store
 	url    string
 	owner  auth.Principal
@@ -45,12 +48,15 @@ func newCrashEnv(t *testing.T, persons int) *crashEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, url := storetest.NewWithURL(t)
-	a, err := auth.NewService(st, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
+	// The worker processes run on the system clock: the jobs enqueued here
+	// must be due by it.
+	clk := clocktest.Real()
+	st, url := storetest.NewWithURL(t, clk)
+	a, err := auth.NewService(st, clk, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := workflows.NewClient(workflows.Deps{Store: st, Auth: a}, workflows.InsertOnly); err != nil {
+	if _, err := workflows.NewClient(workflows.Deps{Store: st, Clock: clk, Auth: a}, workflows.InsertOnly); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -62,11 +68,11 @@ func newCrashEnv(t *testing.T, persons int) *crashEnv {
 		o, _ := a.OrganisationBySlug(ctx, "shop")
 		return auth.Principal{User: u, Organisation: o, Role: role}
 	}
-	e := &crashEnv{t: t, st: st, url: url, owner: principal("owner@shop.example", auth.RoleOwner)}
+	e := &crashEnv{t: t, clk: clk, st: st, url: url, owner: principal("owner@shop.example", auth.RoleOwner)}
 	legal := principal("legal@shop.example", auth.RoleLegal)
-	e.cases = cases.NewService(st)
-	ds := drafts.NewService(st, e.cases, assessment.NewService(st, e.cases), r)
-	c, _, err := e.cases.Create(ctx, &e.owner, cases.NewCase{Title: "Skimmer", AwareAt: time.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	e.cases = cases.NewService(st, clk)
+	ds := drafts.NewService(st, clk, e.cases, assessment.NewService(st, clk, e.cases), r)
+	c, _, err := e.cases.Create(ctx, &e.owner, cases.NewCase{Title: "Skimmer", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +147,7 @@ func (e *crashEnv) runUntil(done func() bool, killer func(w *worker, restarts in
 
 func (e *crashEnv) runUntilWith(isDone func() bool, smtpURL string, killer func(w *worker, restarts int)) (restarts int) {
 	e.t.Helper()
-	deadline := time.Now().Add(4 * time.Minute)
+	waited := clock.Start()
 	w := e.startWorker(smtpURL)
 	if killer != nil {
 		go killer(w, 0)
@@ -151,7 +157,7 @@ func (e *crashEnv) runUntilWith(isDone func() bool, smtpURL string, killer func(
 		if isDone() {
 			return restarts
 		}
-		if time.Now().After(deadline) {
+		if waited.Elapsed() > 4*time.Minute {
 			e.t.Fatalf("not done after 4 minutes (%d restarts); worker stderr:\n%s", restarts, w.stderr.String())
 		}
 		select {
@@ -175,7 +181,7 @@ func (e *crashEnv) printedSince(batchID int64) int {
 }
 
 func (e *crashEnv) counts(batchID int64) letters.Counts {
-	svc := letters.NewService(e.st, e.cases, letters.Options{})
+	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{})
 	_, c, err := svc.Progress(context.Background(), &e.owner, batchID)
 	if err != nil {
 		e.t.Fatal(err)
@@ -193,7 +199,7 @@ func TestCrashDuringEmailBatchLosesAndDuplicatesNothing(t *testing.T) {
 	t.Parallel()
 	e := newCrashEnv(t, 500)
 	srv := mailtest.New(t)
-	svc := letters.NewService(e.st, e.cases, letters.Options{EmailChunk: 40})
+	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{EmailChunk: 40})
 	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.docID, Channel: letters.ChannelEmail, Selection: letters.SelectAll})
 	if err != nil {
 		t.Fatal(err)
@@ -250,7 +256,7 @@ func TestCrashDuringEmailBatchLosesAndDuplicatesNothing(t *testing.T) {
 // the live worker, for a killer outside (the SMTP server).
 func (e *crashEnv) runUntilDoneTracking(batchID int64, smtpURL string, mu *sync.Mutex, current **worker) int {
 	e.t.Helper()
-	deadline := time.Now().Add(4 * time.Minute)
+	waited := clock.Start()
 	start := func() *worker {
 		// One sending connection: the kill then always falls while the
 		// message in flight has no reply yet. With several, another
@@ -271,7 +277,7 @@ func (e *crashEnv) runUntilDoneTracking(batchID int64, smtpURL string, mu *sync.
 		if status == "done" {
 			return restarts
 		}
-		if time.Now().After(deadline) {
+		if waited.Elapsed() > 4*time.Minute {
 			e.t.Fatalf("batch %d not done after 4 minutes (%d restarts); worker stderr:\n%s", batchID, restarts, w.stderr.String())
 		}
 		select {
@@ -296,7 +302,7 @@ func TestCrashDuringPrintBatchLosesAndDuplicatesNothing(t *testing.T) {
 	// kill soon after a chunk starts falls inside it. (River leaves a
 	// short pause between fetches: a kill at a random moment of the batch
 	// may well fall between chunks and prove nothing.)
-	svc := letters.NewService(e.st, e.cases, letters.Options{PrintChunk: 100})
+	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{PrintChunk: 100})
 	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.docID, Channel: letters.ChannelPrint, Selection: letters.SelectAll})
 	if err != nil {
 		t.Fatal(err)
@@ -308,8 +314,7 @@ func TestCrashDuringPrintBatchLosesAndDuplicatesNothing(t *testing.T) {
 		if restarts >= 3 {
 			return
 		}
-		var started time.Time
-		e.st.DB.Raw(`SELECT now()`).Scan(&started)
+		started := e.clk.Now() // the worker processes' clock (the system's)
 		for {
 			var running int
 			e.st.DB.Raw(`SELECT count(*) FROM river_job WHERE kind = 'letter_chunk' AND state = 'running' AND attempted_at > ?`, started).Scan(&running)

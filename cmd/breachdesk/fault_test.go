@@ -62,7 +62,7 @@ func TestCrashDuringImportLosesAndDuplicatesNothing(t *testing.T) {
 	// Large enough that the job runs for seconds: the kill must find it
 	// running (the import loads about 100k rows/s here).
 	const n = 400_000
-	svc := people.NewService(e.st, e.cases)
+	svc := people.NewService(e.st, e.clk, e.cases)
 	imp, err := svc.Start(context.Background(), &e.owner, e.caseID, "big.csv", &csvRows{n: n}, people.Options{})
 	if err != nil {
 		t.Fatal(err)

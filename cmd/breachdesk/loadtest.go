@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/loadtest"
 )
 
@@ -46,7 +47,7 @@ Example (a server started with BREACHDESK_COOKIE_SECURE=false on plain http):
 // configuration, only the server's address and a login.
 func runLoadtest(args []string) int {
 	fs := newFlags("loadtest", loadtestUsage)
-	var cfg loadtest.Config
+	cfg := loadtest.Config{Clock: clock.System}
 	fs.StringVar(&cfg.URL, "url", "http://localhost:8080", "the running server's base URL")
 	fs.StringVar(&cfg.Token, "token", "", "API bearer token (default $BREACHDESK_LOADTEST_TOKEN)")
 	fs.StringVar(&cfg.Email, "email", "", "log in as this user for page views")

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/clock"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/loadtest"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 )
@@ -21,7 +23,7 @@ import (
 // so that the scenario keeps working as the API and pages change.
 func TestLoadtestAgainstARunningServer(t *testing.T) {
 	t.Parallel()
-	_, dbURL := storetest.NewWithURL(t)
+	_, dbURL := storetest.NewWithURL(t, clocktest.Real())
 	addr := freePort(t)
 	env := []string{"BREACHDESK_DATABASE_URL=" + dbURL, "BREACHDESK_SECRET_KEY=" + strings.Repeat("cd", 32),
 		"BREACHDESK_DATA_DIR=" + t.TempDir(), "BREACHDESK_ADDR=" + addr, "BREACHDESK_BASE_URL=http://" + addr,
@@ -47,7 +49,7 @@ func TestLoadtestAgainstARunningServer(t *testing.T) {
 		_ = srv.Process.Signal(syscall.SIGTERM)
 		_ = srv.Wait()
 	})
-	deadline := time.Now().Add(30 * time.Second)
+	waited := clock.Start()
 	for {
 		resp, err := http.Get("http://" + addr + "/readyz")
 		if err == nil {
@@ -56,7 +58,7 @@ func TestLoadtestAgainstARunningServer(t *testing.T) {
 				break
 			}
 		}
-		if time.Now().After(deadline) {
+		if waited.Elapsed() > 30*time.Second {
 			t.Fatalf("server never became ready:\n%s", srvOut.String())
 		}
 		time.Sleep(100 * time.Millisecond)

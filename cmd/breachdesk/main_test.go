@@ -16,9 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/devpg"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
-	"gorm.io/gorm"
 )
 
 var (
@@ -86,7 +88,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 
 func TestUserTokenAndAuditCommands(t *testing.T) {
 	t.Parallel()
-	st, dbURL := storetest.NewWithURL(t)
+	st, dbURL := storetest.NewWithURL(t, clocktest.Real())
 	env := []string{"BREACHDESK_DATABASE_URL=" + dbURL, "BREACHDESK_SECRET_KEY=" + strings.Repeat("ab", 32)}
 	r := runCLI(t, env, "a long passphrase\n", "user", "create", "--email", "Me@Shop.example", "--name", "Me", "--org", "my-shop", "--role", "owner")
 	if r.code != 0 {

@@ -16,6 +16,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/breachdesk/breachdesk/app/clock"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/devpg"
 )
 
@@ -49,9 +51,9 @@ func readyz(base string) int {
 
 func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
+	waited := clock.Start()
 	for !ok() {
-		if time.Now().After(deadline) {
+		if waited.Elapsed() > d {
 			t.Fatalf("%s: not within %s", what, d)
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -108,7 +110,7 @@ func TestFaultPostgresRestartWhileServing(t *testing.T) {
 	}()
 	waitFor(t, "ready", 60*time.Second, func() bool { return readyz(base) == 200 })
 
-	code, c := api(t, base, token, "POST", "/api/v1/cases", "application/json", []byte(`{"title":"Skimmer","aware_at":"`+time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)+`","incident_type":"card_skimming"}`))
+	code, c := api(t, base, token, "POST", "/api/v1/cases", "application/json", []byte(`{"title":"Skimmer","aware_at":"`+clocktest.Real().Now().Add(-time.Hour).Format(time.RFC3339)+`","incident_type":"card_skimming"}`))
 	if code != 201 && code != 200 {
 		t.Fatalf("create case: %d %v", code, c)
 	}

@@ -74,16 +74,16 @@ func run(withHTTP bool) int {
 	if err != nil {
 		return fail(os.Stderr, fmt.Errorf("PDF font %s: %w", font, err))
 	}
-	cs := cases.NewService(e.st)
-	as := assessment.NewService(e.st, cs)
-	ds := drafts.NewService(e.st, cs, as, renderer)
-	ps := people.NewService(e.st, cs)
+	cs := cases.NewService(e.st, e.clock)
+	as := assessment.NewService(e.st, e.clock, cs)
+	ds := drafts.NewService(e.st, e.clock, cs, as, renderer)
+	ps := people.NewService(e.st, e.clock, cs)
 	lopts := letters.Options{Renderer: renderer, Rate: e.cfg.SMTPRate}
 	if e.cfg.SMTPURL != "" {
 		lopts.Dialer = mailer // without a server, e-mail letters wait and are retried
 	}
-	ls := letters.NewService(e.st, cs, lopts)
-	client, err := workflows.NewClient(workflows.Deps{Store: e.st, Auth: e.auth, Mailer: mailer, BaseURL: e.cfg.BaseURL, Drafts: ds, People: ps,
+	ls := letters.NewService(e.st, e.clock, cs, lopts)
+	client, err := workflows.NewClient(workflows.Deps{Store: e.st, Clock: e.clock, Auth: e.auth, Mailer: mailer, BaseURL: e.cfg.BaseURL, Drafts: ds, People: ps,
 		Letters: ls, LetterWorkers: e.cfg.Jobs.LetterWorkers, JobTimeout: e.cfg.Jobs.Timeout, RescueAfter: e.cfg.Jobs.RescueAfter}, workflows.Work)
 	if err != nil {
 		return fail(os.Stderr, err)
@@ -92,7 +92,7 @@ func run(withHTTP bool) int {
 		if empty, err := demo.IsEmpty(ctx, e.st); err != nil {
 			return fail(os.Stderr, err)
 		} else if empty {
-			logins, err := demo.Seed(ctx, demo.Services{Store: e.st, Auth: e.auth, Cases: cs, Assessment: as})
+			logins, err := demo.Seed(ctx, demo.Services{Clock: e.clock, Store: e.st, Auth: e.auth, Cases: cs, Assessment: as})
 			if err != nil {
 				return fail(os.Stderr, err)
 			}
@@ -108,10 +108,10 @@ func run(withHTTP bool) int {
 	errc := make(chan error, 1)
 	var srv *web.Server
 	if withHTTP {
-		srv, err = web.New(web.Deps{Config: e.cfg, Store: e.st, Auth: e.auth, Cases: cs,
-			Assessment: as, Evidence: evidence.NewService(e.st, e.cfg.MaxUploadBytes), Drafts: ds,
-			Notices: notices.NewService(e.st, cs, as, renderer), People: ps, Letters: ls,
-			Inquiries: inquiries.NewService(e.st, cs, as, renderer)})
+		srv, err = web.New(web.Deps{Config: e.cfg, Clock: e.clock, Store: e.st, Auth: e.auth, Cases: cs,
+			Assessment: as, Evidence: evidence.NewService(e.st, e.clock, e.cfg.MaxUploadBytes), Drafts: ds,
+			Notices: notices.NewService(e.st, e.clock, cs, as, renderer), People: ps, Letters: ls,
+			Inquiries: inquiries.NewService(e.st, e.clock, cs, as, renderer)})
 		if err != nil {
 			return fail(os.Stderr, err)
 		}

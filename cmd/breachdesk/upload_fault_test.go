@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/breachdesk/breachdesk/app/clock"
 )
 
 // uploadServer is one `breachdesk serve` process with a private temporary
@@ -198,8 +200,8 @@ func TestFaultEvidenceUploadOnDiskPastTheLimit(t *testing.T) {
 		t.Helper()
 		// The temporary file is removed when fasthttp releases the
 		// request, just after the response is written.
-		deadline := time.Now().Add(5 * time.Second)
-		for len(srv.spooled()) > 0 && time.Now().Before(deadline) {
+		waited := clock.Start()
+		for len(srv.spooled()) > 0 && waited.Elapsed() < 5*time.Second {
 			time.Sleep(50 * time.Millisecond)
 		}
 		if left := srv.spooled(); len(left) > 0 {

@@ -1,8 +1,13 @@
 // Live countdowns: every element with data-countdown="<RFC 3339>" shows
 // the time left (or overdue) in the page's language, refreshed each 30 s.
 // The server renders the same text, so the page reads fine without JS.
+// Time runs on from the server's clock when the page was made (data-now
+// on <html>), not from the reader's clock, which may be set wrong.
 (function () {
-  var ja = document.documentElement.lang === "ja";
+  var root = document.documentElement;
+  var ja = root.lang === "ja";
+  var made = Date.parse(root.getAttribute("data-now"));
+  var skew = isNaN(made) ? 0 : made - Date.now();
   function fmt(ms) {
     var over = ms < 0; if (over) ms = -ms;
     var m = Math.floor(ms / 60000), d = Math.floor(m / 1440), h = Math.floor((m % 1440) / 60), mi = m % 60;
@@ -15,7 +20,7 @@
     var els = document.querySelectorAll("[data-countdown]");
     for (var i = 0; i < els.length; i++) {
       var t = Date.parse(els[i].getAttribute("data-countdown"));
-      if (!isNaN(t)) els[i].textContent = fmt(t - Date.now());
+      if (!isNaN(t)) els[i].textContent = fmt(t - (Date.now() + skew));
     }
   }
   tick();

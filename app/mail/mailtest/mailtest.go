@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/breachdesk/breachdesk/app/clock"
 )
 
 // Received is one accepted message.
@@ -34,8 +36,9 @@ type Server struct {
 
 	mu        sync.Mutex
 	received  []Received
-	tempFails int       // refuse this many next messages with 451
-	tempUntil time.Time // refuse every message with 451 until then
+	tempFails int             // refuse this many next messages with 451
+	tempSince clock.Stopwatch // refuse every message with 451 for tempFor
+	tempFor   time.Duration   // from tempSince
 	onData    func(n int) bool
 	dataSeen  int
 	permFail  map[string]bool // recipients refused with 550
@@ -75,7 +78,7 @@ func (s *Server) FailTemporarily(n int) {
 // server throttling a sender for a while).
 func (s *Server) FailTemporarilyFor(d time.Duration) {
 	s.mu.Lock()
-	s.tempUntil = time.Now().Add(d)
+	s.tempSince, s.tempFor = clock.Start(), d
 	s.mu.Unlock()
 }
 
@@ -170,7 +173,7 @@ func (x *session) Data(r io.Reader) error {
 	}
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
-	if time.Now().Before(x.s.tempUntil) {
+	if x.s.tempSince.Elapsed() < x.s.tempFor {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "throttled, try again later"}
 	}
 	if x.s.tempFails > 0 {

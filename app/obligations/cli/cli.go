@@ -72,7 +72,8 @@ type options struct {
 
 // Run executes `breachdesk obligations` with args (without the program and
 // subcommand names) and returns the exit code. now supplies the current
-// time so that tests are reproducible; cmd/breachdesk passes time.Now.
+// time so that tests are reproducible; cmd/breachdesk passes the system
+// clock's Now.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() time.Time) int {
 	o, code, done := parseFlags(args, stdout, stderr)
 	if done {

@@ -17,6 +17,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/breachdesk/breachdesk/app/clock"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/migrations"
 )
@@ -30,17 +32,17 @@ func AdminURL() string {
 	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 }
 
-// New returns a Store on a fresh database with every migration applied. The
-// database is dropped when the test ends.
-func New(t testing.TB) *store.Store {
+// New returns a Store on a fresh database with every migration applied,
+// stamping rows by clk. The database is dropped when the test ends.
+func New(t testing.TB, clk clock.Clock) *store.Store {
 	t.Helper()
-	s, _ := NewWithURL(t)
+	s, _ := NewWithURL(t, clk)
 	return s
 }
 
 // NewWithURL is New that also returns the database's URL, for tests that run
 // the breachdesk binary or a second process against the same database.
-func NewWithURL(t testing.TB) (*store.Store, string) {
+func NewWithURL(t testing.TB, clk clock.Clock) (*store.Store, string) {
 	t.Helper()
 	ctx := context.Background()
 	tpl, err := templateDB(ctx)
@@ -52,7 +54,7 @@ func NewWithURL(t testing.TB) (*store.Store, string) {
 		t.Fatalf("storetest: create database: %v", err)
 	}
 	dbURL := withDatabase(AdminURL(), name)
-	s, err := store.Open(ctx, dbURL)
+	s, err := store.Open(ctx, dbURL, clk)
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
 	}
@@ -91,7 +93,9 @@ func templateDB(ctx context.Context) (string, error) {
 	if _, err := conn.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s`, name)); err != nil {
 		return "", err
 	}
-	s, err := store.Open(ctx, withDatabase(AdminURL(), name))
+	// Migrating stamps nothing by the store's clock (schema_migrations
+	// takes the database's default), so any clock will do.
+	s, err := store.Open(ctx, withDatabase(AdminURL(), name), clocktest.Frozen(time.Time{}))
 	if err != nil {
 		return "", err
 	}
