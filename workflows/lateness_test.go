@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/benchreport"
@@ -29,15 +30,10 @@ func reminderLateness(t *testing.T, from, step time.Duration, limit int) []time.
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	u, err := d.Auth.CreateUser(ctx, auth.NewUser{Email: "owner@shop.example", Name: "Owner", Password: "correct horse battery", OrgSlug: "shop", Role: auth.RoleOwner})
-	if err != nil {
-		t.Fatal(err)
-	}
-	org, _ := d.Auth.OrganisationBySlug(ctx, "shop")
-	p := auth.Principal{User: u, Organisation: org, Role: auth.RoleOwner}
+	p := apptest.Principal(t, d.Auth, "owner@shop.example", "shop", auth.RoleOwner)
 	cs := cases.NewService(d.Store, d.Clock)
 	as := assessment.NewService(d.Store, d.Clock, cs)
-	c, _, err := cs.Create(ctx, &p, cases.NewCase{Title: "Leak", AwareAt: d.Clock.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	c, _, err := cs.Create(ctx, p, cases.NewCase{Title: "Leak", AwareAt: d.Clock.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +41,7 @@ func reminderLateness(t *testing.T, from, step time.Duration, limit int) []time.
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := as.Save(ctx, &p, c.ID, f, ""); err != nil {
+	if _, _, err := as.Save(ctx, p, c.ID, f, ""); err != nil {
 		t.Fatal(err)
 	}
 	var obligationIDs []int64
@@ -54,7 +50,7 @@ func reminderLateness(t *testing.T, from, step time.Duration, limit int) []time.
 	start := d.Clock.Now()
 	n := 0
 	err = d.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DB.Exec(`UPDATE reminders SET state = 'cancelled' WHERE organisation_id = ?`, org.ID).Error; err != nil {
+		if err := tx.DB.Exec(`UPDATE reminders SET state = 'cancelled' WHERE organisation_id = ?`, p.OrgID()).Error; err != nil {
 			return err
 		}
 		for _, th := range []string{"warn", "day_before", "due", "overdue"} {
@@ -63,7 +59,7 @@ func reminderLateness(t *testing.T, from, step time.Duration, limit int) []time.
 					return nil
 				}
 				at := start.Add(from + time.Duration(n)*step).UTC()
-				r := assessment.Reminder{OrganisationID: org.ID, ObligationID: oid, Threshold: th, FireAt: at, State: "scheduled", CreatedAt: start, UpdatedAt: start}
+				r := assessment.Reminder{OrganisationID: p.OrgID(), ObligationID: oid, Threshold: th, FireAt: at, State: "scheduled", CreatedAt: start, UpdatedAt: start}
 				if err := tx.DB.Create(&r).Error; err != nil {
 					return err
 				}

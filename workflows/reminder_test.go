@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
@@ -34,15 +35,10 @@ func TestOverdueReminderFiresAndIsEmailed(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	u, err := d.Auth.CreateUser(ctx, auth.NewUser{Email: "owner@shop.example", Name: "Owner", Password: "correct horse battery", OrgSlug: "shop", Role: auth.RoleOwner})
-	if err != nil {
-		t.Fatal(err)
-	}
-	org, _ := d.Auth.OrganisationBySlug(ctx, "shop")
-	p := auth.Principal{User: u, Organisation: org, Role: auth.RoleOwner}
+	p := apptest.Principal(t, d.Auth, "owner@shop.example", "shop", auth.RoleOwner)
 	cs := cases.NewService(d.Store, d.Clock)
 	assessment.NewService(d.Store, d.Clock, cs)
-	c, _, err := cs.Create(ctx, &p, cases.NewCase{Title: "Old leak", AwareAt: d.Clock.Now().Add(-40 * 24 * time.Hour), IncidentType: "unauthorized_access"})
+	c, _, err := cs.Create(ctx, p, cases.NewCase{Title: "Old leak", AwareAt: d.Clock.Now().Add(-40 * 24 * time.Hour), IncidentType: "unauthorized_access"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,15 +91,10 @@ func TestRemindersFireWhenTheClockReachesThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	u, err := d.Auth.CreateUser(ctx, auth.NewUser{Email: "owner@shop.example", Name: "Owner", Password: "correct horse battery", OrgSlug: "shop", Role: auth.RoleOwner})
-	if err != nil {
-		t.Fatal(err)
-	}
-	org, _ := d.Auth.OrganisationBySlug(ctx, "shop")
-	p := auth.Principal{User: u, Organisation: org, Role: auth.RoleOwner}
+	p := apptest.Principal(t, d.Auth, "owner@shop.example", "shop", auth.RoleOwner)
 	cs := cases.NewService(d.Store, clk)
 	as := assessment.NewService(d.Store, clk, cs)
-	c, _, err := cs.Create(ctx, &p, cases.NewCase{Title: "Year-end leak", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "unauthorized_access"})
+	c, _, err := cs.Create(ctx, p, cases.NewCase{Title: "Year-end leak", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "unauthorized_access"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +102,7 @@ func TestRemindersFireWhenTheClockReachesThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := as.Save(ctx, &p, c.ID, f, ""); err != nil {
+	if _, _, err := as.Save(ctx, p, c.ID, f, ""); err != nil {
 		t.Fatal(err)
 	}
 	var final struct {
