@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -64,6 +65,9 @@ const (
 // NewClient builds the River client on the store's pool and installs it
 // as the store's job inserter.
 func NewClient(deps Deps, mode Mode) (*Client, error) {
+	if deps.Store == nil || deps.Clock == nil {
+		return nil, errors.New("workflows: Deps needs a Store and a Clock")
+	}
 	cfg := &river.Config{
 		Logger:               slog.Default(),
 		JobTimeout:           cmp.Or(deps.JobTimeout, 10*time.Minute),
