@@ -11,6 +11,8 @@
 package pan
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -28,88 +30,170 @@ type Match struct {
 // Masked is how a match is written back: brand and last four only.
 func (m Match) Masked() string { return "[" + m.Brand + " ****" + m.Last4 + "]" }
 
-// run is a maximal stretch of digits joined by single separators.
+// run is a stretch of digits joined by separator gaps.
 type run struct {
 	start, end int
-	digits     []byte // ASCII digits
+	digits     []byte  // ASCII digits
+	groups     []group // the digit groups between the gaps
 }
 
-// compatDigits maps each non-ASCII character that NFKC folds into ASCII
-// digits to those digits: full-width ０–９, superscripts, subscripts,
-// circled ①–㊿, mathematical 𝟒 and segmented digits.
-var compatDigits = func() map[rune]string {
-	m := map[rune]string{}
-	add := func(lo, hi, stride uint32) {
-		for r := lo; r <= hi; r += stride {
-			k := norm.NFKC.String(string(rune(r)))
-			if r >= utf8.RuneSelf && k != "" && strings.Trim(k, "0123456789") == "" {
-				m[rune(r)] = k
+// group is one stretch of digits of a run with no separator inside.
+type group struct {
+	start, end int // byte offsets in the text
+	from, to   int // its digits: run.digits[from:to]
+}
+
+// digitOf maps each non-ASCII character the scan reads as digits to those
+// ASCII digits: every decimal digit of every script (Arabic-Indic ٤,
+// Devanagari ४, full-width ４, mathematical 𝟒 …) and every character NFKC
+// folds into digits, alone or followed by punctuation (superscripts,
+// circled ①–㊿, ⒈ "1."). anyDigits is wider: the digits in the NFKC form
+// of any character that has some (㋀ "1月" too), for DigitCount.
+var digitOf, anyDigits = digitTables()
+
+func digitTables() (map[rune]string, map[rune]string) {
+	of, any := map[rune]string{}, map[rune]string{}
+	for _, tab := range []*unicode.RangeTable{unicode.Nd} {
+		for _, rg := range tab.R16 {
+			for r := rune(rg.Lo); r <= rune(rg.Hi); r++ {
+				if r >= utf8.RuneSelf {
+					of[r] = asciiDigits[(r-rune(rg.Lo))%10 : (r-rune(rg.Lo))%10+1]
+				}
+			}
+		}
+		for _, rg := range tab.R32 {
+			for r := rune(rg.Lo); r <= rune(rg.Hi); r++ {
+				of[r] = asciiDigits[(r-rune(rg.Lo))%10 : (r-rune(rg.Lo))%10+1]
 			}
 		}
 	}
-	for _, rg := range unicode.N.R16 {
-		add(uint32(rg.Lo), uint32(rg.Hi), uint32(rg.Stride))
+	for r, d := range of {
+		any[r] = d
 	}
-	for _, rg := range unicode.N.R32 {
-		add(rg.Lo, rg.Hi, rg.Stride)
+	for _, blk := range nfkcDigitBlocks {
+		for r := blk[0]; r <= blk[1]; r++ {
+			if _, ok := of[r]; ok {
+				continue
+			}
+			k := norm.NFKC.String(string(r))
+			var d []byte
+			for i := 0; i < len(k); i++ {
+				if k[i] >= '0' && k[i] <= '9' {
+					d = append(d, k[i])
+				}
+			}
+			if len(d) == 0 {
+				continue
+			}
+			any[r] = string(d)
+			if rest := strings.TrimLeft(k, asciiDigits); rest == "" || strings.Trim(rest, ".,") == "" {
+				of[r] = string(d)
+			}
+		}
 	}
-	return m
-}()
+	return of, any
+}
 
-// digitValue returns the ASCII digits r stands for (two for ⑫).
+// nfkcDigitBlocks are where characters whose NFKC form holds ASCII digits
+// live (a test walks every code point to keep this list complete).
+var nfkcDigitBlocks = [][2]rune{
+	{0x00B2, 0x00BE},   // superscripts, fractions
+	{0x2070, 0x2189},   // super- and subscripts, number forms
+	{0x2460, 0x24FF},   // enclosed alphanumerics
+	{0x2776, 0x2793},   // dingbat circled digits
+	{0x3192, 0x3195},   // kanbun numerals
+	{0x3220, 0x33FF},   // enclosed CJK, CJK compatibility (㋀ 1月, ㏠ 1日)
+	{0xFF10, 0xFF19},   // full-width digits
+	{0x1D7CE, 0x1D7FF}, // mathematical digits
+	{0x1CCF0, 0x1CCF9}, // outlined digits
+	{0x1F100, 0x1F10C}, // digits with full stop or comma
+	{0x1FBF0, 0x1FBF9}, // segmented digits
+}
+
+// digitValue returns the ASCII digits r reads as (two for ⑫).
 func digitValue(r rune) (string, bool) {
-	if r >= '0' && r <= '9' {
-		return asciiDigits[r-'0' : r-'0'+1], true
-	}
-	if !compatRange(r) {
+	if r < utf8.RuneSelf {
+		if r >= '0' && r <= '9' {
+			return asciiDigits[r-'0' : r-'0'+1], true
+		}
 		return "", false
 	}
-	d, ok := compatDigits[r]
+	if noDigitsHere(r) {
+		return "", false
+	}
+	d, ok := digitOf[r]
 	return d, ok
+}
+
+// noDigitsHere is true for kana, kanji and hangul, most of the text the
+// guard reads, so that it skips the map for them.
+func noDigitsHere(r rune) bool {
+	return (r >= 0x3040 && r < 0x3190) || (r >= 0x3400 && r < 0xA000) || (r >= 0xAC00 && r < 0xD800)
 }
 
 const asciiDigits = "0123456789"
 
-// compatRange reports whether r lies in one of the blocks that hold
-// compatibility digits (² … ⁹, ₀ … ₉, ① … ⑳ ⓪, ㉑ … ㉟, ㊱ … ㊿, ０ … ９,
-// 𝟎 … 𝟿, the outlined 𜳰 … 𜳹 of Unicode 16, 🯰 … 🯹), so that kana and
-// kanji skip the map. The map itself follows the Unicode tables of the
-// toolchain, so a newer one only ever widens what the range must let in.
-func compatRange(r rune) bool {
-	switch {
-	case r < 0xB2:
-		return false
-	case r < 0x2070:
-		return r <= 0xB9
-	case r < 0x3251:
-		return r <= 0x24EA
-	case r < 0xFF10:
-		return r <= 0x32BF
-	}
-	return r <= 0xFF19 || (r >= 0x1CCF0 && r <= 0x1FBF9)
-}
-
-// DigitCount returns how many digits of a card number the guard reads in
-// r: 1 for an ASCII digit or a character NFKC folds into one (０, ¹, ①,
-// 𝟒), 2 for a circled number from ⑩ to ㊿, else 0. Callers that skip
-// the guard for text with too few digits must count the same way.
+// DigitCount returns how many digits of a card number r may contribute:
+// 1 for a decimal digit of any script, the number of digits in r's NFKC
+// form for characters that have some (2 for ⑫ and for ㋉ "10月"), else 0.
+// Callers that skip the guard for text with too few digits count with
+// Digits, which adds these up.
 func DigitCount(r rune) int {
-	d, _ := digitValue(r)
-	return len(d)
+	if r < utf8.RuneSelf {
+		if r >= '0' && r <= '9' {
+			return 1
+		}
+		return 0
+	}
+	if noDigitsHere(r) {
+		return 0
+	}
+	return len(anyDigits[r])
 }
 
-// isSeparator is a space of any width or a dash: the hyphen-like
-// characters that Japanese input produces between digit groups (－, ‐, ―,
-// the long-vowel mark ー and its half-width form) and the dashes that
-// NFKC and the importers' normalisation turn into "-" (‑, ‒, –, —, −, ﹣
-// and the presentation forms ︱, ︲, ﹘).
-func isSeparator(r rune) bool {
+// Digits is the sum of DigitCount over s: text with fewer than 13 cannot
+// hold a card number, as the guard reads it or after NFKC.
+func Digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= '0' && c <= '9' {
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		n += DigitCount(r)
+		i += size
+	}
+	return n
+}
+
+// isStrong is a separator people type between the groups of a card
+// number: a space of any width or a dash, including the hyphen-like
+// characters that Japanese input produces (－, ‐, ―, the long-vowel mark ー
+// and its half-width form) and the dashes that NFKC and the importers'
+// normalisation turn into "-" (‑, ‒, –, —, −, ﹣ and the presentation
+// forms ︱, ︲, ﹘).
+func isStrong(r rune) bool {
 	switch r {
 	case '-', '－', '‐', '‑', '‒', '–', '—', '―', '−', 'ー', 'ｰ', '﹣', '︱', '︲', '﹘':
 		return true
 	}
 	return unicode.Is(unicode.Zs, r)
 }
+
+// isWeak is any other character that can stand between digit groups
+// without being text: white space and control characters (tab, newline),
+// punctuation (. / _ , ・ 、) and symbols (⁻ + ¥).
+func isWeak(r rune) bool {
+	return unicode.In(r, unicode.Cc, unicode.Z, unicode.P, unicode.S)
+}
+
+// maxGap is the longest separator run (visible characters) that still
+// joins two digit groups into one number: " - ", "\r\n", two spaces.
+const maxGap = 3
 
 // isInvisible is a character not shown on its own: a format character
 // (zero-width space, soft hyphen, word joiner, bidi controls) or a
@@ -119,70 +203,171 @@ func isInvisible(r rune) bool {
 	return r >= 0xAD && unicode.In(r, unicode.Cf, unicode.Mn, unicode.Me)
 }
 
-// skipInvisible returns the offset of the first visible character of s
-// at or after i.
-func skipInvisible(s string, i int) int {
-	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !isInvisible(r) {
-			break
-		}
-		i += size
+// markerAt reports the length of a masked card number ("[visa ****1111]")
+// starting at s[i:], or 0. The guard reads its own markers as opaque text:
+// their four digits never join the digits around them.
+func markerAt(s string, i int) int {
+	if s[i] != '[' {
+		return 0
 	}
-	return i
+	// The longest marker, "[mastercard ****1234]", is 21 bytes.
+	j := strings.IndexByte(s[i:min(len(s), i+24)], ']')
+	if j < 0 {
+		return 0
+	}
+	if m := markerForm.FindStringIndex(s[i : i+j+1]); m != nil && m[0] == 0 {
+		return j + 1
+	}
+	return 0
 }
 
-// runs finds the maximal digit runs of s. Invisible characters after a
-// digit continue its run; one separator continues it when a digit follows.
-func runs(s string) []run {
+var markerForm = regexp.MustCompile(`^\[(?:visa|mastercard|amex|jcb|diners|discover|unionpay|card) \*{4}[0-9]{4}\]`)
+
+// runs finds the digit runs of s. In a strong scan, a run goes on through
+// invisible characters and over one strong separator followed by a digit;
+// in a weak scan, over any gap of at most maxGap visible separators (and
+// invisible characters). Spans in skip (earlier matches) end runs.
+func runs(s string, weak bool, skip []Match) []run {
 	var out []run
 	var cur *run
-	lastDigitEnd := -1
+	lastDigitEnd, newGroup := -1, false
 	for i := 0; i < len(s); {
+		if len(skip) > 0 && i >= skip[0].Start {
+			i, cur, skip = skip[0].End, nil, skip[1:]
+			continue
+		}
+		if n := markerAt(s, i); n > 0 {
+			i, cur = i+n, nil
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if d, ok := digitValue(r); ok {
 			if cur == nil {
 				out = append(out, run{start: i})
 				cur = &out[len(out)-1]
+				newGroup = true
+			}
+			if newGroup {
+				cur.groups = append(cur.groups, group{start: i, from: len(cur.digits)})
+				newGroup = false
 			}
 			cur.digits = append(cur.digits, d...)
 			cur.end = i + size
+			g := &cur.groups[len(cur.groups)-1]
+			g.end, g.to = i+size, len(cur.digits)
 			lastDigitEnd = i + size
-		} else if cur != nil && i == lastDigitEnd && isInvisible(r) {
-			lastDigitEnd = i + size
-		} else if cur != nil && i == lastDigitEnd && isSeparator(r) {
-			j := skipInvisible(s, i+size)
-			if next, _ := utf8.DecodeRuneInString(s[j:]); j < len(s) && DigitCount(next) > 0 {
-				i = j
+			i += size
+			continue
+		}
+		if cur != nil && i == lastDigitEnd {
+			if isInvisible(r) {
+				lastDigitEnd = i + size
+				i += size
 				continue
 			}
-			cur = nil
-		} else {
-			cur = nil
+			if j, ok := gap(s, i, weak); ok && (len(skip) == 0 || j < skip[0].Start) {
+				i, newGroup = j, true
+				continue
+			}
 		}
+		cur = nil
 		i += size
 	}
 	return out
 }
 
-// Find returns every card number in s, in order.
+// gap reads the separators at s[i:] and reports where the next digit
+// starts and whether the gap joins at all: one strong separator in a
+// strong scan, up to maxGap separators of any kind in a weak one, and a
+// digit after them.
+func gap(s string, i int, weak bool) (next int, ok bool) {
+	visible, strongOnly := 0, true
+	for j := i; j < len(s); {
+		if markerAt(s, j) > 0 {
+			return 0, false
+		}
+		r, size := utf8.DecodeRuneInString(s[j:])
+		switch {
+		case DigitCount(r) > 0:
+			if _, isDigit := digitValue(r); !isDigit {
+				return 0, false
+			}
+			if visible == 0 {
+				return 0, false
+			}
+			if visible == 1 && strongOnly {
+				return j, true
+			}
+			return j, weak
+		case isInvisible(r):
+		case isStrong(r) || isWeak(r):
+			visible++
+			strongOnly = strongOnly && isStrong(r)
+			if visible > maxGap || (!weak && visible > 1) {
+				return 0, false
+			}
+		default:
+			return 0, false
+		}
+		j += size
+	}
+	return 0, false
+}
+
+// Find returns every card number in s, in order. Digits joined by one
+// space or dash form a card number when 13–19 of them pass the Luhn check;
+// digits joined by other separators (tabs, line breaks, dots, slashes,
+// several spaces) also need a known brand's prefix, so that dates, times
+// and lists of figures are left alone.
 func Find(s string) []Match {
 	var out []Match
-	for _, r := range runs(s) {
-		n := len(r.digits)
-		switch {
-		case n < 13:
-			continue
-		case n <= 19:
-			if Luhn(r.digits) {
-				out = append(out, Match{Start: r.start, End: r.end, Brand: Brand(r.digits), Last4: string(r.digits[n-4:])})
-				continue
+	for _, r := range runs(s, false, nil) {
+		if m, ok := match(r); ok {
+			out = append(out, m)
+		}
+	}
+	for _, r := range runs(s, true, out) {
+		out = append(out, weakMatches(r)...)
+	}
+	slices.SortFunc(out, func(a, b Match) int { return a.Start - b.Start })
+	return out
+}
+
+// match tells whether a run of the strong scan is (or holds) a card
+// number.
+func match(r run) (Match, bool) {
+	n := len(r.digits)
+	if n >= 13 && n <= 19 && Luhn(r.digits) {
+		return Match{Start: r.start, End: r.end, Brand: Brand(r.digits), Last4: string(r.digits[n-4:])}, true
+	}
+	// A PAN glued to other digits: mask the whole run when some
+	// 13–19 digit window is Luhn-valid with a known brand prefix.
+	if n > 13 {
+		return embedded(r)
+	}
+	return Match{}, false
+}
+
+// weakMatches finds card numbers in a run of the weak scan: whole
+// consecutive groups, 13–19 digits together, Luhn-valid with a known
+// brand's prefix (a number written with odd separators is still written
+// in whole groups; "+81-90-1234-5678 / 03-…" holds no such window).
+func weakMatches(r run) []Match {
+	var out []Match
+	for i := 0; i < len(r.groups); i++ {
+		// The longest window from group i that is a card number; a window
+		// spans at most 19 groups, so this stays linear in the run.
+		best := -1
+		for j := i; j < len(r.groups) && r.groups[j].to-r.groups[i].from <= 19; j++ {
+			d := r.digits[r.groups[i].from:r.groups[j].to]
+			if len(d) >= 13 && Luhn(d) && Brand(d) != "card" {
+				best = j
 			}
 		}
-		// A PAN glued to other digits: mask the whole run when some
-		// 13–19 digit window is Luhn-valid with a known brand prefix.
-		if m, ok := embedded(r); ok {
-			out = append(out, m)
+		if best >= 0 {
+			d := r.digits[r.groups[i].from:r.groups[best].to]
+			out = append(out, Match{Start: r.groups[i].start, End: r.groups[best].end, Brand: Brand(d), Last4: string(d[len(d)-4:])})
+			i = best
 		}
 	}
 	return out
@@ -205,8 +390,23 @@ func embedded(r run) (Match, bool) {
 }
 
 // Mask replaces every card number in s by its masked form and reports how
-// many it replaced.
+// many it replaced. Text that normalisation (NFKC) would change is also
+// read in its normal form, and when that form holds a card number, the
+// normal form is what comes back, masked: so neither the text nor what
+// NFKC makes of it downstream holds one.
 func Mask(s string) (string, int) {
+	out, n := maskFound(s)
+	if isASCII(out) || norm.NFKC.IsNormalString(out) {
+		return out, n
+	}
+	if k := norm.NFKC.String(out); len(Find(k)) > 0 {
+		k, m := maskFound(k)
+		return k, n + m
+	}
+	return out, n
+}
+
+func maskFound(s string) (string, int) {
 	ms := Find(s)
 	if len(ms) == 0 {
 		return s, 0
@@ -222,8 +422,23 @@ func Mask(s string) (string, int) {
 	return b.String(), len(ms)
 }
 
-// Contains reports whether s holds a card number.
-func Contains(s string) bool { return len(Find(s)) > 0 }
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// Contains reports whether s, or its NFKC form, holds a card number: what
+// Mask would change.
+func Contains(s string) bool {
+	if len(Find(s)) > 0 {
+		return true
+	}
+	return !isASCII(s) && !norm.NFKC.IsNormalString(s) && len(Find(norm.NFKC.String(s))) > 0
+}
 
 // Luhn checks the mod-10 check digit of ASCII digits.
 func Luhn(digits []byte) bool {
