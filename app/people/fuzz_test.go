@@ -179,16 +179,3 @@ func recordValues(r record) []string {
 	}
 	return out
 }
-
-// Every character pan counts as a digit starts with a byte that digits
-// decodes, so the fast path never skips a cell pan would mask.
-func TestDigitsSeesEveryDigitPanSees(t *testing.T) {
-	t.Parallel()
-	for r := rune(0); r <= unicode.MaxRune; r++ {
-		if n := pan.DigitCount(r); n > 0 && utf8.ValidRune(r) {
-			if got := digits(string(r)); got != n {
-				t.Errorf("digits(%U %q) = %d, pan counts %d", r, r, got, n)
-			}
-		}
-	}
-}

@@ -3,7 +3,6 @@ package people
 import (
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -12,33 +11,14 @@ import (
 
 // maskCell is the PAN guard every cell passes before anything else reads
 // it: each card number becomes "[brand ****last4]". It returns how many it
-// masked. A cell with fewer than 13 digits (as pan counts them) cannot
-// hold a card number; skipping pan's scan for those (most cells) matters
-// at a million rows.
+// masked. A cell with fewer than 13 digits (as pan counts them, NFKC
+// included) cannot hold a card number; skipping pan's scan for those (most
+// cells) matters at a million rows.
 func maskCell(s string) (string, int) {
-	if digits(s) < 13 {
+	if pan.Digits(s) < 13 {
 		return s, 0
 	}
 	return pan.Mask(s)
-}
-
-// digits counts the digits pan reads in s: ASCII ones, and the few
-// non-ASCII characters NFKC folds into digits (full-width, superscript,
-// circled, mathematical …). Those all start with one of the lead bytes
-// below (pinned by a test), so most kanji are skipped without decoding.
-func digits(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			n++
-		case c == 0xC2 || c == 0xE2 || c == 0xE3 || c == 0xEF || c == 0xF0:
-			r, size := utf8.DecodeRuneInString(s[i:])
-			n += pan.DigitCount(r)
-			i += size - 1
-		}
-	}
-	return n
 }
 
 // maskedForm is what pan.Mask writes for one card number.

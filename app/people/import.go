@@ -88,6 +88,7 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, caseID int64, fi
 	imp := Import{OrganisationID: c.OrganisationID, CaseID: c.ID, Filename: sanitiseFilename(filename), Encoding: up.encoding,
 		Mode: opts.Mode, Mapping: up.mapping, Status: StatusQueued, RowsTotal: up.rows, PansMasked: up.masked,
 		Errors: []RowError{}, CreatedBy: &p.User.ID}
+	imp.countCardData()
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DB.Create(&imp).Error; err != nil {
 			return err
@@ -98,7 +99,7 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, caseID int64, fi
 		if _, err := tx.Enqueue(ctx, jobs.ImportPeople{ImportID: imp.ID}, nil); err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("Affected-person list uploaded: %s (%d rows, %d card numbers masked)", imp.Filename, imp.RowsTotal, imp.PansMasked)
+		summary := fmt.Sprintf("Affected-person list uploaded: %s (%d rows, %d card numbers masked, %d columns of card data dropped)", imp.Filename, imp.RowsTotal, imp.PansMasked, imp.CardDataColumns)
 		if err := timeline.Auto(ctx, tx, imp.OrganisationID, imp.CaseID, "people.import", summary); err != nil {
 			return err
 		}

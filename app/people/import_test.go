@@ -70,7 +70,7 @@ func TestExplicitMapping(t *testing.T) {
 	p := e.principal("mgr@a.example", "org-a", auth.RoleManager)
 	caseID := e.newCase(p)
 	ctx := context.Background()
-	csv := "col_a,col_b,mystery,drop me\nAlice,alice@example.com,kept in extra,gone\n"
+	csv := "col_a,col_b,mystery,drop me,unnamed\nAlice,alice@example.com,kept in extra,gone,not kept\n"
 	start := func(m map[string]string) error {
 		_, err := e.svc.Start(ctx, p, caseID, "x.csv", strings.NewReader(csv), people.Options{Mapping: m})
 		return err
@@ -81,7 +81,7 @@ func TestExplicitMapping(t *testing.T) {
 	fieldError(t, start(map[string]string{"col_a": "nickname"}), "mapping.col_a")
 	fieldError(t, start(map[string]string{"col_z": "name"}), "mapping.col_z")
 	fieldError(t, start(map[string]string{"col_a": "name", "col_b": "name"}), "mapping.col_b")
-	imp := e.importCSV(p, caseID, csv, people.Options{Mapping: map[string]string{"COL_A": "name", "col_b": "email", "drop me": "ignore"}})
+	imp := e.importCSV(p, caseID, csv, people.Options{Mapping: map[string]string{"COL_A": "name", "col_b": "email", "mystery": "extra", "drop me": "ignore"}})
 	if imp.Status != people.StatusDone || imp.RowsImported != 1 {
 		t.Fatalf("import: %+v", imp)
 	}
@@ -160,7 +160,7 @@ func TestDuplicatesAreMerged(t *testing.T) {
 		"Ichiro,,C2,,,\n" +
 		",ichiro@example.jp,C2,,address,\n" + // same customer id: fills the e-mail
 		"Jiro,jiro@example.jp,C1,,,\n" // unknown e-mail, Hanako's customer id: merged, e-mail not kept (a warning)
-	imp := e.importCSV(p, caseID, first, people.Options{})
+	imp := e.importCSV(p, caseID, first, people.Options{Mapping: map[string]string{"note": "extra"}})
 	if imp.Status != people.StatusDone || imp.RowsImported != 5 || imp.RowsMerged != 3 || imp.RowsInvalid != 0 {
 		t.Fatalf("first import: %+v", imp)
 	}
@@ -329,5 +329,44 @@ func TestTenantIsolation(t *testing.T) {
 	}
 	if list, err := e.svc.List(ctx, a, caseID); err != nil || len(list) != 1 {
 		t.Fatalf("List: %v %v", list, err)
+	}
+}
+
+// Security codes, expiry dates, PINs and track data are dropped at upload
+// whatever the file calls them, counted, and no mapping can keep them.
+func TestCardDataColumnsAreNeverImported(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	p := e.principal("mgr@a.example", "org-a", auth.RoleManager)
+	caseID := e.newCase(p)
+	csv := "name,email,CVV2,有効期限（月/年）,Track 2,Note\nAlice,alice@example.com,cvv-731,exp-12/29,track-;4111=2912,note-kept\n"
+	_, err := e.svc.Start(context.Background(), p, caseID, "x.csv", strings.NewReader(csv), people.Options{Mapping: map[string]string{"cvv2": "extra"}})
+	if msg := fieldError(t, err, "mapping.cvv2"); !strings.Contains(msg, "never imported") {
+		t.Fatalf("a security code mapped to extra: %q", msg)
+	}
+	ctx := context.Background()
+	started, err := e.svc.Start(ctx, p, caseID, "x.csv", strings.NewReader(csv), people.Options{Mapping: map[string]string{"note": "extra"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored string
+	e.st.DB.Raw(`SELECT convert_from(string_agg(data, ''::bytea ORDER BY seq), 'UTF8') FROM import_files WHERE import_id = ?`, started.ID).Scan(&stored)
+	if !strings.Contains(stored, "note-kept") {
+		t.Fatalf("the stored upload lacks the kept column: %q", stored)
+	}
+	leaked := strings.Count(stored, "cvv-731") + strings.Count(stored, "exp-12/29") + strings.Count(stored, "track-")
+	if err := e.svc.Run(ctx, started.ID); err != nil {
+		t.Fatal(err)
+	}
+	imp, _ := e.svc.Get(ctx, p, started.ID)
+	if imp.Status != people.StatusDone || imp.CardDataColumns != 3 {
+		t.Fatalf("import: %+v", imp)
+	}
+	got := e.people(p, caseID)[0]
+	if len(got.Extra) != 1 || got.Extra["Note"] != "note-kept" {
+		t.Fatalf("extra: %+v", got.Extra)
+	}
+	if n := e.count(`SELECT count(*) FROM people WHERE extra::text LIKE '%cvv%' OR extra::text LIKE '%exp-%' OR extra::text LIKE '%track%'`); n != 0 || leaked != 0 {
+		t.Fatalf("card data stored: %d people, %d file pieces", n, leaked)
 	}
 }

@@ -29,13 +29,19 @@ const (
 	FieldDataItems  = "data_items"
 	FieldCardBrand  = "card_brand"
 	FieldCardNumber = "card_number" // only brand and last 4 survive
+	FieldExtra      = "extra"       // explicit mapping only: kept as a note, under the header
 	FieldIgnore     = "ignore"      // explicit mapping only: drop the column
+	// FieldCardData marks a column of sensitive card data (security code,
+	// expiry date, PIN, track data): dropped at upload, never stored in
+	// any form, and no mapping can make it otherwise.
+	FieldCardData = "card_data"
 )
 
-// Fields lists every field name an explicit mapping may use.
+// Fields lists every field name an explicit mapping may use. A column no
+// mapping names and no synonym recognises is not imported.
 var Fields = []string{FieldName, FieldNameKana, FieldPostalCode, FieldAddress, FieldPrefecture, FieldCity, FieldStreet,
 	FieldBuilding, FieldEmail, FieldPhone, FieldCustomerID, FieldLanguage, FieldResidency, FieldDataItems,
-	FieldCardBrand, FieldCardNumber, FieldIgnore}
+	FieldCardBrand, FieldCardNumber, FieldExtra, FieldIgnore}
 
 // synonyms are the column names Japanese and English exports commonly
 // use; they are compared after normaliseHeader.
@@ -56,7 +62,15 @@ var synonyms = map[string][]string{
 	FieldDataItems:  {"漏えい項目", "漏洩項目", "漏えいした項目", "data items"},
 	FieldCardBrand:  {"カードブランド", "ブランド", "brand", "card brand"},
 	FieldCardNumber: {"カード番号", "クレジットカード番号", "card number", "card no", "pan"},
+	// Sensitive authentication data and the expiry: the guidelines ask
+	// that a merchant keep none of it, and neither does BreachDesk.
+	FieldCardData: {"セキュリティコード", "セキュリティーコード", "セキュリティ番号", "security code", "cvv", "cvv2", "cvc", "cvc2", "cid", "csc",
+		"有効期限", "カード有効期限", "有効期限(月/年)", "expiry", "expiry date", "expiration", "expiration date", "exp", "exp date", "valid thru",
+		"暗証番号", "pin", "pin code", "トラックデータ", "磁気ストライプ", "track", "track data", "track1", "track2", "track 1", "track 2"},
 }
+
+// IsCardData reports whether a column header names sensitive card data.
+func IsCardData(header string) bool { return bySynonym[normaliseHeader(header)] == FieldCardData }
 
 // bySynonym is synonyms inverted, built once.
 var bySynonym = func() map[string]string {
@@ -85,9 +99,10 @@ func normaliseHeader(h string) string {
 
 // resolveMapping decides which field each column feeds: the explicit
 // mapping (column header → field) first, then the synonym table, the first
-// column winning when two look alike. Unmapped columns go to Extra. The
-// header cells are already masked; the explicit keys are masked here so
-// that they compare equal.
+// column winning when two look alike. Unmapped columns are not imported;
+// columns of sensitive card data are dropped whatever the mapping says
+// (only "ignore" is accepted for them). The header cells are already
+// masked; the explicit keys are masked here so that they compare equal.
 func resolveMapping(header []string, explicit map[string]string) ([]ColumnMapping, error) {
 	v := &apperr.ValidationError{}
 	want := map[string]string{} // normalised header → field
@@ -103,7 +118,9 @@ func resolveMapping(header []string, explicit map[string]string) ([]ColumnMappin
 		switch {
 		case !slices.Contains(Fields, field):
 			v.Add("mapping."+masked, "unknown field; use one of %s", strings.Join(Fields, ", "))
-		case field != FieldIgnore && used[field]:
+		case IsCardData(masked) && field != FieldIgnore:
+			v.Add("mapping."+masked, "holds card data (security code, expiry date, PIN or track data), which is never imported; map it to ignore or leave it out")
+		case field != FieldIgnore && field != FieldExtra && used[field]:
 			v.Add("mapping."+masked, "field %s is mapped twice", field)
 		case !slices.ContainsFunc(header, func(h string) bool { return normaliseHeader(h) == normaliseHeader(masked) }):
 			v.Add("mapping."+masked, "no such column in the file's header")
@@ -117,6 +134,10 @@ func resolveMapping(header []string, explicit map[string]string) ([]ColumnMappin
 	out := make([]ColumnMapping, len(header))
 	for i, h := range header {
 		out[i] = ColumnMapping{Column: i + 1, Header: h}
+		if IsCardData(h) {
+			out[i].Field = FieldCardData
+			continue
+		}
 		if f, ok := want[normaliseHeader(h)]; ok {
 			out[i].Field = f
 			continue
@@ -132,8 +153,8 @@ func resolveMapping(header []string, explicit map[string]string) ([]ColumnMappin
 	return out, nil
 }
 
-// extraKeys names the Extra entries of unmapped columns: the header, or
-// "column N" when the header is blank or repeated.
+// extraKeys names the Extra entries of columns mapped to extra: the
+// header, or "column N" when the header is blank or repeated.
 func extraKeys(m []ColumnMapping) []string {
 	seen := map[string]int{}
 	for _, c := range m {

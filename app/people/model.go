@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+	"gorm.io/gorm"
 )
 
 // Import modes.
@@ -57,28 +58,55 @@ type Import struct {
 	RowsMerged     int64           `json:"rows_merged"`
 	RowsInvalid    int64           `json:"rows_invalid"`
 	PansMasked     int64           `json:"pans_masked"`
-	Errors         []RowError      `json:"errors" gorm:"serializer:json"`
-	Error          string          `json:"error"`
-	CreatedBy      *int64          `json:"created_by"`
-	CreatedAt      time.Time       `json:"created_at"`
-	StartedAt      *time.Time      `json:"started_at"`
-	FinishedAt     *time.Time      `json:"finished_at"`
+	// CardDataColumns counts the columns of sensitive card data (security
+	// code, expiry, PIN, track data) dropped at upload, from Mapping.
+	CardDataColumns int        `json:"card_data_columns" gorm:"-"`
+	Errors          []RowError `json:"errors" gorm:"serializer:json"`
+	Error           string     `json:"error"`
+	CreatedBy       *int64     `json:"created_by"`
+	CreatedAt       time.Time  `json:"created_at"`
+	StartedAt       *time.Time `json:"started_at"`
+	FinishedAt      *time.Time `json:"finished_at"`
 }
 
 // TableName is the imports table.
 func (Import) TableName() string { return "imports" }
+
+// AfterFind fills in what is derived from the stored columns.
+func (i *Import) AfterFind(*gorm.DB) error {
+	i.countCardData()
+	return nil
+}
+
+func (i *Import) countCardData() {
+	i.CardDataColumns = 0
+	for _, m := range i.Mapping {
+		if m.Field == FieldCardData {
+			i.CardDataColumns++
+		}
+	}
+}
 
 // Finished reports whether the job has nothing left to do.
 func (i Import) Finished() bool {
 	return i.Status == StatusDone || i.Status == StatusRejected || i.Status == StatusFailed
 }
 
-// ColumnMapping says which field one column of the file feeds. Field is ""
-// for a column kept in Person.Extra and "ignore" for one dropped.
+// ColumnMapping says which field one column of the file feeds: "" for a
+// column no mapping names (not imported), "ignore" for one dropped on
+// request, "card_data" for one of sensitive card data (always dropped),
+// "extra" for one kept among the person's notes.
 type ColumnMapping struct {
 	Column int    `json:"column"` // 1-based position in the file
 	Header string `json:"header"` // as in the file, masked
 	Field  string `json:"field"`
+}
+
+// Kept reports whether the column's values are read at all: a column of
+// card data, one mapped to ignore and one no mapping names are dropped at
+// upload (their cells are never stored, not even in the uploaded file).
+func (m ColumnMapping) Kept() bool {
+	return m.Field != "" && m.Field != FieldIgnore && m.Field != FieldCardData
 }
 
 // RowError is one problem of one row. It names the line and the field but

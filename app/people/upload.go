@@ -107,7 +107,13 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 		}
 		out = append(out[:0], strconv.Itoa(line))
 		blank := true
-		for _, cell := range rec {
+		for i, cell := range rec {
+			// A column that is not imported is not kept either: its cells
+			// (a security code, say) never reach the stored file.
+			if i >= len(up.mapping) || !up.mapping[i].Kept() {
+				out = append(out, "")
+				continue
+			}
 			if !utf8.ValidString(cell) {
 				return nil, apperr.Invalid("file", "line %d is not valid UTF-8 text; save the file as \"CSV UTF-8\"", line)
 			}

@@ -133,8 +133,7 @@ func (c *columns) parse(line int64, cells []string) (rec record, errs []RowError
 			rec.DataItems = splitItems(cell)
 		case FieldCardBrand:
 			rec.CardBrand = normaliseBrand(cell)
-		case FieldIgnore:
-		default:
+		case FieldExtra:
 			key := c.extraKey(i)
 			if utf8.RuneCountInString(cell) > maxExtra {
 				e.add("extra."+key, "must be at most 2,000 characters")
@@ -144,13 +143,40 @@ func (c *columns) parse(line int64, cells []string) (rec record, errs []RowError
 			}
 			rec.Extra[key] = cell
 		}
+		// Any other column (not imported, ignored, card data) was emptied
+		// at upload.
 	}
 	if blank {
 		return rec, nil, masked, true
 	}
 	rec.Address = joinAddress(addr[:])
 	rec.validate(e)
+	// What the row became (address parts joined, values normalised) passes
+	// the guard once more: two harmless halves can make a card number.
+	masked += rec.guard()
 	return rec, e.errs, masked, false
+}
+
+// guard masks card numbers in every text of the record, as composed.
+func (r *record) guard() int {
+	n := 0
+	for _, f := range []*string{&r.CustomerID, &r.Name, &r.NameKana, &r.PostalCode, &r.Address, &r.Email, &r.Phone,
+		&r.Language, &r.Residency, &r.CardBrand, &r.CardLast4} {
+		var m int
+		*f, m = maskCell(*f)
+		n += m
+	}
+	for i := range r.DataItems {
+		var m int
+		r.DataItems[i], m = maskCell(r.DataItems[i])
+		n += m
+	}
+	for k, v := range r.Extra {
+		v, m := maskCell(v)
+		r.Extra[k] = v
+		n += m
+	}
+	return n
 }
 
 func (c *columns) extraKey(i int) string {
