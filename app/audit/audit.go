@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 )
 
@@ -97,15 +98,21 @@ func Record(ctx context.Context, tx *store.Tx, e Entry) error {
 		details = string(b)
 	}
 	a := ActorFrom(ctx)
+	// Masked before hashing: the store's guard would mask on insert, and
+	// the row must hash as it is stored.
+	text := func(s string) string {
+		s, _ = pan.Mask(s)
+		return s
+	}
 	r := Row{
 		Seq:        h.LastSeq + 1,
 		OccurredAt: tx.Now().Truncate(time.Microsecond),
-		Actor:      a.Label,
-		Action:     e.Action,
-		TargetType: e.TargetType,
-		TargetID:   e.TargetID,
-		IP:         a.IP,
-		Details:    details,
+		Actor:      text(a.Label),
+		Action:     text(e.Action),
+		TargetType: text(e.TargetType),
+		TargetID:   text(e.TargetID),
+		IP:         text(a.IP),
+		Details:    text(details),
 		PrevHash:   h.LastHash,
 	}
 	if a.UserID != 0 {

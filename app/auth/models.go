@@ -38,8 +38,8 @@ func (r Role) Valid() bool {
 // belongs to exactly one.
 type Organisation struct {
 	ID              int64
-	Slug            string
-	Name            string
+	Slug            string `pan:"refuse"`
+	Name            string `pan:"refuse"`
 	LegalName       string
 	CorporateNumber string
 	Address         string
@@ -56,9 +56,9 @@ type Organisation struct {
 // User is a person who logs in.
 type User struct {
 	ID            int64
-	Email         string
-	Name          string
-	PasswordHash  string `json:"-"`
+	Email         string `pan:"refuse"`
+	Name          string `pan:"refuse"`
+	PasswordHash  string `json:"-" pan:"-"` // argon2id's encoding: salt and hash
 	Language      string
 	IsOperator    bool
 	TOTPSecretEnc []byte     `gorm:"column:totp_secret_enc" json:"-"`
@@ -83,7 +83,7 @@ type session struct {
 	IDHash         []byte `gorm:"primaryKey;column:id_hash"`
 	UserID         int64
 	OrganisationID *int64
-	CSRFToken      string `gorm:"column:csrf_token"`
+	CSRFToken      string `gorm:"column:csrf_token" pan:"-"` // random
 	MFAPending     bool   `gorm:"column:mfa_pending"`
 	IP             string `gorm:"column:ip"`
 	UserAgent      string
@@ -100,8 +100,8 @@ type APIToken struct {
 	ID             int64
 	UserID         int64
 	OrganisationID int64
-	Name           string
-	Prefix         string
+	Name           string `pan:"refuse"`
+	Prefix         string `pan:"-"` // the token's first random characters
 	TokenHash      []byte `json:"-"`
 	CreatedAt      time.Time
 	LastUsedAt     *time.Time

@@ -43,7 +43,7 @@ type Case struct {
 	ID              int64      `json:"id"`
 	OrganisationID  int64      `json:"organisation_id"`
 	Reference       string     `json:"reference"`
-	Title           string     `json:"title"`
+	Title           string     `json:"title" pan:"refuse"`
 	Summary         string     `json:"summary"`
 	AwareAt         time.Time  `json:"aware_at"`
 	OccurredFrom    *time.Time `json:"occurred_from"`

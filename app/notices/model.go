@@ -11,7 +11,7 @@ type Notice struct {
 	ID               int64     `json:"id"`
 	OrganisationID   int64     `json:"-"`
 	CaseID           int64     `json:"case_id"`
-	Slug             string    `json:"slug"`
+	Slug             string    `json:"slug" pan:"refuse"`
 	Status           string    `json:"status"`
 	PublishedVersion *int      `json:"published_version"`
 	CreatedAt        time.Time `json:"created_at"`

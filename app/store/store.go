@@ -66,13 +66,20 @@ func Open(ctx context.Context, url string, clk clock.Clock) (*Store, error) {
 	}
 	sqlDB := stdlib.OpenDBFromPool(pool)
 	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
-		Logger:                 logger.New(slogWriter{}, logger.Config{SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true}),
+		Logger: logger.New(slogWriter{}, logger.Config{SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true,
+			// A failed or slow statement is logged without its arguments:
+			// they are people's data.
+			ParameterizedQueries: true}),
 		SkipDefaultTransaction: true,
 		NowFunc:                clk.Now,
 	})
 	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open gorm: %w", err)
+	}
+	if err := guardWrites(gdb); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("register the card-number guard: %w", err)
 	}
 	return &Store{Pool: pool, SQL: sqlDB, DB: gdb, clock: clk}, nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,8 +31,8 @@ func formID(c *fiber.Ctx, field string) (int64, error) {
 // fieldErrors copies a validation error's fields onto the page, so each
 // message shows next to its field; any other error is returned unchanged.
 func fieldErrors(pg *Page, err error) error {
-	ve, ok := err.(*apperr.ValidationError)
-	if !ok {
+	var ve *apperr.ValidationError
+	if !errors.As(err, &ve) {
 		return err
 	}
 	for _, f := range ve.Fields {

@@ -1,0 +1,149 @@
+package store_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/lib/pq"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/store/storetest"
+)
+
+// probe is a model with every shape of text a real one has.
+type probe struct {
+	ID     int64
+	Note   string
+	Title  string `pan:"refuse"`
+	Secret string `pan:"-"`
+	Maybe  *string
+	Tags   pq.StringArray    `gorm:"type:text[]"`
+	Extra  map[string]string `gorm:"serializer:json;type:jsonb"`
+	Items  []probeItem       `gorm:"serializer:json;type:jsonb"`
+	Doc    json.RawMessage   `gorm:"type:jsonb"`
+}
+
+type probeItem struct {
+	Label string `json:"label"`
+	N     int    `json:"n"`
+}
+
+func (probe) TableName() string { return "guard_probe" }
+
+const card = "4111 1111 1111 1111"
+
+func probeStore(t *testing.T) *store.Store {
+	t.Helper()
+	st := storetest.New(t, clocktest.New(t))
+	if err := st.DB.Exec(`CREATE TABLE guard_probe (id bigserial PRIMARY KEY, note text NOT NULL DEFAULT '', title text NOT NULL DEFAULT '',
+		secret text NOT NULL DEFAULT '', maybe text, tags text[], extra jsonb, items jsonb, doc jsonb)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func stored(t *testing.T, st *store.Store, id int64) string {
+	t.Helper()
+	var row string
+	if err := st.DB.Raw(`SELECT row_to_json(p)::text FROM guard_probe p WHERE id = ?`, id).Scan(&row).Error; err != nil {
+		t.Fatal(err)
+	}
+	return row
+}
+
+// Every string a model writes is masked on its way in, whatever its shape;
+// the exempt field is kept as it is.
+func TestGuardMasksEveryTextOfAModel(t *testing.T) {
+	t.Parallel()
+	st := probeStore(t)
+	maybe := "pointer " + card
+	p := probe{Note: "note " + card, Title: "plain title", Secret: "4111111111111111", Maybe: &maybe,
+		Tags: pq.StringArray{"tag " + card}, Extra: map[string]string{"key 4111111111111111": "value " + card},
+		Items: []probeItem{{Label: "item " + card, N: 1}}, Doc: json.RawMessage(`{"a":["` + card + `"],"b":{"` + card + `":1}}`)}
+	if err := st.DB.Create(&p).Error; err != nil {
+		t.Fatal(err)
+	}
+	row := stored(t, st, p.ID)
+	if n := strings.Count(row, "[visa ****1111]"); n != 8 {
+		t.Fatalf("%d masked values stored, want 8: %s", n, row)
+	}
+	if !strings.Contains(row, `"secret":"4111111111111111"`) || strings.Contains(strings.ReplaceAll(row, `"secret":"4111111111111111"`, ""), "4111111111111111") {
+		t.Fatalf("stored: %s", row)
+	}
+	if p.Note != "note [visa ****1111]" || *p.Maybe != "pointer [visa ****1111]" {
+		t.Fatalf("the model in memory was not masked: %+v", p)
+	}
+}
+
+// Updates by struct, by map and by column are guarded too, and so are the
+// arguments of raw statements.
+func TestGuardMasksUpdatesAndRawArguments(t *testing.T) {
+	t.Parallel()
+	st := probeStore(t)
+	p := probe{Note: "first"}
+	if err := st.DB.Create(&p).Error; err != nil {
+		t.Fatal(err)
+	}
+	writes := []func() error{
+		func() error { return st.DB.Model(&p).Update("note", "column "+card).Error },
+		func() error {
+			return st.DB.Model(&probe{}).Where("id = ?", p.ID).Updates(map[string]any{"maybe": "map " + card}).Error
+		},
+		func() error { return st.DB.Model(&p).Updates(probe{Tags: pq.StringArray{"struct " + card}}).Error },
+		func() error {
+			return st.DB.Exec(`UPDATE guard_probe SET extra = jsonb_build_object('raw', ?::text) WHERE id = ?`, "raw "+card, p.ID).Error
+		},
+		func() error {
+			return st.DB.Exec(`UPDATE guard_probe SET items = jsonb_build_array(CAST(@v AS text)) WHERE id = @id`, map[string]any{"v": "named " + card, "id": p.ID}).Error
+		},
+	}
+	for i, w := range writes {
+		if err := w(); err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	row := stored(t, st, p.ID)
+	if strings.Contains(row, "1111 1111") || strings.Count(row, "[visa ****1111]") != 5 {
+		t.Fatalf("stored: %s", row)
+	}
+	// A lookup by the same text finds what was stored: both are masked.
+	var n int64
+	st.DB.Raw(`SELECT count(*) FROM guard_probe WHERE note = ?`, "column "+card).Scan(&n)
+	if n != 1 {
+		t.Fatalf("lookup by the unmasked text found %d rows", n)
+	}
+}
+
+// A refusing field fails the write with the field's name; so does a NUL
+// character anywhere, and a card number as a JSON number.
+func TestGuardRefuses(t *testing.T) {
+	t.Parallel()
+	st := probeStore(t)
+	for name, tc := range map[string]struct {
+		p     probe
+		field string
+	}{
+		"card number in a refusing field": {probe{Title: "title " + card}, "title"},
+		"NUL in a plain field":            {probe{Note: "a\x00b"}, "note"},
+		"NUL in a list":                   {probe{Tags: pq.StringArray{"a\x00b"}}, "tags"},
+		"card number as a JSON number":    {probe{Doc: json.RawMessage(`{"n":4111111111111111}`)}, "doc"},
+	} {
+		err := st.DB.Create(&tc.p).Error
+		var ve *apperr.ValidationError
+		if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Field != tc.field {
+			t.Errorf("%s: %v, want a validation error on %s", name, err, tc.field)
+		}
+	}
+	if err := st.DB.Exec(`UPDATE guard_probe SET note = ?`, "x\x00").Error; err == nil || !strings.Contains(err.Error(), "NUL") {
+		t.Errorf("raw statement with a NUL: %v", err)
+	}
+	var n int64
+	st.DB.Raw(`SELECT count(*) FROM guard_probe`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d rows written by refused writes", n)
+	}
+}
