@@ -12,6 +12,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/config"
+	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 )
 
@@ -36,7 +37,8 @@ func loadConfig() (config.Config, error) {
 	if cfg.LogFormat == "json" {
 		h = slog.NewJSONHandler(os.Stderr, opts)
 	}
-	slog.SetDefault(slog.New(h))
+	// Every log line passes the card-number guard, whoever writes it.
+	slog.SetDefault(slog.New(pan.LogHandler(h)))
 	return cfg, nil
 }
 

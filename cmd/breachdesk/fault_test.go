@@ -63,7 +63,7 @@ func TestCrashDuringImportLosesAndDuplicatesNothing(t *testing.T) {
 	// running (the import loads about 100k rows/s here).
 	const n = 400_000
 	svc := people.NewService(e.st, e.clk, e.cases)
-	imp, err := svc.Start(context.Background(), &e.owner, e.caseID, "big.csv", &csvRows{n: n}, people.Options{})
+	imp, err := svc.Start(context.Background(), &e.owner, e.caseID, "big.csv", &csvRows{n: n}, people.Options{Mapping: map[string]string{"メモ": "extra"}})
 	if err != nil {
 		t.Fatal(err)
 	}
