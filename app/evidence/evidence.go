@@ -137,6 +137,9 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, caseID int64, f
 		return Item{}, err
 	}
 	sum := sha256.Sum256(data)
+	if err := refuseCardData(data, SanitiseFilename(filename), sum[:]); err != nil {
+		return Item{}, err
+	}
 	desc, masked := pan.Mask(description)
 	it := Item{OrganisationID: p.OrgID(), CaseID: caseID, Filename: SanitiseFilename(filename),
 		ContentType: http.DetectContentType(data[:min(len(data), 512)]), SizeBytes: int64(len(data)),
@@ -212,6 +215,9 @@ func (s *Service) Open(ctx context.Context, p *auth.Principal, id int64) (Item, 
 		}
 		if err != nil {
 			return err
+		}
+		if !it.Stored() {
+			return ErrNotStored
 		}
 		sum := sha256.Sum256(it.Data)
 		if !bytes.Equal(sum[:], it.SHA256) || int64(len(it.Data)) != it.SizeBytes {

@@ -47,17 +47,21 @@ func (d Digest) Value() (driver.Value, error) { return []byte(d), nil }
 // Item is one file in a case's evidence register. Data is filled only by
 // Open: listings never carry the bytes, which may be large.
 type Item struct {
-	ID             int64     `json:"id"`
-	OrganisationID int64     `json:"-"`
-	CaseID         int64     `json:"case_id"`
-	Filename       string    `json:"filename"`
-	ContentType    string    `json:"content_type"`
-	SizeBytes      int64     `json:"size_bytes"`
-	SHA256         Digest    `gorm:"column:sha256" json:"sha256"`
-	Description    string    `json:"description"`
-	Data           []byte    `gorm:"column:data" json:"-"`
-	CreatedBy      *int64    `json:"created_by"`
-	CreatedAt      time.Time `json:"created_at"`
+	ID             int64  `json:"id"`
+	OrganisationID int64  `json:"-"`
+	CaseID         int64  `json:"case_id"`
+	Filename       string `json:"filename"`
+	ContentType    string `json:"content_type"`
+	SizeBytes      int64  `json:"size_bytes"`
+	SHA256         Digest `gorm:"column:sha256" json:"sha256"`
+	Description    string `json:"description"`
+	// HeldBy names who holds an item BreachDesk keeps no copy of (one
+	// holding card data, kept by the forensic investigator); "" when the
+	// file is stored here.
+	HeldBy    string    `json:"held_by"`
+	Data      []byte    `gorm:"column:data" json:"-"`
+	CreatedBy *int64    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // TableName is the evidence table.
@@ -65,7 +69,10 @@ func (Item) TableName() string { return "evidence" }
 
 // listColumns are Item's columns without data, for every query that does
 // not hand out the file itself.
-var listColumns = []string{"id", "organisation_id", "case_id", "filename", "content_type", "size_bytes", "sha256", "description", "created_by", "created_at"}
+var listColumns = []string{"id", "organisation_id", "case_id", "filename", "content_type", "size_bytes", "sha256", "description", "held_by", "created_by", "created_at"}
+
+// Stored reports whether BreachDesk keeps the file's content.
+func (it Item) Stored() bool { return it.HeldBy == "" }
 
 // Custody event kinds, in the order an item usually goes through them.
 const (

@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,12 +19,15 @@ import (
 func (s *Server) evidenceRoutes() []Route {
 	return []Route{
 		{Method: "POST", Path: "/cases/:id/evidence", Access: Tenant, Param: "case", Handler: s.uploadEvidence},
+		{Method: "GET", Path: "/cases/:id/evidence/held", Access: Tenant, Param: "case", Handler: s.heldEvidenceForm},
+		{Method: "POST", Path: "/cases/:id/evidence/held", Access: Tenant, Param: "case", Handler: s.recordHeldEvidence},
 		{Method: "GET", Path: "/evidence/:id", Access: Tenant, Param: "evidence", Handler: s.evidencePage},
 		{Method: "GET", Path: "/evidence/:id/download", Access: Tenant, Param: "evidence", Handler: s.downloadEvidence},
 		{Method: "POST", Path: "/evidence/:id/custody", Access: Tenant, Param: "evidence", Handler: s.addCustody},
 
 		{Method: "GET", Path: "/api/v1/cases/:id/evidence", Access: Tenant, API: true, Param: "case", Handler: s.apiListEvidence},
 		{Method: "POST", Path: "/api/v1/cases/:id/evidence", Access: Tenant, API: true, Param: "case", Handler: s.apiUploadEvidence},
+		{Method: "POST", Path: "/api/v1/cases/:id/evidence/held", Access: Tenant, API: true, Param: "case", Handler: s.apiRecordHeldEvidence},
 		{Method: "GET", Path: "/api/v1/evidence/:id", Access: Tenant, API: true, Param: "evidence", Handler: s.apiGetEvidence},
 		{Method: "GET", Path: "/api/v1/evidence/:id/content", Access: Tenant, API: true, Param: "evidence", Handler: s.downloadEvidence},
 		{Method: "POST", Path: "/api/v1/evidence/:id/custody", Access: Tenant, API: true, Param: "evidence", Handler: s.apiAddCustody},
@@ -49,10 +54,71 @@ func (s *Server) uploadEvidence(c *fiber.Ctx) error {
 		name, r = fh.Filename, f
 	}
 	if _, err := s.deps.Evidence.Upload(c.UserContext(), principal(c), id, name, r, c.FormValue("description")); err != nil {
+		// A file with card data is not stored: the page says why and
+		// offers to record it as held by the forensic investigator,
+		// with its name, hash and size filled in.
+		var cde *evidence.CardDataError
+		if errors.As(err, &cde) {
+			pg := s.newPage(c, "evidence.held_title", "")
+			pg.Form = map[string]string{"filename": cde.Filename, "sha256": cde.SHA256, "size_bytes": strconv.FormatInt(cde.SizeBytes, 10),
+				"description": c.FormValue("description")}
+			pg.Data = heldPageData{CaseID: id, Refused: cde}
+			return s.render(c, fiber.StatusUnprocessableEntity, "evidence_held", pg)
+		}
 		return err
 	}
 	s.flash(c, "flash.evidence_uploaded")
 	return c.Redirect(fmt.Sprintf("/cases/%d#evidence", id), fiber.StatusSeeOther)
+}
+
+// heldPageData is the page for recording an item held elsewhere; Refused
+// is the upload it replaces, when there was one.
+type heldPageData struct {
+	CaseID  int64
+	Refused *evidence.CardDataError
+}
+
+func (s *Server) heldEvidenceForm(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.deps.Cases.Get(c.UserContext(), principal(c), id); err != nil {
+		return err
+	}
+	pg := s.newPage(c, "evidence.held_title", "")
+	pg.Data = heldPageData{CaseID: id}
+	return s.render(c, fiber.StatusOK, "evidence_held", pg)
+}
+
+func (s *Server) recordHeldEvidence(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	in := evidence.HeldInput{Filename: c.FormValue("filename"), SHA256: c.FormValue("sha256"), HeldBy: c.FormValue("held_by"),
+		Description: c.FormValue("description")}
+	pg := s.newPage(c, "evidence.held_title", "")
+	size, serr := strconv.ParseInt(strings.TrimSpace(c.FormValue("size_bytes")), 10, 64)
+	if serr != nil {
+		pg.Errors["size_bytes"] = pg.T("error.reason.positive_number")
+	}
+	in.SizeBytes = size
+	if len(pg.Errors) == 0 {
+		it, err := s.deps.Evidence.RecordHeld(c.UserContext(), principal(c), id, in)
+		if err == nil {
+			s.flash(c, "flash.evidence_held")
+			return c.Redirect(fmt.Sprintf("/evidence/%d", it.ID), fiber.StatusSeeOther)
+		}
+		if err := fieldErrors(pg, err); err != nil {
+			return err
+		}
+	}
+	for _, k := range []string{"filename", "sha256", "size_bytes", "held_by", "description"} {
+		pg.Form[k] = c.FormValue(k)
+	}
+	pg.Data = heldPageData{CaseID: id}
+	return s.render(c, fiber.StatusUnprocessableEntity, "evidence_held", pg)
 }
 
 type evidencePageData struct {
@@ -231,6 +297,24 @@ func (s *Server) apiUploadEvidence(c *fiber.Ctx) error {
 		return err
 	}
 	it, err := s.deps.Evidence.Upload(c.UserContext(), principal(c), id, c.Query("filename"), bytes.NewReader(c.Body()), c.Query("description"))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(it)
+}
+
+// apiRecordHeldEvidence records an item held elsewhere from JSON
+// (evidence.HeldInput).
+func (s *Server) apiRecordHeldEvidence(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in evidence.HeldInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	it, err := s.deps.Evidence.RecordHeld(c.UserContext(), principal(c), id, in)
 	if err != nil {
 		return err
 	}

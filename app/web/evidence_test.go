@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/evidence"
@@ -314,5 +315,47 @@ func TestEvidenceAPIWithBearerToken(t *testing.T) {
 	}
 	if full.SHA256 != it.SHA256 || len(full.Custody) != 2 || full.Custody[0].Kind != "analysed" || full.Custody[1].Kind != "collected" {
 		t.Fatalf("API item with custody: %+v", full)
+	}
+}
+
+// A browser upload that holds card numbers gets a page that says where
+// (brand and last four only) and why it is not stored, with the held-
+// elsewhere form filled in from the upload; recording it keeps no content,
+// and the item's page says who holds it.
+func TestUploadWithCardDataOffersTheHeldRecord(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	_, caseID := evidenceCase(h, "alice@a.example", "org-a")
+	c := h.client()
+	c.login("alice@a.example")
+	c.post("/settings/language", url.Values{"language": {"en"}})
+	data := []byte("2026-11-20 GET /checkout?pan=4111111111111111 200\n")
+	ct, b := uploadForm(t, c.csrf(), "access.log", data, "web server log")
+	r := c.raw("POST", fmt.Sprintf("/cases/%d/evidence", caseID), ct, b)
+	page := body(t, r)
+	sum := sha256.Sum256(data)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "line 1") || !strings.Contains(page, "[visa ****1111]") ||
+		!strings.Contains(page, `value="`+hex.EncodeToString(sum[:])+`"`) || !strings.Contains(page, "keeps no card data") || strings.Contains(page, "4111111111111111") {
+		t.Fatalf("refused upload: %d\n%s", r.StatusCode, page)
+	}
+	form := url.Values{"filename": {"access.log"}, "sha256": {hex.EncodeToString(sum[:])}, "size_bytes": {fmt.Sprint(len(data))},
+		"held_by": {"PFI Example K.K."}, "description": {"web server log"}}
+	r = c.post(fmt.Sprintf("/cases/%d/evidence/held", caseID), form)
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("record held: %d %s", r.StatusCode, body(t, r))
+	}
+	itemPath := r.Header.Get("Location")
+	if p := body(t, c.do("GET", itemPath, nil)); !strings.Contains(p, "Held by PFI Example K.K.: BreachDesk keeps no copy") || strings.Contains(p, "/download") {
+		t.Fatalf("item page:\n%s", p)
+	}
+	if r := c.do("GET", itemPath+"/download", nil); r.StatusCode != http.StatusConflict {
+		t.Fatalf("download of a held item: %d", r.StatusCode)
+	}
+	if n := apptest.Count(t, h.st, `SELECT count(*) FROM evidence WHERE data IS NOT NULL`); n != 0 {
+		t.Fatalf("%d items with content", n)
+	}
+	form.Set("sha256", "nothex")
+	if r := c.post(fmt.Sprintf("/cases/%d/evidence/held", caseID), form); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body(t, r), "64 hexadecimal digits") {
+		t.Fatalf("bad hash: %d", r.StatusCode)
 	}
 }

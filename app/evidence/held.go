@@ -1,0 +1,133 @@
+package evidence
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/timeline"
+)
+
+// ErrNotStored answers a download of an item held elsewhere.
+var ErrNotStored = fmt.Errorf("evidence: the file is held elsewhere and BreachDesk keeps no copy: %w", apperr.ErrConflict)
+
+// CardDataError refuses an upload that holds card numbers (or that cannot
+// be checked): BreachDesk keeps no card data, so the file is not stored.
+// It carries what the upload page needs to offer the alternative, the
+// item recorded as held by the forensic investigator: the file's name,
+// hash and size. It unwraps to a validation error on "file" (a 422).
+type CardDataError struct {
+	Filename   string
+	SHA256     string
+	SizeBytes  int64
+	Findings   []Finding // the first ones
+	Total      int       // how many card numbers
+	Unreadable string    // why the file could not be checked, when it could not
+	invalid    *apperr.ValidationError
+}
+
+func (e *CardDataError) Error() string { return e.invalid.Error() }
+
+// Unwrap makes the refusal a validation error.
+func (e *CardDataError) Unwrap() error { return e.invalid }
+
+// refuseCardData scans an upload and refuses it when it holds a card
+// number or cannot be checked within the scan's bounds.
+func refuseCardData(data []byte, filename string, sum []byte) error {
+	found, total, err := scanCardNumbers(data)
+	if err == nil && total == 0 {
+		return nil
+	}
+	e := &CardDataError{Filename: filename, SHA256: hex.EncodeToString(sum), SizeBytes: int64(len(data)), Findings: found, Total: total,
+		invalid: &apperr.ValidationError{}}
+	switch {
+	case errors.Is(err, errUnscannable):
+		e.Unreadable = strings.TrimPrefix(err.Error(), errUnscannable.Error()+": ")
+		e.invalid.Add("file", "cannot be checked for card numbers (%s), so it is not stored; record it as held by the forensic investigator instead", e.Unreadable)
+	case err != nil:
+		return err
+	default:
+		where := make([]string, len(found))
+		for i, f := range found {
+			where[i] = f.Where + " (" + f.Card + ")"
+		}
+		if total > len(found) {
+			where = append(where, fmt.Sprintf("and %d more", total-len(found)))
+		}
+		e.invalid.Add("file", "holds %d card number(s): %s. BreachDesk keeps no card data, so the file is not stored; record it as held by the forensic investigator instead (its name, SHA-256 and size, no content)",
+			total, strings.Join(where, "; "))
+	}
+	return e
+}
+
+// HeldInput describes a file kept by someone else (the forensic
+// investigator, typically), of which BreachDesk records only what
+// identifies it.
+type HeldInput struct {
+	Filename    string `json:"filename"`
+	SHA256      string `json:"sha256"` // 64 hex digits
+	SizeBytes   int64  `json:"size_bytes"`
+	HeldBy      string `json:"held_by"` // who keeps it, e.g. the PFI's name
+	Description string `json:"description"`
+}
+
+// RecordHeld adds an item without content: a file that holds card data
+// and stays with its holder. Its first custody event says it was handed
+// to them.
+func (s *Service) RecordHeld(ctx context.Context, p *auth.Principal, caseID int64, in HeldInput) (Item, error) {
+	if err := s.caseInOrg(ctx, p, caseID); err != nil {
+		return Item{}, err
+	}
+	if err := p.Require(cases.Editors...); err != nil {
+		return Item{}, err
+	}
+	in.Filename, in.HeldBy, in.Description = strings.TrimSpace(in.Filename), strings.TrimSpace(in.HeldBy), strings.TrimSpace(in.Description)
+	v := &apperr.ValidationError{}
+	name := SanitiseFilename(in.Filename)
+	if in.Filename == "" {
+		v.Add("filename", "is required")
+	}
+	sum, err := hex.DecodeString(strings.ToLower(strings.TrimSpace(in.SHA256)))
+	if err != nil || len(sum) != 32 {
+		v.Add("sha256", "must be the file's SHA-256 in 64 hexadecimal digits")
+	}
+	if in.SizeBytes < 0 {
+		v.Add("size_bytes", "must not be negative")
+	}
+	checkText(v, "held_by", in.HeldBy, maxHandlerRunes)
+	if len([]rune(in.Description)) > maxDescriptionRunes {
+		v.Add("description", "must be at most 2,000 characters")
+	}
+	if err := v.OrNil(); err != nil {
+		return Item{}, err
+	}
+	it := Item{OrganisationID: p.OrgID(), CaseID: caseID, Filename: name, ContentType: "application/octet-stream", SizeBytes: in.SizeBytes,
+		SHA256: Digest(sum), Description: in.Description, HeldBy: in.HeldBy, CreatedBy: &p.User.ID}
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB.Create(&it).Error; err != nil {
+			return err
+		}
+		ev := CustodyEvent{OrganisationID: it.OrganisationID, EvidenceID: it.ID, Kind: KindTransferred, OccurredAt: s.now(),
+			Handler: in.HeldBy, Reason: "held by " + in.HeldBy + "; BreachDesk keeps no copy (card data)", RecordedBy: &p.User.ID}
+		if err := tx.DB.Create(&ev).Error; err != nil {
+			return err
+		}
+		summary := fmt.Sprintf("Evidence recorded as held by %s: %s (sha256 %s…)", in.HeldBy, it.Filename, it.SHA256.Short())
+		if err := timeline.Auto(ctx, tx, it.OrganisationID, it.CaseID, "evidence.held", summary); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: it.OrganisationID, Action: "evidence.held", TargetType: "evidence", TargetID: fmt.Sprint(it.ID),
+			Details: map[string]any{"case_id": it.CaseID, "filename": it.Filename, "size_bytes": it.SizeBytes, "sha256": it.SHA256.Hex(), "held_by": in.HeldBy}})
+	})
+	if err != nil {
+		return Item{}, err
+	}
+	return it, nil
+}
