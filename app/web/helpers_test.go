@@ -36,6 +36,7 @@ type harness struct {
 	t       *testing.T
 	clk     *clocktest.Clock
 	st      *store.Store
+	dbURL   string // for pg_dump
 	auth    *auth.Service
 	cases   *cases.Service
 	as      *assessment.Service
@@ -53,7 +54,7 @@ func newHarness(t *testing.T) *harness {
 // newHarnessAt is newHarness on clk, for tests about particular days.
 func newHarnessAt(t *testing.T, clk *clocktest.Clock) *harness {
 	t.Helper()
-	st := storetest.New(t, clk)
+	st, dbURL := storetest.NewWithURL(t, clk)
 	a, err := auth.NewService(st, clk, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}, MaxPerAccount: 3, MaxPerIP: 50})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +81,7 @@ func newHarnessAt(t *testing.T, clk *clocktest.Clock) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, clk: clk, st: st, auth: a, cases: cs, as: as, drafts: ds, notices: ns, srv: srv}
+	return &harness{t: t, clk: clk, st: st, dbURL: dbURL, auth: a, cases: cs, as: as, drafts: ds, notices: ns, srv: srv}
 }
 
 func (h *harness) user(email, org string, role auth.Role) auth.User {
@@ -97,6 +98,7 @@ type client struct {
 	h       *harness
 	cookies map[string]string
 	bearer  string
+	headers map[string]string // sent with every request
 }
 
 func (h *harness) client() *client { return &client{h: h, cookies: map[string]string{}} }
@@ -126,6 +128,9 @@ func (c *client) raw(method, path, contentType string, payload []byte) *http.Res
 	}
 	if c.bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
+	for k, v := range c.headers {
+		req.Header.Set(k, v)
 	}
 	resp, err := c.h.srv.App().Test(req, -1)
 	if err != nil {
