@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -145,5 +147,26 @@ func TestGuardRefuses(t *testing.T) {
 	st.DB.Raw(`SELECT count(*) FROM guard_probe`).Scan(&n)
 	if n != 0 {
 		t.Fatalf("%d rows written by refused writes", n)
+	}
+}
+
+// A statement the database refuses is logged without its arguments: they
+// are people's data (and may be whatever a client sent).
+func TestFailedStatementLogsNoArguments(t *testing.T) {
+	var buf bytes.Buffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	defer slog.SetDefault(prev)
+	st := probeStore(t)
+	p := probe{Note: "Yamada Hanako 090-1234-5678"}
+	if err := st.DB.Create(&p).Error; err != nil {
+		t.Fatal(err)
+	}
+	dup := probe{ID: p.ID, Note: "Yamada Hanako 090-1234-5678"}
+	if err := st.DB.Create(&dup).Error; err == nil {
+		t.Fatal("duplicate key accepted")
+	}
+	if log := buf.String(); !strings.Contains(log, "INSERT INTO") || strings.Contains(log, "Yamada") || strings.Contains(log, "090-1234") {
+		t.Fatalf("log of the failed statement:\n%s", log)
 	}
 }

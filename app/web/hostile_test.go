@@ -19,6 +19,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/config"
@@ -892,4 +893,52 @@ func dirNames(t *testing.T, dir string) map[string]bool {
 		out[e.Name()] = true
 	}
 	return out
+}
+
+// Fields whose text is an identity (an account's name and e-mail, a
+// token's name, a notice's address, a case's title) refuse a card number
+// with a 422 naming the field, instead of storing a masked one; nothing is
+// written.
+func TestCardNumbersInIdentitiesAreRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.user("alice@a.example", "org-a", auth.RoleOwner)
+	own := h.fixtures("org-a", "alice@a.example", "none")
+	c := h.client()
+	c.login("alice@a.example")
+	c.post("/settings/language", url.Values{"language": {"en"}})
+	const card = "4111 1111 1111 1111"
+	before := apptest.Count(t, h.st, `SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM api_tokens) + (SELECT count(*) FROM notices) + (SELECT count(*) FROM cases)`)
+	for what, tc := range map[string]struct {
+		r     *http.Response
+		field string
+	}{
+		"invited name":  {c.post("/admin/users", url.Values{"email": {"new@a.example"}, "name": {"Card " + card}, "password": {password}, "role": {"viewer"}}), "name"},
+		"invited email": {c.post("/admin/users", url.Values{"email": {"4111111111111111@a.example"}, "name": {"New"}, "password": {password}, "role": {"viewer"}}), "email"},
+		"token name":    {c.post("/settings/tokens", url.Values{"name": {"ci " + card}}), "name"},
+		"notice slug":   {c.post(fmt.Sprintf("/cases/%d/notices", own["case"]), url.Values{"slug": {"notice-4111-1111-1111-1111"}}), "slug"},
+		"case title":    {c.post("/cases", url.Values{"title": {"Leak " + card}, "aware_at": {"2026-11-20T10:00"}, "incident_type": {"other"}, "playbook": {"jp-card-leak"}, "severity": {"high"}}), "title"},
+	} {
+		page := body(t, tc.r)
+		if tc.r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "card number") {
+			t.Errorf("%s: %d, want 422 about the card number\n%.400s", what, tc.r.StatusCode, page)
+		}
+	}
+	api := h.client()
+	tok, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api.bearer = tok
+	r := api.raw("POST", "/api/v1/cases", "application/json", []byte(`{"title":"x 4111-1111-1111-1111","aware_at":"2026-11-20T10:00:00+09:00","incident_type":"other"}`))
+	var out struct {
+		Errors []struct{ Field string } `json:"errors"`
+	}
+	decode(t, r, &out)
+	if r.StatusCode != http.StatusUnprocessableEntity || len(out.Errors) != 1 || out.Errors[0].Field != "title" {
+		t.Errorf("API case title: %d %+v", r.StatusCode, out)
+	}
+	if after := apptest.Count(t, h.st, `SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM api_tokens) + (SELECT count(*) FROM notices) + (SELECT count(*) FROM cases)`); after != before+1 {
+		t.Errorf("rows went from %d to %d: only the API token may have been added", before, after)
+	}
 }
