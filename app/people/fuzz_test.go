@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -118,7 +117,7 @@ func FuzzReadUpload(f *testing.F) {
 			if err != nil {
 				t.Fatalf("stored file unreadable after %d rows: %v", rows, err)
 			}
-			line, err := strconv.ParseInt(cells[0], 10, 64)
+			line, err := lineOf(cells[0])
 			if err != nil || line <= prev {
 				t.Fatalf("row %d: line number %q after %d", rows+1, cells[0], prev)
 			}
