@@ -78,6 +78,15 @@ func NewClient(deps Deps, mode Mode) (*Client, error) {
 	// sleeping; the system clock leaves River on the real time.
 	if t, ok := deps.Clock.(rivertype.TimeGenerator); ok {
 		cfg.Test.Time = t
+		// River's job rescuer and cleaner read the wall clock, not the
+		// test time (river v0.51.2, internal/maintenance/job_rescuer.go
+		// and job_cleaner.go): on a test clock days from the wall clock
+		// they would take running jobs for stuck (and run them twice) and
+		// delete finished ones at once. On a test clock they wait a
+		// century; the tests of rescuing run on the system clock.
+		const never = 100 * 365 * 24 * time.Hour
+		cfg.RescueStuckJobsAfter = never
+		cfg.CompletedJobRetentionPeriod, cfg.CancelledJobRetentionPeriod, cfg.DiscardedJobRetentionPeriod = never, never, never
 	}
 	if mode == Work {
 		workers := river.NewWorkers()

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
@@ -63,7 +61,7 @@ func reminderLateness(t *testing.T, from, step time.Duration, limit int) []time.
 				if err := tx.DB.Create(&r).Error; err != nil {
 					return err
 				}
-				if _, err := tx.Enqueue(ctx, jobs.DeadlineReminder{ReminderID: r.ID}, &river.InsertOpts{ScheduledAt: at.Add(-jobs.ReminderLead)}); err != nil {
+				if _, err := tx.Enqueue(ctx, jobs.DeadlineReminder{ReminderID: r.ID}, jobs.ReminderInsertOpts(at, start)); err != nil {
 					return err
 				}
 				n++

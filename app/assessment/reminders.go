@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/store"
 )
@@ -86,7 +84,7 @@ func (s *Service) schedule(ctx context.Context, tx *store.Tx, o Obligation, now 
 		// The job is scheduled a little early and snoozes to the exact time
 		// (see jobs.ReminderLead): River's scheduler only looks every few
 		// seconds, a snooze lands on time.
-		res, err := tx.Enqueue(ctx, jobs.DeadlineReminder{ReminderID: r.ID}, &river.InsertOpts{ScheduledAt: r.FireAt.Add(-jobs.ReminderLead)})
+		res, err := tx.Enqueue(ctx, jobs.DeadlineReminder{ReminderID: r.ID}, jobs.ReminderInsertOpts(r.FireAt, now))
 		if err != nil {
 			return err
 		}

@@ -18,7 +18,12 @@ import (
 
 func setup(t *testing.T) (*store.Store, *cases.Service, map[string]auth.Principal, *clocktest.Clock) {
 	t.Helper()
-	clk := clocktest.New(t)
+	return setupAt(t, clocktest.New(t))
+}
+
+// setupAt is setup on clk, for tests about particular days.
+func setupAt(t *testing.T, clk *clocktest.Clock) (*store.Store, *cases.Service, map[string]auth.Principal, *clocktest.Clock) {
+	t.Helper()
 	st := storetest.New(t, clk)
 	a, err := auth.NewService(st, clk, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
 	if err != nil {
@@ -42,10 +47,10 @@ func setup(t *testing.T) (*store.Store, *cases.Service, map[string]auth.Principa
 
 func TestReferencesArePerOrganisationAndYear(t *testing.T) {
 	t.Parallel()
-	_, svc, ps, _ := setup(t)
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	_, svc, ps, _ := setupAt(t, clocktest.At(time.Date(2026, 11, 25, 12, 0, 0, 0, tokyo)))
 	ctx := context.Background()
 	a, b := ps["owner@a.example"], ps["owner@b.example"]
-	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	aware := time.Date(2026, 3, 1, 10, 0, 0, 0, tokyo)
 	var refs []string
 	for _, p := range []auth.Principal{a, a, b, a} {

@@ -61,6 +61,18 @@ const ReminderLead = 10 * time.Second
 // snoozed job stays available with its exact time.
 const ReminderSnoozeStep = 4 * time.Second
 
+// ReminderInsertOpts schedules the job of a reminder due at fireAt,
+// ReminderLead early. A job whose start has already come is inserted
+// available, not scheduled in the past: a scheduled job waits for River's
+// scheduler, which runs every few seconds and only on the leader, and a
+// reminder due in a moment would be late.
+func ReminderInsertOpts(fireAt, now time.Time) *river.InsertOpts {
+	if start := fireAt.Add(-ReminderLead); start.After(now) {
+		return &river.InsertOpts{ScheduledAt: start}
+	}
+	return &river.InsertOpts{}
+}
+
 // LetterChunk delivers one chunk of a letter batch: e-mails sent, or the
 // chunk's letters rendered into one print-ready PDF.
 type LetterChunk struct {

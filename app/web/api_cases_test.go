@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 )
 
 func (c *client) json(method, path, body string) (int, map[string]any) {
@@ -42,7 +43,7 @@ func fieldsOf(m map[string]any) string {
 
 func TestCaseAPIValidatesAndMasks(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarnessAt(t, clocktest.At(formsToday))
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
 	secret, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", "t")
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/evidence"
 )
 
@@ -71,7 +72,7 @@ func evidenceIDs(h *harness, caseID int64) []int64 {
 
 func TestEvidenceUploadDownloadAndCustodyOverHTTP(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarnessAt(t, clocktest.At(formsToday))
 	_, caseID := evidenceCase(h, "alice@a.example", "org-a")
 	c := h.client()
 	c.login("alice@a.example")
@@ -249,7 +250,7 @@ func TestEvidenceRoutesRefuseOtherOrganisation(t *testing.T) {
 
 func TestEvidenceAPIWithBearerToken(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarnessAt(t, clocktest.At(formsToday))
 	_, caseID := evidenceCase(h, "alice@a.example", "org-a")
 	secret, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", "t")
 	if err != nil {

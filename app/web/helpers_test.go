@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
@@ -44,6 +45,10 @@ type harness struct {
 	notices *notices.Service
 	srv     *web.Server
 }
+
+// formsToday is the today of tests that type dates into forms (incidents
+// of 2026-11-20, say): those dates must lie in their past.
+var formsToday = time.Date(2026, 11, 25, 12, 0, 0, 0, time.FixedZone("JST", 9*3600))
 
 // newHarness is the web server on a fresh database and a test clock.
 func newHarness(t *testing.T) *harness {

@@ -22,6 +22,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/clock"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/evidence"
@@ -62,7 +63,7 @@ var xssLanding = html.EscapeString("<script>alert(1)")
 // text (escaped), JSON escapes it, downloads are never served as HTML.
 func TestHostileMarkupIsEscapedOnEveryPage(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarnessAt(t, clocktest.At(formsToday))
 	ctx := context.Background()
 	alice := h.user("alice@a.example", "org-a", auth.RoleOwner)
 	legalUser := h.user("lee@a.example", "org-a", auth.RoleLegal)
@@ -445,7 +446,7 @@ func csvOf(records [][]string) []byte {
 // and the tables are all still there afterwards.
 func TestHostileSQLLookingInput(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarnessAt(t, clocktest.At(formsToday))
 	ctx := context.Background()
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
 	legalUser := h.user("lee@a.example", "org-a", auth.RoleLegal)
@@ -598,7 +599,7 @@ func TestHostileSQLLookingInput(t *testing.T) {
 // input (422) in forms, search boxes and the API, never answered with 500.
 func TestHostileTextIsRefusedNotAnError(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarnessAt(t, clocktest.At(formsToday))
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
 	ctx := context.Background()
 	token, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", "ci")
@@ -901,7 +902,7 @@ func dirNames(t *testing.T, dir string) map[string]bool {
 // written.
 func TestCardNumbersInIdentitiesAreRefused(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarnessAt(t, clocktest.At(formsToday))
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
 	own := h.fixtures("org-a", "alice@a.example", "none")
 	c := h.client()

@@ -14,6 +14,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/inquiries"
 )
 
@@ -73,7 +74,7 @@ func lastInquiry(h *harness, caseID int64) inquiries.Inquiry {
 // the answer and a manual check work without JavaScript.
 func TestInquiryJourneyThroughForms(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarnessAt(t, clocktest.At(formsToday))
 	caseID := callCentreCase(h, "alice@a.example", "org-a")
 	h.user("rita@a.example", "org-a", auth.RoleResponder)
 	c := h.client()
@@ -174,7 +175,7 @@ func TestInquiryJourneyThroughForms(t *testing.T) {
 // and curates FAQ entries; errors name the field.
 func TestInquiryAPI(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarnessAt(t, clocktest.At(formsToday))
 	caseID := callCentreCase(h, "alice@a.example", "org-a")
 	secret, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", "t")
 	if err != nil {

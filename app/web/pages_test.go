@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/web"
 )
 
@@ -108,7 +109,7 @@ func TestOperatorPagesAreOperatorsOnly(t *testing.T) {
 // the PPC clocks, set unauthorized purpose and see the final report move.
 func TestCaseJourneyThroughForms(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarnessAt(t, clocktest.At(formsToday))
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
 	c := h.client()
 	c.login("alice@a.example")

@@ -33,6 +33,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/letters"
 	bdmail "github.com/breachdesk/breachdesk/app/mail"
@@ -301,7 +302,7 @@ func TestNoCardNumberSurvivesAnyInput(t *testing.T) {
 	slog.SetDefault(slog.New(pan.LogHandler(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	t.Cleanup(func() { slog.SetDefault(prev) })
 
-	h := newHarness(t)
+	h := newHarnessAt(t, clocktest.At(formsToday))
 	ctx := context.Background()
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
 	legalUser := h.user("lee@a.example", "org-a", auth.RoleLegal)
