@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -93,8 +94,22 @@ func FuzzReadUpload(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if pan.Contains(string(stored)) {
-			t.Fatalf("the stored file holds a card number:\n%s", stored)
+		// Every value of the stored file, as a reader of it sees one: a
+		// cell. (Cells are separate values, in the file as in the table;
+		// digits of neighbouring columns, a postal code next to a phone
+		// number, are no one's card number.)
+		sr := csv.NewReader(bytes.NewReader(stored))
+		sr.FieldsPerRecord = -1
+		for {
+			cells, err := sr.Read()
+			if err != nil {
+				break
+			}
+			for _, c := range cells {
+				if pan.Contains(c) {
+					t.Fatalf("the stored file holds a card number in %q:\n%s", c, stored)
+				}
+			}
 		}
 		for _, m := range up.mapping {
 			if pan.Contains(m.Header) {
@@ -117,7 +132,7 @@ func FuzzReadUpload(f *testing.F) {
 			if err != nil {
 				t.Fatalf("stored file unreadable after %d rows: %v", rows, err)
 			}
-			line, err := lineOf(cells[0])
+			line, err := strconv.ParseInt(cells[0], 10, 64)
 			if err != nil || line <= prev {
 				t.Fatalf("row %d: line number %q after %d", rows+1, cells[0], prev)
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -182,7 +183,7 @@ func (rr *rowReader) chunk(max int, errsHeld int) (*chunk, error) {
 			return nil, safeErr("read file", err)
 		}
 		ch.rows++
-		line, err := lineOf(cells[0])
+		line, err := strconv.ParseInt(cells[0], 10, 64)
 		if err != nil {
 			return nil, errors.New("people: stored file is corrupt (line number)")
 		}

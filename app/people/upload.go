@@ -74,7 +74,7 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 	}
 	out := make([]string, 0, len(header)+1)
 	line, _ := cr.FieldPos(0)
-	out = append(out, lineCell(line))
+	out = append(out, strconv.Itoa(line))
 	for i, h := range header {
 		h, n := maskCell(strings.TrimSpace(h))
 		up.masked += int64(n)
@@ -86,7 +86,6 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 	if len(header) > maxColumns {
 		return nil, apperr.Invalid("file", "has more than %d columns", maxColumns)
 	}
-	up.masked += int64(guardRow(out[1:]))
 	if up.mapping, err = resolveMapping(out[1:], explicit); err != nil {
 		return nil, err
 	}
@@ -106,7 +105,7 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 		if len(rec) > maxColumns {
 			return nil, apperr.Invalid("file", "line %d has more than %d columns", line, maxColumns)
 		}
-		out = append(out[:0], lineCell(line))
+		out = append(out[:0], strconv.Itoa(line))
 		blank := true
 		for i, cell := range rec {
 			// A column that is not imported is not kept either: its cells
@@ -130,7 +129,6 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 		if blank {
 			continue // a row of empty cells (Excel leaves them) is no person
 		}
-		up.masked += int64(guardRow(out[1:]))
 		if err := w.Write(out); err != nil {
 			return nil, err
 		}
@@ -147,57 +145,6 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 	}
 	ok = true
 	return up, nil
-}
-
-// The stored row's line number stands between two letters, so that it
-// never joins the digits of the row before it or of its first cell.
-const linePrefix, lineSuffix = "L", "L"
-
-// lineCell writes a stored row's line number; lineOf reads it.
-func lineCell(line int) string { return linePrefix + strconv.Itoa(line) + lineSuffix }
-
-func lineOf(cell string) (int64, error) {
-	return strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(cell, linePrefix), lineSuffix), 10, 64)
-}
-
-// guardRow checks a row as it is stored, its cells joined: each cell was
-// masked on its own, but a card number split over neighbouring cells
-// ("4532,0134,1123,4562") is one to whoever reads the row. The digits of
-// the cells such a number spans are starred out; it returns how many it
-// found.
-func guardRow(cells []string) int {
-	joined := strings.Join(cells, ",")
-	if pan.Digits(joined) < 13 || !pan.Contains(joined) {
-		return 0
-	}
-	star := func(c string) string {
-		return strings.Map(func(r rune) rune {
-			if pan.DigitCount(r) > 0 {
-				return '*'
-			}
-			return r
-		}, c)
-	}
-	ms := pan.Find(joined)
-	if len(ms) == 0 {
-		// Only the row's NFKC form holds it: every cell's digits go.
-		for i := range cells {
-			cells[i] = star(cells[i])
-		}
-		return 1
-	}
-	start := 0
-	for i, c := range cells {
-		end := start + len(c)
-		for _, m := range ms {
-			if m.Start < end && m.End > start {
-				cells[i] = star(c)
-				break
-			}
-		}
-		start = end + 1
-	}
-	return len(ms)
 }
 
 // readErr turns a failure to read the upload into what the user can act
