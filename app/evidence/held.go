@@ -56,7 +56,7 @@ func refuseCardData(data []byte, filename string, sum []byte) error {
 	default:
 		where := make([]string, len(found))
 		for i, f := range found {
-			where[i] = f.Where + " (" + f.Card + ")"
+			where[i] = f.Where() + " (" + f.Card + ")"
 		}
 		if total > len(found) {
 			where = append(where, fmt.Sprintf("and %d more", total-len(found)))

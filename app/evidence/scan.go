@@ -21,8 +21,20 @@ import (
 // Finding is one card number found in an upload: where, and what the
 // guard keeps of it.
 type Finding struct {
-	Where string `json:"where"` // "line 12", "logs.zip: access.log, line 3", "PDF page 2"
-	Card  string `json:"card"`  // brand and last four, as masked
+	Member string `json:"member,omitempty"` // inside an archive: the member's path
+	Line   int    `json:"line,omitempty"`   // in text
+	Page   int    `json:"page,omitempty"`   // in a PDF
+	Card   string `json:"card"`             // brand and last four, as masked
+}
+
+// Where says where in English: "line 12", "logs/app.log: line 3",
+// "PDF page 2".
+func (f Finding) Where() string {
+	at := fmt.Sprintf("line %d", f.Line)
+	if f.Page > 0 {
+		at = fmt.Sprintf("PDF page %d", f.Page)
+	}
+	return prefix(f.Member) + at
 }
 
 // Bounds of a scan, so that a small upload cannot make the server inflate
@@ -65,10 +77,10 @@ func scanCardNumbers(data []byte) ([]Finding, int, error) {
 	return s.found, s.total, nil
 }
 
-func (s *scanner) add(where, card string) {
+func (s *scanner) add(f Finding) {
 	s.total++
 	if len(s.found) < maxFindings {
-		s.found = append(s.found, Finding{Where: where, Card: card})
+		s.found = append(s.found, f)
 	}
 }
 
@@ -101,11 +113,6 @@ func prefix(name string) string {
 // text scans data as text, naming lines. Invalid UTF-8 is read as
 // Shift_JIS when it decodes as such, else its bytes end digit runs.
 func (s *scanner) text(data []byte, name string) {
-	s.textAt(data, func(line int) string { return fmt.Sprintf("%sline %d", prefix(name), line) })
-}
-
-// textAt is text with its own way of saying where.
-func (s *scanner) textAt(data []byte, where func(line int) string) {
 	t := string(data)
 	if !utf8.ValidString(t) {
 		if d, err := japanese.ShiftJIS.NewDecoder().Bytes(data); err == nil && utf8.Valid(d) {
@@ -137,7 +144,7 @@ func (s *scanner) textAt(data []byte, where func(line int) string) {
 				lastEnd = start + m.End
 				line += strings.Count(t[counted:at], "\n")
 				counted = at
-				s.add(where(line), m.Masked())
+				s.add(Finding{Member: name, Line: line, Card: m.Masked()})
 			}
 		}
 		if end == len(t) {
@@ -266,7 +273,7 @@ func (s *scanner) pdf(data []byte, name string) {
 			continue
 		}
 		for _, m := range pan.Find(text) {
-			s.add(fmt.Sprintf("%sPDF page %d", prefix(name), i), m.Masked())
+			s.add(Finding{Member: name, Page: i, Card: m.Masked()})
 		}
 	}
 }
