@@ -53,19 +53,17 @@ var digitOf, anyDigits = digitTables()
 
 func digitTables() (map[rune]string, map[rune]string) {
 	of, any := map[rune]string{}, map[rune]string{}
-	for _, tab := range []*unicode.RangeTable{unicode.Nd} {
-		for _, rg := range tab.R16 {
-			for r := rune(rg.Lo); r <= rune(rg.Hi); r++ {
-				if r >= utf8.RuneSelf {
-					of[r] = asciiDigits[(r-rune(rg.Lo))%10 : (r-rune(rg.Lo))%10+1]
-				}
-			}
+	// Unicode's decimal digits come in blocks of ten starting at zero.
+	decimal := func(lo, hi rune) {
+		for r := max(lo, utf8.RuneSelf); r <= hi; r++ {
+			of[r] = asciiDigits[(r-lo)%10 : (r-lo)%10+1]
 		}
-		for _, rg := range tab.R32 {
-			for r := rune(rg.Lo); r <= rune(rg.Hi); r++ {
-				of[r] = asciiDigits[(r-rune(rg.Lo))%10 : (r-rune(rg.Lo))%10+1]
-			}
-		}
+	}
+	for _, rg := range unicode.Nd.R16 {
+		decimal(rune(rg.Lo), rune(rg.Hi))
+	}
+	for _, rg := range unicode.Nd.R32 {
+		decimal(rune(rg.Lo), rune(rg.Hi))
 	}
 	for r, d := range of {
 		any[r] = d
@@ -396,14 +394,19 @@ func embedded(r run) (Match, bool) {
 // NFKC makes of it downstream holds one.
 func Mask(s string) (string, int) {
 	out, n := maskFound(s)
-	if isASCII(out) || norm.NFKC.IsNormalString(out) {
-		return out, n
-	}
-	if k := norm.NFKC.String(out); len(Find(k)) > 0 {
+	if k, ok := otherNFKC(out); ok && len(Find(k)) > 0 {
 		k, m := maskFound(k)
 		return k, n + m
 	}
 	return out, n
+}
+
+// otherNFKC is s's NFKC form when it differs from s.
+func otherNFKC(s string) (string, bool) {
+	if isASCII(s) || norm.NFKC.IsNormalString(s) {
+		return "", false
+	}
+	return norm.NFKC.String(s), true
 }
 
 func maskFound(s string) (string, int) {
@@ -437,7 +440,8 @@ func Contains(s string) bool {
 	if len(Find(s)) > 0 {
 		return true
 	}
-	return !isASCII(s) && !norm.NFKC.IsNormalString(s) && len(Find(norm.NFKC.String(s))) > 0
+	k, ok := otherNFKC(s)
+	return ok && len(Find(k)) > 0
 }
 
 // Luhn checks the mod-10 check digit of ASCII digits.
