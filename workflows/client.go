@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/drafts"
@@ -46,6 +47,11 @@ type Deps struct {
 	// JobTimeout bounds one attempt (default 10 min); RescueAfter is when
 	// a job whose worker died is run again (default 15 min).
 	JobTimeout, RescueAfter time.Duration
+	// AuditCheckpointer signs the audit chain's head every
+	// AuditCheckpointEvery (default 10 min); nil: this process writes no
+	// checkpoints and does not work the audit queue.
+	AuditCheckpointer    *audit.Checkpointer
+	AuditCheckpointEvery time.Duration
 }
 
 // Client is BreachDesk's River client type, bound to database/sql
@@ -99,6 +105,10 @@ func NewClient(deps Deps, mode Mode) (*Client, error) {
 			jobs.QueueLetters:  {MaxWorkers: cmp.Or(deps.LetterWorkers, 2)},
 		}
 		cfg.PeriodicJobs = periodicJobs()
+		if deps.AuditCheckpointer != nil {
+			cfg.Queues[QueueAudit] = river.QueueConfig{MaxWorkers: 1}
+			cfg.PeriodicJobs = append(cfg.PeriodicJobs, auditCheckpointJob(cmp.Or(deps.AuditCheckpointEvery, 10*time.Minute)))
+		}
 		// Short fetch cooldown and poll: reminders should fire close to their
 		// time (a snoozed job waits for the next poll, see jobs.ReminderLead).
 		cfg.FetchCooldown = 50 * time.Millisecond

@@ -23,6 +23,11 @@ func register(w *river.Workers, deps Deps) error {
 	if err := river.AddWorkerSafely(w, &LetterChunkWorker{deps: deps}); err != nil {
 		return err
 	}
+	if deps.AuditCheckpointer != nil {
+		if err := river.AddWorkerSafely(w, &AuditCheckpointWorker{checkpointer: deps.AuditCheckpointer}); err != nil {
+			return err
+		}
+	}
 	return river.AddWorkerSafely(w, &RenderDocumentWorker{deps: deps})
 }
 

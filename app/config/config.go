@@ -4,6 +4,7 @@
 package config
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -18,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/breachdesk/breachdesk/app/audit/auditkey"
 )
 
 // Config is the whole configuration of one process.
@@ -48,6 +51,8 @@ type Config struct {
 	SeedDemo          bool          // BREACHDESK_SEED_DEMO: seed the demo organisation on an empty database
 	Production        bool          // BREACHDESK_ENV=production: no generated secrets
 	Throttle          Throttle
+	// Audit anchors the audit log outside the database.
+	Audit AuditAnchor
 	// SecretKeyGenerated is true when no key was configured and a development
 	// key was created under DataDir.
 	SecretKeyGenerated bool
@@ -60,6 +65,26 @@ type Jobs struct {
 	RescueAfter   time.Duration // BREACHDESK_JOB_RESCUE_AFTER: must exceed the timeout
 	LetterWorkers int           // BREACHDESK_LETTER_WORKERS: letter chunks worked at once
 }
+
+// AuditAnchor is where signed checkpoints of the audit chain's head go,
+// and the key that signs them. Someone with write access to the database
+// can recompute every hash of the chain and move its head; a checkpoint
+// signed with a key the database never holds, kept where that person
+// cannot write, is what `audit verify` catches them with. Both fields
+// empty: no checkpoints (a warning at start).
+type AuditAnchor struct {
+	KeyFile string             // BREACHDESK_AUDIT_KEY_FILE: Ed25519 private key, PEM (PKCS #8)
+	Key     ed25519.PrivateKey // read from KeyFile by Load
+	// CheckpointDir receives one file per checkpoint
+	// (BREACHDESK_AUDIT_CHECKPOINT_DIR); created when missing.
+	CheckpointDir string
+	// Every is how often the workers checkpoint the head
+	// (BREACHDESK_AUDIT_CHECKPOINT_EVERY).
+	Every time.Duration
+}
+
+// Enabled reports whether checkpoints are configured.
+func (a AuditAnchor) Enabled() bool { return a.Key != nil && a.CheckpointDir != "" }
 
 // Throttle bounds failed logins.
 type Throttle struct {
@@ -98,6 +123,11 @@ func Load(getenv func(string) string) (Config, error) {
 			Window:        p.duration("BREACHDESK_LOGIN_WINDOW", 15*time.Minute),
 			MaxPerAccount: p.integer("BREACHDESK_LOGIN_MAX_PER_ACCOUNT", 5),
 			MaxPerIP:      p.integer("BREACHDESK_LOGIN_MAX_PER_IP", 30),
+		},
+		Audit: AuditAnchor{
+			KeyFile:       p.str("BREACHDESK_AUDIT_KEY_FILE", ""),
+			CheckpointDir: p.str("BREACHDESK_AUDIT_CHECKPOINT_DIR", ""),
+			Every:         p.duration("BREACHDESK_AUDIT_CHECKPOINT_EVERY", 10*time.Minute),
 		},
 	}
 	switch lvl := p.oneOf("BREACHDESK_LOG_LEVEL", "info", "debug", "info", "warn", "error"); lvl {
@@ -148,6 +178,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Throttle.MaxPerAccount < 1 || c.Throttle.MaxPerIP < 1 {
 		p.fail("BREACHDESK_LOGIN_MAX_PER_ACCOUNT", "limits must be at least 1")
 	}
+	c.Audit.Key = p.auditAnchor(c.Audit)
 	if raw := getenv("BREACHDESK_SECRET_KEY"); raw != "" {
 		key, err := decodeKey(raw)
 		if err != nil {
@@ -187,6 +218,38 @@ func (c *Config) EnsureSecretKey() error {
 	}
 	c.SecretKey, c.SecretKeyGenerated = key, true
 	return nil
+}
+
+// auditAnchor checks the checkpoint settings and reads the signing key, so
+// that a missing or wrong key stops the process at start rather than
+// leaving the log unanchored until someone notices.
+func (p *parser) auditAnchor(a AuditAnchor) ed25519.PrivateKey {
+	if a.Every < time.Minute {
+		p.fail("BREACHDESK_AUDIT_CHECKPOINT_EVERY", "must be at least 1m")
+	}
+	switch {
+	case a.KeyFile == "" && a.CheckpointDir == "":
+		return nil
+	case a.KeyFile == "":
+		p.fail("BREACHDESK_AUDIT_KEY_FILE", "required with BREACHDESK_AUDIT_CHECKPOINT_DIR: the Ed25519 key that signs checkpoints (breachdesk audit key --generate FILE)")
+		return nil
+	case a.CheckpointDir == "":
+		p.fail("BREACHDESK_AUDIT_CHECKPOINT_DIR", "required with BREACHDESK_AUDIT_KEY_FILE: the directory the signed checkpoints are written to")
+	}
+	if fi, err := os.Stat(a.CheckpointDir); a.CheckpointDir != "" && err == nil && !fi.IsDir() {
+		p.fail("BREACHDESK_AUDIT_CHECKPOINT_DIR", "%s is not a directory", a.CheckpointDir)
+	}
+	b, err := os.ReadFile(a.KeyFile)
+	if err != nil {
+		p.fail("BREACHDESK_AUDIT_KEY_FILE", "%v", err)
+		return nil
+	}
+	k, err := auditkey.ParsePrivate(b)
+	if err != nil {
+		p.fail("BREACHDESK_AUDIT_KEY_FILE", "%s: %v", a.KeyFile, err)
+		return nil
+	}
+	return k
 }
 
 func decodeKey(raw string) ([]byte, error) {

@@ -126,32 +126,6 @@ func runToken(args []string) int {
 	return 0
 }
 
-func runAudit(args []string) int {
-	if code, ok := subcommand(args, "verify", "Usage: breachdesk audit verify"); !ok {
-		return code
-	}
-	fs := newFlags("audit verify", "audit verify\n\nChecks the audit log's hash chain. Exit 0: intact. Exit 1: the first\nbroken row is named on standard error.")
-	if code, done := parse(fs, args[1:]); done {
-		return code
-	}
-	ctx := context.Background()
-	e, err := open(ctx, false)
-	if err != nil {
-		return fail(os.Stderr, err)
-	}
-	defer e.close()
-	n, problem, err := audit.Verify(ctx, e.st)
-	if err != nil {
-		return fail(os.Stderr, err)
-	}
-	if problem != nil {
-		fmt.Fprintf(os.Stderr, "audit log BROKEN at row %d: %s (%d rows before it are intact)\n", problem.Seq, problem.Reason, n)
-		return 1
-	}
-	fmt.Printf("audit log intact: %d rows\n", n)
-	return 0
-}
-
 func runDemo(args []string) int {
 	fs := newFlags("demo", "demo\n\nSeeds the demo organisation (demo-shop) with one user per role and prints\ntheir new passwords. Running it again resets those passwords.")
 	if code, done := parse(fs, args); done {

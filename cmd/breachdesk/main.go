@@ -20,7 +20,7 @@ var commands = map[string]command{
 	"migrate":     {"apply (or revert) database migrations", runMigrate},
 	"user":        {"manage users: user create", runUser},
 	"token":       {"manage API tokens: token create", runToken},
-	"audit":       {"check the audit log: audit verify", runAudit},
+	"audit":       {"audit log: audit verify | checkpoint | key", runAudit},
 	"demo":        {"seed the demo organisation and users", runDemo},
 	"obligations": {"compute legal deadlines from facts (no database)", runObligations},
 	"loadtest":    {"drive a running server with mixed use; report errors, latency, memory", runLoadtest},

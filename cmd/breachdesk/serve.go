@@ -83,8 +83,16 @@ func run(withHTTP bool) int {
 		lopts.Dialer = mailer // without a server, e-mail letters wait and are retried
 	}
 	ls := letters.NewService(e.st, e.clock, cs, lopts)
+	checkpointer, err := newCheckpointer(e)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	if checkpointer == nil {
+		slog.Warn(checkpointsOffWarning)
+	}
 	client, err := workflows.NewClient(workflows.Deps{Store: e.st, Clock: e.clock, Auth: e.auth, Mailer: mailer, BaseURL: e.cfg.BaseURL, Drafts: ds, People: ps,
-		Letters: ls, LetterWorkers: e.cfg.Jobs.LetterWorkers, JobTimeout: e.cfg.Jobs.Timeout, RescueAfter: e.cfg.Jobs.RescueAfter}, workflows.Work)
+		Letters: ls, LetterWorkers: e.cfg.Jobs.LetterWorkers, JobTimeout: e.cfg.Jobs.Timeout, RescueAfter: e.cfg.Jobs.RescueAfter,
+		AuditCheckpointer: checkpointer, AuditCheckpointEvery: e.cfg.Audit.Every}, workflows.Work)
 	if err != nil {
 		return fail(os.Stderr, err)
 	}
@@ -133,6 +141,7 @@ func run(withHTTP bool) int {
 		}
 	}
 	workflows.Stop(client, 30*time.Second)
+	finalCheckpoint(checkpointer)
 	slog.Info("stopped")
 	return code
 }
