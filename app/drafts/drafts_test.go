@@ -127,10 +127,10 @@ func TestPPCFinalReportHasTheNineItemsInOrder(t *testing.T) {
 		}
 	}
 	// Approval is legal's and removes the DRAFT mark.
-	if _, err := fx.drafts.Approve(ctx, &fx.owner, d.ID); !errors.Is(err, apperr.ErrForbidden) {
+	if _, err := fx.drafts.Approve(ctx, &fx.owner, d.ID, d.ContentHash()); !errors.Is(err, apperr.ErrForbidden) {
 		t.Fatalf("owner approving: %v", err)
 	}
-	approved, err := fx.drafts.Approve(ctx, &fx.legal, d.ID)
+	approved, err := fx.drafts.Approve(ctx, &fx.legal, d.ID, d.ContentHash())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,5 +216,97 @@ func TestTenancyValidationAndTemplates(t *testing.T) {
 	full, _ := fx.drafts.PDF(ctx, &fx.owner, d.ID)
 	if !strings.Contains(apptest.PDFText(t, full.PDF), "独自FAQ") || !strings.HasPrefix(d.TemplateVersion, "org-") {
 		t.Fatalf("override not used: %s", d.TemplateVersion)
+	}
+}
+
+// Legal's approval names the content legal reviewed (issue 17, finding
+// 4): the hash of another version, or of this one before it changed in
+// place, is refused with a conflict and nothing is approved; the approved
+// PDF is rendered from exactly the approved content, even when the
+// organisation's name changed since; an approved document never changes.
+func TestDocumentApprovalNamesItsContent(t *testing.T) {
+	t.Parallel()
+	fx := setup(t)
+	ctx := context.Background()
+	v1, err := fx.drafts.Generate(ctx, &fx.owner, fx.caseID, "ppc_final", "ja", map[string]string{"cause": "第一版の原因：改ざん"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := fx.drafts.Regenerate(ctx, &fx.owner, v1.ID, map[string]string{"cause": "第二版の原因：設定不備"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, v2 = fx.render(t, v1.ID), fx.render(t, v2.ID)
+	sum1, sum2 := v1.ContentHash(), v2.ContentHash()
+	if len(sum1) != 64 || sum1 == sum2 || v1.ContentSHA256 == nil || *v1.ContentSHA256 != sum1 {
+		t.Fatalf("content hashes: %q %q stored %v", sum1, sum2, v1.ContentSHA256)
+	}
+	// Another version's hash, or none, approves nothing.
+	if _, err := fx.drafts.Approve(ctx, &fx.legal, v2.ID, sum1); !errors.Is(err, drafts.ErrChanged) || !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("approving version 2 with version 1's hash: %v", err)
+	}
+	var v *apperr.ValidationError
+	if _, err := fx.drafts.Approve(ctx, &fx.legal, v2.ID, ""); !errors.As(err, &v) || v.For("content_sha256") == "" {
+		t.Fatalf("approval naming no content: %v", err)
+	}
+	// Version 1 changes in place after legal loaded it: refused, with the
+	// hash legal saw and with the hash of the changed row alike.
+	fx.st.DB.Exec(`UPDATE documents SET composed = composed || E'\n\nEVIL PARAGRAPH' WHERE id = ?`, v1.ID)
+	if _, err := fx.drafts.Approve(ctx, &fx.legal, v1.ID, sum1); !errors.Is(err, drafts.ErrChanged) {
+		t.Fatalf("approval of a document changed since it was loaded: %v", err)
+	}
+	changed, _ := fx.drafts.Get(ctx, &fx.legal, v1.ID)
+	if _, err := fx.drafts.Approve(ctx, &fx.legal, v1.ID, changed.ContentHash()); !errors.Is(err, drafts.ErrChanged) {
+		t.Fatalf("approval of a document changed in place: %v", err)
+	}
+	var approved int64
+	fx.st.DB.Raw(`SELECT count(*) FROM documents WHERE status <> 'draft' AND case_id = ?`, fx.caseID).Scan(&approved)
+	if approved != 0 {
+		t.Fatalf("%d documents approved", approved)
+	}
+	// The organisation is renamed after legal read version 2.
+	fx.st.DB.Exec(`UPDATE organisations SET legal_name = 'RENAMED AFTER REVIEW' WHERE slug = 'shop'`)
+	d, err := fx.drafts.Approve(ctx, &fx.legal, v2.ID, sum2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ApprovedContentSHA256 == nil || *d.ApprovedContentSHA256 != sum2 {
+		t.Fatalf("approval records %v, want %s", d.ApprovedContentSHA256, sum2)
+	}
+	final, err := fx.drafts.PDF(ctx, &fx.legal, v2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := squash(apptest.PDFText(t, final.PDF))
+	if !strings.Contains(text, squash("第二版の原因：設定不備")) || strings.Contains(text, "第一版") || strings.Contains(text, "RENAMED") ||
+		!strings.Contains(text, "株式会社テストショップ") || strings.Contains(text, "下書き") {
+		t.Fatal("the approved PDF is not the content legal approved")
+	}
+	if final.ContentHash() != sum2 {
+		t.Fatal("the approved document's content changed with its approval")
+	}
+	if err := fx.st.DB.Exec(`UPDATE documents SET composed = 'EVIL' WHERE id = ?`, v2.ID).Error; err == nil {
+		t.Fatal("an approved document changed in place")
+	}
+}
+
+// A content hash is hex: a run of its digits can pass Luhn, and the
+// card-number guard must leave it as it is (it did not: a rendering
+// failed on the column's check once a hash held such a run).
+func TestContentHashesAreNotReadAsCardNumbers(t *testing.T) {
+	t.Parallel()
+	fx := setup(t)
+	ctx := context.Background()
+	d, err := fx.drafts.Generate(ctx, &fx.owner, fx.caseID, "police_memo", "ja", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := "4111111111111111" + strings.Repeat("ab", 24)
+	if err := fx.st.DB.Model(&drafts.Document{}).Where("id = ?", d.ID).Updates(map[string]any{"content_sha256": sum, "approved_content_sha256": sum}).Error; err != nil {
+		t.Fatal(err)
+	}
+	got, _ := fx.drafts.Get(ctx, &fx.owner, d.ID)
+	if got.ContentSHA256 == nil || *got.ContentSHA256 != sum || got.ApprovedContentSHA256 == nil || *got.ApprovedContentSHA256 != sum {
+		t.Fatalf("stored %v %v, want %s", got.ContentSHA256, got.ApprovedContentSHA256, sum)
 	}
 }

@@ -40,6 +40,17 @@ type Document struct {
 	RenderedAt      *time.Time      `json:"rendered_at"`
 	CreatedAt       time.Time       `json:"created_at"`
 	UpdatedAt       time.Time       `json:"updated_at"`
+
+	// ContentSHA256 is the hash of the rendered content (ContentHash,
+	// hex), kept when it is rendered; ApprovedContentSHA256 the one legal
+	// approved. Hex digits, which the card-number guard must not read
+	// (pan:"-"): a run of them can pass Luhn.
+	ContentSHA256         *string `json:"content_sha256" gorm:"column:content_sha256" pan:"-"`
+	ApprovedContentSHA256 *string `json:"approved_content_sha256" gorm:"column:approved_content_sha256" pan:"-"`
+	// PDFOrganisation and PDFReference are the PDF's header as rendered,
+	// so the approved PDF shows what legal read.
+	PDFOrganisation string `json:"-" gorm:"column:pdf_organisation"`
+	PDFReference    string `json:"-" gorm:"column:pdf_reference"`
 }
 
 // FieldMap decodes the edited fields.

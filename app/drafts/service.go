@@ -2,6 +2,7 @@ package drafts
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"gorm.io/gorm/clause"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/assessment"
@@ -186,8 +189,11 @@ func (s *Service) PDF(ctx context.Context, p *auth.Principal, id int64) (Documen
 }
 
 // Approve is legal's sign-off on a rendered draft; it marks the drafted
-// obligation approved too.
-func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Document, error) {
+// obligation approved too. The approval names the content it approves:
+// contentSum is the ContentHash of the document legal reviewed, and
+// anything else is refused with ErrChanged. The approved PDF is rendered
+// from exactly that content.
+func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, contentSum string) (Document, error) {
 	d, err := s.Get(ctx, p, id)
 	if err != nil {
 		return d, err
@@ -198,23 +204,41 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Doc
 	if d.Status != StatusDraft {
 		return d, fmt.Errorf("%w: only a rendered draft can be approved (this one is %s)", apperr.ErrConflict, d.Status)
 	}
+	contentSum = strings.ToLower(strings.TrimSpace(contentSum))
+	if contentSum == "" {
+		return d, apperr.Invalid("content_sha256", "is required: the content_sha256 of the document you reviewed")
+	}
 	if s.renderer == nil {
 		return d, fmt.Errorf("drafts: no PDF renderer configured in this process")
 	}
 	now := s.now()
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		var full Document
-		if err := tx.DB.Where("id = ?", d.ID).Take(&full).Error; err != nil {
+		if err := tx.DB.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", d.ID).Take(&full).Error; err != nil {
 			return err
 		}
-		ki, _ := documents.Info(documents.DocKind(d.Kind))
-		c, err := s.cases.Get(ctx, p, d.CaseID)
-		if err != nil {
+		if full.Status != StatusDraft {
+			return fmt.Errorf("%w: only a rendered draft can be approved (this one is %s)", apperr.ErrConflict, full.Status)
+		}
+		if err := full.checkContent(); err != nil {
 			return err
+		}
+		current := full.ContentHash()
+		if contentSum != current {
+			return fmt.Errorf("%w (you reviewed %.12s…, version %d is %.12s…)", ErrChanged, contentSum, full.Version, current)
+		}
+		ki, _ := documents.Info(documents.DocKind(full.Kind))
+		org, ref := full.PDFOrganisation, full.PDFReference
+		if org == "" && ref == "" { // rendered before the header was kept
+			c, err := s.cases.Get(ctx, p, full.CaseID)
+			if err != nil {
+				return err
+			}
+			org, ref = cmp.Or(p.Organisation.LegalName, p.Organisation.Name), c.Reference
 		}
 		// The approved PDF is the same composed text legal read, rendered
 		// without the DRAFT mark; its own SHA-256 is what gets exported.
-		pdf, err := s.renderComposed(full.Composed, d, ki.Title.In(d.Lang), p.Organisation.LegalName, c.Reference, *full.RenderedAt, false)
+		pdf, err := s.renderComposed(full.Composed, full, ki.Title.In(full.Lang), org, ref, *full.RenderedAt, false)
 		if err != nil {
 			return err
 		}
@@ -222,7 +246,8 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Doc
 		sum := sha256.Sum256(pdf)
 		d.SHA256 = sum[:]
 		res := tx.DB.Model(&Document{}).Where("id = ? AND status = ?", d.ID, StatusDraft).
-			Updates(map[string]any{"status": StatusApproved, "approved_by": p.User.ID, "approved_at": now, "updated_at": now, "pdf": pdf, "sha256": sum[:]})
+			Updates(map[string]any{"status": StatusApproved, "approved_by": p.User.ID, "approved_at": now, "updated_at": now, "pdf": pdf, "sha256": sum[:],
+				"approved_content_sha256": current})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -233,12 +258,12 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Doc
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.approve", TargetType: "document", TargetID: fmt.Sprint(d.ID),
-			Details: map[string]any{"sha256": fmt.Sprintf("%x", d.SHA256), "draft_sha256": draftSum}})
+			Details: map[string]any{"sha256": fmt.Sprintf("%x", d.SHA256), "draft_sha256": draftSum, "content_sha256": current}})
 	})
 	if err != nil {
 		return d, err
 	}
-	d.Status, d.ApprovedBy, d.ApprovedAt = StatusApproved, &p.User.ID, &now
+	d.Status, d.ApprovedBy, d.ApprovedAt, d.ApprovedContentSHA256 = StatusApproved, &p.User.ID, &now, &contentSum
 	s.followObligation(ctx, p, d, assessment.StatusApproved)
 	return d, nil
 }
@@ -396,11 +421,21 @@ func (s *Service) RenderInTx(ctx context.Context, tx *store.Tx, id int64) error 
 	fields, _ := json.Marshal(view.Fields)
 	sum := sha256.Sum256(pdf)
 	if err := tx.DB.Model(&Document{}).Where("id = ?", d.ID).Updates(map[string]any{"status": StatusDraft, "pdf": pdf, "sha256": sum[:], "fields": fields, "composed": composed,
-		"template_version": tver, "rendered_at": now, "updated_at": now, "error": ""}).Error; err != nil {
+		"template_version": tver, "rendered_at": src.Now, "updated_at": now, "error": "", "pdf_organisation": view.Org.LegalName, "pdf_reference": src.Case.Reference}).Error; err != nil {
+		return err
+	}
+	// The content hash is computed from the row as stored (as every later
+	// check reads it), and kept with it.
+	var stored Document
+	if err := tx.DB.Omit("pdf").Where("id = ?", d.ID).Take(&stored).Error; err != nil {
+		return err
+	}
+	content := stored.ContentHash()
+	if err := tx.DB.Model(&Document{}).Where("id = ?", d.ID).Update("content_sha256", content).Error; err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.rendered", TargetType: "document", TargetID: fmt.Sprint(d.ID),
-		Details: map[string]any{"sha256": fmt.Sprintf("%x", sum[:]), "template_version": tver}})
+		Details: map[string]any{"sha256": fmt.Sprintf("%x", sum[:]), "template_version": tver, "content_sha256": content}})
 }
 
 func (s *Service) renderView(body string, view *documents.CaseView, src documents.Source, d Document) (string, []byte, error) {

@@ -76,6 +76,13 @@ func (s *Service) load(ctx context.Context, batchID int64) (*chunkWork, error) {
 	if err := q.Take(&d).Error; err != nil {
 		return nil, err
 	}
+	// What is sent is the content legal approved, nothing else.
+	if d.Status != drafts.StatusApproved && d.Status != drafts.StatusSubmitted {
+		return nil, fmt.Errorf("letters: batch %d: letter document %d is %s, not approved", batchID, d.ID, d.Status)
+	}
+	if d.ApprovedContentSHA256 != nil && d.ContentHash() != *d.ApprovedContentSHA256 {
+		return nil, fmt.Errorf("letters: batch %d: letter document %d is not the content legal approved", batchID, d.ID)
+	}
 	doc, err := documents.Parse(d.Composed)
 	if err != nil {
 		return nil, fmt.Errorf("letters: batch %d: the approved letter does not parse: %w", batchID, err)

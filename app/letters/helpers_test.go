@@ -80,7 +80,10 @@ func (e *env) approvedLetter(lang string, fields map[string]string) int64 {
 	if err := e.st.InTx(ctx, func(tx *store.Tx) error { return e.drafts.RenderInTx(ctx, tx, d.ID) }); err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := e.drafts.Approve(ctx, &e.legal, d.ID); err != nil {
+	if d, err = e.drafts.Get(ctx, &e.legal, d.ID); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.drafts.Approve(ctx, &e.legal, d.ID, d.ContentHash()); err != nil {
 		e.t.Fatal(err)
 	}
 	return d.ID

@@ -79,6 +79,18 @@ type Version struct {
 	PDFEN           []byte               `json:"-" gorm:"column:pdf_en"`
 	SHA256JA        []byte               `json:"-" gorm:"column:sha256_ja"`
 	SHA256EN        []byte               `json:"-" gorm:"column:sha256_en"`
+
+	// LegalApprovedSHA256 is the content hash legal approved (hex).
+	LegalApprovedSHA256 *string `json:"legal_approved_sha256" gorm:"column:legal_approved_sha256" pan:"-"`
+	// OwnerApprovedSHA256 is the content hash the owner approved (hex).
+	OwnerApprovedSHA256 *string `json:"owner_approved_sha256" gorm:"column:owner_approved_sha256" pan:"-"`
+	// Measures are the prevention measures as published with this
+	// version (nil until it is published: a draft shows the live ones).
+	Measures []PublishedMeasure `json:"measures,omitempty" gorm:"serializer:json;type:jsonb"`
+	// ContentSHA256 is the hash of the published content (hex), the one
+	// both approvals named. Hashes are hex digits, which the card-number
+	// guard must not read (pan:"-"): a run of them can pass Luhn.
+	ContentSHA256 *string `json:"content_sha256" gorm:"column:content_sha256" pan:"-"`
 }
 
 // TableName is the versions table.
@@ -117,6 +129,23 @@ type Measure struct {
 
 // TableName is the measures table.
 func (Measure) TableName() string { return "prevention_measures" }
+
+// PublishedMeasure is a measure as a notice shows it: its title and
+// status, nothing internal.
+type PublishedMeasure struct {
+	TitleJA string `json:"title_ja"`
+	TitleEN string `json:"title_en"`
+	Status  string `json:"status"`
+}
+
+// Published returns the measures as a notice would show them.
+func Published(ms []Measure) []PublishedMeasure {
+	out := make([]PublishedMeasure, len(ms))
+	for i, m := range ms {
+		out[i] = PublishedMeasure{TitleJA: m.TitleJA, TitleEN: m.TitleEN, Status: m.Status}
+	}
+	return out
+}
 
 // MeasureStatuses lists the statuses of a measure.
 var MeasureStatuses = []string{"planned", "in_progress", "done"}

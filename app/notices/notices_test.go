@@ -57,7 +57,7 @@ func TestMeasuresLinkOnlyToTheirCaseAndApprovalsAreTwoPeople(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ns.Approve(ctx, &manager, n.ID); !errors.Is(err, apperr.ErrForbidden) {
+	if _, err := ns.Approve(ctx, &manager, n.ID, ""); !errors.Is(err, apperr.ErrForbidden) {
 		t.Fatalf("manager approving: %v", err)
 	}
 	if _, _, err := ns.Create(ctx, &owner, c2.ID, n.Slug); err == nil {

@@ -18,7 +18,7 @@ var measureStatus = map[string]Bilingual{
 
 // Source renders a version as the block grammar: the same words as the
 // public page, for the PDF kept with each published version.
-func Source(org auth.Organisation, v Version, history []Version, measures []Measure, lang string) string {
+func Source(org auth.Organisation, v Version, history []Version, measures []PublishedMeasure, lang string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", documents.Escape(v.Title(lang)))
 	for _, h := range history {
@@ -51,8 +51,8 @@ func Source(org auth.Organisation, v Version, history []Version, measures []Meas
 	return b.String()
 }
 
-// pdf renders one published version.
-func (s *Service) pdf(org auth.Organisation, n Notice, v Version, measures []Measure, lang string, at time.Time) ([]byte, error) {
+// pdf renders one published version from its frozen content.
+func (s *Service) pdf(org auth.Organisation, n Notice, v Version, measures []PublishedMeasure, lang string, at time.Time) ([]byte, error) {
 	if s.renderer == nil {
 		return nil, fmt.Errorf("notices: no PDF renderer configured in this process")
 	}

@@ -2,6 +2,7 @@ package notices
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/auth"
@@ -9,13 +10,14 @@ import (
 )
 
 // Public is what the public page of a notice shows: nothing from the case
-// but the approved, published text and the measures' titles and statuses.
+// but a published version as it was approved: its text and the measures'
+// titles and statuses frozen with it (never the live measures).
 type Public struct {
 	Org      auth.Organisation
 	Notice   Notice
 	Version  Version   // the version shown
 	History  []Version // every published version, newest first
-	Measures []Measure
+	Measures []PublishedMeasure
 	Latest   bool // Version is the current one
 }
 
@@ -53,8 +55,21 @@ func (s *Service) PublicPage(ctx context.Context, slug string, version int) (Pub
 	if err := db.Take(&pub.Org, pub.Notice.OrganisationID).Error; err != nil {
 		return pub, err
 	}
-	err = db.Select("id", "title_ja", "title_en", "status", "case_id").Where("case_id = ? AND organisation_id = ?", pub.Notice.CaseID, pub.Notice.OrganisationID).Order("id").Find(&pub.Measures).Error
-	return pub, err
+	if err := checkFrozen(pub.Version); err != nil {
+		return pub, err
+	}
+	pub.Measures = pub.Version.Measures
+	return pub, nil
+}
+
+// checkFrozen refuses to show a published version whose content is not
+// the content both approvals named (a row changed behind the service's
+// back). Versions published before hashes were kept have none to check.
+func checkFrozen(v Version) error {
+	if v.ContentSHA256 != nil && ContentHash(v, v.Measures) != *v.ContentSHA256 {
+		return fmt.Errorf("notices: published version %d of notice %d does not match the content hash it was approved with", v.Version, v.NoticeID)
+	}
+	return nil
 }
 
 // PublicPDF returns the PDF of a published version in lang.

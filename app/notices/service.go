@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"gorm.io/gorm/clause"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/assessment"
@@ -173,7 +176,7 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, id int64, in Inpu
 	}
 	var v Version
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DB.Omit("pdf_ja", "pdf_en").Where("notice_id = ?", n.ID).Order("version DESC").Limit(1).Take(&v).Error; err != nil {
+		if err := latest(tx, n.ID, &v); err != nil {
 			return err
 		}
 		if v.PublishedAt != nil {
@@ -189,7 +192,8 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, id int64, in Inpu
 		v.TitleJA, v.TitleEN, v.Sections, v.UpdateLineJA, v.UpdateLineEN = in.TitleJA, in.TitleEN, in.Sections, in.UpdateLineJA, in.UpdateLineEN
 		v.CreatedBy = &p.User.ID
 		v.LegalApprovedBy, v.LegalApprovedAt, v.OwnerApprovedBy, v.OwnerApprovedAt = nil, nil, nil, nil
-		if err := tx.DB.Omit("pdf_ja", "pdf_en", "sha256_ja", "sha256_en").Save(&v).Error; err != nil {
+		v.LegalApprovedSHA256, v.OwnerApprovedSHA256 = nil, nil
+		if err := tx.DB.Omit("pdf_ja", "pdf_en", "sha256_ja", "sha256_en", "measures", "content_sha256").Save(&v).Error; err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: n.OrganisationID, Action: "notice.save", TargetType: "notice", TargetID: fmt.Sprint(n.ID), Details: map[string]any{"version": v.Version}})
@@ -197,10 +201,52 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, id int64, in Inpu
 	return v, err
 }
 
+// Review returns the latest version as approvers see it: its text, the
+// measures it shows and the content hash an approval must name.
+func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64) (Review, error) {
+	n, err := s.Get(ctx, p, id)
+	if err != nil {
+		return Review{}, err
+	}
+	var r Review
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		var v Version
+		if err := tx.DB.Omit("pdf_ja", "pdf_en").Where("notice_id = ?", n.ID).Order("version DESC").Limit(1).Take(&v).Error; err != nil {
+			return err
+		}
+		live, err := s.measures(tx, n.OrganisationID, n.CaseID)
+		if err != nil {
+			return err
+		}
+		r = review(v, live)
+		pub := v
+		if v.PublishedAt == nil {
+			pub = Version{}
+			if err := tx.DB.Omit("pdf_ja", "pdf_en").Where("notice_id = ? AND published_at IS NOT NULL", n.ID).Order("version DESC").Limit(1).Find(&pub).Error; err != nil {
+				return err
+			}
+		}
+		if pub.ID != 0 {
+			r.PublishedVersion, r.MeasuresChanged = pub.Version, measuresDiffer(live, pub.Measures)
+		}
+		return nil
+	})
+	return r, err
+}
+
+// latest loads a notice's latest version (without PDFs), locked until the
+// transaction ends.
+func latest(tx *store.Tx, noticeID int64, v *Version) error {
+	return tx.DB.Clauses(clause.Locking{Strength: "UPDATE"}).Omit("pdf_ja", "pdf_en").Where("notice_id = ?", noticeID).Order("version DESC").Limit(1).Take(v).Error
+}
+
 // Approve records the principal's approval of the latest draft version:
-// one by legal and one by the owner are needed to publish. The role is
-// the membership's own, so an operator cannot stand in for both.
-func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Version, error) {
+// one by legal and one by the owner are needed to publish. The approval
+// names the content it approves: sum is the content hash of the version
+// the approver reviewed (Review), and anything else is refused with
+// ErrChanged. The role is the membership's own, so an operator cannot
+// stand in for both.
+func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, sum string) (Version, error) {
 	n, err := s.Get(ctx, p, id)
 	if err != nil {
 		return Version{}, err
@@ -214,32 +260,47 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Ver
 	default:
 		return Version{}, fmt.Errorf("%w: approval is given by legal and by the owner", apperr.ErrForbidden)
 	}
+	sum = strings.ToLower(strings.TrimSpace(sum))
+	if sum == "" {
+		return Version{}, apperr.Invalid("content_sha256", "is required: the content_sha256 of the version you reviewed")
+	}
 	var v Version
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DB.Omit("pdf_ja", "pdf_en").Where("notice_id = ?", n.ID).Order("version DESC").Limit(1).Take(&v).Error; err != nil {
+		if err := latest(tx, n.ID, &v); err != nil {
 			return err
 		}
 		if v.PublishedAt != nil {
 			return fmt.Errorf("%w: version %d is already published; edit to start the next one", apperr.ErrConflict, v.Version)
 		}
+		live, err := s.measures(tx, n.OrganisationID, n.CaseID)
+		if err != nil {
+			return err
+		}
+		current := ContentHash(v, Published(live))
+		if sum != current {
+			return fmt.Errorf("%w (you reviewed %.12s…, version %d is now %.12s…)", ErrChanged, sum, v.Version, current)
+		}
 		now := s.now()
-		if err := tx.DB.Model(&Version{}).Where("id = ?", v.ID).Updates(map[string]any{field + "_approved_by": p.User.ID, field + "_approved_at": now}).Error; err != nil {
+		if err := tx.DB.Model(&Version{}).Where("id = ?", v.ID).Updates(map[string]any{field + "_approved_by": p.User.ID, field + "_approved_at": now, field + "_approved_sha256": current}).Error; err != nil {
 			return err
 		}
 		if field == "legal" {
-			v.LegalApprovedBy, v.LegalApprovedAt = &p.User.ID, &now
+			v.LegalApprovedBy, v.LegalApprovedAt, v.LegalApprovedSHA256 = &p.User.ID, &now, &current
 		} else {
-			v.OwnerApprovedBy, v.OwnerApprovedAt = &p.User.ID, &now
+			v.OwnerApprovedBy, v.OwnerApprovedAt, v.OwnerApprovedSHA256 = &p.User.ID, &now, &current
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: n.OrganisationID, Action: "notice.approve", TargetType: "notice", TargetID: fmt.Sprint(n.ID),
-			Details: map[string]any{"version": v.Version, "as": field}})
+			Details: map[string]any{"version": v.Version, "as": field, "content_sha256": current}})
 	})
 	return v, err
 }
 
 // Publish makes the latest version public once legal and the owner have
-// approved it and every required section is written; its PDFs are made
-// and kept with their SHA-256.
+// both approved its current content (their approvals name its content
+// hash: an edit of the text or of a measure since makes them stale) and
+// every required section is written. The version is frozen as approved:
+// its measures are kept with it, and its PDFs are made from it and kept
+// with their SHA-256.
 func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Version, error) {
 	n, err := s.Get(ctx, p, id)
 	if err != nil {
@@ -250,17 +311,28 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Ver
 	}
 	var v Version
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DB.Omit("pdf_ja", "pdf_en").Where("notice_id = ?", n.ID).Order("version DESC").Limit(1).Take(&v).Error; err != nil {
+		if err := latest(tx, n.ID, &v); err != nil {
 			return err
 		}
 		if v.PublishedAt != nil {
 			return fmt.Errorf("%w: version %d is already published", apperr.ErrConflict, v.Version)
 		}
+		live, err := s.measures(tx, n.OrganisationID, n.CaseID)
+		if err != nil {
+			return err
+		}
+		r := review(v, live)
 		var missing []string
-		if v.LegalApprovedAt == nil {
+		switch {
+		case r.LegalStale:
+			missing = append(missing, "approval by legal of the current text (legal approved other content: the text or the measures changed since)")
+		case !r.LegalApproved:
 			missing = append(missing, "approval by legal")
 		}
-		if v.OwnerApprovedAt == nil {
+		switch {
+		case r.OwnerStale:
+			missing = append(missing, "approval by the owner of the current text (the owner approved other content: the text or the measures changed since)")
+		case !r.OwnerApproved:
 			missing = append(missing, "approval by the owner")
 		}
 		for _, k := range Sections {
@@ -275,18 +347,18 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Ver
 		if err := tx.DB.Take(&org, n.OrganisationID).Error; err != nil {
 			return err
 		}
-		measures, err := s.measures(tx, n.OrganisationID, n.CaseID)
+		frozen, err := json.Marshal(r.Measures)
 		if err != nil {
 			return err
 		}
 		now := s.now()
-		v.PublishedAt = &now
-		fields := map[string]any{"published_at": now}
+		v.PublishedAt, v.Measures, v.ContentSHA256 = &now, r.Measures, &r.ContentSHA256
+		fields := map[string]any{"published_at": now, "measures": string(frozen), "content_sha256": r.ContentSHA256}
 		for _, lang := range []string{"ja", "en"} {
 			if lang == "en" && v.TitleEN == "" {
 				continue
 			}
-			pdf, err := s.pdf(org, n, v, measures, lang, now)
+			pdf, err := s.pdf(org, n, v, v.Measures, lang, now)
 			if err != nil {
 				return err
 			}
@@ -296,13 +368,22 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Ver
 		if err := tx.DB.Model(&Version{}).Where("id = ?", v.ID).Updates(fields).Error; err != nil {
 			return err
 		}
+		// What is stored is what was approved, or nothing is published.
+		var stored Version
+		if err := tx.DB.Omit("pdf_ja", "pdf_en").Where("id = ?", v.ID).Take(&stored).Error; err != nil {
+			return err
+		}
+		if err := checkFrozen(stored); err != nil {
+			return err
+		}
 		if err := tx.DB.Model(&Notice{}).Where("id = ?", n.ID).Updates(map[string]any{"status": StatusPublished, "published_version": v.Version, "updated_at": now}).Error; err != nil {
 			return err
 		}
 		if err := timeline.Auto(ctx, tx, n.OrganisationID, n.CaseID, "notice.publish", fmt.Sprintf("Notice version %d published at /notices/%s", v.Version, n.Slug)); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{OrganisationID: n.OrganisationID, Action: "notice.publish", TargetType: "notice", TargetID: fmt.Sprint(n.ID), Details: map[string]any{"version": v.Version}})
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: n.OrganisationID, Action: "notice.publish", TargetType: "notice", TargetID: fmt.Sprint(n.ID),
+			Details: map[string]any{"version": v.Version, "content_sha256": r.ContentSHA256}})
 	})
 	return v, err
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -58,15 +59,22 @@ func (s *Server) generateDocument(c *fiber.Ctx) error {
 }
 
 type documentPageData struct {
-	Doc      drafts.Document
-	Kind     documents.KindInfo
-	Fields   map[string]string
-	Versions []drafts.Document
-	CaseRef  string
-	CaseID   int64
+	Doc drafts.Document
+	// ContentSHA256 is the hash of the content shown; the approve form
+	// carries it, so legal's approval names what legal was shown.
+	ContentSHA256 string
+	Kind          documents.KindInfo
+	Fields        map[string]string
+	Versions      []drafts.Document
+	CaseRef       string
+	CaseID        int64
 }
 
 func (s *Server) documentPage(c *fiber.Ctx) error {
+	return s.documentPageWith(c, fiber.StatusOK, s.newPage(c, "", "dashboard"))
+}
+
+func (s *Server) documentPageWith(c *fiber.Ctx, status int, pg *Page) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
@@ -91,10 +99,9 @@ func (s *Server) documentPage(c *fiber.Ctx) error {
 		}
 	}
 	ki, _ := documents.Info(documents.DocKind(d.Kind))
-	pg := s.newPage(c, "", "dashboard")
 	pg.Title = cs.Reference + " · " + ki.Title.In(pg.Lang)
-	pg.Data = documentPageData{Doc: d, Kind: ki, Fields: d.FieldMap(), Versions: versions, CaseRef: cs.Reference, CaseID: cs.ID}
-	return s.render(c, fiber.StatusOK, "document", pg)
+	pg.Data = documentPageData{Doc: d, ContentSHA256: d.ContentHash(), Kind: ki, Fields: d.FieldMap(), Versions: versions, CaseRef: cs.Reference, CaseID: cs.ID}
+	return s.render(c, status, "document", pg)
 }
 
 func (s *Server) documentPDF(c *fiber.Ctx) error {
@@ -136,7 +143,13 @@ func (s *Server) approveDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.deps.Drafts.Approve(c.UserContext(), principal(c), id); err != nil {
+	// The form carries the content hash of the document its page showed.
+	if _, err := s.deps.Drafts.Approve(c.UserContext(), principal(c), id, c.FormValue("content_sha256")); err != nil {
+		if errors.Is(err, drafts.ErrChanged) {
+			pg := s.newPage(c, "", "dashboard")
+			pg.Errors[""] = pg.T("docs.changed_since_loaded")
+			return s.documentPageWith(c, fiber.StatusConflict, pg)
+		}
 		return err
 	}
 	s.flash(c, "flash.document_approved")
@@ -221,8 +234,13 @@ func (s *Server) previewTemplate(c *fiber.Ctx) error {
 // API
 
 func apiDocument(d drafts.Document) fiber.Map {
+	var content any
+	if sum := d.ContentHash(); sum != "" {
+		content = sum
+	}
 	return fiber.Map{"id": d.ID, "case_id": d.CaseID, "kind": d.Kind, "lang": d.Lang, "version": d.Version, "status": d.Status,
-		"sha256": hexOrNil(d.SHA256), "template_version": d.TemplateVersion, "error": d.Error, "fields": d.Fields,
+		"sha256": hexOrNil(d.SHA256), "content_sha256": content, "approved_content_sha256": d.ApprovedContentSHA256,
+		"template_version": d.TemplateVersion, "error": d.Error, "fields": d.Fields,
 		"approved_at": d.ApprovedAt, "submitted_at": d.SubmittedAt, "rendered_at": d.RenderedAt, "created_at": d.CreatedAt,
 		"pdf_url": fmt.Sprintf("/api/v1/documents/%d/pdf", d.ID)}
 }
@@ -287,7 +305,13 @@ func (s *Server) apiApproveDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.deps.Drafts.Approve(c.UserContext(), principal(c), id)
+	var in approval // no body: the service says what is missing
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	d, err := s.deps.Drafts.Approve(c.UserContext(), principal(c), id, in.ContentSHA256)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func TestDocumentWorkflowOverAPIAndPages(t *testing.T) {
 	if page := body(t, browser.do("GET", fmt.Sprintf("/documents/%d", id), nil)); !strings.Contains(page, "/approve") {
 		t.Fatal("legal sees no approve button")
 	}
-	if r := browser.post(fmt.Sprintf("/documents/%d/approve", id), url.Values{}); r.StatusCode != http.StatusSeeOther {
+	if r := approveAt(browser, fmt.Sprintf("/documents/%d", id)); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d %s", r.StatusCode, body(t, r))
 	}
 	code, m = api.json("GET", fmt.Sprintf("/api/v1/documents/%d", id), "")

@@ -142,8 +142,8 @@ func TestHostileMarkupIsEscapedOnEveryPage(t *testing.T) {
 	editor := fmt.Sprintf("/notice-drafts/%d", own["notice"])
 	expect("notice", c.post(editor, form), http.StatusSeeOther)
 	expect("measure", c.post(casePath+"/measures", url.Values{"title_ja": {xss}, "title_en": {xss}}), http.StatusSeeOther)
-	expect("approve notice", c.post(editor+"/approve", nil), http.StatusSeeOther)
-	expect("approve notice (legal)", legal.post(editor+"/approve", nil), http.StatusSeeOther)
+	expect("approve notice", approveAt(c, editor), http.StatusSeeOther)
+	expect("approve notice (legal)", approveAt(legal, editor), http.StatusSeeOther)
 	expect("publish notice", legal.post(editor+"/publish", nil), http.StatusSeeOther)
 	var slug string
 	h.st.DB.Raw(`SELECT slug FROM notices WHERE id = ?`, own["notice"]).Scan(&slug)
@@ -172,7 +172,7 @@ func TestHostileMarkupIsEscapedOnEveryPage(t *testing.T) {
 	if err := h.st.InTx(ctx, func(tx *store.Tx) error { return h.drafts.RenderInTx(ctx, tx, letter.ID) }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.drafts.Approve(ctx, legalP, letter.ID); err != nil {
+	if err := h.approveDocument(legalP, letter.ID); err != nil {
 		t.Fatal(err)
 	}
 	r = expect("letters", c.post(casePath+"/letters", url.Values{"document_id": {fmt.Sprint(letter.ID)}, "channel": {"print"}, "selection": {"search"}, "search": {xssScript}}), http.StatusSeeOther)
@@ -542,7 +542,7 @@ func TestHostileSQLLookingInput(t *testing.T) {
 	if err := h.st.InTx(ctx, func(tx *store.Tx) error { return h.drafts.RenderInTx(ctx, tx, doc.ID) }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.drafts.Approve(ctx, legal, doc.ID); err != nil {
+	if err := h.approveDocument(legal, doc.ID); err != nil {
 		t.Fatal(err)
 	}
 	h.st.DB.Exec(`UPDATE people SET address = '東京都千代田区1-1' WHERE case_id = ?`, caseID)

@@ -43,7 +43,7 @@ func TestLetterBatchPagesAndAPI(t *testing.T) {
 	if err := h.st.InTx(ctx, func(tx *store.Tx) error { return h.drafts.RenderInTx(ctx, tx, doc.ID) }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.drafts.Approve(ctx, &legal, doc.ID); err != nil {
+	if err := h.approveDocument(&legal, doc.ID); err != nil {
 		t.Fatal(err)
 	}
 	h.st.DB.Exec(`INSERT INTO people (organisation_id, case_id, name, email, postal_code, address)

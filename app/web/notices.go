@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -55,6 +56,9 @@ type noticeEditorData struct {
 	Notice   notices.Notice
 	Versions []notices.Version
 	Latest   notices.Version
+	// Review is the latest version as approvers see it; its content hash
+	// goes with the approve form, so an approval names what was shown.
+	Review   notices.Review
 	Sections []string
 	Titles   map[string]notices.Bilingual
 	Measures []notices.Measure
@@ -78,7 +82,8 @@ func (s *Server) noticeEditorPage(c *fiber.Ctx, status int, pg *Page) error {
 	if err != nil {
 		return err
 	}
-	measures, err := s.deps.Notices.Measures(ctx, p, n.CaseID)
+	// The text, the measures and the hash all come from one read.
+	rv, err := s.deps.Notices.Review(ctx, p, id)
 	if err != nil {
 		return err
 	}
@@ -94,11 +99,8 @@ func (s *Server) noticeEditorPage(c *fiber.Ctx, status int, pg *Page) error {
 	if err != nil {
 		return err
 	}
-	d := noticeEditorData{Notice: n, Versions: versions, Sections: notices.Sections, Titles: notices.SectionTitles, Measures: measures,
+	d := noticeEditorData{Notice: n, Versions: versions, Latest: rv.Version, Review: rv, Sections: notices.Sections, Titles: notices.SectionTitles, Measures: rv.Live,
 		Statuses: notices.MeasureStatuses, CaseRef: cs.Reference, Members: members, Tasks: tasks}
-	if len(versions) > 0 {
-		d.Latest = versions[0]
-	}
 	pg.Title = cs.Reference + " · " + pg.T("notice.title")
 	pg.Data = d
 	return s.render(c, status, "notice_editor", pg)
@@ -124,6 +126,10 @@ func (s *Server) noticeResult(c *fiber.Ctx, err error, flash string) error {
 		return c.Redirect(fmt.Sprintf("/notice-drafts/%d", id), fiber.StatusSeeOther)
 	}
 	pg := s.newPage(c, "", "dashboard")
+	if errors.Is(err, notices.ErrChanged) {
+		pg.Errors[""] = pg.T("notice.changed_since_loaded")
+		return s.noticeEditorPage(c, fiber.StatusConflict, pg)
+	}
 	if apperr.IsConflict(err) {
 		pg.Errors[""] = err.Error()
 		return s.noticeEditorPage(c, fiber.StatusConflict, pg)
@@ -148,7 +154,8 @@ func (s *Server) approveNotice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.deps.Notices.Approve(c.UserContext(), principal(c), id)
+	// The form carries the content hash of the version its page showed.
+	_, err = s.deps.Notices.Approve(c.UserContext(), principal(c), id, c.FormValue("content_sha256"))
 	return s.noticeResult(c, err, "flash.notice_approved")
 }
 
@@ -319,6 +326,12 @@ func (s *Server) noticeFeed(c *fiber.Ctx) error {
 
 // API
 
+// approval is the body of an approve request: the content hash of the
+// version the approver reviewed (GET the notice or document for it).
+type approval struct {
+	ContentSHA256 string `json:"content_sha256"`
+}
+
 func (s *Server) apiCreateNotice(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -352,7 +365,11 @@ func (s *Server) apiGetNotice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"notice": n, "versions": versions})
+	rv, err := s.deps.Notices.Review(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"notice": n, "versions": versions, "review": rv})
 }
 
 func (s *Server) apiSaveNotice(c *fiber.Ctx) error {
@@ -376,7 +393,13 @@ func (s *Server) apiApproveNotice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.deps.Notices.Approve(c.UserContext(), principal(c), id)
+	var in approval // no body: the service says what is missing
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	v, err := s.deps.Notices.Approve(c.UserContext(), principal(c), id, in.ContentSHA256)
 	if err != nil {
 		return err
 	}

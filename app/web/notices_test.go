@@ -75,11 +75,15 @@ func TestNoticePublicationJourney(t *testing.T) {
 	if r := owner.post(editor+"/publish", nil); r.StatusCode != http.StatusConflict {
 		t.Fatalf("publish without approvals: %d", r.StatusCode)
 	}
-	owner.post(editor+"/approve", nil)
+	if r := approveAt(owner, editor); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve as owner: %d", r.StatusCode)
+	}
 	if r := owner.post(editor+"/publish", nil); r.StatusCode != http.StatusConflict {
 		t.Fatalf("publish with the owner's approval only: %d", r.StatusCode)
 	}
-	legal.post(editor+"/approve", nil)
+	if r := approveAt(legal, editor); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve as legal: %d", r.StatusCode)
+	}
 	if r := legal.post(editor+"/publish", nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish: %d %s", r.StatusCode, body(t, r))
 	}
@@ -119,8 +123,12 @@ func TestNoticePublicationJourney(t *testing.T) {
 	if p := body(t, anon.do("GET", "/notices/shop-a-breach", nil)); strings.Contains(p, "第2報：調査結果") {
 		t.Fatal("unapproved second report is already public")
 	}
-	owner.post(editor+"/approve", nil)
-	legal.post(editor+"/approve", nil)
+	if r := approveAt(owner, editor); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve as owner: %d", r.StatusCode)
+	}
+	if r := approveAt(legal, editor); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve as legal: %d", r.StatusCode)
+	}
 	if r := legal.post(editor+"/publish", nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish v2: %d", r.StatusCode)
 	}

@@ -47,15 +47,15 @@ var apiDocs = map[string]struct{ summary, body string }{
 	"GET /api/v1/letter-files/:id/pdf":               {"A print-ready PDF of letters (audited as an export; SHA-256 checked first)", ""},
 	"POST /api/v1/cases/:id/bounces":                 {"Record bounced e-mails (JSON or a CSV bounce list): persons are marked bounced and their letters go to print", "Bounces"},
 	"POST /api/v1/cases/:id/notices":                 {"Draft the case's public notice, prefilled from the case (optional slug for /notices/{slug})", ""},
-	"GET /api/v1/notices/:id":                        {"A notice with its versions", ""},
+	"GET /api/v1/notices/:id":                        {"A notice with its versions, and review: the latest version as approvers see it (text, the prevention measures it shows, content_sha256, which approvals name that content)", ""},
 	"PUT /api/v1/notices/:id":                        {"Save the notice text (title_ja/en, sections, update lines); clears approvals; after publication starts the next version", "NoticeInput"},
-	"POST /api/v1/notices/:id/approve":               {"Approve the latest version as legal or as the owner (both are needed)", ""},
-	"POST /api/v1/notices/:id/publish":               {"Publish the approved latest version at /notices/{slug} (public, no login)", ""},
+	"POST /api/v1/notices/:id/approve":               {"Approve the latest version as legal or as the owner (both are needed): content_sha256 is the review's hash of the version you approve; 409 if the text or the measures changed since", "Approval"},
+	"POST /api/v1/notices/:id/publish":               {"Publish the latest version at /notices/{slug} (public, no login) once legal and the owner approved its current content; it is frozen as approved, measures included", ""},
 	"POST /api/v1/cases/:id/documents":               {"Generate a document (kind, lang, optional fields); rendering runs in the background: 202 with the id", "NewDocument"},
 	"GET /api/v1/cases/:id/documents":                {"The case's documents, every version", ""},
 	"GET /api/v1/documents/:id":                      {"A document's status, version, SHA-256 and fields", ""},
 	"GET /api/v1/documents/:id/pdf":                  {"The PDF (audited as an export; its SHA-256 is checked first)", ""},
-	"POST /api/v1/documents/:id/approve":             {"Approve a rendered draft (legal role): re-rendered without the DRAFT mark", ""},
+	"POST /api/v1/documents/:id/approve":             {"Approve a rendered draft (legal role): content_sha256 is the document's content_sha256 you reviewed (409 if it is not the document's); re-rendered from that content without the DRAFT mark", "Approval"},
 	"POST /api/v1/documents/:id/submit":              {"Mark an approved document sent; the obligation it answers is marked submitted", "Submission"},
 	"GET /api/v1/cases/:id/evidence":                 {"The case's evidence register (metadata and SHA-256)", ""},
 	"POST /api/v1/cases/:id/evidence":                {"Upload evidence: the body is the file; ?filename= and ?description=; the type is sniffed, never trusted; a file that holds card numbers (also inside zip, gzip and PDF) is refused with 422 saying where", ""},
@@ -90,6 +90,8 @@ var apiSchemas = fiber.Map{
 	"InquiryAnswer": obj(fiber.Map{"answer": str()}),
 	"FAQEntry":      obj(fiber.Map{"question_ja": str(), "answer_ja": str(), "question_en": str(), "answer_en": str()}),
 	"TimelineEntry": obj(fiber.Map{"occurred_at": dateTime(), "summary": str()}),
+	"Approval": fiber.Map{"type": "object", "required": []string{"content_sha256"}, "properties": fiber.Map{
+		"content_sha256": fiber.Map{"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "SHA-256 (hex) of the content approved, as the API or the page showed it"}}},
 }
 
 func obj(props fiber.Map) fiber.Map { return fiber.Map{"type": "object", "properties": props} }

@@ -819,16 +819,16 @@ func (r *poisonRun) publishAndSend(ctx context.Context, legalUser auth.User) {
 			r.t.Fatalf("render %s: %v", k.Kind, err)
 		}
 		if k.Kind == documents.CustomerLetterSample {
-			if _, err := h.drafts.Approve(ctx, legalP, d.ID); err != nil {
+			if err := h.approveDocument(legalP, d.ID); err != nil {
 				r.t.Fatal(err)
 			}
 			letterID = d.ID
 		}
 	}
-	if _, err := h.notices.Approve(ctx, owner, r.ids["notice"]); err != nil {
+	if err := h.approveNotice(owner, r.ids["notice"]); err != nil {
 		r.t.Logf("approve notice: %v", err)
 	}
-	if _, err := h.notices.Approve(ctx, legalP, r.ids["notice"]); err != nil {
+	if err := h.approveNotice(legalP, r.ids["notice"]); err != nil {
 		r.t.Logf("approve notice: %v", err)
 	}
 	if _, err := h.notices.Publish(ctx, legalP, r.ids["notice"]); err != nil {

@@ -84,7 +84,10 @@ func newCrashEnv(t *testing.T, persons int) *crashEnv {
 	if err := st.InTx(ctx, func(tx *store.Tx) error { return ds.RenderInTx(ctx, tx, d.ID) }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ds.Approve(ctx, &legal, d.ID); err != nil {
+	if d, err = ds.Get(ctx, &legal, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ds.Approve(ctx, &legal, d.ID, d.ContentHash()); err != nil {
 		t.Fatal(err)
 	}
 	e.docID = d.ID
