@@ -22,6 +22,9 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrThrottled: too many attempts; try again later.
 	ErrThrottled = errors.New("too many attempts")
+	// ErrBusy: the server is at its bound for this kind of work; try again
+	// in a few seconds.
+	ErrBusy = errors.New("the server is busy; try again in a few seconds")
 )
 
 // FieldError is one invalid input field.

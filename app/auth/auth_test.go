@@ -145,7 +145,7 @@ func TestTokensAndTenancy(t *testing.T) {
 	svc, _ := newService(t)
 	mustUser(t, svc, "a@example.com", "shop-a", auth.RoleOwner)
 	bUser := mustUser(t, svc, "b@example.com", "shop-b", auth.RoleOwner)
-	secret, err := svc.IssueTokenFor(ctx, "a@example.com", "shop-a", "ci")
+	secret, err := svc.IssueTokenFor(ctx, "a@example.com", "shop-a", auth.TokenInput{Name: "ci", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestPrincipalFollowsMemberships(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, err := svc.IssueTokenFor(ctx, "m@example.com", "shop-a", "ci")
+	secret, err := svc.IssueTokenFor(ctx, "m@example.com", "shop-a", auth.TokenInput{Name: "ci", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +260,18 @@ func TestPrincipalFollowsMemberships(t *testing.T) {
 	}
 
 	pb := auth.Principal{User: ownerB, Organisation: orgB, Role: auth.RoleOwner}
-	if _, err := svc.Invite(ctx, &pb, "m@example.com", "", "", auth.RoleViewer); err != nil {
+	if err := svc.Invite(ctx, &pb, "m@example.com", "M", "another long passphrase", auth.RoleViewer); err != nil {
+		t.Fatal(err)
+	}
+	if p := session(); p.MultipleOrganisations {
+		t.Fatalf("a member of B before accepting: %+v", p)
+	}
+	invs, err := svc.MyInvitations(ctx, &p)
+	if err != nil || len(invs) != 1 || invs[0].OrganisationName != orgB.Name {
+		t.Fatalf("invitations: %+v %v", invs, err)
+	}
+	byToken := tp // accepted without a session: the session stays in A
+	if _, err := svc.AnswerInvitation(ctx, &byToken, invs[0].ID, true); err != nil {
 		t.Fatal(err)
 	}
 	if p := session(); !p.MultipleOrganisations || p.OrgID() != orgA.ID {

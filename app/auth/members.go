@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -49,21 +50,6 @@ func (s *Service) Member(ctx context.Context, p *Principal, userID int64) (Membe
 		}
 	}
 	return Member{}, apperr.ErrNotFound
-}
-
-// Invite adds a user (created when the e-mail is new, with the given
-// initial password) to the current organisation. Owners only.
-func (s *Service) Invite(ctx context.Context, p *Principal, email, name, password string, role Role) (User, error) {
-	if err := p.Require(RoleOwner); err != nil {
-		return User{}, err
-	}
-	if existing, err := s.UserByEmail(ctx, email); err == nil {
-		if !role.Valid() {
-			return User{}, apperr.Invalid("role", "must be one of owner, manager, responder, legal, viewer")
-		}
-		return existing, s.st.InTx(ctx, func(tx *store.Tx) error { return s.setMembership(ctx, tx, p.OrgID(), existing.ID, role) })
-	}
-	return s.CreateUser(ctx, NewUser{Email: email, Name: name, Password: password, OrgSlug: p.Organisation.Slug, Role: role})
 }
 
 // SetRole changes a member's role. Owners only; the last owner cannot be
@@ -122,21 +108,29 @@ func (s *Service) keepAnOwner(tx *store.Tx, orgID int64) error {
 	return nil
 }
 
-// ChangePassword sets a new password after checking the current one.
+// ChangePassword sets a new password after checking the current one. The
+// check is a try at the account, throttled and audited like a login. Every
+// other session and every API token of the user ends: a changed password
+// should lock out whoever knew the old one, and whatever they made with it.
 func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, next string) error {
 	var u User
 	if err := s.st.DB.WithContext(ctx).Take(&u, p.User.ID).Error; err != nil {
 		return err
 	}
 	v := &apperr.ValidationError{}
-	if !CheckPassword(u.PasswordHash, current) {
-		v.Add("current_password", "is not your current password")
+	validatePassword(v, "new_password", next, u.Email, u.Name)
+	if err := s.reauthenticate(ctx, u, "current_password", current); err != nil {
+		var wrong *apperr.ValidationError
+		if !errors.As(err, &wrong) {
+			return err
+		}
+		wrong.Fields = append(wrong.Fields, v.Fields...)
+		return wrong
 	}
-	validatePassword(v, "new_password", next)
 	if err := v.OrNil(); err != nil {
 		return err
 	}
-	hash, err := HashPassword(next, s.opt.Argon2)
+	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
 		return err
 	}
@@ -144,12 +138,35 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 		if err := tx.DB.Model(&User{}).Where("id = ?", u.ID).Update("password_hash", hash).Error; err != nil {
 			return err
 		}
-		// Other sessions end: a changed password should lock out whoever knew the old one.
 		if err := tx.DB.Where("user_id = ? AND id_hash <> ?", u.ID, p.SessionHash).Delete(&session{}).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{OrganisationID: p.OrgID(), Action: "user.password_changed", TargetType: "user", TargetID: fmt.Sprint(u.ID)})
+		revoked := tx.DB.Model(&APIToken{}).Where("user_id = ? AND revoked_at IS NULL", u.ID).Update("revoked_at", tx.Now())
+		if revoked.Error != nil {
+			return revoked.Error
+		}
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: p.OrgID(), Action: "user.password_changed", TargetType: "user", TargetID: fmt.Sprint(u.ID),
+			Details: map[string]any{"tokens_revoked": revoked.RowsAffected}})
 	})
+}
+
+// reauthenticate checks a signed-in user's current password before a
+// change that needs it. It is a try at the account like a login: wrong
+// answers count toward the same throttle and are audited.
+func (s *Service) reauthenticate(ctx context.Context, u User, field, password string) error {
+	a, err := s.reserveAttempt(ctx, u.Email, audit.ActorFrom(ctx).IP, stepReauth, "user.password_check_failed")
+	if err != nil {
+		return err
+	}
+	ok, err := s.checkPassword(ctx, u.PasswordHash, password)
+	if err != nil {
+		s.release(ctx, a)
+		return err
+	}
+	if !ok {
+		return s.fail(ctx, a, apperr.Invalid(field, "is not your current password"))
+	}
+	return s.st.InTx(ctx, func(tx *store.Tx) error { return s.succeed(tx, a) })
 }
 
 // SetLanguage stores the user's UI language ("" = follow the browser).

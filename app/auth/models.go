@@ -63,9 +63,12 @@ type User struct {
 	IsOperator    bool
 	TOTPSecretEnc []byte     `gorm:"column:totp_secret_enc" json:"-"`
 	TOTPEnabledAt *time.Time `gorm:"column:totp_enabled_at"`
-	DisabledAt    *time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// TOTPLastStep is the 30-second step of the last code accepted: a code
+	// opens one login, never two.
+	TOTPLastStep *int64 `gorm:"column:totp_last_step" json:"-"`
+	DisabledAt   *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // TOTPEnabled reports whether the user must give a TOTP code at login.
@@ -103,10 +106,22 @@ type APIToken struct {
 	Name           string `pan:"refuse"`
 	Prefix         string `pan:"-"` // the token's first random characters
 	TokenHash      []byte `json:"-"`
-	CreatedAt      time.Time
-	LastUsedAt     *time.Time
-	RevokedAt      *time.Time
+	// Scope is TokenRead (GET and HEAD only) or TokenWrite.
+	Scope      string `pan:"-"`
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
 }
+
+// Token scopes.
+const (
+	TokenRead  = "read"
+	TokenWrite = "write"
+)
+
+// Live reports whether the token still authenticates at now.
+func (t APIToken) Live(now time.Time) bool { return t.RevokedAt == nil && now.Before(t.ExpiresAt) }
 
 type recoveryCode struct {
 	ID        int64

@@ -70,7 +70,7 @@ func buildPrincipalQueries(db *gorm.DB) (principalQueries, error) {
 	q.session = `SELECT ` + sess + `, ` + user + tail("sessions x") +
 		` WHERE x.id_hash = ? AND x.expires_at > ?`
 	q.token = `SELECT ` + tok + `, ` + user + tail("api_tokens x") +
-		` WHERE x.token_hash = ? AND x.revoked_at IS NULL`
+		` WHERE x.token_hash = ? AND x.revoked_at IS NULL AND x.expires_at > ?`
 	return q, nil
 }
 
@@ -94,7 +94,7 @@ func (s *Service) loadPrincipalRow(ctx context.Context, hash []byte, token bool)
 	var row principalRow
 	db := s.st.DB.WithContext(ctx)
 	if token {
-		db = db.Raw(s.principalSQL.token, hash)
+		db = db.Raw(s.principalSQL.token, hash, s.now())
 	} else {
 		db = db.Raw(s.principalSQL.session, hash, s.now())
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,6 +27,9 @@ type Options struct {
 	MaxPerAccount int           // failed logins per account within Window
 	MaxPerIP      int           // failed logins per client address within Window
 	Argon2        Argon2Params  // zero value means DefaultArgon2
+	// MaxHashing is how many passwords are hashed or checked at once;
+	// each takes Argon2.Memory while it runs. 0 means one per two cores.
+	MaxHashing int
 }
 
 // Service is the accounts and sessions service.
@@ -36,6 +40,8 @@ type Service struct {
 	now func() time.Time
 	// principalSQL reads a request's principal in one query.
 	principalSQL principalQueries
+	// hashes bounds the Argon2 runs in progress (see hashing.go).
+	hashes *hashSlots
 }
 
 // NewService checks the options and returns the service.
@@ -63,7 +69,11 @@ func NewService(st *store.Store, clk clock.Clock, opt Options) (*Service, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Service{st: st, opt: opt, box: box, now: clk.Now, principalSQL: q}, nil
+	if opt.MaxHashing == 0 {
+		// Argon2 runs two lanes: one check keeps two cores busy.
+		opt.MaxHashing = max(1, runtime.NumCPU()/2)
+	}
+	return &Service{st: st, opt: opt, box: box, now: clk.Now, principalSQL: q, hashes: newHashSlots(opt.MaxHashing)}, nil
 }
 
 // Principal is the authenticated caller of one request: a user acting in
@@ -75,6 +85,9 @@ type Principal struct {
 	SessionHash  []byte       // set for browser sessions
 	CSRFToken    string       // set for browser sessions
 	TokenID      int64        // set for API tokens
+	// ReadOnly is set for API tokens of scope TokenRead: they may read
+	// (GET, HEAD) and change nothing.
+	ReadOnly bool
 	// MultipleOrganisations is set by Authenticate and AuthenticateToken
 	// when the user may act in more than one organisation (an operator, or
 	// a member of several), so pages offer the organisation switcher.
@@ -130,15 +143,6 @@ type NewUser struct {
 // NormaliseEmail lower-cases and trims an address.
 func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-func validatePassword(v *apperr.ValidationError, field, pw string) {
-	switch n := utf8.RuneCountInString(pw); {
-	case n < 10:
-		v.Add(field, "must be at least 10 characters")
-	case n > 200:
-		v.Add(field, "must be at most 200 characters")
-	}
-}
-
 func validEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && strings.Contains(s, "@")
@@ -157,7 +161,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 200 {
 		v.Add("name", "is required (at most 200 characters)")
 	}
-	validatePassword(v, "password", in.Password)
+	validatePassword(v, "password", in.Password, in.Email, in.Name)
 	if in.OrgSlug != "" && !slugPattern.MatchString(in.OrgSlug) {
 		v.Add("org", "must be 2–63 lower-case letters, digits or hyphens")
 	}
@@ -167,7 +171,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
 	if err := v.OrNil(); err != nil {
 		return User{}, err
 	}
-	hash, err := HashPassword(in.Password, s.opt.Argon2)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return User{}, err
 	}

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
@@ -22,11 +23,12 @@ type LoginResult struct {
 // password is right, so guessing cannot continue at speed.
 func (s *Service) Login(ctx context.Context, email, password, ip, userAgent string) (LoginResult, error) {
 	email = NormaliseEmail(email)
-	if err := s.checkThrottle(ctx, email, ip); err != nil {
+	a, err := s.reserveAttempt(ctx, email, ip, stepPassword, "login.failed")
+	if err != nil {
 		return LoginResult{}, err
 	}
 	var u User
-	err := s.st.DB.WithContext(ctx).Where("email = ? AND disabled_at IS NULL", email).Take(&u).Error
+	err = s.st.DB.WithContext(ctx).Where("email = ? AND disabled_at IS NULL", email).Take(&u).Error
 	if err != nil && !store.IsNotFound(err) {
 		return LoginResult{}, err
 	}
@@ -34,8 +36,13 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if u.ID == 0 {
 		hash = dummyHash()
 	}
-	if !CheckPassword(hash, password) || u.ID == 0 {
-		return LoginResult{}, s.failLogin(ctx, email, ip, "login.failed")
+	ok, err := s.checkPassword(ctx, hash, password)
+	if err != nil {
+		s.release(ctx, a)
+		return LoginResult{}, err
+	}
+	if !ok || u.ID == 0 {
+		return LoginResult{}, s.fail(ctx, a, ErrBadCredentials)
 	}
 	token := randomToken(32)
 	orgID, err := s.defaultOrganisation(ctx, u)
@@ -54,54 +61,21 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 			return err
 		}
 		if sess.MFAPending {
-			return nil // the login completes, and is recorded, after the second factor
+			// The password was right, but the try counts as failed until
+			// the second factor is given: the password alone opens
+			// nothing, and guessing codes stays throttled.
+			return nil
 		}
-		return s.recordSuccess(actx, tx, u, orgID, ip)
+		return s.recordSuccess(actx, tx, a, u, orgID)
 	})
 	return LoginResult{SessionToken: token, MFARequired: sess.MFAPending}, err
 }
 
-func (s *Service) recordSuccess(ctx context.Context, tx *store.Tx, u User, orgID int64, ip string) error {
-	if err := tx.DB.Create(&loginAttempt{Email: u.Email, IP: ip, Succeeded: true, CreatedAt: s.now()}).Error; err != nil {
+func (s *Service) recordSuccess(ctx context.Context, tx *store.Tx, a attempt, u User, orgID int64) error {
+	if err := s.succeed(tx, a); err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, audit.Entry{OrganisationID: orgID, Action: "login.succeeded", TargetType: "user", TargetID: fmt.Sprint(u.ID)})
-}
-
-func (s *Service) failLogin(ctx context.Context, email, ip, action string) error {
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DB.Create(&loginAttempt{Email: email, IP: ip, Succeeded: false, CreatedAt: s.now()}).Error; err != nil {
-			return err
-		}
-		actx := audit.WithActor(ctx, audit.Actor{Label: email, IP: ip})
-		return audit.Record(actx, tx, audit.Entry{Action: action, TargetType: "user", TargetID: email})
-	})
-	if err != nil {
-		return err
-	}
-	return ErrBadCredentials
-}
-
-// checkThrottle counts failures since the later of the window start and
-// the account's last success.
-func (s *Service) checkThrottle(ctx context.Context, email, ip string) error {
-	since := s.now().Add(-s.opt.Window)
-	var perAccount, perIP int64
-	err := s.st.DB.WithContext(ctx).Raw(`SELECT count(*) FROM login_attempts
-		WHERE email = ? AND NOT succeeded AND created_at > ?
-		AND created_at > COALESCE((SELECT max(created_at) FROM login_attempts WHERE email = ? AND succeeded), '-infinity')`,
-		email, since, email).Scan(&perAccount).Error
-	if err != nil {
-		return err
-	}
-	if err := s.st.DB.WithContext(ctx).Raw(`SELECT count(*) FROM login_attempts WHERE ip = ? AND NOT succeeded AND created_at > ?`,
-		ip, since).Scan(&perIP).Error; err != nil {
-		return err
-	}
-	if perAccount >= int64(s.opt.MaxPerAccount) || perIP >= int64(s.opt.MaxPerIP) {
-		return apperr.ErrThrottled
-	}
-	return nil
 }
 
 // VerifySecondFactor completes a login that is waiting for TOTP, with a
@@ -117,11 +91,12 @@ func (s *Service) VerifySecondFactor(ctx context.Context, token, code, ip string
 	if !sess.MFAPending {
 		return token, nil
 	}
-	if err := s.checkThrottle(ctx, u.Email, ip); err != nil {
+	a, err := s.reserveAttempt(ctx, u.Email, ip, stepTOTP, "login.totp_failed")
+	if err != nil {
 		return "", err
 	}
 	actx := audit.WithActor(ctx, audit.Actor{UserID: u.ID, Label: u.Email, IP: ip})
-	ok, err := s.checkTOTP(u, code)
+	ok, err := s.useTOTP(ctx, u, code)
 	if err != nil {
 		return "", err
 	}
@@ -131,7 +106,7 @@ func (s *Service) VerifySecondFactor(ctx context.Context, token, code, ip string
 			return "", err
 		}
 		if !used {
-			return "", s.failLogin(ctx, u.Email, ip, "login.totp_failed")
+			return "", s.fail(ctx, a, ErrBadCredentials)
 		}
 	}
 	var orgID int64
@@ -151,7 +126,7 @@ func (s *Service) VerifySecondFactor(ctx context.Context, token, code, ip string
 		if err := tx.DB.Create(&sess).Error; err != nil {
 			return err
 		}
-		return s.recordSuccess(actx, tx, u, orgID, ip)
+		return s.recordSuccess(actx, tx, a, u, orgID)
 	})
 	return fresh, err
 }
@@ -237,4 +212,23 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// SignedIn reports whether sessionToken is a full session (its second
+// factor given) or bearer a live API token: a caller who may send more
+// than a login form. It writes nothing; the web layer asks it before a
+// large request body is read.
+func (s *Service) SignedIn(ctx context.Context, sessionToken, bearer string) bool {
+	if bearer != "" {
+		if !strings.HasPrefix(bearer, tokenPrefix) {
+			return false
+		}
+		row, err := s.loadPrincipalRow(ctx, sha(bearer), true)
+		return err == nil && row.Token.ID != 0
+	}
+	if sessionToken == "" {
+		return false
+	}
+	row, err := s.loadPrincipalRow(ctx, sha(sessionToken), false)
+	return err == nil && !row.Session.MFAPending
 }

@@ -14,25 +14,63 @@ import (
 // tokenPrefix marks BreachDesk tokens, so secret scanners can find leaked ones.
 const tokenPrefix = "bdt_"
 
+// TokenInput is what a user chooses for a new API token.
+type TokenInput struct {
+	Name  string
+	Scope string // TokenRead or TokenWrite; "" is TokenRead
+	Days  int    // lifetime in days, 1 to MaxTokenDays; 0 is DefaultTokenDays
+}
+
+// Token lifetimes. A token without an end stays valid in every script and
+// CI log it was ever pasted into.
+const (
+	DefaultTokenDays = 90
+	MaxTokenDays     = 365
+)
+
 // CreateAPIToken issues a bearer token for the principal's user in the
 // current organisation. The returned secret is shown once; only its
 // SHA-256 is stored.
-func (s *Service) CreateAPIToken(ctx context.Context, p *Principal, name string) (string, APIToken, error) {
+func (s *Service) CreateAPIToken(ctx context.Context, p *Principal, in TokenInput) (string, APIToken, error) {
 	if p.OrgID() == 0 {
 		return "", APIToken{}, apperr.ErrNotFound
 	}
-	name = strings.TrimSpace(name)
+	name := strings.TrimSpace(in.Name)
+	v := &apperr.ValidationError{}
 	if len([]rune(name)) > 100 {
-		return "", APIToken{}, apperr.Invalid("name", "must be at most 100 characters")
+		v.Add("name", "must be at most 100 characters")
+	}
+	scope := in.Scope
+	switch scope {
+	case "":
+		scope = TokenRead
+	case TokenRead, TokenWrite:
+	default:
+		v.Add("scope", "must be read or write")
+	}
+	days := in.Days
+	if days == 0 {
+		days = DefaultTokenDays
+	}
+	if days < 1 || days > MaxTokenDays {
+		v.Add("days", "must be between 1 and 365")
+	}
+	if err := v.OrNil(); err != nil {
+		return "", APIToken{}, err
+	}
+	if p.ReadOnly && scope == TokenWrite {
+		return "", APIToken{}, fmt.Errorf("%w: a read-only token cannot make a token that writes", apperr.ErrForbidden)
 	}
 	secret := tokenPrefix + randomToken(32)
-	t := APIToken{UserID: p.User.ID, OrganisationID: p.OrgID(), Name: name, Prefix: secret[:len(tokenPrefix)+6], TokenHash: sha(secret), CreatedAt: s.now()}
+	now := s.now()
+	t := APIToken{UserID: p.User.ID, OrganisationID: p.OrgID(), Name: name, Prefix: secret[:len(tokenPrefix)+6], TokenHash: sha(secret),
+		Scope: scope, CreatedAt: now, ExpiresAt: now.AddDate(0, 0, days)}
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DB.Create(&t).Error; err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: t.OrganisationID, Action: "token.create", TargetType: "api_token", TargetID: fmt.Sprint(t.ID),
-			Details: map[string]any{"name": name, "prefix": t.Prefix}})
+			Details: map[string]any{"name": name, "prefix": t.Prefix, "scope": scope, "expires_at": t.ExpiresAt}})
 	})
 	return secret, t, err
 }
@@ -76,14 +114,14 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (Princip
 		return Principal{}, apperr.ErrUnauthenticated
 	}
 	t := row.Token
-	p.TokenID = t.ID
+	p.TokenID, p.ReadOnly = t.ID, t.Scope != TokenWrite
 	s.st.DB.WithContext(ctx).Model(&APIToken{}).Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", t.ID, s.now().Add(-5*time.Minute)).Update("last_used_at", s.now())
 	return p, nil
 }
 
 // IssueTokenFor is the CLI's way to create a token for a user by e-mail in
 // an organisation by slug (`breachdesk token create`).
-func (s *Service) IssueTokenFor(ctx context.Context, email, orgSlug, name string) (string, error) {
+func (s *Service) IssueTokenFor(ctx context.Context, email, orgSlug string, in TokenInput) (string, error) {
 	u, err := s.UserByEmail(ctx, email)
 	if err != nil {
 		return "", fmt.Errorf("user %s: %w", email, err)
@@ -97,6 +135,6 @@ func (s *Service) IssueTokenFor(ctx context.Context, email, orgSlug, name string
 		return "", fmt.Errorf("%s is not a member of %s: %w", email, orgSlug, err)
 	}
 	actx := audit.WithActor(ctx, audit.Actor{UserID: u.ID, Label: "cli:" + u.Email})
-	secret, _, err := s.CreateAPIToken(actx, &p, name)
+	secret, _, err := s.CreateAPIToken(actx, &p, in)
 	return secret, err
 }

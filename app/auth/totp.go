@@ -11,6 +11,7 @@ import (
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
+	"gorm.io/gorm"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
@@ -84,7 +85,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, p *Principal, code string) ([
 	if len(u.TOTPSecretEnc) == 0 || u.TOTPEnabled() {
 		return nil, fmt.Errorf("%w: no two-factor enrolment is waiting", apperr.ErrConflict)
 	}
-	ok, err := s.checkTOTPSecret(u.TOTPSecretEnc, code)
+	step, ok, err := s.totpStep(u.TOTPSecretEnc, code)
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +95,10 @@ func (s *Service) ConfirmTOTP(ctx context.Context, p *Principal, code string) ([
 	codes := make([]string, 10)
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DB.Model(&User{}).Where("id = ?", u.ID).Update("totp_enabled_at", s.now()).Error; err != nil {
+			return err
+		}
+		// The code that turned it on cannot also open the next login.
+		if _, err := s.spendStep(tx.DB, u.ID, step); err != nil {
 			return err
 		}
 		if err := tx.DB.Where("user_id = ?", u.ID).Delete(&recoveryCode{}).Error; err != nil {
@@ -117,12 +122,12 @@ func (s *Service) DisableTOTP(ctx context.Context, p *Principal, password string
 	if err := s.st.DB.WithContext(ctx).Take(&u, p.User.ID).Error; err != nil {
 		return err
 	}
-	if !CheckPassword(u.PasswordHash, password) {
-		return apperr.Invalid("password", "is not your current password")
+	if err := s.reauthenticate(ctx, u, "password", password); err != nil {
+		return err
 	}
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DB.Model(&User{}).Where("id = ?", u.ID).
-			Updates(map[string]any{"totp_enabled_at": nil, "totp_secret_enc": nil}).Error; err != nil {
+			Updates(map[string]any{"totp_enabled_at": nil, "totp_secret_enc": nil, "totp_last_step": nil}).Error; err != nil {
 			return err
 		}
 		if err := tx.DB.Where("user_id = ?", u.ID).Delete(&recoveryCode{}).Error; err != nil {
@@ -132,24 +137,52 @@ func (s *Service) DisableTOTP(ctx context.Context, p *Principal, password string
 	})
 }
 
-func (s *Service) checkTOTP(u User, code string) (bool, error) {
+// useTOTP reports whether code is the user's current TOTP code and, if so,
+// spends it: the step it belongs to, and every earlier one, are refused
+// from then on, so a code seen over a shoulder or replayed from a proxy
+// log opens nothing.
+func (s *Service) useTOTP(ctx context.Context, u User, code string) (bool, error) {
 	if len(u.TOTPSecretEnc) == 0 {
 		return false, nil
 	}
-	return s.checkTOTPSecret(u.TOTPSecretEnc, code)
+	step, ok, err := s.totpStep(u.TOTPSecretEnc, code)
+	if !ok || err != nil {
+		return false, err
+	}
+	return s.spendStep(s.st.DB.WithContext(ctx), u.ID, step)
 }
 
-func (s *Service) checkTOTPSecret(sealed []byte, code string) (bool, error) {
+// spendStep records step as the user's last, unless it was spent already.
+func (s *Service) spendStep(db *gorm.DB, userID, step int64) (bool, error) {
+	res := db.Model(&User{}).Where("id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)", userID, step).Update("totp_last_step", step)
+	return res.RowsAffected == 1, res.Error
+}
+
+// totpPeriod is the TOTP step, in seconds (RFC 6238's default).
+const totpPeriod = 30
+
+// totpStep finds the step whose code is code: the current one, or one step
+// either side for clock skew, as RFC 6238 recommends.
+func (s *Service) totpStep(sealed []byte, code string) (step int64, ok bool, err error) {
 	secret, err := s.box.open(sealed)
 	if err != nil {
-		return false, fmt.Errorf("auth: TOTP secret cannot be decrypted (was BREACHDESK_SECRET_KEY changed?): %w", err)
+		return 0, false, fmt.Errorf("auth: TOTP secret cannot be decrypted (was BREACHDESK_SECRET_KEY changed?): %w", err)
 	}
 	code = strings.TrimSpace(code)
 	if len(code) != 6 {
-		return false, nil
+		return 0, false, nil
 	}
-	// One step of clock skew either way, as RFC 6238 recommends.
-	return totp.ValidateCustom(code, string(secret), s.now(), totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	now := s.now().Unix() / totpPeriod
+	for _, step := range []int64{now - 1, now, now + 1} {
+		want, err := totp.GenerateCodeCustom(string(secret), time.Unix(step*totpPeriod, 0), totp.ValidateOpts{Period: totpPeriod, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if err != nil {
+			return 0, false, err
+		}
+		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return step, true, nil
+		}
+	}
+	return 0, false, nil
 }
 
 func (s *Service) useRecoveryCode(ctx context.Context, u User, code string) (bool, error) {

@@ -53,6 +53,9 @@ type Config struct {
 	Throttle          Throttle
 	// Audit anchors the audit log outside the database.
 	Audit AuditAnchor
+	// Metrics says where Prometheus reads /metrics: never on the public
+	// listener without a token.
+	Metrics Metrics
 	// SecretKeyGenerated is true when no key was configured and a development
 	// key was created under DataDir.
 	SecretKeyGenerated bool
@@ -85,6 +88,15 @@ type AuditAnchor struct {
 
 // Enabled reports whether checkpoints are configured.
 func (a AuditAnchor) Enabled() bool { return a.Key != nil && a.CheckpointDir != "" }
+
+// Metrics exposes Prometheus metrics on a listen address of their own
+// (an address the public cannot reach, as miniflux and Gitea advise) and/or
+// on the main listener to a scraper with a bearer token. Neither set: no
+// metrics are served.
+type Metrics struct {
+	Addr  string // BREACHDESK_METRICS_ADDR: e.g. 127.0.0.1:9090
+	Token string // BREACHDESK_METRICS_TOKEN: at least 24 characters
+}
 
 // Throttle bounds failed logins.
 type Throttle struct {
@@ -124,6 +136,10 @@ func Load(getenv func(string) string) (Config, error) {
 			MaxPerAccount: p.integer("BREACHDESK_LOGIN_MAX_PER_ACCOUNT", 5),
 			MaxPerIP:      p.integer("BREACHDESK_LOGIN_MAX_PER_IP", 30),
 		},
+		Metrics: Metrics{
+			Addr:  p.str("BREACHDESK_METRICS_ADDR", ""),
+			Token: p.str("BREACHDESK_METRICS_TOKEN", ""),
+		},
 		Audit: AuditAnchor{
 			KeyFile:       p.str("BREACHDESK_AUDIT_KEY_FILE", ""),
 			CheckpointDir: p.str("BREACHDESK_AUDIT_CHECKPOINT_DIR", ""),
@@ -140,6 +156,16 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p.fail("BREACHDESK_ADDR", "want host:port such as :8080 (%v)", err)
+	}
+	if c.Metrics.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Addr); err != nil {
+			p.fail("BREACHDESK_METRICS_ADDR", "want host:port such as 127.0.0.1:9090 (%v)", err)
+		} else if c.Metrics.Addr == c.Addr {
+			p.fail("BREACHDESK_METRICS_ADDR", "must differ from BREACHDESK_ADDR: metrics get a listener of their own")
+		}
+	}
+	if c.Metrics.Token != "" && len(c.Metrics.Token) < 24 {
+		p.fail("BREACHDESK_METRICS_TOKEN", "must be at least 24 characters (it is all that guards /metrics on the public listener)")
 	}
 	if c.DatabaseURL != "" {
 		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {

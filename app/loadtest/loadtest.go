@@ -31,10 +31,13 @@ import (
 // Config is what a run needs. The zero values of the optional fields are
 // replaced by the defaults documented on each.
 type Config struct {
-	URL      string // the server, e.g. http://localhost:8080
-	Token    string // API bearer token; without it the API is used through the browser session
-	Email    string // browser login for page views (with Password)
-	Password string
+	URL   string // the server, e.g. http://localhost:8080
+	Token string // API bearer token; without it the API is used through the browser session
+	// MetricsToken is the server's BREACHDESK_METRICS_TOKEN, sent to read
+	// /metrics; without it the run has no memory samples.
+	MetricsToken string
+	Email        string // browser login for page views (with Password)
+	Password     string
 
 	Duration     time.Duration // how long the load runs (default 30m)
 	Clients      int           // virtual users (default 16)
@@ -211,7 +214,7 @@ func (r *runner) setup(ctx context.Context) ([]*vu, error) {
 	if cfg.Token != "" {
 		if res, err := users[0].call(ctx, "me", "GET", "/api/v1/me", nil, "", http.StatusOK); err != nil {
 			if res.status == http.StatusUnauthorized {
-				return nil, errors.New("the API token was refused (401): make one with `breachdesk token create --email E --org SLUG`")
+				return nil, errors.New("the API token was refused (401): make one with `breachdesk token create --email E --org SLUG --scope write`")
 			}
 			return nil, fmt.Errorf("GET /api/v1/me with the token: %w", err)
 		}
@@ -230,6 +233,9 @@ func (r *runner) sample(ctx context.Context) {
 	req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), "GET", r.cfg.URL+"/metrics", nil)
 	if err != nil {
 		return
+	}
+	if r.cfg.MetricsToken != "" {
+		req.Header.Set("Authorization", "Bearer "+r.cfg.MetricsToken)
 	}
 	t0 := clock.Start()
 	resp, err := c.Do(req)

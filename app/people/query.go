@@ -2,31 +2,52 @@ package people
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
+	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/store"
 )
 
 // Query selects and pages the persons of a case.
 type Query struct {
 	// Search matches name, e-mail or customer id (substring, any case).
 	Search string `json:"q"`
-	Limit  int    `json:"limit"`  // default 50, at most 500
+	Limit  int    `json:"limit"`  // default 50, at most MaxPage
 	Offset int    `json:"offset"` // rows to skip
 }
 
+// MaxPage is the most persons one call returns.
+const MaxPage = 500
+
 // People lists a case's persons in import order, with the total count of
-// those matching (for paging).
+// those matching (for paging). Every call is audited with what it returned:
+// reading affected persons' details in bulk is an export of personal data,
+// whether through the page or the API, and paging through the list shows
+// in the log page by page. A limit above MaxPage is refused, not quietly
+// cut, so a client asking for everything learns that it must page.
 func (s *Service) People(ctx context.Context, p *auth.Principal, caseID int64, q Query) ([]Person, int64, error) {
 	if _, err := s.cases.Get(ctx, p, caseID); err != nil {
 		return nil, 0, err
 	}
-	if q.Limit <= 0 {
+	if q.Limit == 0 {
 		q.Limit = 50
 	}
-	q.Limit, q.Offset = min(q.Limit, 500), max(q.Offset, 0)
+	v := &apperr.ValidationError{}
+	if q.Limit < 1 || q.Limit > MaxPage {
+		v.Add("limit", "must be between 1 and %d; page with offset", MaxPage)
+	}
+	if q.Offset < 0 {
+		v.Add("offset", "must be 0 or more")
+	}
+	if err := v.OrNil(); err != nil {
+		return nil, 0, err
+	}
 	db := s.st.DB.WithContext(ctx).Model(&Person{}).Where("case_id = ? AND organisation_id = ?", caseID, p.OrgID())
-	if term := strings.TrimSpace(q.Search); term != "" {
+	term := strings.TrimSpace(q.Search)
+	if term != "" {
 		like := "%" + likeEscaper.Replace(term) + "%"
 		db = db.Where("(name ILIKE ? OR email ILIKE ? OR customer_id ILIKE ?)", like, like, like)
 	}
@@ -35,7 +56,13 @@ func (s *Service) People(ctx context.Context, p *auth.Principal, caseID int64, q
 		return nil, 0, err
 	}
 	out := []Person{}
-	err := db.Order("id").Limit(q.Limit).Offset(q.Offset).Find(&out).Error
+	if err := db.Order("id").Limit(q.Limit).Offset(q.Offset).Find(&out).Error; err != nil {
+		return nil, 0, err
+	}
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		return audit.Record(ctx, tx, audit.Entry{OrganisationID: p.OrgID(), Action: "people.read", TargetType: "case", TargetID: fmt.Sprint(caseID),
+			Details: map[string]any{"offset": q.Offset, "returned": len(out), "matching": total, "searched": term != ""}})
+	})
 	return out, total, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
@@ -32,13 +33,36 @@ import (
 //	              own check digit); each use says why
 //
 // A NUL character, which no PostgreSQL text can hold, is refused the same
-// way, before the database would fail on it (and log the statement).
+// way, before the database would fail on it (and log the statement). So is
+// a time outside minYear–maxYear (a year 0000 typed into a date field): no
+// incident, report or person's record lies there, and such a date would
+// print wrongly in every document that shows it.
 // Raw statements have no fields: their string arguments are masked,
 // which keeps lookups consistent with what was stored.
 const (
 	tagRefuse = "refuse"
 	tagSkip   = "-"
 )
+
+// The years a stored time may fall in. The zero time is let through: it
+// is "not set", and the columns that need a value say so themselves.
+const (
+	minYear = 1900
+	maxYear = 2200
+)
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// when checks one time of the field named field.
+func (g *guard) when(t time.Time, field string) {
+	if t.IsZero() || (t.Year() >= minYear && t.Year() <= maxYear) {
+		return
+	}
+	if field == "" {
+		field = "value"
+	}
+	g.errs.Add(field, "is a date in the year %d; dates must lie between %d and %d", t.Year(), minYear, maxYear)
+}
 
 // guardWrites registers the guard's callbacks on db.
 func guardWrites(db *gorm.DB) error {
@@ -146,6 +170,9 @@ func (g *guard) any(v any, field, tag string) any {
 	switch x := v.(type) {
 	case string:
 		return g.text(x, field, tag)
+	case time.Time:
+		g.when(x, field)
+		return x
 	case *string:
 		if x != nil {
 			*x = g.text(*x, field, tag)
@@ -244,6 +271,10 @@ func (g *guard) walk(rv reflect.Value, field, tag string) {
 			rv.SetMapIndex(reflect.ValueOf(key).Convert(k.Type()), cp)
 		}
 	case reflect.Struct:
+		if rv.Type() == timeType {
+			g.when(rv.Interface().(time.Time), field)
+			return
+		}
 		if s := g.schemaOf(rv.Type()); s != nil {
 			for _, f := range s.Fields {
 				if f.StructField.Index == nil || len(f.StructField.Index) != 1 || !f.StructField.IsExported() {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lib/pq"
 
@@ -27,6 +28,7 @@ type probe struct {
 	Extra  map[string]string `gorm:"serializer:json;type:jsonb"`
 	Items  []probeItem       `gorm:"serializer:json;type:jsonb"`
 	Doc    json.RawMessage   `gorm:"type:jsonb"`
+	At     *time.Time
 }
 
 type probeItem struct {
@@ -42,7 +44,7 @@ func probeStore(t *testing.T) *store.Store {
 	t.Helper()
 	st := storetest.New(t, clocktest.New(t))
 	if err := st.DB.Exec(`CREATE TABLE guard_probe (id bigserial PRIMARY KEY, note text NOT NULL DEFAULT '', title text NOT NULL DEFAULT '',
-		secret text NOT NULL DEFAULT '', maybe text, tags text[], extra jsonb, items jsonb, doc jsonb)`).Error; err != nil {
+		secret text NOT NULL DEFAULT '', maybe text, tags text[], extra jsonb, items jsonb, doc jsonb, at timestamptz)`).Error; err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -133,6 +135,9 @@ func TestGuardRefuses(t *testing.T) {
 		"NUL in a plain field":            {probe{Note: "a\x00b"}, "note"},
 		"NUL in a list":                   {probe{Tags: pq.StringArray{"a\x00b"}}, "tags"},
 		"card number as a JSON number":    {probe{Doc: json.RawMessage(`{"n":4111111111111111}`)}, "doc"},
+		// Issue 17, finding 10: a timeline entry dated year 0000 was stored.
+		"a date in the year 0000": {probe{At: new(time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC))}, "at"},
+		"a date in the year 9999": {probe{At: new(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC))}, "at"},
 	} {
 		err := st.DB.Create(&tc.p).Error
 		var ve *apperr.ValidationError
@@ -143,6 +148,13 @@ func TestGuardRefuses(t *testing.T) {
 	if err := st.DB.Exec(`UPDATE guard_probe SET note = ?`, "x\x00").Error; err == nil || !strings.Contains(err.Error(), "NUL") {
 		t.Errorf("raw statement with a NUL: %v", err)
 	}
+	if err := st.DB.Exec(`UPDATE guard_probe SET at = ?`, time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC)).Error; err == nil || !strings.Contains(err.Error(), "year 1") {
+		t.Errorf("raw statement with a date in the year 1: %v", err)
+	}
+	if err := st.DB.Create(&probe{At: new(time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))}).Error; err != nil {
+		t.Errorf("a date of this century: %v", err)
+	}
+	st.DB.Exec(`DELETE FROM guard_probe`)
 	var n int64
 	st.DB.Raw(`SELECT count(*) FROM guard_probe`).Scan(&n)
 	if n != 0 {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/oversight"
@@ -20,16 +21,24 @@ var inviteFields = []inviteField{
 
 type usersData struct {
 	Members      []auth.Member
+	Invitations  []auth.Invitation
 	Roles        []auth.Role
 	InviteFields []inviteField
 }
 
 func (s *Server) usersPage(c *fiber.Ctx, status int, pg *Page) error {
-	members, err := s.deps.Auth.ListMembers(c.UserContext(), principal(c))
+	ctx, p := c.UserContext(), principal(c)
+	members, err := s.deps.Auth.ListMembers(ctx, p)
 	if err != nil {
 		return err
 	}
-	pg.Data = usersData{Members: members, Roles: auth.Roles, InviteFields: inviteFields}
+	d := usersData{Members: members, Roles: auth.Roles, InviteFields: inviteFields}
+	if p.Can(auth.RoleOwner) {
+		if d.Invitations, err = s.deps.Auth.Invitations(ctx, p); err != nil {
+			return err
+		}
+	}
+	pg.Data = d
 	return s.render(c, status, "admin_users", pg)
 }
 
@@ -37,8 +46,10 @@ func (s *Server) adminUsers(c *fiber.Ctx) error {
 	return s.usersPage(c, fiber.StatusOK, s.newPage(c, "users.title", "users"))
 }
 
+// adminInvite records an invitation. The answer is the same whether or not
+// the address has an account (see auth.Service.Invite).
 func (s *Server) adminInvite(c *fiber.Ctx) error {
-	_, err := s.deps.Auth.Invite(c.UserContext(), principal(c), c.FormValue("email"), c.FormValue("name"), c.FormValue("password"), auth.Role(c.FormValue("role")))
+	err := s.deps.Auth.Invite(c.UserContext(), principal(c), c.FormValue("email"), c.FormValue("name"), c.FormValue("password"), auth.Role(c.FormValue("role")))
 	if err == nil {
 		s.flash(c, "flash.member_added")
 		return c.Redirect("/admin/users", fiber.StatusSeeOther)
@@ -49,6 +60,40 @@ func (s *Server) adminInvite(c *fiber.Ctx) error {
 	}
 	pg.Form["name"], pg.Form["email"] = c.FormValue("name"), c.FormValue("email")
 	return s.usersPage(c, fiber.StatusUnprocessableEntity, pg)
+}
+
+func (s *Server) adminCancelInvitation(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Auth.CancelInvitation(c.UserContext(), principal(c), id); err != nil {
+		return err
+	}
+	s.flash(c, "flash.invitation_cancelled")
+	return c.Redirect("/admin/users", fiber.StatusSeeOther)
+}
+
+// answerInvitation accepts or declines one of the signed-in user's
+// invitations; accepting opens the organisation.
+func (s *Server) answerInvitation(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.FormValue("invitation"), 10, 64)
+	if err != nil || id <= 0 {
+		return apperr.Invalid("invitation", "must be the number of one of your invitations")
+	}
+	accept := c.FormValue("answer") == "accept"
+	if !accept && c.FormValue("answer") != "decline" {
+		return apperr.Invalid("answer", "must be accept or decline")
+	}
+	if _, err := s.deps.Auth.AnswerInvitation(c.UserContext(), principal(c), id, accept); err != nil {
+		return err
+	}
+	if accept {
+		s.flash(c, "flash.invitation_accepted")
+		return c.Redirect("/", fiber.StatusSeeOther)
+	}
+	s.flash(c, "flash.invitation_declined")
+	return c.Redirect("/settings", fiber.StatusSeeOther)
 }
 
 func (s *Server) adminUser(c *fiber.Ctx) error {

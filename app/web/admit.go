@@ -1,12 +1,13 @@
 package web
 
 import (
-	"errors"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/breachdesk/breachdesk/app/apperr"
 )
 
 // Requests are worked on a few at a time (BREACHDESK_MAX_ACTIVE_REQUESTS,
@@ -29,9 +30,6 @@ const admitWait = 20 * time.Second
 
 // admitBodyLimit is the body size from which a request skips the line.
 const admitBodyLimit = 1 << 20
-
-// errBusy refuses a request that waited its longest for a turn.
-var errBusy = errors.New("the server is busy; try again in a few seconds")
 
 // admitter holds the turns: one slot per request being worked on. A Go
 // channel queues its blocked senders in order, so waiting requests go in
@@ -69,7 +67,7 @@ func (a *admitter) handler(c *fiber.Ctx) error {
 		case <-t.C:
 			a.waiting.Dec()
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int(a.wait/(4*time.Second)))))
-			return errBusy
+			return apperr.ErrBusy
 		}
 	}
 	defer func() { <-a.slots }()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -60,7 +61,11 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	case errors.Is(err, io.EOF):
 		return apperr.Invalid("body", "is empty; send a JSON object")
 	case errors.As(err, &te):
-		return apperr.Invalid(te.Field, "must be %s", te.Type.String())
+		field := te.Field
+		if field == "" {
+			field = "body"
+		}
+		return apperr.Invalid(field, "must be %s, not a JSON %s", jsonKind(te.Type), te.Value)
 	case errors.As(err, &se):
 		return apperr.Invalid("body", "is not valid JSON (at byte %d)", se.Offset)
 	case errors.As(err, &pe):
@@ -69,7 +74,35 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	if f, ok := unknownField(err); ok {
 		return apperr.Invalid(f, "is not a known field")
 	}
-	return apperr.Invalid("body", "%v", err)
+	// Whatever else encoding/json says names Go types: say what to send.
+	return apperr.Invalid("body", "is not a JSON object of the fields this endpoint takes (see /api/v1/openapi.json)")
+}
+
+// jsonKind names what a client should send for a Go type, in JSON's words:
+// the API's readers write JSON, not Go, and the Go names are ours.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == reflect.TypeFor[time.Time]() {
+		return "an RFC 3339 time string"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "a different JSON type"
 }
 
 func unknownField(err error) (string, bool) {

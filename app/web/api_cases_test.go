@@ -45,7 +45,7 @@ func TestCaseAPIValidatesAndMasks(t *testing.T) {
 	t.Parallel()
 	h := newHarnessAt(t, clocktest.At(formsToday))
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
-	secret, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", "t")
+	secret, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", auth.TokenInput{Name: "t", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}

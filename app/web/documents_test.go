@@ -22,7 +22,7 @@ func TestDocumentWorkflowOverAPIAndPages(t *testing.T) {
 	h.user("lee@a.example", "org-a", auth.RoleLegal)
 	ctx := context.Background()
 	own := h.fixtures("org-a", "lee@a.example", "none")
-	secret, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", "t")
+	secret, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", auth.TokenInput{Name: "t", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func statusOf(err error) int {
 		return fiber.StatusConflict
 	case errors.Is(err, apperr.ErrThrottled):
 		return fiber.StatusTooManyRequests
-	case errors.Is(err, errBusy):
+	case errors.Is(err, apperr.ErrBusy):
 		return fiber.StatusServiceUnavailable
 	}
 	return fiber.StatusInternalServerError

@@ -362,8 +362,8 @@ func (s *Server) apiAddCustody(c *fiber.Ctx) error {
 		return err
 	}
 	var in apiCustodyInput
-	if err := c.BodyParser(&in); err != nil {
-		return apperr.Invalid("body", "must be a JSON object with kind, occurred_at, handler and reason")
+	if err := decodeJSON(c, &in); err != nil {
+		return err
 	}
 	var at time.Time
 	if raw := strings.TrimSpace(in.OccurredAt); raw != "" {

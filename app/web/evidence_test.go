@@ -191,7 +191,7 @@ func TestEvidenceRoutesRefuseOtherOrganisation(t *testing.T) {
 
 	browser := h.client()
 	browser.login("alice@a.example")
-	secret, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", "t")
+	secret, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", auth.TokenInput{Name: "t", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func TestEvidenceAPIWithBearerToken(t *testing.T) {
 	t.Parallel()
 	h := newHarnessAt(t, clocktest.At(formsToday))
 	_, caseID := evidenceCase(h, "alice@a.example", "org-a")
-	secret, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", "t")
+	secret, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", auth.TokenInput{Name: "t", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}

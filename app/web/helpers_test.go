@@ -56,8 +56,17 @@ func newHarness(t *testing.T) *harness {
 	return newHarnessAt(t, clocktest.New(t))
 }
 
+// metricsToken is the harness's BREACHDESK_METRICS_TOKEN.
+const metricsToken = "harness-metrics-token-0123456789"
+
 // newHarnessAt is newHarness on clk, for tests about particular days.
 func newHarnessAt(t *testing.T, clk *clocktest.Clock) *harness {
+	t.Helper()
+	return newHarnessWith(t, clk, nil)
+}
+
+// newHarnessWith is newHarnessAt with the configuration changed by tune.
+func newHarnessWith(t *testing.T, clk *clocktest.Clock, tune func(*config.Config)) *harness {
 	t.Helper()
 	st, dbURL := storetest.NewWithURL(t, clk)
 	a, err := auth.NewService(st, clk, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}, MaxPerAccount: 3, MaxPerIP: 50})
@@ -70,6 +79,10 @@ func newHarnessAt(t *testing.T, clk *clocktest.Clock) *harness {
 	cs := cases.NewService(st, clk)
 	as := assessment.NewService(st, clk, cs)
 	cfg, _ := config.Load(func(string) string { return "" })
+	cfg.Metrics.Token = metricsToken
+	if tune != nil {
+		tune(&cfg)
+	}
 	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
 	if err != nil {
 		t.Fatal(err)
@@ -120,6 +133,16 @@ func (c *client) do(method, path string, form url.Values) *http.Response {
 // like a browser, and the bearer token when set.
 func (c *client) raw(method, path, contentType string, payload []byte) *http.Response {
 	c.h.t.Helper()
+	resp, err := c.try(method, path, contentType, payload)
+	if err != nil {
+		c.h.t.Fatal(err)
+	}
+	return resp
+}
+
+// try is raw that returns the error of a request the server did not
+// answer through Fiber (fasthttp.ErrBodyTooLarge: refused from the headers).
+func (c *client) try(method, path, contentType string, payload []byte) (*http.Response, error) {
 	var rd io.Reader
 	if payload != nil {
 		rd = bytes.NewReader(payload)
@@ -139,7 +162,7 @@ func (c *client) raw(method, path, contentType string, payload []byte) *http.Res
 	}
 	resp, err := c.h.srv.App().Test(req, -1)
 	if err != nil {
-		c.h.t.Fatal(err)
+		return nil, err
 	}
 	for _, ck := range resp.Cookies() {
 		if ck.MaxAge < 0 || ck.Value == "" {
@@ -148,7 +171,7 @@ func (c *client) raw(method, path, contentType string, payload []byte) *http.Res
 			c.cookies[ck.Name] = ck.Value
 		}
 	}
-	return resp
+	return resp, nil
 }
 
 func body(t *testing.T, r *http.Response) string {

@@ -87,7 +87,7 @@ func TestHostileMarkupIsEscapedOnEveryPage(t *testing.T) {
 	c.login("alice@a.example")
 	legal := h.client()
 	legal.login("lee@a.example")
-	if _, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", xss); err != nil {
+	if _, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", auth.TokenInput{Name: xss, Scope: auth.TokenWrite}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -161,8 +161,12 @@ func TestHostileMarkupIsEscapedOnEveryPage(t *testing.T) {
 	expect("template", c.post("/templates", url.Values{"kind": {"police_memo"}, "lang": {"ja"}, "body": {"# " + xss + "\n\n" + xss}}), http.StatusSeeOther)
 	expect("token", c.post("/settings/tokens", url.Values{"name": {xss}}), http.StatusSeeOther, http.StatusOK)
 	expect("invite", c.post("/admin/users", url.Values{"email": {"mallory@a.example"}, "name": {xss}, "password": {password}, "role": {"viewer"}}), http.StatusSeeOther)
-	var mallory int64
+	var mallory, invitation int64
 	h.st.DB.Raw(`SELECT id FROM users WHERE email = 'mallory@a.example'`).Scan(&mallory)
+	h.st.DB.Raw(`SELECT id FROM invitations WHERE email = 'mallory@a.example'`).Scan(&invitation)
+	mc := h.client()
+	mc.login("mallory@a.example")
+	expect("accept", mc.post("/invitations/answer", url.Values{"invitation": {fmt.Sprint(invitation)}, "answer": {"accept"}}), http.StatusSeeOther)
 	ids["user"] = mallory
 	// A letter batch found by searching for the probe.
 	letter, err := h.drafts.Generate(ctx, legalP, caseID, "customer_letter_sample", "ja", nil)
@@ -602,7 +606,7 @@ func TestHostileTextIsRefusedNotAnError(t *testing.T) {
 	h := newHarnessAt(t, clocktest.At(formsToday))
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
 	ctx := context.Background()
-	token, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", "ci")
+	token, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", auth.TokenInput{Name: "ci", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -778,7 +782,7 @@ func TestHostileFileNames(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
-	token, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", "ci")
+	token, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", auth.TokenInput{Name: "ci", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -926,7 +930,7 @@ func TestCardNumbersInIdentitiesAreRefused(t *testing.T) {
 		}
 	}
 	api := h.client()
-	tok, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", "api")
+	tok, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", auth.TokenInput{Name: "api", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -177,7 +177,7 @@ func TestInquiryAPI(t *testing.T) {
 	t.Parallel()
 	h := newHarnessAt(t, clocktest.At(formsToday))
 	caseID := callCentreCase(h, "alice@a.example", "org-a")
-	secret, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", "t")
+	secret, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", auth.TokenInput{Name: "t", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}

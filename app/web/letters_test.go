@@ -79,7 +79,7 @@ func TestLetterBatchPagesAndAPI(t *testing.T) {
 		t.Fatalf("finished batch page:\n%s", page)
 	}
 
-	secret, _ := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", "t")
+	secret, _ := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", auth.TokenInput{Name: "t", Scope: auth.TokenWrite})
 	api := h.client()
 	api.bearer = secret
 	code, m := api.json("GET", fmt.Sprintf("/api/v1/letter-batches/%d", batchID), "")

@@ -75,11 +75,13 @@ func (s *Server) logout(c *fiber.Ctx) error {
 }
 
 type dashboardData struct {
-	Cases      []cases.Case
-	Deadlines  []assessment.Upcoming
-	TotalCases int64
-	From, To   int // 1-based range of Cases shown
-	Prev, Next int // offsets of the neighbouring pages, -1 when none
+	// Invitations are shown to a user in no organisation yet.
+	Invitations []auth.Invitation
+	Cases       []cases.Case
+	Deadlines   []assessment.Upcoming
+	TotalCases  int64
+	From, To    int // 1-based range of Cases shown
+	Prev, Next  int // offsets of the neighbouring pages, -1 when none
 }
 
 // dashboardCases is how many open cases the dashboard lists per page: an
@@ -107,6 +109,11 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 			d.Next = offset + dashboardCases
 		}
 		if d.Deadlines, err = s.deps.Assessment.UpcomingDeadlines(c.UserContext(), p, 50); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if d.Invitations, err = s.deps.Auth.MyInvitations(c.UserContext(), p); err != nil {
 			return err
 		}
 	}

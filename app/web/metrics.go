@@ -1,8 +1,15 @@
 package web
 
 import (
+	"crypto/subtle"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -33,4 +40,28 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(method, route).Observe(d.Seconds())
+}
+
+// MetricsHandler serves the Prometheus metrics, for a listener of their
+// own (BREACHDESK_METRICS_ADDR).
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.deps.Registry, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// metricsOnMainListener serves /metrics on the public listener only to a
+// scraper that sends BREACHDESK_METRICS_TOKEN as a bearer token; without a
+// token configured the path does not exist there. Metrics name every route
+// and its traffic, and the process's memory: nothing for the public.
+func (s *Server) metricsOnMainListener() fiber.Handler {
+	serve := adaptor.HTTPHandler(promhttp.HandlerFor(s.deps.Registry, promhttp.HandlerOpts{}))
+	want := s.deps.Config.Metrics.Token
+	return func(c *fiber.Ctx) error {
+		got, _ := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			return fiber.ErrNotFound
+		}
+		return serve(c)
+	}
 }

@@ -94,6 +94,9 @@ func (s *Server) loadPrincipal(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		if p.ReadOnly && !readOnly(c) {
+			return errReadOnlyToken
+		}
 		s.setPrincipal(c, &p, false)
 		return c.Next()
 	}
@@ -111,6 +114,9 @@ func (s *Server) loadPrincipal(c *fiber.Ctx) error {
 	}
 	return c.Next()
 }
+
+// errReadOnlyToken refuses a change made with a read-only API token.
+var errReadOnlyToken = fmt.Errorf("%w: this token may only read (GET, HEAD); create a token with write scope to change data", apperr.ErrForbidden)
 
 func (s *Server) setPrincipal(c *fiber.Ctx, p *auth.Principal, mfaPending bool) {
 	c.Locals(localPrincipal, p)

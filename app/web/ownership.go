@@ -29,6 +29,7 @@ var ownedBy = map[string]string{
 	"notification": `SELECT 1 FROM notifications WHERE id = ? AND organisation_id = ?`,
 	"api_token":    `SELECT 1 FROM api_tokens WHERE id = ? AND organisation_id = ?`,
 	"user":         `SELECT 1 FROM memberships WHERE user_id = ? AND organisation_id = ?`,
+	"invitation":   `SELECT 1 FROM invitations WHERE id = ? AND organisation_id = ?`,
 }
 
 // checkOwnership verifies :id (and :oid) against the route's resource kinds.

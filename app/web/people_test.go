@@ -20,7 +20,7 @@ func TestPeopleImportOverAPIAndPages(t *testing.T) {
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
 	ctx := context.Background()
 	own := h.fixtures("org-a", "alice@a.example", "none")
-	secret, _ := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", "t")
+	secret, _ := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", auth.TokenInput{Name: "t", Scope: auth.TokenWrite})
 	c := h.client()
 	c.bearer = secret
 	csv := "氏名,メールアドレス,郵便番号,カード番号\n山田 太郎,taro@example.com,100-0001,4111 1111 1111 1111\n佐藤 花子,not-an-email,1000001,\n"

@@ -306,7 +306,7 @@ func TestNoCardNumberSurvivesAnyInput(t *testing.T) {
 	ctx := context.Background()
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
 	legalUser := h.user("lee@a.example", "org-a", auth.RoleLegal)
-	token, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", "ci")
+	token, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", auth.TokenInput{Name: "ci", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,9 +5,7 @@ import (
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/breachdesk/breachdesk/frontend"
 )
@@ -64,6 +62,8 @@ func (s *Server) routeTable() []Route {
 
 		{Method: "GET", Path: "/admin/users", Access: Tenant, Handler: s.adminUsers},
 		{Method: "POST", Path: "/admin/users", Access: Tenant, Handler: s.adminInvite},
+		{Method: "POST", Path: "/admin/invitations/:id/cancel", Access: Tenant, Param: "invitation", Handler: s.adminCancelInvitation},
+		{Method: "POST", Path: "/invitations/answer", Access: LoggedIn, Handler: s.answerInvitation},
 		{Method: "GET", Path: "/admin/users/:id", Access: Tenant, Param: "user", Handler: s.adminUser},
 		{Method: "POST", Path: "/admin/users/:id/role", Access: Tenant, Param: "user", Handler: s.adminSetRole},
 		{Method: "POST", Path: "/admin/users/:id/remove", Access: Tenant, Param: "user", Handler: s.adminRemove},
@@ -89,10 +89,10 @@ func (s *Server) routeTable() []Route {
 func (s *Server) mount() {
 	a := s.app
 	a.Use(s.recoverPanics, s.securityHeaders, s.observe)
-	a.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.deps.Registry, promhttp.HandlerOpts{})))
+	a.Get("/metrics", s.metricsOnMainListener())
 	static, _ := fs.Sub(frontend.Static, "static")
 	a.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
-	a.Use(s.admitter.handler, s.loadPrincipal, s.checkCSRF)
+	a.Use(s.admitter.handler, s.loadPrincipal, s.inflateBody, s.checkCSRF)
 	a.Use(jobsPrefix, s.serveJobs) // River UI, operators only: see jobs_ui.go
 	for _, r := range s.routes {
 		a.Add(r.Method, r.Path, s.guard(r), r.Handler)

@@ -90,6 +90,8 @@ func New(deps Deps) (*Server, error) {
 		IdleTimeout:           120 * time.Second,
 		ErrorHandler:          s.handleError,
 	})
+	// Bodies are bounded from their headers, before they are read: see bodies.go.
+	s.app.Server().HeaderReceived = s.bodyAllowance
 	s.routes = s.routeTable()
 	s.mount()
 	return s, nil

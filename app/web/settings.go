@@ -1,13 +1,19 @@
 package web
 
 import (
+	"strconv"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/breachdesk/breachdesk/app/auth"
 )
 
 type settingsData struct {
+	Invitations   []auth.Invitation
 	Tokens        []auth.APIToken
+	TokenDays     []int
+	Now           time.Time // whether a token has expired
 	Enrolment     *auth.TOTPEnrolment
 	NewToken      string
 	RecoveryCodes []string
@@ -16,6 +22,11 @@ type settingsData struct {
 func (s *Server) settingsPage(c *fiber.Ctx, status int, pg *Page, d settingsData) error {
 	ctx := c.UserContext()
 	p := principal(c)
+	invs, err := s.deps.Auth.MyInvitations(ctx, p)
+	if err != nil {
+		return err
+	}
+	d.Invitations, d.Now, d.TokenDays = invs, s.deps.Clock.Now(), tokenDays
 	if p.OrgID() != 0 {
 		tokens, err := s.deps.Auth.ListAPITokens(ctx, p)
 		if err != nil {
@@ -98,8 +109,13 @@ func (s *Server) totpDisable(c *fiber.Ctx) error {
 	return s.settingsResult(c, s.deps.Auth.DisableTOTP(c.UserContext(), principal(c), c.FormValue("password")), "flash.totp_disabled")
 }
 
+// tokenDays are the lifetimes the token form offers.
+var tokenDays = []int{30, auth.DefaultTokenDays, 180, auth.MaxTokenDays}
+
 func (s *Server) createToken(c *fiber.Ctx) error {
-	secret, _, err := s.deps.Auth.CreateAPIToken(c.UserContext(), principal(c), c.FormValue("name"))
+	days, _ := strconv.Atoi(c.FormValue("days"))
+	in := auth.TokenInput{Name: c.FormValue("name"), Scope: c.FormValue("scope"), Days: days}
+	secret, _, err := s.deps.Auth.CreateAPIToken(c.UserContext(), principal(c), in)
 	if err != nil {
 		return s.settingsResult(c, err, "")
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/web"
@@ -24,11 +25,11 @@ func TestTenantIsolationWalksEveryRoute(t *testing.T) {
 	h.user("alice@a.example", "org-a", auth.RoleOwner)
 	h.user("anne@a.example", "org-a", auth.RoleViewer)
 	h.user("bob@b.example", "org-b", auth.RoleOwner)
-	aSecret, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", "a")
+	aSecret, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", auth.TokenInput{Name: "a", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.auth.IssueTokenFor(ctx, "bob@b.example", "org-b", "b"); err != nil {
+	if _, err := h.auth.IssueTokenFor(ctx, "bob@b.example", "org-b", auth.TokenInput{Name: "b", Scope: auth.TokenWrite}); err != nil {
 		t.Fatal(err)
 	}
 	foreign := h.fixtures("org-b", "bob@b.example", "b")
@@ -208,6 +209,8 @@ func TestTOTPLoginOverHTTP(t *testing.T) {
 	if r := c2.post("/login/totp", url.Values{"code": {wrong}}); r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong TOTP code: got %d, want 401", r.StatusCode)
 	}
+	// The code that turned 2FA on is spent: the login takes the next one.
+	h.clk.Advance(30 * time.Second)
 	code, _ = auth.TOTPCodeAt(secret, h.clk.Now())
 	if r := c2.post("/login/totp", url.Values{"code": {code}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
 		t.Fatalf("right TOTP code: %d %s", r.StatusCode, r.Header.Get("Location"))
@@ -221,7 +224,7 @@ func TestAPIMeWithBearerToken(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	h.user("alice@a.example", "org-a", auth.RoleLegal)
-	secret, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", "t")
+	secret, err := h.auth.IssueTokenFor(context.Background(), "alice@a.example", "org-a", auth.TokenInput{Name: "t", Scope: auth.TokenWrite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,6 +283,7 @@ func TestSecurityHeadersAndLanguage(t *testing.T) {
 	if r := c.do("GET", "/readyz", nil); r.StatusCode != 200 {
 		t.Errorf("readyz %d", r.StatusCode)
 	}
+	c.bearer = metricsToken
 	if r := c.do("GET", "/metrics", nil); !strings.Contains(body(t, r), "breachdesk_http_requests_total") {
 		t.Error("metrics missing")
 	}

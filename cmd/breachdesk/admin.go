@@ -102,13 +102,15 @@ func readPassword(r io.Reader) (string, error) {
 }
 
 func runToken(args []string) int {
-	if code, ok := subcommand(args, "create", "Usage: breachdesk token create --email E --org SLUG [--name NAME]"); !ok {
+	if code, ok := subcommand(args, "create", "Usage: breachdesk token create --email E --org SLUG [--name NAME] [--scope read|write] [--days N]"); !ok {
 		return code
 	}
-	fs := newFlags("token create", "token create --email E --org SLUG [--name NAME]\n\nCreates an API token for the user in the organisation and prints only the\ntoken (it is stored hashed and cannot be shown again).")
+	fs := newFlags("token create", "token create --email E --org SLUG [--name NAME] [--scope read|write] [--days N]\n\nCreates an API token for the user in the organisation and prints only the\ntoken (it is stored hashed and cannot be shown again). A read token may\nonly read; every token ends after --days.")
 	email := fs.String("email", "", "the user's e-mail address")
 	org := fs.String("org", "", "organisation slug")
 	name := fs.String("name", "cli", "a name to recognise the token by")
+	scope := fs.String("scope", auth.TokenRead, "read (GET and HEAD only) or write")
+	days := fs.Int("days", auth.DefaultTokenDays, "days until the token stops working (1 to 365)")
 	if code, done := parse(fs, args[1:]); done {
 		return code
 	}
@@ -118,7 +120,7 @@ func runToken(args []string) int {
 		return fail(os.Stderr, err)
 	}
 	defer e.close()
-	secret, err := e.auth.IssueTokenFor(ctx, *email, *org, *name)
+	secret, err := e.auth.IssueTokenFor(ctx, *email, *org, auth.TokenInput{Name: *name, Scope: *scope, Days: *days})
 	if err != nil {
 		return fail(os.Stderr, err)
 	}

@@ -57,7 +57,7 @@ func runLoadtest(args []string) int {
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed: the same seed gives each user the same sequence of operations")
 	fs.DurationVar(&cfg.Think, "think", 500*time.Millisecond, "mean pause between one user's operations (uniform 0 to twice this; 0 for none)")
 	fs.DurationVar(&cfg.ReportEvery, "report-every", 30*time.Second, "progress line interval")
-	fs.DurationVar(&cfg.SampleEvery, "sample-every", 5*time.Second, "how often to read the server's /metrics")
+	fs.DurationVar(&cfg.SampleEvery, "sample-every", 5*time.Second, "how often to read the server's /metrics (with $BREACHDESK_METRICS_TOKEN)")
 	fs.DurationVar(&cfg.Timeout, "timeout", 30*time.Second, "limit for one request")
 	fs.DurationVar(&cfg.PollTimeout, "poll-timeout", 2*time.Minute, "how long an import or a document may take before it counts as an error")
 	fs.Float64Var(&cfg.MaxErrorRate, "max-error-rate", 0.01, "fail (exit 1) when more than this fraction of operations fail (0.01 = 1%)")
@@ -72,6 +72,8 @@ func runLoadtest(args []string) int {
 	if cfg.Password == "" {
 		cfg.Password = os.Getenv("BREACHDESK_LOADTEST_PASSWORD")
 	}
+	// The server's own variable: the same token lets the run read /metrics.
+	cfg.MetricsToken = os.Getenv("BREACHDESK_METRICS_TOKEN")
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "breachdesk loadtest: unexpected argument %q\n", fs.Arg(0))
 		return 2

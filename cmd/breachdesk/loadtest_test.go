@@ -21,18 +21,22 @@ import (
 // The load test's 30 minutes cannot run in CI; this runs the same command
 // for a few seconds against a real server (the binary, with its workers)
 // so that the scenario keeps working as the API and pages change.
+// metricsToken lets the load test read the server's /metrics.
+const metricsToken = "metrics-token-for-the-load-test"
+
 func TestLoadtestAgainstARunningServer(t *testing.T) {
 	t.Parallel()
 	_, dbURL := storetest.NewWithURL(t, clocktest.Real())
 	addr := freePort(t)
 	env := []string{"BREACHDESK_DATABASE_URL=" + dbURL, "BREACHDESK_SECRET_KEY=" + strings.Repeat("cd", 32),
 		"BREACHDESK_DATA_DIR=" + t.TempDir(), "BREACHDESK_ADDR=" + addr, "BREACHDESK_BASE_URL=http://" + addr,
-		"BREACHDESK_COOKIE_SECURE=false", "BREACHDESK_SEED_DEMO=false", "BREACHDESK_LOG_LEVEL=warn"}
+		"BREACHDESK_COOKIE_SECURE=false", "BREACHDESK_SEED_DEMO=false", "BREACHDESK_LOG_LEVEL=warn",
+		"BREACHDESK_METRICS_TOKEN=" + metricsToken}
 	const pw = "load test passphrase"
 	if r := runCLI(t, env, pw+"\n", "user", "create", "--email", "load@shop.example", "--name", "Load", "--org", "load-shop", "--role", "owner"); r.code != 0 {
 		t.Fatalf("user create: %d %s", r.code, r.stderr)
 	}
-	r := runCLI(t, env, "", "token", "create", "--email", "load@shop.example", "--org", "load-shop")
+	r := runCLI(t, env, "", "token", "create", "--email", "load@shop.example", "--org", "load-shop", "--scope", "write")
 	if r.code != 0 {
 		t.Fatalf("token create: %d %s", r.code, r.stderr)
 	}
@@ -65,7 +69,7 @@ func TestLoadtestAgainstARunningServer(t *testing.T) {
 	}
 
 	out := filepath.Join(t.TempDir(), "report.json")
-	lt := runCLI(t, []string{"BREACHDESK_LOADTEST_PASSWORD=" + pw}, "", "loadtest", "--url", "http://"+addr, "--token", token,
+	lt := runCLI(t, []string{"BREACHDESK_LOADTEST_PASSWORD=" + pw, "BREACHDESK_METRICS_TOKEN=" + metricsToken}, "", "loadtest", "--url", "http://"+addr, "--token", token,
 		"--email", "load@shop.example", "--duration", "3s", "--clients", "2", "--think", "20ms",
 		"--report-every", "1s", "--sample-every", "500ms", "--max-error-rate", "0", "--json", out)
 	if lt.code != 0 {

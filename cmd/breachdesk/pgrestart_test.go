@@ -93,7 +93,7 @@ func TestFaultPostgresRestartWhileServing(t *testing.T) {
 	if r := runCLI(t, env, "a long passphrase\n", "user", "create", "--email", "me@shop.example", "--name", "Me", "--org", "shop", "--role", "owner"); r.code != 0 {
 		t.Fatalf("user create: %s", r.stderr)
 	}
-	r := runCLI(t, env, "", "token", "create", "--email", "me@shop.example", "--org", "shop")
+	r := runCLI(t, env, "", "token", "create", "--email", "me@shop.example", "--org", "shop", "--scope", "write")
 	token := strings.TrimSpace(r.stdout)
 	addr := freePort(t)
 	base := "http://" + addr

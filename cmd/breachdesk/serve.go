@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -115,6 +117,7 @@ func run(withHTTP bool) int {
 
 	errc := make(chan error, 1)
 	var srv *web.Server
+	var metricsSrv *http.Server
 	if withHTTP {
 		srv, err = web.New(web.Deps{Config: e.cfg, Clock: e.clock, Store: e.st, Auth: e.auth, Cases: cs,
 			Assessment: as, Evidence: evidence.NewService(e.st, e.clock, e.cfg.MaxUploadBytes), Drafts: ds,
@@ -124,6 +127,15 @@ func run(withHTTP bool) int {
 			return fail(os.Stderr, err)
 		}
 		go func() { errc <- srv.Listen(e.cfg.Addr) }()
+		if addr := e.cfg.Metrics.Addr; addr != "" {
+			metricsSrv = &http.Server{Addr: addr, Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+			go func() {
+				slog.Info("metrics listening", "addr", addr)
+				if err := metricsSrv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+					errc <- fmt.Errorf("metrics listener: %w", err)
+				}
+			}()
+		}
 		fmt.Fprintf(os.Stdout, "BreachDesk is running at %s (listening on %s)\n", e.cfg.BaseURL, e.cfg.Addr)
 	}
 
@@ -139,6 +151,9 @@ func run(withHTTP bool) int {
 		if err := srv.Shutdown(20 * time.Second); err != nil {
 			slog.Error("http shutdown", "err", err)
 		}
+	}
+	if metricsSrv != nil {
+		_ = metricsSrv.Close()
 	}
 	workflows.Stop(client, 30*time.Second)
 	finalCheckpoint(checkpointer)
