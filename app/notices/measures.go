@@ -26,16 +26,6 @@ type MeasureInput struct {
 	TaskID     *int64     `json:"task_id"`
 }
 
-// Measures lists a case's prevention measures.
-func (s *Service) Measures(ctx context.Context, p *auth.Principal, caseID int64) ([]Measure, error) {
-	if _, err := s.cases.Get(ctx, p, caseID); err != nil {
-		return nil, err
-	}
-	var out []Measure
-	err := s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ?", caseID, p.OrgID()).Order("id").Find(&out).Error
-	return out, err
-}
-
 func (s *Service) measures(tx *store.Tx, orgID, caseID int64) ([]Measure, error) {
 	var out []Measure
 	err := tx.DB.Where("case_id = ? AND organisation_id = ?", caseID, orgID).Order("id").Find(&out).Error

@@ -17,14 +17,6 @@ const (
 	True
 )
 
-// TriOf converts a known bool to a Tri.
-func TriOf(b bool) Tri {
-	if b {
-		return True
-	}
-	return False
-}
-
 // IsTrue reports whether t is known to be true.
 func (t Tri) IsTrue() bool { return t == True }
 

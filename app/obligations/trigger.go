@@ -123,9 +123,6 @@ func personsOver(f Facts, n int64) Tri {
 	return Unknown
 }
 
-// personsAtLeast is the same test for thresholds written as "n or more".
-func personsAtLeast(f Facts, n int64) Tri { return personsOver(f, n-1) }
-
 // appiExclusion applies the two exclusions. Encryption excludes all four
 // triggers (the bracket in Art. 7(1) carries it) unless the key leaked too;
 // skimmed form input is captured before any encryption of stored data, so

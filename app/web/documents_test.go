@@ -60,11 +60,14 @@ func TestDocumentWorkflowOverAPIAndPages(t *testing.T) {
 		t.Fatalf("approve: %d %s", r.StatusCode, body(t, r))
 	}
 	code, m = api.json("GET", fmt.Sprintf("/api/v1/documents/%d", id), "")
-	if m["status"] != "approved" {
-		t.Fatalf("after approval: %v", m)
+	if code != 200 || m["status"] != "approved" {
+		t.Fatalf("after approval: %d %v", code, m)
 	}
 	// Owner (not legal) cannot approve.
 	code, m = api.json("POST", fmt.Sprintf("/api/v1/cases/%d/documents", own["case"]), `{"kind":"ppc_final","lang":"en"}`)
+	if code != http.StatusAccepted {
+		t.Fatalf("generate ppc_final: %d %v", code, m)
+	}
 	id2 := int64(m["id"].(float64))
 	if err := h.st.InTx(ctx, func(tx *store.Tx) error { return h.drafts.RenderInTx(ctx, tx, id2) }); err != nil {
 		t.Fatal(err)

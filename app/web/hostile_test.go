@@ -153,7 +153,7 @@ func TestHostileMarkupIsEscapedOnEveryPage(t *testing.T) {
 	if err := people.NewService(h.st, h.clk, h.cases).Run(ctx, ids["import"]); err != nil {
 		t.Fatal(err)
 	}
-	r = expect("inquiry", c.post(casePath+"/inquiries", url.Values{"channel": {"phone"}, "caller_name": {xss}, "caller_contact": {xss}, "affected": {"unknown"},
+	expect("inquiry", c.post(casePath+"/inquiries", url.Values{"channel": {"phone"}, "caller_name": {xss}, "caller_contact": {xss}, "affected": {"unknown"},
 		"question": {xss}, "answer": {xss}, "category": {"other"}, "taken_by": {xss}}), http.StatusSeeOther)
 	ids["inquiry"] = maxID(h, "inquiries", caseID)
 	expect("faq", c.post(casePath+"/faq", url.Values{"question_ja": {xss}, "answer_ja": {xss}, "question_en": {xss}, "answer_en": {xss}}), http.StatusSeeOther)

@@ -175,14 +175,6 @@ func (e *crashEnv) runUntilWith(isDone func() bool, smtpURL string, killer func(
 	}
 }
 
-// printedSince counts the batch's printed letters (to kill a worker only
-// once it is at work).
-func (e *crashEnv) printedSince(batchID int64) int {
-	var n int
-	e.st.DB.Raw(`SELECT count(*) FROM letters WHERE batch_id = ? AND state = 'printed'`, batchID).Scan(&n)
-	return n
-}
-
 func (e *crashEnv) counts(batchID int64) letters.Counts {
 	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{})
 	_, c, err := svc.Progress(context.Background(), &e.owner, batchID)
