@@ -108,9 +108,7 @@ func TestNoticePublicationJourney(t *testing.T) {
 	if !strings.Contains(page, "WAFの導入") {
 		t.Error("prevention measure with its status missing")
 	}
-	samePlain(t, h, anon, "ja", "/notices/shop-a-breach", page)
 	en := body(t, anon.do("GET", "/notices/shop-a-breach?lang=en", nil))
-	samePlain(t, h, anon, "en", "/notices/shop-a-breach?lang=en", en)
 	if !strings.Contains(en, `lang="en"`) || !strings.Contains(en, "Text cause") && !strings.Contains(en, "Text background v1") {
 		t.Error("English version missing")
 	}

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io/fs"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,64 +17,49 @@ import (
 	"github.com/breachdesk/breachdesk/frontend"
 )
 
-// pages holds one parsed template set per page: the layout, the shared
-// partials and the page's own "content". byLang has the same sets with
-// their fixed texts already translated (see pretranslate); sets is the
-// fallback for any other language.
-type pages struct {
-	sets   map[string]*template.Template
-	byLang map[string]map[string]*template.Template
-	// plain makes lookup ignore byLang, so a test can check that both
-	// write the same pages.
-	plain atomic.Bool
-}
+// pages holds, per language, one parsed template set per page: the
+// layout, the shared partials and the page's own "content".
+//
+// Templates translate with {{T "key"}}, as miniflux's do: T is bound to
+// the reader's language, so a partial translates whatever data it is given
+// (a task row, a form field), not only the Page. html/template fixes a
+// set's functions when it is parsed and must not have them changed while
+// it runs, so instead of rebinding T on every request, each language has
+// its own sets, parsed once at start, and a request picks its language's.
+type pages map[string]map[string]*template.Template // language → page → set
 
-// roots are the templates a page is written through.
-var roots = []string{"layout", "public"}
-
-func loadPages(msgs i18n.Catalogue) (*pages, error) {
+func loadPages(msgs i18n.Catalogue) (pages, error) {
 	files, err := fs.Glob(frontend.Templates, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{sets: map[string]*template.Template{}, byLang: map[string]map[string]*template.Template{}}
+	p := pages{}
 	for _, lang := range i18n.Languages {
-		p.byLang[lang] = map[string]*template.Template{}
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
-		if name == "layout" {
-			continue
-		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(frontend.Templates, "templates/layout.html", f)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", name, err)
-		}
-		p.sets[name] = t
-		for _, lang := range i18n.Languages {
-			// Clone copies the parse trees, which pretranslate changes;
-			// it must come before t is first executed.
-			tl, err := t.Clone()
+		p[lang] = map[string]*template.Template{}
+		t := func(key string, args ...any) string { return msgs.T(lang, key, args...) }
+		for _, f := range files {
+			name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+			if name == "layout" {
+				continue
+			}
+			set, err := template.New(name).Funcs(funcs).Funcs(template.FuncMap{"T": t}).ParseFS(frontend.Templates, "templates/layout.html", f)
 			if err != nil {
 				return nil, fmt.Errorf("template %s: %w", name, err)
 			}
-			if _, err := pretranslate(tl, msgs, lang, roots...); err != nil {
-				return nil, fmt.Errorf("template %s (%s): %w", name, lang, err)
-			}
-			p.byLang[lang][name] = tl
+			p[lang][name] = set
 		}
 	}
 	return p, nil
 }
 
-// lookup returns the page's template set for lang.
-func (p *pages) lookup(name, lang string) (*template.Template, bool) {
-	if !p.plain.Load() {
-		if t, ok := p.byLang[lang][name]; ok {
-			return t, true
-		}
+// lookup returns the page's template set for lang; a language without its
+// own sets reads the default language's, as the catalogue does.
+func (p pages) lookup(name, lang string) (*template.Template, bool) {
+	byName, ok := p[lang]
+	if !ok {
+		byName = p[i18n.Languages[0]]
 	}
-	t, ok := p.sets[name]
+	t, ok := byName[name]
 	return t, ok
 }
 
@@ -120,7 +104,8 @@ type Page struct {
 // rather than from the reader's own clock.
 func (p *Page) Now() string { return p.now.Format(time.RFC3339) }
 
-// T translates a message key into the page's language.
+// T translates a message key into the page's language, for handlers
+// (titles, flashes); templates call their own T (see pages).
 func (p *Page) T(key string, args ...any) string { return p.msgs.T(p.Lang, key, args...) }
 
 // Time formats t in the organisation's time zone.

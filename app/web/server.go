@@ -47,7 +47,7 @@ type Deps struct {
 type Server struct {
 	deps    Deps
 	app     *fiber.App
-	pages   *pages
+	pages   pages
 	msgs    i18n.Catalogue
 	metrics *metrics
 	// admitter lets requests in a few at a time (see admit.go).
