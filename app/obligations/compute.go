@@ -20,7 +20,9 @@ type Obligation struct {
 	// WindowStart opens a guideline window (PPC preliminary: end of day 3).
 	WindowStart *time.Time `json:"window_start"`
 	// DueAt is the legal (or, with Guideline, guideline) deadline; nil for
-	// "promptly"/"immediately" rules, which have a TargetAt instead.
+	// "promptly"/"immediately" rules, which have a TargetAt instead, and
+	// for rules whose text sets no time at all (DeadlineKind none), which
+	// have neither.
 	DueAt *time.Time `json:"due_at"`
 	// TargetAt is the organisation's own target from Policy.
 	TargetAt  *time.Time `json:"target_at"`
@@ -29,12 +31,14 @@ type Obligation struct {
 	// assumed the worse way; see Result.NeedsReview.
 	Provisional bool `json:"provisional"`
 	// Overdue: DueAt is before the time the result was computed for.
-	Overdue     bool     `json:"overdue"`
-	Content     []Text   `json:"content"`
-	Explanation Text     `json:"explanation"`
-	Caveat      *Text    `json:"caveat,omitempty"`
-	VerifiedOn  string   `json:"verified_on"`
-	Sources     []string `json:"sources"`
+	Overdue     bool   `json:"overdue"`
+	Content     []Text `json:"content"`
+	Explanation Text   `json:"explanation"`
+	Caveat      *Text  `json:"caveat,omitempty"`
+	// Internal: a duty to act owed to no one (see Rule.Internal).
+	Internal   bool     `json:"internal,omitempty"`
+	VerifiedOn string   `json:"verified_on"`
+	Sources    []Source `json:"sources"`
 }
 
 // Result is the outcome of Compute.
@@ -137,20 +141,18 @@ func invalidFacts(f Facts) ValidationErrors {
 
 // sortObligations orders by the time to act: the due time, or the target
 // for rules without one (so "immediately" comes before a 30-day report),
-// then by target, then by rule id, which makes the order deterministic.
+// duties with no time at all last, then by target, then by rule id, which
+// makes the order deterministic.
 func sortObligations(obs []Obligation) {
-	key := func(o Obligation) time.Time {
-		switch {
-		case o.DueAt != nil:
-			return *o.DueAt
-		case o.TargetAt != nil:
-			return *o.TargetAt
+	key := func(o Obligation) *time.Time {
+		if o.DueAt != nil {
+			return o.DueAt
 		}
-		return time.Time{}
+		return o.TargetAt
 	}
 	slices.SortStableFunc(obs, func(a, b Obligation) int {
 		return cmp.Or(
-			key(a).Compare(key(b)),
+			timeCompare(key(a), key(b)),
 			timeCompare(a.TargetAt, b.TargetAt),
 			cmp.Compare(a.RuleID, b.RuleID),
 		)
@@ -183,8 +185,8 @@ func generalReviews(f Facts, rs reviews) {
 	}
 	if f.AwareAt.Before(rulesCurrentFrom) {
 		rs.add(ReviewOlderIncident, "aware_at", tx(
-			"ルール表は現行法（2026-11-24確認）を記載しています。それ以前の事案には旧規定が適用される場合があります（例: 入力中の情報のT3該当は2024-04-01から、カリフォルニア州30日は2026-01-01から）。",
-			"The rule table encodes the law as verified on 2026-11-24; an earlier incident may fall under earlier versions (e.g. data being entered counts as T3 since 2024-04-01; California's 30 days since 2026-01-01)."))
+			"ルール表は各ルールの確認日時点の現行法を記載しています。それ以前の事案には旧規定が適用される場合があります（例: 入力中の情報のT3該当は2024-04-01から、カリフォルニア州30日は2026-01-01から）。",
+			"The rule table encodes the law in force on each rule's check date; an earlier incident may fall under earlier versions (e.g. data being entered counts as T3 since 2024-04-01; California's 30 days since 2026-01-01)."))
 	}
 	if f.residents(OTHER) > 0 {
 		rs.add(ReviewOtherResidents, "residents.OTHER", tx(

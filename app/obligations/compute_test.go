@@ -156,11 +156,7 @@ var computeCases = []computeCase{
 	{name: "1,001 persons triggers",
 		facts: fx("2026-06-01T10:00:00+09:00", plain+`,"persons_affected":1001`),
 		want:  map[string]string{final: "due 2026-06-30T23:59:59+09:00", indiv: "target 2026-06-04T10:00:00+09:00"}, appi: "applies"},
-	{name: "upper bound above 1,000 is an unknown",
-		facts:  fx("2026-06-01T10:00:00+09:00", plain+`,"persons_affected":800,"persons_upper_bound":1500`),
-		want:   map[string]string{final: "due 2026-06-30T23:59:59+09:00"},
-		prov:   []string{final, prel, indiv},
-		review: []string{ReviewAPPIT4Unknown + "@persons_upper_bound"}, appi: "provisional"},
+	// An upper bound above 1,000 meets T4: see TestT4UpperBoundMeetsTrigger.
 	{name: "upper bound of exactly 1,000 settles T4",
 		facts: fx("2026-06-01T10:00:00+09:00", plain+`,"persons_affected":900,"persons_upper_bound":1000`),
 		want:  map[string]string{final: "-"}, appi: "none", noReview: []string{ReviewAPPIT4Unknown}},
@@ -203,9 +199,10 @@ var computeCases = []computeCase{
 		prov:   []string{final, prel, indiv, "jp.police.consultation"},
 		review: []string{ReviewAPPIT1Unknown, ReviewAPPIT2Unknown, ReviewAPPIT3Unknown, ReviewAPPIT4Unknown, ReviewEncryptionUnknown},
 		appi:   "provisional"},
-	{name: "explicit financial_damage_risk=false wins over card_number",
+	{name: "explicit financial_damage_risk=false wins over card_number, with a review",
 		facts: fx("2026-06-01T10:00:00+09:00", `"data_items":["card_number"],"financial_damage_risk":false,"sensitive":false,"unauthorized_purpose":false,"persons_affected":10`),
-		want:  map[string]string{final: "-", "jp.card.acquirer": "+"}, appi: "none"},
+		want:  map[string]string{final: "-", "jp.card.acquirer": "+"}, appi: "none",
+		review: []string{ReviewAPPIT2CardNumbers + "@financial_damage_risk"}},
 	{name: "login credentials imply financial damage risk",
 		facts: fx("2026-06-01T10:00:00+09:00", `"data_items":["email","login_credentials"],"unauthorized_purpose":false,"high_level_encryption":false,"persons_affected":10`),
 		want:  map[string]string{final: "+", "jp.card.acquirer": "-"}, appi: "applies"},
@@ -227,14 +224,11 @@ var computeCases = []computeCase{
 		want:   map[string]string{final: "+", "jp.appi.processor_to_principal": "-"},
 		review: []string{ReviewProcessorUnknown + "@entrusted_processor"}},
 
-	// --- Scope.
-	{name: "no JP residents: APPI not evaluated, acquirer still told",
-		facts:  fx("2026-06-01T10:00:00+09:00", `"data_items":["card_number"],"unauthorized_purpose":false,"residents":{"EU":10},"eu_risk":"risk"`),
-		want:   map[string]string{final: "-", "jp.card.acquirer": "+", "eu.gdpr.art33": "+"},
-		review: []string{ReviewAPPINotEvaluated + "@residents.JP"}, appi: "out"},
-	{name: "JP: 0 means not evaluated",
-		facts: fx("2026-06-01T10:00:00+09:00", `"data_items":["card_number"],"residents":{"JP":0,"US-CA":10}`),
-		want:  map[string]string{final: "-"}, appi: "out"},
+	// --- Scope: APPI has no residency condition (TestAPPIWithoutJapaneseResidents).
+	{name: "JP: 0 is still assessed under APPI",
+		facts: fx("2026-06-01T10:00:00+09:00", `"data_items":["card_number"],"unauthorized_purpose":false,"high_level_encryption":false,"residents":{"JP":0,"US-CA":10}`),
+		want:  map[string]string{final: "+", "us.ca.residents": "+"}, appi: "applies",
+		review: []string{ReviewAPPINoJPResidents + "@residents.JP"}},
 
 	// --- GDPR / UK GDPR: 72 hours to the minute.
 	{name: "GDPR Art. 33: 72 h to the minute",
@@ -274,9 +268,15 @@ var computeCases = []computeCase{
 	{name: "California 501: Attorney General",
 		facts: fx("2026-12-01T10:00:00+09:00", usBase+`,"residents":{"US-CA":501}`),
 		want:  map[string]string{"us.ca.ag": "due 2027-01-15T16:59:59+09:00"}},
-	{name: "California encryption safe harbour, New York none",
+	// N.Y. Gen. Bus. Law § 899-aa(1)(b)(i): private information is data
+	// "not encrypted, or encrypted with an encryption key that has also been
+	// accessed or acquired"; the other states: TestUSEncryptionSafeHarbour.
+	{name: "California and New York encryption safe harbour",
 		facts: fx("2026-12-01T10:00:00+09:00", `"data_items":["card_number","name"],"high_level_encryption":true,"key_compromised":false,"residents":{"US-CA":10,"US-NY":10}`),
-		want: map[string]string{"us.ca.residents": "-", "us.ny.residents": "due 2026-12-31T13:59:59+09:00",
+		want:  map[string]string{"us.ca.residents": "-", "us.ny.residents": "-", "us.ny.regulators": "-", "us.ny.credit_bureaus": "-"}},
+	{name: "New York with the key acquired",
+		facts: fx("2026-12-01T10:00:00+09:00", `"data_items":["card_number","name"],"high_level_encryption":true,"key_compromised":true,"residents":{"US-NY":10}`),
+		want: map[string]string{"us.ny.residents": "due 2026-12-31T13:59:59+09:00",
 			"us.ny.regulators": "due 2026-12-31T13:59:59+09:00", "us.ny.credit_bureaus": "-"}},
 	{name: "Texas 249: no Attorney General",
 		facts: fx("2026-12-01T10:00:00+09:00", usBase+`,"residents":{"US-TX":249}`),
@@ -371,7 +371,7 @@ var computeCases = []computeCase{
 		facts: fx("2026-12-01T10:00:00+09:00", `"data_items":["name","email"],"sensitive":false,"unauthorized_purpose":false,"residents":{"KR":1000}`),
 		want:  map[string]string{"kr.pipa.pipc": "due 2026-12-04T10:00:00+09:00"}},
 	{name: "Korea: hacking, any number",
-		facts: fx("2026-12-01T10:00:00+09:00", `"data_items":["name"],"sensitive":false,"unauthorized_purpose":true,"residents":{"KR":10}`),
+		facts: fx("2026-12-01T10:00:00+09:00", `"data_items":["name"],"sensitive":false,"unauthorized_purpose":true,"external_access":true,"residents":{"KR":10}`),
 		want:  map[string]string{"kr.pipa.pipc": "+"}},
 	{name: "Korea: unknowns make the report provisional",
 		facts:  fx("2026-12-01T10:00:00+09:00", `"data_items":["name"],"residents":{"KR":10}`),
@@ -443,8 +443,6 @@ func TestCompute(t *testing.T) {
 
 func appiState(a APPIAssessment) string {
 	switch {
-	case !a.InScope:
-		return "out"
 	case a.Excluded != "":
 		return a.Excluded
 	case a.Applies && a.Provisional:
@@ -463,8 +461,9 @@ func reviewCodes(r Result) []string {
 	return out
 }
 
-// checkInvariants holds for every result: each obligation has a date, a
-// basis, sources and an explanation in both languages; the list is sorted;
+// checkInvariants holds for every result: each obligation has a date
+// (none only when its rule's text sets no time), a basis, sources and an
+// explanation in both languages; the list is sorted, undated duties last;
 // times are in the facts' zone; JSON encoding works.
 func checkInvariants(t *testing.T, r Result) {
 	t.Helper()
@@ -474,8 +473,8 @@ func checkInvariants(t *testing.T, r Result) {
 			t.Errorf("duplicate obligation %s", o.RuleID)
 		}
 		seen[o.RuleID] = true
-		if o.DueAt == nil && o.TargetAt == nil {
-			t.Errorf("%s: neither due_at nor target_at", o.RuleID)
+		if (o.DueAt == nil && o.TargetAt == nil) != (o.DeadlineKind == KindNone) {
+			t.Errorf("%s (%s): due_at %v, target_at %v", o.RuleID, o.DeadlineKind, o.DueAt, o.TargetAt)
 		}
 		if o.DueAt != nil && o.TargetAt != nil {
 			t.Errorf("%s: both due_at and target_at", o.RuleID)
@@ -490,7 +489,7 @@ func checkInvariants(t *testing.T, r Result) {
 		}
 		if i > 0 {
 			prev := r.Obligations[i-1]
-			if sortKey(prev).After(sortKey(o)) {
+			if p, k := sortKey(prev), sortKey(o); k != nil && (p == nil || p.After(*k)) {
 				t.Errorf("not sorted: %s before %s", prev.RuleID, o.RuleID)
 			}
 		}
@@ -500,11 +499,11 @@ func checkInvariants(t *testing.T, r Result) {
 	}
 }
 
-func sortKey(o Obligation) time.Time {
+func sortKey(o Obligation) *time.Time {
 	if o.DueAt != nil {
-		return *o.DueAt
+		return o.DueAt
 	}
-	return *o.TargetAt
+	return o.TargetAt
 }
 
 func TestComputeInvalidFacts(t *testing.T) {

@@ -13,15 +13,19 @@
 //     toward the earlier date for "when is it due", and every such assumption
 //     is listed in Result.NeedsReview. The obligation carries Provisional=true
 //     when it exists only because of such an assumption.
-//   - APPI (Japan) is evaluated when residents lists JP > 0 or residents is
-//     empty: Japan is the home market, so a case without a residency breakdown
-//     is treated as a Japanese case. When residents is given without JP, a
-//     review note reminds that APPI binds a Japanese business whatever the
-//     residence of the persons.
-//   - Japanese day counts take the aware date as day 1 (the conservative
-//     reading of 施行規則8条2項) in Asia/Tokyo, not UTC.
+//   - APPI (Japan) is always evaluated: it binds a business handling
+//     personal data in Japan whatever the residence of the persons (Art. 26
+//     has no residency condition). When residents lists no JP persons, a
+//     review note says so for a business abroad (Art. 171).
+//   - Japanese day counts take the aware date as day 1 (GL 3-5-3-4 for the
+//     final report; for the preliminary report's "roughly 3–5 days" it is
+//     this engine's conservative target) in Asia/Tokyo, not UTC.
+//   - Every rule cites its primary texts (Source) with the date each was
+//     read; secondary sources are kept only as commentary.
 //   - "Promptly" and "immediately" have no legal date; the engine shows a
-//     target_at from Policy (defaults: 72 h and 24 h) and never a due_at.
+//     target_at from Policy (defaults: 72 h and 24 h) and never a due_at. A
+//     duty whose text names no time at all (the Installment Sales Act's
+//     measures) has neither, and says so.
 //   - Card-brand "business days" are Monday to Friday: the brands are global
 //     and publish no holiday calendar.
 package obligations

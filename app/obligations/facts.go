@@ -46,8 +46,14 @@ type Facts struct {
 	// DataBeingEntered: data was captured while being entered into a form
 	// (web skimming); counts as T3 since 2024-04-01.
 	DataBeingEntered Tri `json:"data_being_entered"`
-	// EntrustedProcessor: the organisation handles the data as a processor
-	// (委託先) on behalf of a principal (委託元).
+	// ExternalAccess: the leak came from unlawful access to the systems from
+	// outside (hacking), as opposed to, e.g., theft by an insider. Korea
+	// reports any number of people on this ground alone (Decree Art. 40(1)).
+	ExternalAccess Tri `json:"external_access"`
+	// EntrustedProcessor: the organisation handles the data on behalf of
+	// another business: a 委託先 of a principal (委託元) under APPI, a
+	// processor under GDPR, the party that maintains data it does not own
+	// under the US state laws. Each law sends its notice to that business.
 	EntrustedProcessor Tri `json:"entrusted_processor"`
 	// PrincipalNotifiedAt is when the processor told its principal; with
 	// EntrustedProcessor it moves the APPI duties to the principal.
@@ -109,6 +115,16 @@ func (f Facts) EffectiveUnauthorizedPurpose() Tri {
 		return True
 	}
 	return f.UnauthorizedPurpose
+}
+
+// EffectiveExternalAccess is ExternalAccess; when it is unknown and no act
+// with a wrongful purpose happened at all (unauthorized_purpose false, no
+// skimming), there was no unlawful access either.
+func (f Facts) EffectiveExternalAccess() Tri {
+	if f.ExternalAccess.IsUnknown() && f.EffectiveUnauthorizedPurpose().IsFalse() {
+		return False
+	}
+	return f.ExternalAccess
 }
 
 // Location returns the organisation's zone (DefaultTimezone when empty).

@@ -97,6 +97,7 @@ var factFields = map[string]func(*Facts, json.RawMessage) error{
 	"high_level_encryption": func(f *Facts, m json.RawMessage) error { return f.HighLevelEncryption.UnmarshalJSON(m) },
 	"key_compromised":       func(f *Facts, m json.RawMessage) error { return f.KeyCompromised.UnmarshalJSON(m) },
 	"data_being_entered":    func(f *Facts, m json.RawMessage) error { return f.DataBeingEntered.UnmarshalJSON(m) },
+	"external_access":       func(f *Facts, m json.RawMessage) error { return f.ExternalAccess.UnmarshalJSON(m) },
 	"entrusted_processor":   func(f *Facts, m json.RawMessage) error { return f.EntrustedProcessor.UnmarshalJSON(m) },
 	"residents":             decodeResidents,
 	"eu_risk":               func(f *Facts, m json.RawMessage) error { return decodeString(m, &f.EURisk) },

@@ -20,9 +20,10 @@ type NeedsReview struct {
 // Review codes.
 const (
 	ReviewInvalidFacts          = "INVALID_FACTS"
-	ReviewAPPINotEvaluated      = "APPI_NOT_EVALUATED"
+	ReviewAPPINoJPResidents     = "APPI_NO_JP_RESIDENTS"
 	ReviewAPPIT1Unknown         = "APPI_T1_UNKNOWN"
 	ReviewAPPIT2Unknown         = "APPI_T2_UNKNOWN"
+	ReviewAPPIT2CardNumbers     = "APPI_T2_FALSE_WITH_CARD_NUMBERS"
 	ReviewAPPIT3Unknown         = "APPI_T3_UNKNOWN"
 	ReviewAPPIT4Unknown         = "APPI_T4_UNKNOWN"
 	ReviewEncryptionUnknown     = "ENCRYPTION_UNKNOWN"
@@ -30,6 +31,7 @@ const (
 	ReviewEncryptionSkimming    = "ENCRYPTION_VS_SKIMMING"
 	ReviewProcessorUnknown      = "ENTRUSTED_PROCESSOR_UNKNOWN"
 	ReviewPrincipalNotNotified  = "PRINCIPAL_NOT_NOTIFIED"
+	ReviewProcessorRole         = "PROCESSOR_ROLE_UNKNOWN"
 	ReviewCalendarUnverified    = "CALENDAR_YEAR_UNVERIFIED"
 	ReviewMyNumber              = "MY_NUMBER_ACT"
 	ReviewOtherResidents        = "RESIDENTS_NOT_MODELLED"

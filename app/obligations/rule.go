@@ -6,10 +6,6 @@ import (
 	"sync"
 )
 
-// DefaultVerifiedOn is the date the rule table was last checked against
-// shared/reference/RULES.md.
-const DefaultVerifiedOn = "2026-11-24"
-
 // DeadlineKind says how a rule's deadline is counted.
 type DeadlineKind string
 
@@ -32,6 +28,9 @@ const (
 	KindPromptly DeadlineKind = "promptly"
 	// KindImmediately: no legal date; target_at from Policy.Immediately.
 	KindImmediately DeadlineKind = "immediately"
+	// KindNone: the primary text sets no time at all (a standing duty to
+	// act); the obligation has neither due_at nor target_at.
+	KindNone DeadlineKind = "none"
 )
 
 // Deadline is a rule's deadline expression.
@@ -61,9 +60,16 @@ type Rule struct {
 	Guideline bool `json:"guideline"`
 	// Zone is the IANA zone whose calendar days count ("" = the facts'
 	// timezone): a day-based deadline ends at 23:59:59 in the law's place.
-	Zone       string   `json:"zone,omitempty"`
+	Zone string `json:"zone,omitempty"`
+	// Internal marks a duty to act that is owed to no one (no report or
+	// notice), so lists of bodies told leave it out.
+	Internal bool `json:"internal,omitempty"`
+	// VerifiedOn is the latest date one of the rule's primary sources was
+	// read (each source carries its own date); while none has been read, the
+	// date the rule was checked against the project's secondary notes. The
+	// table fills it in from Sources.
 	VerifiedOn string   `json:"verified_on"`
-	Sources    []string `json:"sources"`
+	Sources    []Source `json:"sources"`
 	// Caveat carries RULES.md's ⚠ notes: points to re-verify.
 	Caveat *Text `json:"caveat,omitempty"`
 
@@ -90,6 +96,9 @@ func Rules() []Rule { return slices.Clone(ruleTable()) }
 // ruleTable builds the table once; the rule files stay plain data.
 var ruleTable = sync.OnceValue(func() []Rule {
 	all := slices.Concat(japanRules(), cardRules(), intlRules(), usRules())
+	for i := range all {
+		all[i].VerifiedOn = verifiedOn(all[i].Sources)
+	}
 	rank := func(j Jurisdiction) int {
 		if j == Card {
 			return 1 // right after JP: card reports are as urgent as APPI's

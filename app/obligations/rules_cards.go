@@ -8,7 +8,15 @@ import "slices"
 // no holiday calendar, and counting holidays as business days can only make
 // a date earlier, never late.
 
-var cardSourcesVisa = []string{"visa.fi / caribbean.review.visa.com data-security pages", "docs.solidgate.com/compliance/data"}
+// brandNote: the brands' own rule documents were not readable in the
+// stored copies; the deadlines come from the secondary notes of RULES.md C.
+var brandNote = tx("ブランド自身の文書は保存コピーで読めず、期限はRULES.md C節の二次資料による。", "The brand's own document was not readable in the stored copies; the deadlines follow the secondary notes of RULES.md section C.")
+
+var cardSourcesVisa = []Source{
+	unread("", "Visa「What To Do If Compromised」（WTDIC）", "Visa, What To Do If Compromised (WTDIC)", brandNote),
+	commentary("visa.fi / caribbean.review.visa.com data-security pages", ""),
+	commentary("docs.solidgate.com/compliance/data", "https://docs.solidgate.com/compliance/data"),
+}
 
 // brandApplies triggers a brand rule: the brand is among the affected
 // brands and card data (number or security code) is involved. The notes
@@ -68,7 +76,7 @@ func cardRules() []Rule {
 				tx("漏えい（のおそれ）の通知", "Notice of the (suspected) compromise"),
 				tx("封じ込め状況（隔離、電源を切らない、ログ保全）", "Containment status (isolate, do not power off, keep logs)"),
 			},
-			Basis: visaBasis, VerifiedOn: DefaultVerifiedOn, Sources: cardSourcesVisa,
+			Basis: visaBasis, Sources: cardSourcesVisa,
 			Caveat: caveat("⚠ PFIの起用は「5日以内」とする二次情報あり。通知遅延はアクワイアラに最大10万米ドルの負担。",
 				"⚠ PFI engagement \"no later than 5 days\" (secondary source). A late notice can cost the acquirer up to US$100k."),
 			when: brandApplies(Visa),
@@ -78,7 +86,7 @@ func cardRules() []Rule {
 			Deadline:   Deadline{Kind: KindBusinessDays, N: 3, Text: tx("3営業日以内", "Within 3 business days")},
 			ClockStart: discovery,
 			Content:    []Text{tx("インシデントレポート（WTDIC付録Aの様式）", "Incident report (WTDIC Appendix A template)")},
-			Basis:      visaBasis, VerifiedOn: DefaultVerifiedOn, Sources: cardSourcesVisa,
+			Basis:      visaBasis, Sources: cardSourcesVisa,
 			when: brandApplies(Visa),
 		},
 		{
@@ -86,7 +94,7 @@ func cardRules() []Rule {
 			Deadline:   Deadline{Kind: KindBusinessDays, N: 10, Text: tx("10営業日以内", "Within 10 business days")},
 			ClockStart: discovery,
 			Content:    []Text{tx("漏えいのおそれがある全カード番号", "All at-risk account numbers")},
-			Basis:      visaBasis, VerifiedOn: DefaultVerifiedOn, Sources: cardSourcesVisa,
+			Basis:      visaBasis, Sources: cardSourcesVisa,
 			when: brandApplies(Visa),
 		},
 		{
@@ -99,11 +107,14 @@ func cardRules() []Rule {
 				tx("ADC報告様式", "ADC reporting form"),
 				tx("（PFI最終報告）封じ込め、手口、対象カード・データ項目、期間、PCI DSS上の所見", "(PFI final report) containment, method, at-risk accounts and data elements, window, PCI DSS findings"),
 			},
-			Basis:      tx("Mastercard Account Data Compromise（ADC）ユーザーガイド", "Mastercard Account Data Compromise (ADC) User Guide"),
-			VerifiedOn: DefaultVerifiedOn,
-			Sources:    []string{"Mastercard ADC User Guide 2016 (studylib.net/doc/18515487)", "yumpu Maestro rules §8.9"},
-			Caveat:     caveat("⚠ PFIの起用は72時間以内とする二次情報あり。", "⚠ PFI engagement within 72 h (secondary source)."),
-			when:       brandApplies(Mastercard),
+			Basis: tx("Mastercard Account Data Compromise（ADC）ユーザーガイド", "Mastercard Account Data Compromise (ADC) User Guide"),
+			Sources: []Source{
+				unread("", "Mastercard「Account Data Compromise User Guide」", "Mastercard, Account Data Compromise User Guide", brandNote),
+				commentary("Mastercard ADC User Guide 2016 (studylib.net/doc/18515487)", "https://studylib.net/doc/18515487"),
+				commentary("yumpu Maestro rules §8.9", ""),
+			},
+			Caveat: caveat("⚠ PFIの起用は72時間以内とする二次情報あり。", "⚠ PFI engagement within 72 h (secondary source)."),
+			when:   brandApplies(Mastercard),
 		},
 		{
 			ID: "card.amex.eirp", Jurisdiction: Card,
@@ -122,10 +133,12 @@ func cardRules() []Rule {
 				tx("警察への連絡の有無", "Police contacted?"),
 				tx("その後、全カード番号", "Then all card numbers"),
 			},
-			Basis:      tx("American Express Data Security Operating Policy（DSOP）", "American Express Data Security Operating Policy (DSOP)"),
-			VerifiedOn: DefaultVerifiedOn,
-			Sources:    []string{"aexp-static.com DSOP page", "americanexpress.com TAP page", "docsbay form"},
-			when:       brandApplies(Amex),
+			Basis: tx("American Express Data Security Operating Policy（DSOP）", "American Express Data Security Operating Policy (DSOP)"),
+			Sources: []Source{
+				unread("", "American Express「Data Security Operating Policy」（DSOP）", "American Express, Data Security Operating Policy (DSOP)", brandNote),
+				commentary("aexp-static.com DSOP page", ""), commentary("americanexpress.com TAP page", ""), commentary("docsbay form", ""),
+			},
+			when: brandApplies(Amex),
 		},
 		{
 			ID: "card.jcb.acquirer", Jurisdiction: Card,
@@ -136,10 +149,13 @@ func cardRules() []Rule {
 			Content:    []Text{tx("漏えい（のおそれ）の通知", "Notice of the (suspected) compromise")},
 			Basis:      tx("加盟店契約（アクワイアラの案内）", "Merchant agreement (acquirer guidance)"),
 			Guideline:  true,
-			VerifiedOn: DefaultVerifiedOn,
-			Sources:    []string{"nagoya-card.co.jp"},
-			Caveat:     caveat("⚠ JCBの加盟店向け期限は見つかっていません。アクワイアラの指示に従ってください。", "⚠ JCB's merchant timeline was not found; follow the acquirer's instructions."),
-			when:       brandApplies(JCB),
+			Sources: []Source{
+				unread("", "加盟店契約（アクワイアラの案内）", "Merchant agreement (acquirer guidance)",
+					tx("JCBの加盟店向け期限を定める文書は見つかっていません。", "No JCB document setting a merchant timeline was found.")),
+				commentary("nagoya-card.co.jp", "https://www.nagoya-card.co.jp/members/index.html"),
+			},
+			Caveat: caveat("⚠ JCBの加盟店向け期限は見つかっていません。アクワイアラの指示に従ってください。", "⚠ JCB's merchant timeline was not found; follow the acquirer's instructions."),
+			when:   brandApplies(JCB),
 		},
 	}
 }

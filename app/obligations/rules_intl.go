@@ -7,7 +7,16 @@ import "fmt"
 // residents map lists persons of that jurisdiction; thresholds use that
 // jurisdiction's resident count.
 
-var gdprSources = []string{"source.commonaccord.org (GDPR)", "gdprhub.eu"}
+var gdprCommentary = []Source{commentary("source.commonaccord.org (GDPR)", "http://source.commonaccord.org/"), commentary("gdprhub.eu", "https://gdprhub.eu/")}
+
+var (
+	srcGDPR = read(secondReview, "https://eur-lex.europa.eu/eli/reg/2016/679/oj",
+		"GDPR（規則(EU) 2016/679）33条・34条", "GDPR (Regulation (EU) 2016/679), Arts. 33–34",
+		tx("source.commonaccord.org及びbetterregulation.comの全文写しで読了", "read through the full-text copies on source.commonaccord.org and betterregulation.com"))
+	srcUKGDPR = unread("https://www.legislation.gov.uk/eur/2016/679/contents",
+		"UK GDPR 33条・34条", "UK GDPR, Arts. 33–34",
+		tx("第二次確認では未読。EU GDPRと同文として扱っています。", "Not read in the second review; taken to match the EU text."))
+)
 
 // encryptionSafe reports whether the encryption safe harbour applies, and
 // flags the unknowns that could make it apply.
@@ -46,10 +55,11 @@ func residentsWhy(j Jurisdiction, n int64) Text {
 
 // gdprRules builds Art. 33 and 34 for the EU or the UK: the texts are the
 // same, only the recipient differs. Both read Facts.EURisk.
-func gdprRules(j Jurisdiction, prefix string, authority Text, basis33, basis34 Text) []Rule {
+func gdprRules(j Jurisdiction, prefix string, authority Text, basis33, basis34, basis332 Text, primary Source) []Rule {
+	srcs := sources([]Source{primary}, gdprCommentary)
 	art33 := func(c *evalCtx) verdict {
 		n := c.f.residents(j)
-		if n <= 0 {
+		if n <= 0 || actsForOther(c) {
 			return no
 		}
 		why := residentsWhy(j, n)
@@ -66,7 +76,7 @@ func gdprRules(j Jurisdiction, prefix string, authority Text, basis33, basis34 T
 	}
 	art34 := func(c *evalCtx) verdict {
 		n := c.f.residents(j)
-		if n <= 0 || c.f.EURisk != EURiskHigh || encryptionSafe(c) {
+		if n <= 0 || c.f.EURisk != EURiskHigh || encryptionSafe(c) || actsForOther(c) {
 			return no
 		}
 		return verdict{applies: true, why: join(residentsWhy(j, n), tx("高リスク。", "High risk."))}
@@ -86,7 +96,7 @@ func gdprRules(j Jurisdiction, prefix string, authority Text, basis33, basis34 T
 				tx("(d) 講じた又は講じる予定の措置", "(d) Measures taken or proposed"),
 				tx("すべての侵害を記録（33条5項）", "Record every breach (Art. 33(5))"),
 			},
-			Basis: basis33, VerifiedOn: DefaultVerifiedOn, Sources: gdprSources,
+			Basis: basis33, Sources: srcs,
 			Caveat: caveat("⚠ 提案 COM(2025) 837（96時間・閾値引上げ）は未成立。", "⚠ Proposal COM(2025) 837 (96 h, higher threshold) is not law."),
 			when:   art33,
 		},
@@ -102,28 +112,88 @@ func gdprRules(j Jurisdiction, prefix string, authority Text, basis33, basis34 T
 				tx("生じうる結果", "Likely consequences"),
 				tx("講じた又は講じる予定の措置", "Measures taken or proposed"),
 			},
-			Basis: basis34, VerifiedOn: DefaultVerifiedOn, Sources: gdprSources,
+			Basis: basis34, Sources: srcs,
 			when: art34,
 		},
+		{
+			ID: prefix + ".processor", Jurisdiction: j, Recipient: tx("管理者（controller）", "The controller"),
+			Trigger:    tx("処理者（processor）として個人データ侵害を知った場合（リスクの程度を問わない）", "The organisation is a processor and becomes aware of a personal-data breach (whatever the risk)"),
+			Deadline:   Deadline{Kind: KindPromptly, Text: tx("知った後、不当な遅滞なく", "Without undue delay after becoming aware")},
+			ClockStart: tx("侵害を知った時点", "Becoming aware of the breach"),
+			Content: []Text{
+				tx("侵害の性質（本人・記録の種類と概数）", "Nature of the breach (categories and approximate numbers of people and records)"),
+				tx("連絡窓口", "Contact point"),
+				tx("講じた措置", "Measures taken"),
+			},
+			Basis: basis332, Sources: srcs,
+			Caveat: caveat("監督機関への報告（33条1項）と本人への連絡（34条）は管理者が行います。通知事項は管理者が33条3項の報告に使う事項（処理者契約の定めに従う）。",
+				"The controller reports to the supervisory authority (Art. 33(1)) and tells the people (Art. 34). Give what the controller needs for its Art. 33(3) report (as the processing contract provides)."),
+			when: func(c *evalCtx) verdict {
+				n := c.f.residents(j)
+				if n <= 0 || !c.f.EntrustedProcessor.IsTrue() {
+					return no
+				}
+				return verdict{applies: true, why: join(residentsWhy(j, n), tx("処理者として取り扱っている。", "The organisation is a processor."))}
+			},
+		},
 	}
+}
+
+// actsForOther reports whether the organisation handles the data for
+// another business (a processor under GDPR Art. 33(2); under the US state
+// laws the party that maintains data it does not own), which then owes
+// notice to that business instead of to the regulator and the people.
+// While that is unknown the organisation is taken to report itself, and a
+// review note names the shorter duty it may owe instead.
+func actsForOther(c *evalCtx) bool {
+	switch {
+	case c.f.EntrustedProcessor.IsTrue():
+		return true
+	case c.f.EntrustedProcessor.IsUnknown():
+		c.rs.add(ReviewProcessorRole, "entrusted_processor", tx(
+			"他社の委託を受けて（処理者として）取り扱っているかが不明です。GDPRと米国州法では、他社のためにデータを処理・保持する者は管理者・所有者に通知し（GDPRは不当な遅滞なく、カリフォルニア・ニューヨーク・テキサス・ワシントンは直ちに、フロリダは10日以内、コロラドは速やかに）、当局・本人への通知は管理者・所有者が行います。自社が通知する前提で計算しています。",
+			"Unknown whether the organisation handles the data for another business (as a processor). Under GDPR and the US state laws, a party that processes or maintains data for another notifies that controller or owner (GDPR without undue delay; California, New York, Texas and Washington immediately; Florida within 10 days; Colorado promptly), and the controller or owner tells the regulator and the people. The engine assumes the organisation notifies them itself."))
+	}
+	return false
 }
 
 func intlRules() []Rule {
 	rules := gdprRules(EU, "eu.gdpr",
 		tx("主監督機関（リード監督機関）", "Lead supervisory authority"),
-		tx("GDPR 33条", "GDPR Art. 33"), tx("GDPR 34条", "GDPR Art. 34"))
+		tx("GDPR 33条", "GDPR Art. 33"), tx("GDPR 34条", "GDPR Art. 34"), tx("GDPR 33条2項", "GDPR Art. 33(2)"), srcGDPR)
 	rules = append(rules, gdprRules(UK, "uk.gdpr",
 		tx("英国情報コミッショナー（ICO）", "Information Commissioner's Office (ICO)"),
-		tx("UK GDPR 33条", "UK GDPR Art. 33"), tx("UK GDPR 34条", "UK GDPR Art. 34"))...)
-	sgSources := []string{"PDPA ss26A–26E + Regs 2021 (quoted in public notes)"}
+		tx("UK GDPR 33条", "UK GDPR Art. 33"), tx("UK GDPR 34条", "UK GDPR Art. 34"), tx("UK GDPR 33条2項", "UK GDPR Art. 33(2)"), srcUKGDPR)...)
+	notReread := tx("第二次確認では未読（RULES.md D節の記載による）。", "Not read in the second review (per RULES.md section D).")
+	sgSources := []Source{
+		read(secondReview, "https://sso.agc.gov.sg/Act/PDPA2012?ProvIds=P16A-", "Personal Data Protection Act 2012 第6A部（26A～26E条）",
+			"Personal Data Protection Act 2012, Part 6A (ss 26A–26E)", tx("Singapore Statutes Onlineの条文を公開の調査メモの逐語引用（2026-10-09取得）で読了", "Singapore Statutes Online text read through a public research note's verbatim quotes (taken 2026-10-09)")),
+		read(secondReview, "https://sso.agc.gov.sg/SL/PDPA2012-S64-2021", "Personal Data Protection (Notification of Data Breaches) Regulations 2021",
+			"Personal Data Protection (Notification of Data Breaches) Regulations 2021", tx("4条（500人）・5条のみ、同じ調査メモの逐語引用で読了", "regs 4 (500 persons) and 5 only, read through the same note's verbatim quotes")),
+		commentary("PDPA ss26A–26E + Regs 2021 (quoted in public notes)", ""),
+	}
 	sgHarm := tx("重大な損害（significant harm）", "significant harm")
-	krSources := []string{"law.go.kr (quoted in public notes)"}
-	krCaveat := caveat("⚠ 2026年の改正（漏えいのおそれの通知、項目追加）が報じられています。", "⚠ 2026 changes reported (notice of possible leaks, more items).")
+	// The Korean texts were read in a public research note that quotes
+	// law.go.kr verbatim (as amended, in force 2026-09-11; quotes taken
+	// 2026-10-09); the note itself is not cited as a source of law.
+	viaKRNote := tx("law.go.krの条文を公開の調査メモの逐語引用（2026-10-09取得）で読了", "law.go.kr text read through a public research note's verbatim quotes (taken 2026-10-09)")
+	krSources := []Source{
+		read(secondReview, "https://www.law.go.kr/LSW/lsInfoP.do?lsId=011357", "개인정보 보호법（個人情報保護法、法律第21445号、2026-09-11施行）34条1項・2項・4項",
+			"Personal Information Protection Act (PIPA, Act No. 21445, in force 2026-09-11), Art. 34(1), (2), (4)", viaKRNote),
+		read(secondReview, "https://www.law.go.kr/LSW/lsInfoP.do?lsiSeq=289537", "개인정보 보호법 시행령（施行令、大統領令第36671号、2026-09-11施行）39条・39条の2・40条",
+			"PIPA Enforcement Decree (Presidential Decree No. 36671, in force 2026-09-11), Arts. 39, 39-2, 40", viaKRNote),
+		read(secondReview, "https://www.pipc.go.kr/np/cop/bbs/selectBoardArticle.do?bbsId=BS074&mCode=C020010000&nttId=12459",
+			"個人情報保護委員会（PIPC）報道資料 2026-09-10（改正法・施行令の9月11日施行）", "PIPC press release of 2026-09-10 (amended Act and Decree in force from 11 September)", viaKRNote),
+		commentary("segye.com 2026-03-09", "https://m.segye.com/view/20260309514460"),
+		commentary("donga.com 2026-03-09", "https://www.donga.com/news/Economy/article/all/20260309/133492828/1"),
+	}
+	krCaveat := caveat("2026-09-11施行の改正により、報告規定は34条4項（旧3項）。施行令40条1項の報告事由は1,000人以上、センシティブ情報・固有識別情報、外部からの不法な接近のいずれかで、内部者による持ち出しだけでは該当しません。回収・削除等で権益侵害の可能性が著しく低くなった場合は報告しないことができます（同項ただし書）。偽造・改ざん・毀損（ランサムウェア等）も報告対象です。",
+		"Since the amendment in force on 2026-09-11 the report is Art. 34(4) (formerly (3)). Decree Art. 40(1) requires it for 1,000 or more people, sensitive or unique-ID data, or unlawful access from outside; insider theft alone does not qualify. It may be omitted where retrieval or deletion has made harm markedly unlikely (proviso). Forgery, alteration and damage (e.g. ransomware) are reported too.")
 	krContent := []Text{
 		tx("漏えいした項目", "Items leaked"),
 		tx("漏えいの時期と経緯", "When and how"),
 		tx("本人がとりうる対策", "What people can do"),
-		tx("事業者の対応と救済手続", "The handler's response and remedies"),
+		tx("事業者の対応と被害救済の方法（損害賠償請求・紛争調整の申請）", "The handler's response and the remedies (damages claim, dispute mediation)"),
 		tx("相談窓口", "Contact desk"),
 	}
 	auHarm := tx("重大な損害（serious harm）のおそれ", "likely serious harm")
@@ -136,7 +206,7 @@ func intlRules() []Rule {
 			ClockStart: tx("侵害のおそれを知った時点", "Becoming aware of the suspected breach"),
 			Content:    []Text{tx("通知対象（重大な損害又は500人以上）かの評価と記録", "Assessment (significant harm or ≥500 people) and its record")},
 			Basis:      tx("PDPA 26C条", "PDPA s26C"), Guideline: true, Zone: "Asia/Singapore",
-			VerifiedOn: DefaultVerifiedOn, Sources: sgSources,
+			Sources: sgSources,
 			when: func(c *evalCtx) verdict {
 				if n := c.f.residents(SG); n > 0 {
 					return verdict{applies: true, why: residentsWhy(SG, n)}
@@ -161,7 +231,7 @@ func intlRules() []Rule {
 				tx("連絡先", "Contact"),
 			},
 			Basis:     tx("PDPA 26D条、Personal Data Protection (Notification of Data Breaches) Regulations 2021", "PDPA s26D; Personal Data Protection (Notification of Data Breaches) Regulations 2021"),
-			Guideline: true, Zone: "Asia/Singapore", VerifiedOn: DefaultVerifiedOn, Sources: sgSources,
+			Guideline: true, Zone: "Asia/Singapore", Sources: sgSources,
 			Caveat: caveat("⚠ 規則2021の記載事項は公開メモからの引用です。評価が早く終われば期限も早まります。", "⚠ The Regulations 2021 items are quoted from public notes. An earlier assessment makes the deadline earlier."),
 			when: func(c *evalCtx) verdict {
 				n := c.f.residents(SG)
@@ -180,7 +250,7 @@ func intlRules() []Rule {
 			Deadline:   Deadline{Kind: KindPromptly, Text: tx("PDPCへの通知と同時又はその後", "At the same time as or after notifying the PDPC")},
 			ClockStart: tx("通知対象と評価した時点", "Concluding the breach is notifiable"),
 			Content:    []Text{tx("侵害の内容、本人がとるべき措置、連絡先", "What happened, steps for individuals, contact")},
-			Basis:      tx("PDPA 26D条", "PDPA s26D"), Zone: "Asia/Singapore", VerifiedOn: DefaultVerifiedOn, Sources: sgSources,
+			Basis:      tx("PDPA 26D条", "PDPA s26D"), Zone: "Asia/Singapore", Sources: sgSources,
 			when: func(c *evalCtx) verdict {
 				n := c.f.residents(SG)
 				if n <= 0 || encryptionSafe(c) {
@@ -191,13 +261,14 @@ func intlRules() []Rule {
 		},
 		Rule{
 			ID: "kr.pipa.individuals", Jurisdiction: KR, Recipient: tx("影響を受ける本人（韓国）", "Affected people (Korea)"),
-			Trigger:    tx("個人情報の漏えい（人数を問わない）", "Any leak (any number of people)"),
+			Trigger:    tx("個人情報の漏えい等（偽造・改ざん・毀損を含む）又はその可能性（人数を問わない）", "Any leak, forgery, alteration or damage of personal information, or the possibility of one (any number of people)"),
 			Deadline:   Deadline{Kind: KindHours, N: 72, Text: tx("知った時から72時間以内", "Within 72 hours of awareness")},
 			ClockStart: tx("漏えいを知った時点", "Becoming aware of the leak"),
 			Content:    krContent,
-			Basis:      tx("個人情報保護法（韓国）34条、施行令39条・40条", "PIPA Art. 34; Enforcement Decree Arts. 39–40"),
-			VerifiedOn: DefaultVerifiedOn, Sources: krSources,
-			Caveat: caveat("⚠ 連絡先が不明な場合はウェブサイトに30日以上掲示。2026年の改正が報じられています。", "⚠ If contacts are unknown: website posting for at least 30 days. 2026 changes reported."),
+			Basis:      tx("個人情報保護法（韓国）34条1項・2項、施行令39条・39条の2", "PIPA Art. 34(1)–(2); Enforcement Decree Arts. 39, 39-2"),
+			Sources:    krSources,
+			Caveat: caveat("連絡先が不明な場合はウェブサイトに30日以上掲示（施行令39条3項）。2026-09-11施行の改正により、漏えい等の可能性がある場合もその可能性のあるすべての本人に通知し（34条2項、施行令39条の2）、通知には損害賠償・紛争調整などの救済手段も記載します。",
+				"If contacts are unknown: website posting for at least 30 days (Decree Art. 39(3)). Since the amendment in force on 2026-09-11, a possible leak is notified to everyone possibly affected (Art. 34(2), Decree Art. 39-2), and the notice names the remedies (damages, dispute mediation)."),
 			when: func(c *evalCtx) verdict {
 				if n := c.f.residents(KR); n > 0 {
 					return verdict{applies: true, why: residentsWhy(KR, n)}
@@ -207,12 +278,12 @@ func intlRules() []Rule {
 		},
 		Rule{
 			ID: "kr.pipa.pipc", Jurisdiction: KR, Recipient: tx("個人情報保護委員会（PIPC）又は韓国インターネット振興院（KISA）", "PIPC or KISA"),
-			Trigger:    tx("1,000人以上、センシティブ情報・固有識別情報、又はハッキング（人数を問わない）", "1,000 or more people, sensitive or unique-ID data, or hacking (any number)"),
+			Trigger:    tx("1,000人以上、センシティブ情報・固有識別情報、又は外部からの不法な接近（ハッキング。内部者による持ち出しは含まない。人数を問わない）", "1,000 or more people, sensitive or unique-ID data, or unlawful access from outside (hacking; not insider theft; any number)"),
 			Deadline:   Deadline{Kind: KindHours, N: 72, Text: tx("知った時から72時間以内（一部報告の後、追加可）", "Within 72 hours of awareness (partial report allowed, then add the rest)")},
 			ClockStart: tx("漏えいを知った時点", "Becoming aware of the leak"),
 			Content:    krContent,
-			Basis:      tx("個人情報保護法（韓国）34条3項、施行令40条", "PIPA Art. 34(3); Enforcement Decree Art. 40"),
-			VerifiedOn: DefaultVerifiedOn, Sources: krSources, Caveat: krCaveat,
+			Basis:      tx("個人情報保護法（韓国）34条4項、施行令40条1項", "PIPA Art. 34(4); Enforcement Decree Art. 40(1)"),
+			Sources:    krSources, Caveat: krCaveat,
 			when: krReport,
 		},
 		Rule{
@@ -222,7 +293,10 @@ func intlRules() []Rule {
 			ClockStart: tx("侵害のおそれを知った時点", "Becoming aware of the suspected breach"),
 			Content:    []Text{tx("重大な損害のおそれの評価", "Assessment of likely serious harm")},
 			Basis:      tx("Privacy Act 1988 26WH条", "Privacy Act 1988 s26WH"), Zone: "Australia/Sydney",
-			VerifiedOn: DefaultVerifiedOn, Sources: []string{"zoelaw.ai 26WK", "rulesmate.com.au"},
+			Sources: []Source{
+				unread("https://www.legislation.gov.au/C2004A03712/latest", "Privacy Act 1988 (Cth) 26WH・26WK・26WL条", "Privacy Act 1988 (Cth), ss 26WH, 26WK, 26WL", notReread),
+				commentary("zoelaw.ai 26WK", ""), commentary("rulesmate.com.au", ""),
+			},
 			Caveat: caveat("APP対象事業者（年商300万豪ドル超等）のみ。", "Applies to APP entities only (turnover above A$3M, plus exceptions)."),
 			when: func(c *evalCtx) verdict {
 				if n := c.f.residents(AU); n > 0 {
@@ -243,7 +317,10 @@ func intlRules() []Rule {
 				tx("本人への推奨措置", "Recommended steps for individuals"),
 			},
 			Basis: tx("Privacy Act 1988 26WK条・26WL条", "Privacy Act 1988 s26WK, s26WL"), Zone: "Australia/Sydney",
-			VerifiedOn: DefaultVerifiedOn, Sources: []string{"zoelaw.ai 26WK", "rulesmate.com.au"},
+			Sources: []Source{
+				unread("https://www.legislation.gov.au/C2004A03712/latest", "Privacy Act 1988 (Cth) 26WH・26WK・26WL条", "Privacy Act 1988 (Cth), ss 26WH, 26WK, 26WL", notReread),
+				commentary("zoelaw.ai 26WK", ""), commentary("rulesmate.com.au", ""),
+			},
 			Caveat: caveat("APP対象事業者（年商300万豪ドル超等）のみ。", "Applies to APP entities only (turnover above A$3M, plus exceptions)."),
 			when: func(c *evalCtx) verdict {
 				n := c.f.residents(AU)
@@ -267,8 +344,11 @@ func intlRules() []Rule {
 				tx("本人への通知計画", "Notice plan"),
 				tx("連絡先（本人向けにはとりうる措置、フリーダイヤル、苦情申立権も）", "Contact (for individuals also steps they can take, toll-free contact, complaint rights)"),
 			},
-			Basis:      tx("PIPEDA 10.1条、Breach of Security Safeguards Regulations", "PIPEDA s.10.1; Breach of Security Safeguards Regulations"),
-			VerifiedOn: DefaultVerifiedOn, Sources: []string{"priv.gc.ca gd_pb_201810"},
+			Basis: tx("PIPEDA 10.1条、Breach of Security Safeguards Regulations", "PIPEDA s.10.1; Breach of Security Safeguards Regulations"),
+			Sources: []Source{
+				unread("https://laws-lois.justice.gc.ca/eng/acts/P-8.6/", "PIPEDA 10.1条、Breach of Security Safeguards Regulations", "PIPEDA s 10.1; Breach of Security Safeguards Regulations", notReread),
+				commentary("priv.gc.ca gd_pb_201810", "https://www.priv.gc.ca/"),
+			},
 			Caveat: caveat("すべての侵害の記録を24か月保存。", "Keep records of all breaches for 24 months."),
 			when: func(c *evalCtx) verdict {
 				n := c.f.residents(CA)
@@ -281,14 +361,18 @@ func intlRules() []Rule {
 	)
 }
 
-// krReport is the PIPC/KISA report trigger: 1,000 or more Korean residents,
-// sensitive or unique-ID data, or hacking (read as APPI's wrongful purpose).
+// krReport is the PIPC/KISA report trigger of Decree Art. 40(1): 1,000 or
+// more Korean residents, sensitive or unique-ID data, or unlawful access
+// from outside to the processing system (hacking). Insider theft is a
+// wrongful purpose under APPI but not "access from outside", so it does
+// not report on its own.
 func krReport(c *evalCtx) verdict {
 	n := c.f.residents(KR)
 	if n <= 0 {
 		return no
 	}
 	why := residentsWhy(KR, n)
+	ext := c.f.EffectiveExternalAccess()
 	switch {
 	case n >= 1000:
 		return verdict{applies: true, why: join(why, tx("1,000人以上。", "1,000 or more."))}
@@ -296,12 +380,12 @@ func krReport(c *evalCtx) verdict {
 		return verdict{applies: true, why: join(why, tx("センシティブ情報を含む。", "Sensitive data involved."))}
 	case c.f.HasAny(uniqueIDItems...):
 		return verdict{applies: true, why: join(why, tx("固有識別情報を含む。", "Unique-ID data involved."))}
-	case c.f.EffectiveUnauthorizedPurpose().IsTrue():
-		return verdict{applies: true, why: join(why, tx("ハッキング等による漏えい。", "Leak by hacking."))}
-	case c.f.EffectiveSensitive().IsUnknown() || c.f.EffectiveUnauthorizedPurpose().IsUnknown():
+	case ext.IsTrue():
+		return verdict{applies: true, why: join(why, tx("外部からの不法な接近（ハッキング）による漏えい。", "Leak by unlawful access from outside (hacking)."))}
+	case c.f.EffectiveSensitive().IsUnknown() || ext.IsUnknown():
 		c.rs.add(ReviewKRReportUnknown, "residents.KR", tx(
-			"韓国: センシティブ情報の有無又はハッキングによるかが不明です。該当すればPIPC/KISAへの報告が必要なため、報告する前提で表示しています。",
-			"Korea: unknown whether sensitive data or hacking is involved; either requires a report to PIPC/KISA, so the report is shown."))
+			"韓国: センシティブ情報の有無、又は外部からの不法な接近（ハッキング。内部者による持ち出しは含まない）によるかが不明です。該当すればPIPC/KISAへの報告が必要なため、報告する前提で表示しています。",
+			"Korea: unknown whether sensitive data is involved or whether the leak came from unlawful access from outside (hacking; insider theft does not count); either requires a report to PIPC/KISA, so the report is shown."))
 		return verdict{applies: true, provisional: true, why: why}
 	}
 	return no

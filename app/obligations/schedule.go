@@ -2,6 +2,7 @@ package obligations
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -38,6 +39,7 @@ func (s scheduler) schedule(r Rule, v verdict) Obligation {
 		Provisional:  v.provisional,
 		Content:      r.Content,
 		Caveat:       r.Caveat,
+		Internal:     r.Internal,
 		VerifiedOn:   r.VerifiedOn,
 		Sources:      r.Sources,
 	}
@@ -64,15 +66,17 @@ func (s scheduler) schedule(r Rule, v verdict) Obligation {
 		last := day1.AddDays(n - 1)
 		ob.WindowStart = s.at(from.EndOfDay(zone))
 		ob.DueAt = s.at(last.EndOfDay(zone))
-		how = tx(fmt.Sprintf("知った日 %s を1日目として%d日目 %s の終わりから%d日目 %s の終わりまで（ガイドライン上の目安のため休日による繰り下げなし）。",
+		how = tx(fmt.Sprintf("当システムの保守的な目標: 知った日 %s を1日目として%d日目 %s の終わりから%d日目 %s の終わりまで。ガイドラインの目安（概ね3～5日以内）を早めに数えたもので、ガイドライン自身の数え方でも法定の期日でもないため、休日による繰り下げはしません。",
 			dayJA(day1), r.Deadline.WindowFrom, dayJA(from), n, dayJA(last)),
-			fmt.Sprintf("The aware date %s is day 1; the window runs from the end of day %d (%s) to the end of day %d (%s) (a guideline target, so not moved for holidays).",
+			fmt.Sprintf("This system's conservative target: the aware date %s is day 1; the window runs from the end of day %d (%s) to the end of day %d (%s). It counts the guideline's \"roughly 3–5 days\" early; it is neither the guideline's own count nor a statutory date, so it is not moved for holidays.",
 				dayEN(day1), r.Deadline.WindowFrom, dayEN(from), n, dayEN(last)))
 	case KindBusinessDays:
 		last := AddBusinessDays(s.opt.BrandCalendar, day1, n)
 		ob.DueAt = s.at(last.EndOfDay(zone))
 		how = tx(fmt.Sprintf("起算日 %s の後の%d営業日目（月～金で計算）%s の終わりまで。", dayJA(day1), n, dayJA(last)),
 			fmt.Sprintf("Business day %d (counting Monday–Friday) after %s is %s, until its end.", n, dayEN(day1), dayEN(last)))
+	case KindNone:
+		how = tx("根拠の条文は期限を定めていません（日時は表示しません）。", "The text that sets this duty names no time, so no date is shown.")
 	case KindPromptly, KindImmediately:
 		d := s.opt.Policy.target(r.ID, r.Deadline.Kind)
 		target := start.Add(d)
@@ -117,21 +121,28 @@ func (s scheduler) checkVerified(days ...Date) {
 	}
 }
 
-// japanDaysHow explains a KindJapanDays count, naming why day N was moved.
+// japanDaysHow explains a KindJapanDays count, naming every closed day
+// between day N and the business day it moved to, each with its reason.
 func japanDaysHow(c Calendar, day1, dayN, due Date, n int, zone *time.Location) Text {
 	base := tx(fmt.Sprintf("知った日 %s（%s）を1日目として%d日目は %s。", dayJA(day1), zone, n, dayJA(dayN)),
 		fmt.Sprintf("The aware date %s (%s) is day 1; day %d is %s.", dayEN(day1), zone, n, dayEN(dayN)))
 	if due == dayN {
 		return join(base, tx("開庁日のため繰り下げなし。", "It is a business day, so it stands."))
 	}
-	reason := tx("閉庁日", "closed")
-	if cr, ok := c.(interface{ ClosedReason(Date) (Text, bool) }); ok {
-		if r, closed := cr.ClosedReason(dayN); closed {
-			reason = r
+	cr, _ := c.(interface{ ClosedReason(Date) (Text, bool) })
+	var ja, en []string
+	for d := dayN; d.Compare(due) < 0; d = d.AddDays(1) {
+		reason := tx("閉庁日", "closed")
+		if cr != nil {
+			if r, closed := cr.ClosedReason(d); closed {
+				reason = r
+			}
 		}
+		ja = append(ja, fmt.Sprintf("%s %s", dayJA(d), reason.JA))
+		en = append(en, fmt.Sprintf("%s %s", dayEN(d), reason.EN))
 	}
-	return join(base, tx(fmt.Sprintf("%sのため翌開庁日 %s に繰り下げ（行政機関の休日に関する法律2条）。", reason.JA, dayJA(due)),
-		fmt.Sprintf("It is a non-business day (%s), so the deadline moves to the next business day, %s (Act on Holidays of Administrative Organs, Art. 2).", reason.EN, dayEN(due))))
+	return join(base, tx(fmt.Sprintf("閉庁日（%s）のため翌開庁日 %s に繰り下げ（行政機関の休日に関する法律2条）。", strings.Join(ja, "、"), dayJA(due)),
+		fmt.Sprintf("Offices are closed on %s, so the deadline moves to the next business day, %s (Act on Holidays of Administrative Organs, Art. 2).", strings.Join(en, "; "), dayEN(due))))
 }
 
 var weekdaysJA = [...]string{"日", "月", "火", "水", "木", "金", "土"}

@@ -36,10 +36,11 @@ const (
 	ExcludedProcessor  = "entrusted_processor"   // 委託先 that notified its 委託元
 )
 
-// APPIAssessment is the outcome of the APPI trigger test.
+// APPIAssessment is the outcome of the APPI trigger test. APPI is always
+// evaluated: it binds a business handling personal data in Japan whatever
+// the residence of the persons (Art. 26 has no residency condition; only
+// Art. 171 limits a business abroad to persons in Japan).
 type APPIAssessment struct {
-	// InScope: Japan is evaluated (residents has JP > 0, or is empty).
-	InScope bool `json:"in_scope"`
 	// Applies: the PPC report and individual notice are required, assuming
 	// the worse case for unknown facts.
 	Applies bool `json:"applies"`
@@ -61,13 +62,10 @@ type APPIAssessment struct {
 // unknowns that could change its answer in rs.
 func assessAPPI(f Facts, rs reviews) APPIAssessment {
 	a := APPIAssessment{Triggers: []TriggerCode{}, Possible: []TriggerCode{}}
-	a.InScope = len(f.Residents) == 0 || f.residents(JP) > 0
-	if !a.InScope {
-		rs.add(ReviewAPPINotEvaluated, "residents.JP", tx(
-			"居住者の内訳に日本（JP）がないため、個人情報保護法の報告義務を評価していません。同法は本人の居住地にかかわらず国内で個人データを取り扱う事業者に適用されます。日本の事業者であれば確認してください。",
-			"APPI was not evaluated because residents lists no JP persons. APPI binds a business handling personal data in Japan whatever the residence of the persons; if the organisation is a Japanese business, check it."))
-		a.Why = tx("日本の居住者なし（評価対象外）。", "No JP residents listed (not evaluated).")
-		return a
+	if len(f.Residents) > 0 && f.residents(JP) <= 0 {
+		rs.add(ReviewAPPINoJPResidents, "residents.JP", tx(
+			"居住者の内訳に日本（JP）がありませんが、個人情報保護法には本人の居住地による限定がないため、日本の事業者として報告義務を判定しています（法26条）。外国にある事業者が同法の適用を受けるのは日本国内にある者の個人情報に限られます（法171条）。外国の事業者であれば確認してください。",
+			"Residents lists no JP persons, but APPI has no residency condition, so its duties were assessed as for a Japanese business (Art. 26). A business abroad is bound only for persons in Japan (Art. 171); if the organisation is not a Japanese business, check this."))
 	}
 	status := map[TriggerCode]Tri{
 		T1: f.EffectiveSensitive(),
@@ -83,8 +81,16 @@ func assessAPPI(f Facts, rs reviews) APPIAssessment {
 			a.Possible = append(a.Possible, c)
 		}
 	}
+	if f.FinancialDamageRisk.IsFalse() && f.Has(ItemCardNumber) {
+		rs.add(ReviewAPPIT2CardNumbers, "financial_damage_risk", tx(
+			"カード番号がデータ項目にありますが、財産的被害のおそれ（施行規則7条2号）が「なし」とされています。ガイドライン（通則編）3-5-3-1は報告を要する事例の最初に「ECサイトからクレジットカード番号を含む個人データが漏えいした場合」を挙げ、Q&A 6-15は知った時点でおそれがあれば後の措置で解消しても報告対象としています。「なし」とした理由（例: 下4桁のみ、トークン化済み）を評価のメモに残し、法務で確認してください。",
+			"Card numbers are among the data items, yet financial-damage risk (Rules Art. 7(ii)) is set to false. GL (General Rules) 3-5-3-1 gives, as its first reportable example, card numbers leaked from an EC site, and PPC Q&A 6-15 keeps a case reportable when the risk existed on awareness even if later measures removed it. Record why it is false (e.g. last four digits only, tokens) in the assessment note and have legal confirm it."))
+	}
 	if len(a.Triggers) == 0 && len(a.Possible) == 0 {
 		a.Why = tx("報告対象事態（施行規則7条1号～4号）のいずれにも該当しません。", "None of the APPI triggers (Enforcement Rules Art. 7(1)–(4)) is met.")
+		if f.FinancialDamageRisk.IsFalse() && f.Has(ItemCardNumber) {
+			a.Why = join(a.Why, tx("ただしカード番号について財産的被害のおそれを「なし」とした判断は要確認です。", "But the answer that card numbers carry no financial-damage risk needs review."))
+		}
 		return a
 	}
 	if excl, why := appiExclusion(f, rs); excl != "" {
@@ -110,14 +116,17 @@ func assessAPPI(f Facts, rs reviews) APPIAssessment {
 	return a
 }
 
-// personsOver is the T4 test: True when more than n persons are certainly
-// affected, False when at most n can be, Unknown in between.
+// personsOver is the T4 test. Rule 7(4) covers a situation where a leak of
+// more than n persons' data "possibly occurred", and GL 3-5-3-1 reads it as
+// met when the number possibly affected can exceed n at most: so an upper
+// bound above n meets it as surely as a count above n. False when at most
+// n can be affected; Unknown only when neither count nor bound is given.
 func personsOver(f Facts, n int64) Tri {
 	lo, hi, hiKnown := f.PersonsRange()
 	switch {
-	case lo > n:
+	case lo > n, hiKnown && hi > n:
 		return True
-	case hiKnown && hi <= n:
+	case hiKnown:
 		return False
 	}
 	return Unknown
@@ -168,8 +177,8 @@ func appiExclusion(f Facts, rs reviews) (string, Text) {
 // encryptionUnknownText is shared by every rule with an encryption safe
 // harbour so that one review entry covers them all.
 var encryptionUnknownText = tx(
-	"高度な暗号化の有無が不明です。暗号化され鍵が漏えいしていなければ、個人情報保護委員会への報告や一部の通知（カリフォルニア州、GDPR 34条など）が不要になる可能性があります。暗号化されていない前提で計算しています。",
-	"Unknown whether the data was protected by high-level encryption. If it was, and the key did not leak, the APPI report and some notices (California, GDPR Art. 34, ...) may not be required; the engine assumes it was not.")
+	"高度な暗号化の有無が不明です。暗号化され鍵が漏えいしていなければ、個人情報保護委員会への報告や一部の通知（米国各州、GDPR 34条、シンガポールなど）が不要になる可能性があります。暗号化されていない前提で計算しています。",
+	"Unknown whether the data was protected by high-level encryption. If it was, and the key did not leak, the APPI report and some notices (the US states, GDPR Art. 34, Singapore, ...) may not be required; the engine assumes it was not.")
 
 func addTriggerReview(f Facts, c TriggerCode, rs reviews) {
 	switch c {
@@ -186,13 +195,9 @@ func addTriggerReview(f Facts, c TriggerCode, rs reviews) {
 			"不正の目的をもって行われたおそれの有無が不明です。該当すれば報告対象となり確報期限は60日になりますが、早い方の30日で表示しています。",
 			"Unknown whether the leak may stem from an act with a wrongful purpose. If so, APPI applies and the final report is due on day 60; the earlier day-30 date is shown."))
 	case T4:
-		field := "persons_affected"
-		if f.PersonsUpperBound != nil && *f.PersonsUpperBound > T4Threshold {
-			field = "persons_upper_bound"
-		}
-		rs.add(ReviewAPPIT4Unknown, field, tx(
-			"本人の数が1,000人を超えるかが不明です（上限または人数が未確定）。超える前提で計算しています。",
-			"Unknown whether more than 1,000 persons are affected (count or upper bound open); the engine assumes more."))
+		rs.add(ReviewAPPIT4Unknown, "persons_affected", tx(
+			"本人の数（確定数又は最大数）が未入力のため、1,000人を超えるかが不明です。超える前提で計算しています。",
+			"Neither the number of persons nor its upper bound is given, so whether more than 1,000 are affected is unknown; the engine assumes more."))
 	}
 }
 
@@ -232,8 +237,12 @@ func triggerDetail(f Facts, c TriggerCode) Text {
 			return tx("—入力中の情報の窃取を含む", " — includes data being entered into a form")
 		}
 	case T4:
-		lo, _, _ := f.PersonsRange()
-		return tx(fmt.Sprintf("—%d人", lo), fmt.Sprintf(" — %d persons", lo))
+		lo, hi, _ := f.PersonsRange()
+		if lo > T4Threshold {
+			return tx(fmt.Sprintf("—%d人", lo), fmt.Sprintf(" — %d persons", lo))
+		}
+		return tx(fmt.Sprintf("—確定%d人、最大%d人のおそれ（最大数が1,000人を超えるため該当）", lo, hi),
+			fmt.Sprintf(" — %d persons known, up to %d possibly affected (the possible number exceeds 1,000)", lo, hi))
 	}
 	if len(items) == 0 {
 		return Text{}

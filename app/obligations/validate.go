@@ -144,7 +144,7 @@ func (f Facts) assessmentErrors() ValidationErrors {
 		{"sensitive", f.Sensitive}, {"financial_damage_risk", f.FinancialDamageRisk},
 		{"unauthorized_purpose", f.UnauthorizedPurpose}, {"high_level_encryption", f.HighLevelEncryption},
 		{"key_compromised", f.KeyCompromised}, {"data_being_entered", f.DataBeingEntered},
-		{"entrusted_processor", f.EntrustedProcessor},
+		{"external_access", f.ExternalAccess}, {"entrusted_processor", f.EntrustedProcessor},
 	}
 	for _, t := range tris {
 		if t.v > True {

@@ -33,7 +33,8 @@ for the facts in FILE (JSON; "-" reads standard input). No database needed.
 
 Options:
   --facts FILE        facts as JSON, or - for standard input
-  --rules             print the rule table instead (a reference page)
+  --rules             print the rule table instead (a reference page: each
+                      rule's primary sources and the date each was read)
   --format FORMAT     json (default), table or markdown
   --lang LANG         ja (default) or en, for table and markdown output
   --at TIME           compute as of TIME (RFC 3339) instead of now
@@ -44,7 +45,8 @@ Options:
 Facts fields: aware_at (RFC 3339 with offset, required), data_items,
 persons_affected, persons_upper_bound, records_affected, sensitive,
 financial_damage_risk, unauthorized_purpose, high_level_encryption,
-key_compromised, data_being_entered, entrusted_processor (true/false/null),
+key_compromised, data_being_entered, external_access, entrusted_processor
+(true/false/null),
 principal_notified_at, residents ({"JP":1200,"EU":40}), card_brands,
 eu_risk (none/risk/high), timezone (default Asia/Tokyo).
 

@@ -147,10 +147,15 @@ func TestRunRules(t *testing.T) {
 	code, out, _ := run(t, "", "--rules")
 	var doc struct {
 		Rules []struct {
-			ID         string   `json:"id"`
-			VerifiedOn string   `json:"verified_on"`
-			Sources    []string `json:"sources"`
-			Deadline   struct {
+			ID         string `json:"id"`
+			VerifiedOn string `json:"verified_on"`
+			Sources    []struct {
+				Primary   bool              `json:"primary"`
+				Cite      map[string]string `json:"cite"`
+				URL       string            `json:"url"`
+				CheckedOn string            `json:"checked_on"`
+			} `json:"sources"`
+			Deadline struct {
 				Kind string `json:"kind"`
 			} `json:"deadline"`
 		} `json:"rules"`
@@ -158,17 +163,25 @@ func TestRunRules(t *testing.T) {
 	if code != ExitOK || json.Unmarshal([]byte(out), &doc) != nil || len(doc.Rules) < 30 {
 		t.Fatalf("--rules json: exit %d, %d rules", code, len(doc.Rules))
 	}
-	if doc.Rules[0].ID != "jp.appi.individual_notice" || doc.Rules[0].VerifiedOn == "" || len(doc.Rules[0].Sources) == 0 {
-		t.Errorf("first rule: %+v", doc.Rules[0])
+	first := doc.Rules[0]
+	if first.ID != "jp.appi.individual_notice" || first.VerifiedOn != "2026-12-06" || len(first.Sources) == 0 ||
+		!first.Sources[0].Primary || first.Sources[0].CheckedOn != "2026-12-06" || !strings.HasPrefix(first.Sources[0].URL, "https://laws.e-gov.go.jp/") {
+		t.Errorf("first rule: %+v", first)
 	}
+	// Each rule's primary sources and their check dates, per rule.
 	code, out, _ = run(t, "", "--rules", "--format", "table", "--lang", "en")
-	for _, want := range []string{"jp.appi.ppc.preliminary  [JP]", "  trigger", "  verified on  2026-11-24", "  sources", "  caveat"} {
+	for _, want := range []string{"jp.appi.ppc.preliminary  [JP]", "  trigger", "  verified on     2026-12-06",
+		"  primary source  APPI Enforcement Rules, Art. 7 (text in force from 2024-04-01) <https://laws.e-gov.go.jp/law/428M60020000003> — checked 2026-12-06",
+		"  primary source  Visa, What To Do If Compromised (WTDIC) — not read", "  verified on     2026-11-24",
+		"  primary source  RCW 19.255.005 (definitions) <https://app.leg.wa.gov/RCW/default.aspx?cite=19.255.005> — checked 2026-12-06",
+		"  commentary", "  caveat"} {
 		if code != ExitOK || !strings.Contains(out, want) {
 			t.Errorf("--rules table lacks %q", want)
 		}
 	}
 	code, out, _ = run(t, "", "--rules", "--format", "markdown")
-	if code != ExitOK || !strings.Contains(out, "| ID | 法域 |") || !strings.Contains(out, "## `card.visa.incident_report`") {
+	if code != ExitOK || !strings.Contains(out, "| ID | 法域 |") || !strings.Contains(out, "一次資料（確認日）") ||
+		!strings.Contains(out, "## `card.visa.incident_report`") || !strings.Contains(out, "- **一次資料**: 割賦販売法 35条の16") {
 		t.Errorf("--rules markdown:\n%s", out[:min(500, len(out))])
 	}
 }

@@ -31,7 +31,7 @@ func when(o obligations.Obligation, lang obligations.Lang) (string, string) {
 	case o.TargetAt != nil:
 		return o.TargetAt.Format(stampLayout), label(lang, "社内目標", "target")
 	}
-	return "-", ""
+	return "-", label(lang, "期限の定めなし", "no deadline")
 }
 
 // notes lists the flags a reader must not miss.
@@ -78,8 +78,6 @@ func writeResultTable(w io.Writer, res obligations.Result, lang obligations.Lang
 
 func appiSummary(a obligations.APPIAssessment, lang obligations.Lang) string {
 	switch {
-	case !a.InScope:
-		return label(lang, "評価対象外（日本の居住者なし）", "not evaluated (no JP residents)")
 	case a.Excluded != "":
 		return label(lang, "除外: ", "excluded: ") + a.Excluded
 	case !a.Applies:
@@ -135,10 +133,16 @@ func writeRulesTable(w io.Writer, rules []obligations.Rule, lang obligations.Lan
 func writeRulesMarkdown(w io.Writer, rules []obligations.Rule, lang obligations.Lang) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "# %s\n\n", label(lang, "ルール一覧", "Rule table"))
-	fmt.Fprintln(ew, label(lang, "| ID | 法域 | 提出先・通知先 | 期限 | 確認日 |", "| ID | Jurisdiction | Recipient | Deadline | Verified on |"))
-	fmt.Fprintln(ew, "|---|---|---|---|---|")
+	fmt.Fprintln(ew, label(lang, "| ID | 法域 | 提出先・通知先 | 期限 | 確認日 | 一次資料（確認日） |", "| ID | Jurisdiction | Recipient | Deadline | Verified on | Primary sources (checked) |"))
+	fmt.Fprintln(ew, "|---|---|---|---|---|---|")
 	for _, r := range rules {
-		fmt.Fprintf(ew, "| `%s` | %s | %s | %s | %s |\n", r.ID, r.Jurisdiction, md(r.Recipient.In(lang)), md(r.Deadline.Text.In(lang)), r.VerifiedOn)
+		var prim []string
+		for _, s := range r.Sources {
+			if s.Primary {
+				prim = append(prim, s.Cite.In(lang)+" ("+checked(s, lang)+")")
+			}
+		}
+		fmt.Fprintf(ew, "| `%s` | %s | %s | %s | %s | %s |\n", r.ID, r.Jurisdiction, md(r.Recipient.In(lang)), md(r.Deadline.Text.In(lang)), r.VerifiedOn, md(strings.Join(prim, "; ")))
 	}
 	for _, r := range rules {
 		fmt.Fprintf(ew, "\n## `%s`\n\n", r.ID)
@@ -167,7 +171,17 @@ func ruleFields(r obligations.Rule, lang obligations.Lang) [][2]string {
 		{label(lang, "記載事項", "content"), strings.Join(content, " ")},
 		{label(lang, "根拠", "basis"), oneLine(r.Basis.In(lang))},
 		{label(lang, "確認日", "verified on"), r.VerifiedOn},
-		{label(lang, "出典", "sources"), strings.Join(r.Sources, "; ")},
+	}
+	var comments []string
+	for _, s := range r.Sources {
+		if s.Primary {
+			fields = append(fields, [2]string{label(lang, "一次資料", "primary source"), sourceLine(s, lang)})
+		} else {
+			comments = append(comments, s.Cite.In(lang))
+		}
+	}
+	if len(comments) > 0 {
+		fields = append(fields, [2]string{label(lang, "解説（二次資料）", "commentary"), strings.Join(comments, "; ")})
 	}
 	if r.Zone != "" {
 		fields = append(fields, [2]string{label(lang, "日の計算", "day zone"), r.Zone})
@@ -176,6 +190,28 @@ func ruleFields(r obligations.Rule, lang obligations.Lang) [][2]string {
 		fields = append(fields, [2]string{label(lang, "注意", "caveat"), oneLine(r.Caveat.In(lang))})
 	}
 	return fields
+}
+
+// checked is a source's check date, or a word saying it was not read.
+func checked(s obligations.Source, lang obligations.Lang) string {
+	if s.CheckedOn == "" {
+		return label(lang, "未読", "not read")
+	}
+	return label(lang, "確認 ", "checked ") + s.CheckedOn
+}
+
+// sourceLine is one source as the rule reference lists it: the citation,
+// its address, when it was read and through what (or why it was not).
+func sourceLine(s obligations.Source, lang obligations.Lang) string {
+	line := s.Cite.In(lang)
+	if s.URL != "" {
+		line += " <" + s.URL + ">"
+	}
+	line += " — " + checked(s, lang)
+	if s.Note != nil {
+		line += label(lang, "（", " (") + s.Note.In(lang) + label(lang, "）", ")")
+	}
+	return oneLine(line)
 }
 
 // md makes text safe inside a Markdown table cell.
