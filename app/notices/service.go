@@ -491,6 +491,9 @@ func (s *Service) reports(ctx context.Context, p *auth.Principal, caseID int64, 
 			continue
 		}
 		d := o.Detail()
+		if d.Internal {
+			continue // a duty to act owed to no one (the ISA's measures)
+		}
 		if seen[d.Recipient.JA] {
 			continue // several brand rules share one recipient line
 		}

@@ -17,7 +17,7 @@ import (
 // triFlags are the tri-state facts, in the order the form asks them, each
 // with its help text key (plain-language explanation of the APPI trigger).
 var triFlags = []string{"sensitive", "financial_damage_risk", "unauthorized_purpose", "data_being_entered",
-	"high_level_encryption", "key_compromised", "entrusted_processor"}
+	"external_access", "high_level_encryption", "key_compromised", "entrusted_processor"}
 
 var countFields = []string{"persons_affected", "persons_upper_bound", "records_affected"}
 
