@@ -3,47 +3,61 @@ package documents
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/breachdesk/breachdesk/templates"
 )
 
-// EmailView is the customer-letter view-model plus the recipient, for the
-// personal e-mail version of the notice to persons (施行規則10条 items:
-// summary, data items, cause, secondary harm, what to do, inquiry desk).
-type EmailView struct {
-	*CaseView
-	Person     string // the recipient's name, "" for a general greeting
-	PersonCard string // brand and last 4 of the person's card, if known
+// Email is the personal e-mail of a letter batch: the approved customer
+// letter as plain text, addressed to one person. The letter carries the
+// items of 施行規則10条 (legal approved them); the template only adds the
+// salutation and the reference, so nothing unapproved reaches the reader.
+type Email struct {
+	Lang      string // "ja" or "en": picks customer_email.<lang>.tmpl
+	Title     string // the letter's title, which is the subject
+	Name      string // the recipient, without honorific; "" for no salutation
+	Text      string // the approved letter, from PlainText
+	Reference string // the letter's number, quoted to the call centre
 }
 
-// EmailTemplate returns the built-in customer e-mail template for lang.
-func EmailTemplate(lang string) (string, error) {
-	b, err := fs.ReadFile(templates.FS, "customer_email."+lang+".tmpl")
-	if err != nil {
-		return "", fmt.Errorf("no customer e-mail template for %q: %w", lang, err)
+// emailTemplates parses the built-in customer e-mail templates once,
+// by language.
+var emailTemplates = sync.OnceValues(func() (map[string]*template.Template, error) {
+	out := map[string]*template.Template{}
+	for _, lang := range []string{"ja", "en"} {
+		name := "customer_email." + lang + ".tmpl"
+		t, err := template.New(name).Option("missingkey=error").ParseFS(templates.FS, name)
+		if err != nil {
+			return nil, fmt.Errorf("documents: %s: %w", name, err)
+		}
+		out[lang] = t
 	}
-	return string(b), nil
-}
+	return out, nil
+})
 
-// Email executes an e-mail template (defining "subject" and "body") as
-// plain text: no block grammar and no escaping, since nothing interprets
-// the text but the reader's mail program.
-func Email(src string, v EmailView) (subject, body string, err error) {
-	t, err := template.New("email").Option("missingkey=error").Parse(src)
+// Render executes the customer e-mail template of e.Lang (it defines
+// "subject" and "body") as plain text: no block grammar and no escaping,
+// since nothing interprets the text but the reader's mail program.
+func (e Email) Render() (subject, body string, err error) {
+	ts, err := emailTemplates()
 	if err != nil {
-		return "", "", fmt.Errorf("template: %w", err)
+		return "", "", err
 	}
+	t, ok := ts[e.Lang]
+	if !ok {
+		return "", "", fmt.Errorf("documents: no customer e-mail template for %q", e.Lang)
+	}
+	e.Name = strings.TrimSpace(e.Name)
 	var s, b bytes.Buffer
-	if err := t.ExecuteTemplate(&s, "subject", v); err != nil {
-		return "", "", fmt.Errorf("template subject: %w", err)
+	if err := t.ExecuteTemplate(&s, "subject", e); err != nil {
+		return "", "", fmt.Errorf("documents: e-mail subject: %w", err)
 	}
-	if err := t.ExecuteTemplate(&b, "body", v); err != nil {
-		return "", "", fmt.Errorf("template body: %w", err)
+	if err := t.ExecuteTemplate(&b, "body", e); err != nil {
+		return "", "", fmt.Errorf("documents: e-mail body: %w", err)
 	}
 	// A subject is one line: a newline there would start a mail header.
 	subject = strings.Join(strings.Fields(s.String()), " ")
-	return subject, strings.TrimSpace(b.String()) + "\n", nil
+	return subject, b.String(), nil
 }

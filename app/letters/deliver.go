@@ -27,6 +27,7 @@ type chunkWork struct {
 	org     string
 	ref     string
 	doc     documents.Document
+	text    string // the approved letter as plain text, for e-mails
 	pdf     []byte // the approved letter, for attachments
 	attempt struct{ final bool }
 }
@@ -87,7 +88,7 @@ func (s *Service) load(ctx context.Context, batchID int64) (*chunkWork, error) {
 	if err != nil {
 		return nil, fmt.Errorf("letters: batch %d: the approved letter does not parse: %w", batchID, err)
 	}
-	w.doc, w.pdf = doc, d.PDF
+	w.doc, w.text, w.pdf = doc, documents.PlainText(doc), d.PDF
 	for _, b := range doc.Blocks {
 		if b.Kind == documents.KindTitle {
 			w.title = strings.Join(strings.Fields(b.Text), " ")
@@ -153,7 +154,11 @@ func (s *Service) sendChunk(ctx context.Context, w *chunkWork, chunk int) error 
 				return err
 			}
 		}
-		err := conn.Send(ctx, s.message(w, r))
+		m, err := s.message(w, r)
+		if err != nil {
+			return err
+		}
+		err = conn.Send(ctx, m)
 		switch {
 		case err == nil:
 			if s.beforeMark != nil {
@@ -240,23 +245,14 @@ func reason(err error) string {
 }
 
 // message is the personal e-mail: the approved letter as plain text,
-// addressed to the person, with a stable Message-ID per letter.
-func (s *Service) message(w *chunkWork, r recipient) mail.Message {
-	var b strings.Builder
-	if name := strings.TrimSpace(r.Name); name != "" {
-		if w.batch.Lang == "en" {
-			fmt.Fprintf(&b, "Dear %s,\n\n", name)
-		} else {
-			fmt.Fprintf(&b, "%s 様\n\n", name)
-		}
+// addressed to the person by the customer e-mail template of the
+// letter's language, with a stable Message-ID per letter.
+func (s *Service) message(w *chunkWork, r recipient) (mail.Message, error) {
+	subject, text, err := documents.Email{Lang: w.batch.Lang, Title: w.title, Name: r.Name, Text: w.text, Reference: w.reference(r.ID)}.Render()
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("letters: batch %d: %w", w.batch.ID, err)
 	}
-	b.WriteString(documents.PlainText(w.doc))
-	if w.batch.Lang == "en" {
-		fmt.Fprintf(&b, "\nReference: %s\n", w.reference(r.ID))
-	} else {
-		fmt.Fprintf(&b, "\nお問い合わせ番号: %s\n", w.reference(r.ID))
-	}
-	m := mail.Message{To: r.Email, Subject: w.title, Text: b.String(), MessageID: fmt.Sprintf("letter-%d.%d@breachdesk", r.ID, w.batch.ID), Date: s.now()}
+	m := mail.Message{To: r.Email, Subject: subject, Text: text, MessageID: fmt.Sprintf("letter-%d.%d@breachdesk", r.ID, w.batch.ID), Date: s.now()}
 	if w.batch.AttachPDF && len(w.pdf) > 0 {
 		name := "letter.pdf"
 		if w.batch.Lang == "ja" {
@@ -264,7 +260,7 @@ func (s *Service) message(w *chunkWork, r recipient) mail.Message {
 		}
 		m.Attachments = []mail.Attachment{{Name: name, ContentType: "application/pdf", Data: w.pdf}}
 	}
-	return m
+	return m, nil
 }
 
 // printChunk renders the chunk's pending print letters into one PDF and

@@ -69,6 +69,13 @@ func TestEmailBatchOfAThousandArrivesOnceEach(t *testing.T) {
 			t.Errorf("e-mail body lacks %q:\n%s", want, body)
 		}
 	}
+	// The customer e-mail template's frame: the person by name, the
+	// letter from its title, the letter's reference last.
+	name, ref := e.letterOf(t, m.To[0])
+	if text := strings.ReplaceAll(body, "\r\n", "\n"); !strings.HasPrefix(text, name+" 様\n\n個人情報漏えいに関するお詫びとお知らせ\n") ||
+		!strings.HasSuffix(text, "\nお問い合わせ番号: "+ref+"\n") {
+		t.Errorf("e-mail to %s (%s) is not framed by the template:\n%s", name, ref, body)
+	}
 	if n := e.count(`SELECT count(*) FROM people WHERE case_id = ? AND notified_email_at IS NOT NULL AND email_status = 'sent'`, e.caseID); n != 1000 {
 		t.Errorf("%d persons marked e-mailed", n)
 	}
@@ -206,6 +213,55 @@ func TestPermanentRefusalFallsBackToPrint(t *testing.T) {
 	if text := apptest.PDFText(t, f.PDF); !strings.Contains(text, "山田 太郎2 様") {
 		t.Errorf("fallback letter lacks the person:\n%s", text)
 	}
+}
+
+// An English letter goes out as an English e-mail: the English customer
+// e-mail template addresses the person and quotes the reference.
+func TestEnglishLetterGoesOutAsAnEnglishEmail(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.addPeople(3, 0)
+	letter := e.approvedLetter("en", map[string]string{"summary": "Our checkout page was tampered with."})
+	srv := mailtest.New(t)
+	svc := e.service(srv, letters.Options{})
+	e.work(svc)
+	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: letter, Channel: letters.ChannelEmail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := e.waitDone(svc, b.ID, time.Minute); c.Sent != 3 {
+		t.Fatalf("counts: %+v", c)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 3 {
+		t.Fatalf("server received %d messages, want 3", len(msgs))
+	}
+	for _, m := range msgs {
+		if m.Subject != "Notice of a Data Breach" {
+			t.Errorf("subject %q", m.Subject)
+		}
+		name, ref := e.letterOf(t, m.To[0])
+		body := strings.ReplaceAll(decodeBody(t, m.Raw), "\r\n", "\n")
+		if !strings.HasPrefix(body, "Dear "+name+",\n\nNotice of a Data Breach\n") || !strings.HasSuffix(body, "\nReference: "+ref+"\n") ||
+			!strings.Contains(body, "Our checkout page was tampered with.") || strings.Contains(body, name+" 様") || strings.Contains(body, "お問い合わせ番号") {
+			t.Errorf("e-mail to %s (%s):\n%s", name, ref, body)
+		}
+	}
+}
+
+// letterOf returns the name of the person with this e-mail address and
+// the reference of the letter sent to them (a single batch).
+func (e *env) letterOf(t *testing.T, email string) (name, ref string) {
+	t.Helper()
+	var r struct {
+		Name      string
+		Reference string
+	}
+	if err := e.st.DB.Raw(`SELECT p.name, c.reference || '-L' || l.id AS reference FROM letters l JOIN people p ON p.id = l.person_id
+		JOIN cases c ON c.id = p.case_id WHERE p.email = ? AND p.case_id = ?`, email, e.caseID).Scan(&r).Error; err != nil || r.Name == "" {
+		t.Fatalf("letter to %s: %+v %v", email, r, err)
+	}
+	return r.Name, r.Reference
 }
 
 // Print batches: many letters per file, each starting on its own page
