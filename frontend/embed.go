@@ -1,5 +1,6 @@
 // Package frontend embeds the web UI: html/template pages and partials,
-// the stylesheet and the message catalogues (Japanese and English).
+// the stylesheets and small scripts, and the message catalogues (Japanese
+// and English).
 package frontend
 
 import "embed"
@@ -14,7 +15,8 @@ var Templates embed.FS
 //go:embed static
 var Static embed.FS
 
-// Messages holds the UI message catalogues, one JSON file per language.
+// Messages holds the UI message catalogues: for each language <lang>.json
+// and one <part>.<lang>.json per feature (see i18n.Load).
 //
 //go:embed i18n
 var Messages embed.FS

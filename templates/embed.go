@@ -1,7 +1,12 @@
-// Package templates holds the document templates: Go text/template files
-// that produce app/documents' block grammar, one per kind and language,
-// named <kind>.<lang>.tmpl. Organisations may override them (stored and
-// versioned in the database).
+// Package templates holds the built-in text/template files, named
+// <name>.<lang>.tmpl, one per language:
+//
+//   - the document templates (each document kind names its template),
+//     which produce app/documents' block grammar; organisations may
+//     override them (stored and versioned in the database);
+//   - customer_email, the plain-text frame (subject, salutation,
+//     reference) around the approved customer letter that app/letters
+//     sends by e-mail; it is not a document kind and is never overridden.
 package templates
 
 import "embed"

@@ -1,6 +1,9 @@
 // Package workflows holds BreachDesk's background jobs on River: one file
-// per job kind (its args and its worker), the registration of all workers
-// and the client set-up. Job args carry ids only, never personal data.
+// per job kind with its worker, the registration of all workers and the
+// client set-up. The args of jobs that services enqueue live in app/jobs,
+// so that a service enqueues without importing its worker; only the
+// periodic jobs, which nothing but the client enqueues, keep their args
+// beside their worker. Job args carry ids only, never personal data.
 package workflows
 
 import (

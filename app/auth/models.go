@@ -1,6 +1,7 @@
 // Package auth holds organisations (tenants), users, memberships and roles,
-// password and TOTP login with throttling, server-side sessions and API
-// tokens. Every other service gets the caller as a Principal from here.
+// invitations, password and TOTP login with throttling, server-side
+// sessions and API tokens. Every other service gets the caller as a
+// Principal from here.
 package auth
 
 import (

@@ -1,5 +1,7 @@
-// Package demo seeds a demonstration organisation with one user per role,
-// so a first-time user can log in and look around at once.
+// Package demo seeds a demonstration organisation with one user per role
+// and a realistic card-skimming case (assessment, tasks under way, a
+// timeline entry, a sample of affected persons), so a first-time user can
+// log in and look around at once.
 package demo
 
 import (

@@ -1,6 +1,8 @@
-// Package documents turns case data into PDFs: Go text/template templates
-// produce a small line-based block grammar (Parse, see grammar.go), and
-// Renderer lays the blocks out on A4 pages with gofpdf.
+// Package documents turns case data into PDFs: Build makes a kind's
+// view-model (CaseView) from the case, Go text/template templates produce a
+// small line-based block grammar from it (Parse, see grammar.go), and
+// Renderer lays the blocks out on A4 pages with gofpdf. PlainText gives the
+// blocks as text instead, which Email frames as the customer e-mail.
 //
 // This package is the only importer of gofpdf. It never uses gofpdf's own
 // text layout (MultiCell, SplitText, SplitLines): those drop a kanji at every

@@ -1,6 +1,9 @@
 // Package evidence keeps a case's evidence register: uploaded files stored
 // in PostgreSQL (so no client-chosen path ever reaches the disk) with their
-// SHA-256, and each item's chain of custody. Every change is audited and
+// SHA-256, and each item's chain of custody. An upload is scanned for card
+// numbers first and refused if it holds one, saying where; such a file is
+// registered instead as held by its keeper (typically the forensic
+// investigator), with its hash and no content. Every change is audited and
 // written to the case timeline; a download is audited as an export.
 package evidence
 
