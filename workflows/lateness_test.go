@@ -31,7 +31,7 @@ func reminderLateness(t *testing.T, from, step time.Duration, limit int) []time.
 	p := apptest.Principal(t, d.Auth, "owner@shop.example", "shop", auth.RoleOwner)
 	cs := cases.NewService(d.Store, d.Clock)
 	as := assessment.NewService(d.Store, d.Clock, cs)
-	c, _, err := cs.Create(ctx, p, cases.NewCase{Title: "Leak", AwareAt: d.Clock.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	c, err := cs.Create(ctx, p, cases.NewCase{Title: "Leak", AwareAt: d.Clock.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,11 +39,11 @@ func reminderLateness(t *testing.T, from, step time.Duration, limit int) []time.
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := as.Save(ctx, p, c.ID, f, ""); err != nil {
+	if _, _, err := as.Save(ctx, p, c.Case.ID, f, ""); err != nil {
 		t.Fatal(err)
 	}
 	var obligationIDs []int64
-	d.Store.DB.Raw(`SELECT id FROM obligations WHERE case_id = ? AND applicable ORDER BY id`, c.ID).Scan(&obligationIDs)
+	d.Store.DB.Raw(`SELECT id FROM obligations WHERE case_id = ? AND applicable ORDER BY id`, c.Case.ID).Scan(&obligationIDs)
 	// The test clock runs at real speed: lateness is measured in it.
 	start := d.Clock.Now()
 	n := 0

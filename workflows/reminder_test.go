@@ -38,7 +38,7 @@ func TestOverdueReminderFiresAndIsEmailed(t *testing.T) {
 	p := apptest.Principal(t, d.Auth, "owner@shop.example", "shop", auth.RoleOwner)
 	cs := cases.NewService(d.Store, d.Clock)
 	assessment.NewService(d.Store, d.Clock, cs)
-	c, _, err := cs.Create(ctx, p, cases.NewCase{Title: "Old leak", AwareAt: d.Clock.Now().Add(-40 * 24 * time.Hour), IncidentType: "unauthorized_access"})
+	c, err := cs.Create(ctx, p, cases.NewCase{Title: "Old leak", AwareAt: d.Clock.Now().Add(-40 * 24 * time.Hour), IncidentType: "unauthorized_access"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,12 +50,12 @@ func TestOverdueReminderFiresAndIsEmailed(t *testing.T) {
 	got := smtp.WaitFor(1, 20*time.Second)
 	var overdue []mailtest.Received
 	for _, m := range got {
-		if strings.Contains(m.Subject, c.Reference) && strings.Contains(m.Subject, "OVERDUE") {
+		if strings.Contains(m.Subject, c.Case.Reference) && strings.Contains(m.Subject, "OVERDUE") {
 			overdue = append(overdue, m)
 		}
 	}
 	if len(overdue) == 0 {
-		t.Fatalf("no overdue reminder e-mail for %s; received %d messages", c.Reference, len(got))
+		t.Fatalf("no overdue reminder e-mail for %s; received %d messages", c.Case.Reference, len(got))
 	}
 	if overdue[0].To[0] != "owner@shop.example" || !strings.Contains(string(overdue[0].Raw), "breachdesk.example/cases/") {
 		t.Fatalf("unexpected e-mail: to %v", overdue[0].To)
@@ -94,7 +94,7 @@ func TestRemindersFireWhenTheClockReachesThem(t *testing.T) {
 	p := apptest.Principal(t, d.Auth, "owner@shop.example", "shop", auth.RoleOwner)
 	cs := cases.NewService(d.Store, clk)
 	as := assessment.NewService(d.Store, clk, cs)
-	c, _, err := cs.Create(ctx, p, cases.NewCase{Title: "Year-end leak", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "unauthorized_access"})
+	c, err := cs.Create(ctx, p, cases.NewCase{Title: "Year-end leak", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "unauthorized_access"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,14 +102,14 @@ func TestRemindersFireWhenTheClockReachesThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := as.Save(ctx, p, c.ID, f, ""); err != nil {
+	if _, _, err := as.Save(ctx, p, c.Case.ID, f, ""); err != nil {
 		t.Fatal(err)
 	}
 	var final struct {
 		ID    int64
 		DueAt time.Time
 	}
-	d.Store.DB.Raw(`SELECT id, due_at FROM obligations WHERE case_id = ? AND rule_id = 'jp.appi.ppc.final'`, c.ID).Scan(&final)
+	d.Store.DB.Raw(`SELECT id, due_at FROM obligations WHERE case_id = ? AND rule_id = 'jp.appi.ppc.final'`, c.Case.ID).Scan(&final)
 	if got := final.DueAt.In(tokyo).Format(time.DateTime); got != "2027-01-04 23:59:59" {
 		t.Fatalf("final report due %s, want 2027-01-04 23:59:59", got)
 	}

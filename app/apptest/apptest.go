@@ -62,11 +62,11 @@ func NewCase(t testing.TB, cs *cases.Service, clk clock.Clock, p *auth.Principal
 	t.Helper()
 	opener := *p
 	opener.Role = auth.RoleOwner
-	c, _, err := cs.Create(context.Background(), &opener, cases.NewCase{Title: "Skimmer on checkout", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	c, err := cs.Create(context.Background(), &opener, cases.NewCase{Title: "Skimmer on checkout", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.ID
+	return c.Case.ID
 }
 
 // Count runs a query of one number.

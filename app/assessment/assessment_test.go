@@ -117,17 +117,17 @@ func TestUnauthorizedPurposeMovesFinalReportAndReschedulesReminders(t *testing.T
 func testFinalReportMoves(t *testing.T, fx fixture, aware time.Time, want30, want60 string) {
 	ctx := context.Background()
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
-	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Checkout skimming", AwareAt: aware, IncidentType: "card_skimming"})
+	c, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Checkout skimming", AwareAt: aware, IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := `{"data_items":["card_number","card_expiry","security_code","name"],"persons_affected":1200,"residents":{"JP":1200},
 		"sensitive":false,"high_level_encryption":false,"entrusted_processor":false,"card_brands":["visa"],
 		"data_being_entered":false,"unauthorized_purpose":false}`
-	if _, _, err := fx.as.Save(ctx, &fx.owner, c.ID, mustFacts(t, base), "first count"); err != nil {
+	if _, _, err := fx.as.Save(ctx, &fx.owner, c.Case.ID, mustFacts(t, base), "first count"); err != nil {
 		t.Fatal(err)
 	}
-	obs, _ := fx.as.Obligations(ctx, &fx.owner, c.ID)
+	obs, _ := fx.as.Obligations(ctx, &fx.owner, c.Case.ID)
 	final := obligation(t, obs, "jp.appi.ppc.final")
 	day30 := final.DueAt.In(tokyo)
 	if got := day30.Format(time.DateTime); got != want30+" 23:59:59" {
@@ -141,11 +141,11 @@ func testFinalReportMoves(t *testing.T, fx fixture, aware time.Time, want30, wan
 	withPurpose := `{"data_items":["card_number","card_expiry","security_code","name"],"persons_affected":1200,"residents":{"JP":1200},
 		"sensitive":false,"high_level_encryption":false,"entrusted_processor":false,"card_brands":["visa"],
 		"data_being_entered":false,"unauthorized_purpose":true}`
-	_, changes, err := fx.as.Save(ctx, &fx.owner, c.ID, mustFacts(t, withPurpose), "skimming confirmed")
+	_, changes, err := fx.as.Save(ctx, &fx.owner, c.Case.ID, mustFacts(t, withPurpose), "skimming confirmed")
 	if err != nil {
 		t.Fatal(err)
 	}
-	obs, _ = fx.as.Obligations(ctx, &fx.owner, c.ID)
+	obs, _ = fx.as.Obligations(ctx, &fx.owner, c.Case.ID)
 	final = obligation(t, obs, "jp.appi.ppc.final")
 	day60 := final.DueAt.In(tokyo)
 	if got := day60.Format(time.DateTime); got != want60+" 23:59:59" {
@@ -180,7 +180,7 @@ func testFinalReportMoves(t *testing.T, fx fixture, aware time.Time, want30, wan
 	// Saving the same facts again changes nothing and adds no jobs.
 	var jobsBefore, jobsAfter int64
 	fx.st.DB.Raw(`SELECT count(*) FROM river_job WHERE kind = 'deadline_reminder'`).Scan(&jobsBefore)
-	_, changes, err = fx.as.Save(ctx, &fx.owner, c.ID, mustFacts(t, withPurpose), "")
+	_, changes, err = fx.as.Save(ctx, &fx.owner, c.Case.ID, mustFacts(t, withPurpose), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,11 +199,11 @@ func TestSubmitCancelsRemindersAndWaiveNeedsLegal(t *testing.T) {
 	t.Parallel()
 	fx := setup(t, clocktest.New(t))
 	ctx := context.Background()
-	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Leak", AwareAt: fx.clk.Now().Add(-time.Hour), IncidentType: "unauthorized_access"})
+	c, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Leak", AwareAt: fx.clk.Now().Add(-time.Hour), IncidentType: "unauthorized_access"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	obs, _ := fx.as.Obligations(ctx, &fx.owner, c.ID)
+	obs, _ := fx.as.Obligations(ctx, &fx.owner, c.Case.ID)
 	if len(obs) == 0 {
 		t.Fatal("a new case with unknown facts must show provisional obligations")
 	}
@@ -222,7 +222,7 @@ func TestSubmitCancelsRemindersAndWaiveNeedsLegal(t *testing.T) {
 		t.Fatal("waive without reason accepted")
 	}
 	// Closing is refused while obligations are open.
-	_, err = fx.cases.Advance(ctx, &fx.owner, c.ID, cases.PhaseClosed, "wrapping up")
+	_, err = fx.cases.Advance(ctx, &fx.owner, c.Case.ID, cases.PhaseClosed, "wrapping up")
 	var gate *cases.GateError
 	if !errors.As(err, &gate) || len(gate.OpenObligations) == 0 {
 		t.Fatalf("close with open obligations: %v", err)
@@ -235,7 +235,7 @@ func TestSubmitCancelsRemindersAndWaiveNeedsLegal(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := fx.cases.Advance(ctx, &fx.owner, c.ID, cases.PhaseClosed, "all done"); err != nil {
+	if _, err := fx.cases.Advance(ctx, &fx.owner, c.Case.ID, cases.PhaseClosed, "all done"); err != nil {
 		t.Fatalf("close after all obligations are dealt with: %v", err)
 	}
 }
@@ -275,26 +275,26 @@ func TestListReadsAreTheFullReadsLess(t *testing.T) {
 	t.Parallel()
 	fx := setup(t, clocktest.New(t))
 	ctx := context.Background()
-	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Checkout skimming", AwareAt: fx.clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	c, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "Checkout skimming", AwareAt: fx.clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, err := fx.as.LatestVersion(ctx, &fx.owner, c.ID); err != nil || v.Version != 0 {
+	if v, err := fx.as.LatestVersion(ctx, &fx.owner, c.Case.ID); err != nil || v.Version != 0 {
 		t.Fatalf("before any assessment: %+v %v", v, err)
 	}
 	facts := `{"data_items":["card_number","name"],"persons_affected":10,"residents":{"JP":10},"card_brands":["visa"],"unauthorized_purpose":true}`
 	for _, note := range []string{"first", "second"} {
-		if _, _, err := fx.as.Save(ctx, &fx.owner, c.ID, mustFacts(t, facts), note); err != nil {
+		if _, _, err := fx.as.Save(ctx, &fx.owner, c.Case.ID, mustFacts(t, facts), note); err != nil {
 			t.Fatal(err)
 		}
 	}
-	full, _, _ := fx.as.Current(ctx, &fx.owner, c.ID)
-	v, err := fx.as.LatestVersion(ctx, &fx.owner, c.ID)
+	full, _, _ := fx.as.Current(ctx, &fx.owner, c.Case.ID)
+	v, err := fx.as.LatestVersion(ctx, &fx.owner, c.Case.ID)
 	if err != nil || v.Version != 2 || v.ID != full.ID || v.Note != "second" || !v.CreatedAt.Equal(full.CreatedAt) || v.Facts != nil || full.Facts == nil {
 		t.Fatalf("latest version: %+v %v (full %+v)", v, err, full)
 	}
-	all, _ := fx.as.Obligations(ctx, &fx.owner, c.ID)
-	list, err := fx.as.ObligationList(ctx, &fx.owner, c.ID)
+	all, _ := fx.as.Obligations(ctx, &fx.owner, c.Case.ID)
+	list, err := fx.as.ObligationList(ctx, &fx.owner, c.Case.ID)
 	if err != nil || len(list) != len(all) || len(all) < 3 {
 		t.Fatalf("list %d, full %d: %v", len(list), len(all), err)
 	}
@@ -312,10 +312,10 @@ func TestListReadsAreTheFullReadsLess(t *testing.T) {
 		}
 	}
 	stranger := auth.Principal{User: fx.owner.User, Organisation: auth.Organisation{ID: fx.owner.OrgID() + 1000}, Role: auth.RoleOwner}
-	if _, err := fx.as.ObligationList(ctx, &stranger, c.ID); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := fx.as.ObligationList(ctx, &stranger, c.Case.ID); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("list for another organisation: %v", err)
 	}
-	if _, err := fx.as.LatestVersion(ctx, &stranger, c.ID); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := fx.as.LatestVersion(ctx, &stranger, c.Case.ID); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("latest version for another organisation: %v", err)
 	}
 }

@@ -54,11 +54,11 @@ func TestReferencesArePerOrganisationAndYear(t *testing.T) {
 	aware := time.Date(2026, 3, 1, 10, 0, 0, 0, tokyo)
 	var refs []string
 	for _, p := range []auth.Principal{a, a, b, a} {
-		c, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "x", AwareAt: aware, IncidentType: "other"})
+		c, err := svc.Create(ctx, &p, cases.NewCase{Title: "x", AwareAt: aware, IncidentType: "other"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		refs = append(refs, c.Reference)
+		refs = append(refs, c.Case.Reference)
 	}
 	want := []string{"INC-2026-0001", "INC-2026-0002", "INC-2026-0001", "INC-2026-0003"}
 	for i := range want {
@@ -73,11 +73,11 @@ func TestPlaybookSeedsTasksInOrder(t *testing.T) {
 	_, svc, ps, clk := setup(t)
 	ctx := context.Background()
 	p := ps["owner@a.example"]
-	c, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "Skimming", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming", Playbook: "jp-card-leak"})
+	c, err := svc.Create(ctx, &p, cases.NewCase{Title: "Skimming", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming", Playbook: "jp-card-leak"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tasks, err := svc.Tasks(ctx, &p, c.ID)
+	tasks, err := svc.Tasks(ctx, &p, c.Case.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,23 +104,23 @@ func TestPhaseGates(t *testing.T) {
 	st, svc, ps, clk := setup(t)
 	ctx := context.Background()
 	p := ps["owner@a.example"]
-	c, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "Leak", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "other", Playbook: "generic-personal-data"})
+	c, err := svc.Create(ctx, &p, cases.NewCase{Title: "Leak", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "other", Playbook: "generic-personal-data"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Skipping containment's open tasks needs a reason.
-	_, err = svc.Advance(ctx, &p, c.ID, cases.PhaseInvestigation, "")
+	_, err = svc.Advance(ctx, &p, c.Case.ID, cases.PhaseInvestigation, "")
 	var gate *cases.GateError
 	if !errors.As(err, &gate) || len(gate.OpenTasks) == 0 || !errors.Is(err, apperr.ErrConflict) {
 		t.Fatalf("advance past open tasks without reason: %v", err)
 	}
-	if _, err := svc.Advance(ctx, &p, c.ID, cases.PhaseInvestigation, "PSP asked us to start the investigation first"); err != nil {
+	if _, err := svc.Advance(ctx, &p, c.Case.ID, cases.PhaseInvestigation, "PSP asked us to start the investigation first"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Advance(ctx, &p, c.ID, cases.PhaseTriage, ""); err == nil {
+	if _, err := svc.Advance(ctx, &p, c.Case.ID, cases.PhaseTriage, ""); err == nil {
 		t.Fatal("moving backwards accepted")
 	}
-	entries, _ := timeline.List(ctx, st, p.OrgID(), c.ID)
+	entries, _ := timeline.List(ctx, st, p.OrgID(), c.Case.ID)
 	found := false
 	for _, e := range entries {
 		if strings.Contains(e.Summary, "PSP asked us") {
@@ -131,7 +131,7 @@ func TestPhaseGates(t *testing.T) {
 		t.Fatal("the reason is not on the timeline")
 	}
 	// Skipping a task needs a reason too.
-	tasks, _ := svc.Tasks(ctx, &p, c.ID)
+	tasks, _ := svc.Tasks(ctx, &p, c.Case.ID)
 	skipped := "skipped"
 	if _, err := svc.UpdateTask(ctx, &p, tasks[0].ID, cases.TaskPatch{Status: &skipped}); err == nil {
 		t.Fatal("skip without reason accepted")
@@ -147,7 +147,7 @@ func TestValidationAndCardNumbers(t *testing.T) {
 	_, svc, ps, clk := setup(t)
 	ctx := context.Background()
 	p := ps["owner@a.example"]
-	_, _, err := svc.Create(ctx, &p, cases.NewCase{Title: "card 4111 1111 1111 1111 leaked", AwareAt: clk.Now().Add(time.Hour), IncidentType: "nope", Playbook: "nope"})
+	_, err := svc.Create(ctx, &p, cases.NewCase{Title: "card 4111 1111 1111 1111 leaked", AwareAt: clk.Now().Add(time.Hour), IncidentType: "nope", Playbook: "nope"})
 	var v *apperr.ValidationError
 	if !errors.As(err, &v) {
 		t.Fatalf("want validation error, got %v", err)
@@ -157,14 +157,14 @@ func TestValidationAndCardNumbers(t *testing.T) {
 			t.Errorf("no error for %s: %v", f, v)
 		}
 	}
-	c, masked, err := svc.Create(ctx, &p, cases.NewCase{Title: "Leak", Summary: "Customer read out 5555-5555-5555-4444 on the phone", AwareAt: clk.Now().Add(-time.Minute), IncidentType: "other"})
-	if err != nil || masked != 1 || strings.Contains(c.Summary, "5555-5555") || !strings.Contains(c.Summary, "****4444") {
-		t.Fatalf("summary not masked: %q %d %v", c.Summary, masked, err)
+	c, err := svc.Create(ctx, &p, cases.NewCase{Title: "Leak", Summary: "Customer read out 5555-5555-5555-4444 on the phone", AwareAt: clk.Now().Add(-time.Minute), IncidentType: "other"})
+	if err != nil || c.MaskedCardNumbers != 1 || strings.Contains(c.Case.Summary, "5555-5555") || !strings.Contains(c.Case.Summary, "****4444") {
+		t.Fatalf("summary not masked: %q %d %v", c.Case.Summary, c.MaskedCardNumbers, err)
 	}
-	tasks, _ := svc.Tasks(ctx, &p, c.ID)
-	cm, n, err := svc.AddComment(ctx, &p, tasks[0].ID, "card 4111111111111111")
-	if err != nil || n != 1 || strings.Contains(cm.Body, "4111111111111111") {
-		t.Fatalf("comment not masked: %q", cm.Body)
+	tasks, _ := svc.Tasks(ctx, &p, c.Case.ID)
+	cm, err := svc.AddComment(ctx, &p, tasks[0].ID, "card 4111111111111111")
+	if err != nil || cm.MaskedCardNumbers != 1 || strings.Contains(cm.Comment.Body, "4111111111111111") {
+		t.Fatalf("comment not masked: %q", cm.Comment.Body)
 	}
 }
 
@@ -173,14 +173,14 @@ func TestTenancyAndRoles(t *testing.T) {
 	_, svc, ps, clk := setup(t)
 	ctx := context.Background()
 	a, b, viewer := ps["owner@a.example"], ps["owner@b.example"], ps["viewer@a.example"]
-	c, _, err := svc.Create(ctx, &a, cases.NewCase{Title: "A's case", AwareAt: clk.Now().Add(-time.Minute), IncidentType: "other"})
+	c, err := svc.Create(ctx, &a, cases.NewCase{Title: "A's case", AwareAt: clk.Now().Add(-time.Minute), IncidentType: "other"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Get(ctx, &b, c.ID); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := svc.Get(ctx, &b, c.Case.ID); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatalf("B reads A's case: %v", err)
 	}
-	tasks, _ := svc.Tasks(ctx, &a, c.ID)
+	tasks, _ := svc.Tasks(ctx, &a, c.Case.ID)
 	done := "done"
 	if _, err := svc.UpdateTask(ctx, &b, tasks[0].ID, cases.TaskPatch{Status: &done}); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatalf("B updates A's task: %v", err)
@@ -188,11 +188,11 @@ func TestTenancyAndRoles(t *testing.T) {
 	if _, err := svc.UpdateTask(ctx, &viewer, tasks[0].ID, cases.TaskPatch{Status: &done}); !errors.Is(err, apperr.ErrForbidden) {
 		t.Fatalf("viewer updates a task: %v", err)
 	}
-	if _, _, err := svc.Create(ctx, &viewer, cases.NewCase{Title: "x", AwareAt: clk.Now(), IncidentType: "other"}); !errors.Is(err, apperr.ErrForbidden) {
+	if _, err := svc.Create(ctx, &viewer, cases.NewCase{Title: "x", AwareAt: clk.Now(), IncidentType: "other"}); !errors.Is(err, apperr.ErrForbidden) {
 		t.Fatalf("viewer creates a case: %v", err)
 	}
 	bOwner := b.User.ID
-	if _, _, err := svc.Update(ctx, &a, c.ID, cases.Patch{OwnerID: &bOwner}); err == nil {
+	if _, err := svc.Update(ctx, &a, c.Case.ID, cases.Patch{OwnerID: &bOwner}); err == nil {
 		t.Fatal("owner from another organisation accepted")
 	}
 }

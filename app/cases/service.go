@@ -90,11 +90,20 @@ func (s *Service) validateTimes(v *apperr.ValidationError, aware time.Time, from
 	}
 }
 
+// Saved is a case as stored by Create or Update.
+type Saved struct {
+	Case Case
+	// MaskedCardNumbers counts the card numbers in the summary that were
+	// cut to brand and last four digits, so the caller can say that the
+	// stored text differs from what was typed.
+	MaskedCardNumbers int
+}
+
 // Create opens a case with the next reference number of its organisation
 // (INC-YYYY-NNNN) and seeds the playbook's tasks.
-func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Case, int, error) {
+func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Saved, error) {
 	if err := p.Require(Managers...); err != nil {
-		return Case{}, 0, err
+		return Saved{}, err
 	}
 	in.Title, in.Summary = strings.TrimSpace(in.Title), strings.TrimSpace(in.Summary)
 	if in.Playbook == "" {
@@ -120,7 +129,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Ca
 		v.Add("severity", "must be one of %s", strings.Join(Severities, ", "))
 	}
 	if err := v.OrNil(); err != nil {
-		return Case{}, 0, err
+		return Saved{}, err
 	}
 	summary, masked := pan.Mask(in.Summary)
 	c := Case{OrganisationID: p.OrgID(), Title: in.Title, Summary: summary, AwareAt: in.AwareAt.UTC(), OccurredFrom: utc(in.OccurredFrom), OccurredTo: utc(in.OccurredTo),
@@ -166,7 +175,10 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Ca
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "case.create", TargetType: "case", TargetID: fmt.Sprint(c.ID),
 			Details: map[string]any{"reference": c.Reference, "masked_card_numbers": masked}})
 	})
-	return c, masked, err
+	if err != nil {
+		return Saved{}, err
+	}
+	return Saved{Case: c, MaskedCardNumbers: masked}, nil
 }
 
 // tokyo numbers cases by the Japanese year of awareness; an org in another

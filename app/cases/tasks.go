@@ -176,18 +176,27 @@ func (s *Service) UpdateTask(ctx context.Context, p *auth.Principal, id int64, i
 	return t, err
 }
 
+// Commented is a comment as stored by AddComment.
+type Commented struct {
+	Comment Comment
+	// MaskedCardNumbers counts the card numbers in the body that were cut
+	// to brand and last four digits, so the caller can say that the
+	// stored text differs from what was typed.
+	MaskedCardNumbers int
+}
+
 // AddComment adds a comment to a task; card numbers are masked.
-func (s *Service) AddComment(ctx context.Context, p *auth.Principal, taskID int64, body string) (Comment, int, error) {
+func (s *Service) AddComment(ctx context.Context, p *auth.Principal, taskID int64, body string) (Commented, error) {
 	t, err := s.Task(ctx, p, taskID)
 	if err != nil {
-		return Comment{}, 0, err
+		return Commented{}, err
 	}
 	if err := p.Require(Editors...); err != nil {
-		return Comment{}, 0, err
+		return Commented{}, err
 	}
 	body = strings.TrimSpace(body)
 	if body == "" || utf8.RuneCountInString(body) > 10000 {
-		return Comment{}, 0, apperr.Invalid("body", "is required (at most 10,000 characters)")
+		return Commented{}, apperr.Invalid("body", "is required (at most 10,000 characters)")
 	}
 	body, masked := pan.Mask(body)
 	cm := Comment{OrganisationID: t.OrganisationID, TaskID: t.ID, AuthorID: &p.User.ID, Body: body}
@@ -197,7 +206,10 @@ func (s *Service) AddComment(ctx context.Context, p *auth.Principal, taskID int6
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: t.OrganisationID, Action: "task.comment", TargetType: "task", TargetID: fmt.Sprint(t.ID)})
 	})
-	return cm, masked, err
+	if err != nil {
+		return Commented{}, err
+	}
+	return Commented{Comment: cm, MaskedCardNumbers: masked}, nil
 }
 
 // Comments lists a task's comments, oldest first.

@@ -30,16 +30,16 @@ type Patch struct {
 
 // Update applies a patch. Moving aware_at moves every legal clock, so it
 // recomputes the obligations in the same transaction.
-func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Patch) (Case, int, error) {
+func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Patch) (Saved, error) {
 	c, err := s.Get(ctx, p, id)
 	if err != nil {
-		return c, 0, err
+		return Saved{}, err
 	}
 	if err := p.Require(Managers...); err != nil {
-		return c, 0, err
+		return Saved{}, err
 	}
 	if c.ClosedAt != nil {
-		return c, 0, fmt.Errorf("%w: the case is closed; reopen it first", apperr.ErrConflict)
+		return Saved{}, fmt.Errorf("%w: the case is closed; reopen it first", apperr.ErrConflict)
 	}
 	v := &apperr.ValidationError{}
 	var changes []string
@@ -97,10 +97,10 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 		changes = append(changes, "owner")
 	}
 	if err := v.OrNil(); err != nil {
-		return c, 0, err
+		return Saved{}, err
 	}
 	if len(changes) == 0 {
-		return c, 0, nil
+		return Saved{Case: c}, nil
 	}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		if in.OwnerID != nil {
@@ -124,5 +124,8 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "case.update", TargetType: "case", TargetID: fmt.Sprint(c.ID),
 			Details: map[string]any{"changes": changes}})
 	})
-	return c, masked, err
+	if err != nil {
+		return Saved{}, err
+	}
+	return Saved{Case: c, MaskedCardNumbers: masked}, nil
 }

@@ -96,7 +96,7 @@ func seedCase(ctx context.Context, sv Services) error {
 	now := sv.Clock.Now()
 	aware := now.Add(-3 * 24 * time.Hour).Truncate(time.Hour)
 	from, to := aware.Add(-62*24*time.Hour), aware.Add(-2*time.Hour)
-	c, _, err := sv.Cases.Create(ctx, &p, cases.NewCase{
+	c, err := sv.Cases.Create(ctx, &p, cases.NewCase{
 		Title:        "決済画面の改ざんによるクレジットカード情報漏えいの疑い",
 		Summary:      "決済代行会社から、当社サイトがCPP（不正利用の共通購買地点）の可能性があるとの連絡を受けた。決済画面に不正なスクリプトが埋め込まれていた形跡がある。",
 		AwareAt:      aware,
@@ -114,10 +114,10 @@ func seedCase(ctx context.Context, sv Services) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := sv.Assessment.Save(ctx, &p, c.ID, f, "初回評価（PFI調査前）"); err != nil {
+	if _, _, err := sv.Assessment.Save(ctx, &p, c.Case.ID, f, "初回評価（PFI調査前）"); err != nil {
 		return err
 	}
-	tasks, err := sv.Cases.Tasks(ctx, &p, c.ID)
+	tasks, err := sv.Cases.Tasks(ctx, &p, c.Case.ID)
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func seedCase(ctx context.Context, sv Services) error {
 			return err
 		}
 	}
-	if _, _, err = timeline.AddManual(ctx, sv.Store, &p, c.ID, aware.Add(-30*time.Minute), "決済代行会社からCPPの可能性について電話連絡を受領"); err != nil {
+	if _, err = timeline.AddManual(ctx, sv.Store, &p, c.Case.ID, aware.Add(-30*time.Minute), "決済代行会社からCPPの可能性について電話連絡を受領"); err != nil {
 		return err
 	}
 	// A sample of the affected-person list, so that the person list and
@@ -139,7 +139,7 @@ func seedCase(ctx context.Context, sv Services) error {
 			lpad((100 + i % 900)::text, 3, '0') || '-' || lpad((i * 37 % 10000)::text, 4, '0'), '東京都千代田区丸の内' || (i % 3 + 1) || '-' || (i % 9 + 1) || '-' || (i % 20 + 1),
 			'03-' || lpad((i * 13 % 10000)::text, 4, '0') || '-' || lpad((i * 7 % 10000)::text, 4, '0'),
 			(ARRAY['visa','mastercard','jcb'])[i % 3 + 1], lpad((i * 97 % 10000)::text, 4, '0'), ?, ?
-		FROM generate_series(1, 60) AS i`, org.ID, c.ID, now, now).Error
+		FROM generate_series(1, 60) AS i`, org.ID, c.Case.ID, now, now).Error
 }
 
 // IsEmpty reports whether the database has no users yet: the first start.

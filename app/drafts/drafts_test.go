@@ -52,21 +52,21 @@ func setup(t *testing.T) fixture {
 	fx.cases = cases.NewService(st, clk)
 	fx.as = assessment.NewService(st, clk, fx.cases)
 	fx.drafts = drafts.NewService(st, clk, fx.cases, fx.as, apptest.Renderer(t))
-	c, _, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "決済画面の改ざんによるカード情報漏えい", Summary: "決済代行会社からCPPの可能性について連絡を受けた。",
+	c, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "決済画面の改ざんによるカード情報漏えい", Summary: "決済代行会社からCPPの可能性について連絡を受けた。",
 		AwareAt: time.Date(2026, 11, 2, 10, 0, 0, 0, tokyo), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fx.caseID = c.ID
+	fx.caseID = c.Case.ID
 	f, err := assessment.ParseFacts([]byte(`{"data_items":["card_number","security_code","cardholder_name"],"persons_affected":2345,"records_affected":2401,
 		"unauthorized_purpose":true,"data_being_entered":true,"high_level_encryption":false,"sensitive":false,"residents":{"JP":2345},"card_brands":["visa","jcb"]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := fx.as.Save(ctx, &fx.owner, c.ID, f, ""); err != nil {
+	if _, _, err := fx.as.Save(ctx, &fx.owner, c.Case.ID, f, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := timeline.AddManual(ctx, st, &fx.owner, c.ID, time.Date(2026, 11, 2, 9, 30, 0, 0, tokyo), "決済代行会社から電話連絡"); err != nil {
+	if _, err := timeline.AddManual(ctx, st, &fx.owner, c.Case.ID, time.Date(2026, 11, 2, 9, 30, 0, 0, tokyo), "決済代行会社から電話連絡"); err != nil {
 		t.Fatal(err)
 	}
 	return fx

@@ -28,23 +28,23 @@ func TestFAQCurationPromoteAndOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	open, _, err := e.svc.Create(ctx, legal, caseID, inquiries.Input{Question: "Card 4111111111111111 charged twice?"})
+	open, err := e.svc.Create(ctx, legal, caseID, inquiries.Input{Question: "Card 4111111111111111 charged twice?"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Promote(ctx, legal, open.ID, "ja"); err == nil {
+	if _, err := e.svc.Promote(ctx, legal, open.Inquiry.ID, "ja"); err == nil {
 		t.Fatal("promoted an unanswered inquiry")
 	} else {
 		fieldError(t, err, "answer")
 	}
-	if _, _, err := e.svc.Answer(ctx, legal, open.ID, "Please call your card company."); err != nil {
+	if _, err := e.svc.Answer(ctx, legal, open.Inquiry.ID, "Please call your card company."); err != nil {
 		t.Fatal(err)
 	}
-	b, err := e.svc.Promote(ctx, legal, open.ID, "en")
+	b, err := e.svc.Promote(ctx, legal, open.Inquiry.ID, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.SourceInquiryID == nil || *b.SourceInquiryID != open.ID || b.QuestionEN != open.Question || b.QuestionJA != "" || b.Position != a.Position+1 {
+	if b.SourceInquiryID == nil || *b.SourceInquiryID != open.Inquiry.ID || b.QuestionEN != open.Inquiry.Question || b.QuestionJA != "" || b.Position != a.Position+1 {
 		t.Fatalf("promoted entry: %+v", b)
 	}
 	if _, err := e.svc.MoveFAQ(ctx, legal, b.ID, -1); err != nil {
@@ -144,10 +144,10 @@ func TestCSVExports(t *testing.T) {
 		t.Fatalf("faq rows: %q", rows)
 	}
 
-	if _, _, err := e.svc.Create(ctx, legal, caseID, inquiries.Input{CallerName: "佐藤", CallerContact: "+81 3 1234 5678", Question: "対象ですか", Affected: "yes", Category: "affected_check"}); err != nil {
+	if _, err := e.svc.Create(ctx, legal, caseID, inquiries.Input{CallerName: "佐藤", CallerContact: "+81 3 1234 5678", Question: "対象ですか", Affected: "yes", Category: "affected_check"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := e.svc.Create(ctx, legal, caseID, inquiries.Input{Question: "closed one", Answer: "done"}); err != nil {
+	if _, err := e.svc.Create(ctx, legal, caseID, inquiries.Input{Question: "closed one", Answer: "done"}); err != nil {
 		t.Fatal(err)
 	}
 	log, err := e.svc.InquiriesCSV(ctx, legal, caseID, inquiries.Filter{Status: "open"}, "en")

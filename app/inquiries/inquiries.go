@@ -68,15 +68,23 @@ type Input struct {
 	Lookup string `json:"lookup"`
 }
 
+// Saved is an inquiry as stored by Create, Update or Answer.
+type Saved struct {
+	Inquiry Inquiry
+	// MaskedCardNumbers counts the card numbers in the text fields that
+	// were cut to brand and last four digits, so the caller can say that
+	// the stored text differs from what was typed.
+	MaskedCardNumbers int
+}
+
 // Create logs an inquiry. An answer given on the spot marks it answered.
-// It returns how many card numbers were masked.
-func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, in Input) (Inquiry, int, error) {
+func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, in Input) (Saved, error) {
 	c, err := s.cases.Get(ctx, p, caseID)
 	if err != nil {
-		return Inquiry{}, 0, err
+		return Saved{}, err
 	}
 	if err := p.Require(Editors...); err != nil {
-		return Inquiry{}, 0, err
+		return Saved{}, err
 	}
 	now := s.now()
 	m := &masker{}
@@ -96,7 +104,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, i
 	v := &apperr.ValidationError{}
 	s.validate(v, &it)
 	if err := v.OrNil(); err != nil {
-		return Inquiry{}, 0, err
+		return Saved{}, err
 	}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		if in.Match {
@@ -125,9 +133,9 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, i
 				"person_id": it.PersonID, "masked_card_numbers": m.n}})
 	})
 	if err != nil {
-		return Inquiry{}, 0, err
+		return Saved{}, err
 	}
-	return it, m.n, nil
+	return Saved{Inquiry: it, MaskedCardNumbers: m.n}, nil
 }
 
 // validate checks an inquiry as it will be stored (already masked).
@@ -180,14 +188,13 @@ type Patch struct {
 
 // Update changes an inquiry. Setting affected to anything but "yes"
 // unlinks the matched person, since the link is what "yes" rests on.
-// It returns how many card numbers were masked.
-func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, pt Patch) (Inquiry, int, error) {
+func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, pt Patch) (Saved, error) {
 	it, err := s.Get(ctx, p, id)
 	if err != nil {
-		return it, 0, err
+		return Saved{}, err
 	}
 	if err := p.Require(Editors...); err != nil {
-		return it, 0, err
+		return Saved{}, err
 	}
 	m := &masker{}
 	set := func(dst *string, src *string, mask bool) {
@@ -230,7 +237,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, pt Pa
 	v := &apperr.ValidationError{}
 	s.validate(v, &it)
 	if err := v.OrNil(); err != nil {
-		return Inquiry{}, 0, err
+		return Saved{}, err
 	}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		it.UpdatedAt = now
@@ -245,13 +252,13 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, pt Pa
 			Details: map[string]any{"case_id": it.CaseID, "status": it.Status, "affected": it.Affected, "category": it.Category, "person_id": it.PersonID, "masked_card_numbers": m.n}})
 	})
 	if err != nil {
-		return Inquiry{}, 0, err
+		return Saved{}, err
 	}
-	return it, m.n, nil
+	return Saved{Inquiry: it, MaskedCardNumbers: m.n}, nil
 }
 
 // Answer records the answer given to an inquiry and marks it answered.
-func (s *Service) Answer(ctx context.Context, p *auth.Principal, id int64, answer string) (Inquiry, int, error) {
+func (s *Service) Answer(ctx context.Context, p *auth.Principal, id int64, answer string) (Saved, error) {
 	st := StatusAnswered
 	return s.Update(ctx, p, id, Patch{Answer: &answer, Status: &st})
 }

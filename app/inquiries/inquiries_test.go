@@ -20,31 +20,31 @@ func TestCardNumbersAreMaskedBeforeStoring(t *testing.T) {
 	ctx := context.Background()
 	p := e.principal("op@a.example", "org-a", auth.RoleResponder)
 	caseID := e.newCase(p)
-	it, masked, err := e.svc.Create(ctx, p, caseID, inquiries.Input{
+	it, err := e.svc.Create(ctx, p, caseID, inquiries.Input{
 		CallerName: "Tanaka 4111 1111 1111 1111", CallerContact: "03-1234-5678", Question: "Was my card 4111-1111-1111-1111 leaked?",
 		Answer: "JCB ３５３０１１１３３３３０００００ is not in the list", TakenBy: "desk 5555555555554444"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if masked != 4 {
-		t.Errorf("masked %d card numbers, want 4", masked)
+	if it.MaskedCardNumbers != 4 {
+		t.Errorf("masked %d card numbers, want 4", it.MaskedCardNumbers)
 	}
-	if !strings.Contains(it.Question, "[visa ****1111]") || strings.Contains(it.Question, "1111-1111-1111") {
-		t.Errorf("question not masked: %q", it.Question)
+	if !strings.Contains(it.Inquiry.Question, "[visa ****1111]") || strings.Contains(it.Inquiry.Question, "1111-1111-1111") {
+		t.Errorf("question not masked: %q", it.Inquiry.Question)
 	}
 	if n := e.count(`SELECT count(*) FROM inquiries WHERE question || caller_name || answer || taken_by ~ '[0-9０-９]{4}[ -]?[0-9０-９]{4}[ -]?[0-9０-９]{4}'`); n != 0 {
 		t.Fatal("a full card number reached the inquiries table")
 	}
-	if it.Status != inquiries.StatusAnswered || it.AnsweredAt == nil {
+	if it.Inquiry.Status != inquiries.StatusAnswered || it.Inquiry.AnsweredAt == nil {
 		t.Errorf("an answer given on the spot should mark it answered: %+v", it)
 	}
 	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'inquiry.create' AND details::jsonb->>'masked_card_numbers' = '4'`); n != 1 {
 		t.Errorf("audit rows counting the masked numbers: %d", n)
 	}
 	// An update masks too.
-	it, masked, err = e.svc.Update(ctx, p, it.ID, inquiries.Patch{Question: ptr("new card 5555 5555 5555 4444")})
-	if err != nil || masked != 1 || !strings.Contains(it.Question, "****4444") || strings.Contains(it.Question, "5555 5555") {
-		t.Fatalf("update: %d %q %v", masked, it.Question, err)
+	it, err = e.svc.Update(ctx, p, it.Inquiry.ID, inquiries.Patch{Question: ptr("new card 5555 5555 5555 4444")})
+	if err != nil || it.MaskedCardNumbers != 1 || !strings.Contains(it.Inquiry.Question, "****4444") || strings.Contains(it.Inquiry.Question, "5555 5555") {
+		t.Fatalf("update: %d %q %v", it.MaskedCardNumbers, it.Inquiry.Question, err)
 	}
 }
 
@@ -54,31 +54,31 @@ func TestValidationNamesTheFields(t *testing.T) {
 	ctx := context.Background()
 	p := e.principal("op@a.example", "org-a", auth.RoleResponder)
 	caseID := e.newCase(p)
-	_, _, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Channel: "fax", Affected: "maybe", Category: "gossip", ReceivedAt: e.clk.Now().Add(time.Hour),
+	_, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Channel: "fax", Affected: "maybe", Category: "gossip", ReceivedAt: e.clk.Now().Add(time.Hour),
 		CallerName: strings.Repeat("x", 201)})
 	for _, f := range []string{"channel", "affected", "category", "received_at", "caller_name", "question"} {
 		fieldError(t, err, f)
 	}
-	it, _, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Question: "Am I affected?"})
+	it, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Question: "Am I affected?"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if it.Channel != "phone" || it.Affected != inquiries.AffectedUnknown || it.Category != "other" || it.Status != inquiries.StatusOpen || it.TakenBy != "Name of op@a.example" {
+	if it.Inquiry.Channel != "phone" || it.Inquiry.Affected != inquiries.AffectedUnknown || it.Inquiry.Category != "other" || it.Inquiry.Status != inquiries.StatusOpen || it.Inquiry.TakenBy != "Name of op@a.example" {
 		t.Errorf("defaults: %+v", it)
 	}
-	if _, _, err := e.svc.Update(ctx, p, it.ID, inquiries.Patch{Status: ptr("answered")}); !strings.Contains(fieldError(t, err, "answer"), "required") {
+	if _, err := e.svc.Update(ctx, p, it.Inquiry.ID, inquiries.Patch{Status: ptr("answered")}); !strings.Contains(fieldError(t, err, "answer"), "required") {
 		t.Fatal("answered without an answer")
 	}
-	if _, _, err := e.svc.Answer(ctx, p, it.ID, "  "); err == nil {
+	if _, err := e.svc.Answer(ctx, p, it.Inquiry.ID, "  "); err == nil {
 		t.Fatal("blank answer accepted")
 	}
-	it, _, err = e.svc.Answer(ctx, p, it.ID, "We will check and call you back.")
-	if err != nil || it.Status != inquiries.StatusAnswered || it.AnsweredAt == nil {
+	it, err = e.svc.Answer(ctx, p, it.Inquiry.ID, "We will check and call you back.")
+	if err != nil || it.Inquiry.Status != inquiries.StatusAnswered || it.Inquiry.AnsweredAt == nil {
 		t.Fatalf("answer: %+v %v", it, err)
 	}
 	// Reopening keeps the answer written so far but clears when it was given.
-	it, _, err = e.svc.Update(ctx, p, it.ID, inquiries.Patch{Status: ptr("open")})
-	if err != nil || it.Status != inquiries.StatusOpen || it.AnsweredAt != nil || it.Answer == "" {
+	it, err = e.svc.Update(ctx, p, it.Inquiry.ID, inquiries.Patch{Status: ptr("open")})
+	if err != nil || it.Inquiry.Status != inquiries.StatusOpen || it.Inquiry.AnsweredAt != nil || it.Inquiry.Answer == "" {
 		t.Fatalf("reopen: %+v %v", it, err)
 	}
 	if _, _, err := e.svc.List(ctx, p, caseID, inquiries.Filter{Status: "closed"}); err == nil {
@@ -100,11 +100,11 @@ func TestCountsAndFilters(t *testing.T) {
 		{Question: "q4", Category: "affected_check"},
 		{Question: "q5", Category: "card_misuse", Channel: "email"},
 	} {
-		if _, _, err := e.svc.Create(ctx, p, caseID, in); err != nil {
+		if _, err := e.svc.Create(ctx, p, caseID, in); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := e.svc.Create(ctx, p, otherCase, inquiries.Input{Question: "elsewhere", Affected: "yes"}); err != nil {
+	if _, err := e.svc.Create(ctx, p, otherCase, inquiries.Input{Question: "elsewhere", Affected: "yes"}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := e.svc.Counts(ctx, p, caseID)
@@ -152,45 +152,45 @@ func TestMatchingCallersAgainstTheAffectedList(t *testing.T) {
 			t.Errorf("lookup %q: %d matches (%v), want %d", key, len(got), err, want)
 		}
 	}
-	it, _, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Question: "Am I affected?", CallerContact: "+81-90-1234-5678", Match: true})
+	it, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Question: "Am I affected?", CallerContact: "+81-90-1234-5678", Match: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if it.PersonID == nil || *it.PersonID != hanako || it.Affected != inquiries.AffectedYes {
+	if it.Inquiry.PersonID == nil || *it.Inquiry.PersonID != hanako || it.Inquiry.Affected != inquiries.AffectedYes {
 		t.Fatalf("not linked to the one match: %+v", it)
 	}
-	if lp, err := e.svc.LinkedPerson(ctx, p, it); err != nil || lp == nil || lp.Name != "山田 花子" {
+	if lp, err := e.svc.LinkedPerson(ctx, p, it.Inquiry); err != nil || lp == nil || lp.Name != "山田 花子" {
 		t.Fatalf("linked person: %+v %v", lp, err)
 	}
 	// A customer id given only for the lookup matches too.
-	it2, _, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Question: "?", CallerContact: "unknown number", Lookup: "C-1001", Match: true})
-	if err != nil || it2.PersonID == nil || *it2.PersonID != hanako {
+	it2, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Question: "?", CallerContact: "unknown number", Lookup: "C-1001", Match: true})
+	if err != nil || it2.Inquiry.PersonID == nil || *it2.Inquiry.PersonID != hanako {
 		t.Fatalf("lookup key: %+v %v", it2, err)
 	}
 	// Two candidates: the desk chooses; nothing found: affected stays as given.
-	amb, _, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Question: "?", CallerContact: "03-5555-0000", Match: true})
-	if err != nil || amb.PersonID != nil || amb.Affected != inquiries.AffectedUnknown {
+	amb, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Question: "?", CallerContact: "03-5555-0000", Match: true})
+	if err != nil || amb.Inquiry.PersonID != nil || amb.Inquiry.Affected != inquiries.AffectedUnknown {
 		t.Fatalf("ambiguous: %+v %v", amb, err)
 	}
-	none, _, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Question: "?", CallerContact: "nobody@example.com", Affected: "no", Match: true})
-	if err != nil || none.PersonID != nil || none.Affected != inquiries.AffectedNo {
+	none, err := e.svc.Create(ctx, p, caseID, inquiries.Input{Question: "?", CallerContact: "nobody@example.com", Affected: "no", Match: true})
+	if err != nil || none.Inquiry.PersonID != nil || none.Inquiry.Affected != inquiries.AffectedNo {
 		t.Fatalf("no match: %+v %v", none, err)
 	}
 	// Linking by hand: only persons of the inquiry's own case.
-	if _, err := e.svc.LinkPerson(ctx, p, amb.ID, stranger); err == nil {
+	if _, err := e.svc.LinkPerson(ctx, p, amb.Inquiry.ID, stranger); err == nil {
 		t.Fatal("linked a person of another case")
 	} else {
 		fieldError(t, err, "person_id")
 	}
-	if _, err := e.svc.LinkPerson(ctx, p, amb.ID, hanako); err != nil {
+	if _, err := e.svc.LinkPerson(ctx, p, amb.Inquiry.ID, hanako); err != nil {
 		t.Fatal(err)
 	}
 	// Saying "not affected" drops the link it contradicts; unlinking resets to unknown.
-	upd, _, err := e.svc.Update(ctx, p, it.ID, inquiries.Patch{Affected: ptr("no")})
-	if err != nil || upd.PersonID != nil {
+	upd, err := e.svc.Update(ctx, p, it.Inquiry.ID, inquiries.Patch{Affected: ptr("no")})
+	if err != nil || upd.Inquiry.PersonID != nil {
 		t.Fatalf("affected=no kept the link: %+v %v", upd, err)
 	}
-	un, err := e.svc.LinkPerson(ctx, p, amb.ID, 0)
+	un, err := e.svc.LinkPerson(ctx, p, amb.Inquiry.ID, 0)
 	if err != nil || un.PersonID != nil || un.Affected != inquiries.AffectedUnknown {
 		t.Fatalf("unlink: %+v %v", un, err)
 	}
@@ -205,7 +205,7 @@ func TestTenancyAndRoles(t *testing.T) {
 	responder := e.principal("resp@a.example", "org-a", auth.RoleResponder)
 	bob := e.principal("bob@b.example", "org-b", auth.RoleOwner)
 	caseID := e.newCase(owner)
-	it, _, err := e.svc.Create(ctx, owner, caseID, inquiries.Input{Question: "q", Answer: "a"})
+	it, err := e.svc.Create(ctx, owner, caseID, inquiries.Input{Question: "q", Answer: "a"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,18 +214,18 @@ func TestTenancyAndRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, err := range map[string]error{
-		"get":    second(e.svc.Get(ctx, bob, it.ID)),
-		"create": third(e.svc.Create(ctx, bob, caseID, inquiries.Input{Question: "q"})),
-		"update": third(e.svc.Update(ctx, bob, it.ID, inquiries.Patch{Answer: ptr("x")})),
+		"get":    second(e.svc.Get(ctx, bob, it.Inquiry.ID)),
+		"create": second(e.svc.Create(ctx, bob, caseID, inquiries.Input{Question: "q"})),
+		"update": second(e.svc.Update(ctx, bob, it.Inquiry.ID, inquiries.Patch{Answer: ptr("x")})),
 		"list":   third(e.svc.List(ctx, bob, caseID, inquiries.Filter{})),
 		"counts": second(e.svc.Counts(ctx, bob, caseID)),
 		"lookup": second(e.svc.Lookup(ctx, bob, caseID, "a@b.c")),
-		"link":   second(e.svc.LinkPerson(ctx, bob, it.ID, 0)),
+		"link":   second(e.svc.LinkPerson(ctx, bob, it.Inquiry.ID, 0)),
 		"faq":    second(e.svc.FAQ(ctx, bob, caseID)),
 		"addfaq": second(e.svc.AddFAQ(ctx, bob, caseID, inquiries.FAQInput{QuestionJA: "q", AnswerJA: "a"})),
 		"updfaq": second(e.svc.UpdateFAQ(ctx, bob, faq.ID, inquiries.FAQInput{QuestionJA: "q", AnswerJA: "a"})),
 		"delfaq": second(e.svc.DeleteFAQ(ctx, bob, faq.ID)),
-		"promo":  second(e.svc.Promote(ctx, bob, it.ID, "ja")),
+		"promo":  second(e.svc.Promote(ctx, bob, it.Inquiry.ID, "ja")),
 		"csv":    second(e.svc.FAQCSV(ctx, bob, caseID, "ja")),
 		"log":    second(e.svc.InquiriesCSV(ctx, bob, caseID, inquiries.Filter{}, "ja")),
 	} {
@@ -234,10 +234,10 @@ func TestTenancyAndRoles(t *testing.T) {
 		}
 	}
 	for name, err := range map[string]error{
-		"viewer create":   third(e.svc.Create(ctx, viewer, caseID, inquiries.Input{Question: "q"})),
+		"viewer create":   second(e.svc.Create(ctx, viewer, caseID, inquiries.Input{Question: "q"})),
 		"viewer log csv":  second(e.svc.InquiriesCSV(ctx, viewer, caseID, inquiries.Filter{}, "ja")),
 		"responder faq":   second(e.svc.AddFAQ(ctx, responder, caseID, inquiries.FAQInput{QuestionJA: "q", AnswerJA: "a"})),
-		"responder promo": second(e.svc.Promote(ctx, responder, it.ID, "ja")),
+		"responder promo": second(e.svc.Promote(ctx, responder, it.Inquiry.ID, "ja")),
 	} {
 		if !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("%s: %v, want forbidden", name, err)

@@ -60,11 +60,11 @@ func newEnv(t testing.TB) *env {
 	e.cases = cases.NewService(st, clk)
 	as := assessment.NewService(st, clk, e.cases)
 	e.drafts = drafts.NewService(st, clk, e.cases, as, r)
-	c, _, err := e.cases.Create(ctx, &e.owner, cases.NewCase{Title: "決済画面の改ざん", AwareAt: clk.Now().Add(-48 * time.Hour), IncidentType: "card_skimming"})
+	c, err := e.cases.Create(ctx, &e.owner, cases.NewCase{Title: "決済画面の改ざん", AwareAt: clk.Now().Add(-48 * time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.caseID = c.ID
+	e.caseID = c.Case.ID
 	e.letterID = e.approvedLetter("ja", map[string]string{"summary": "決済画面が改ざんされ、カード情報が窃取されたおそれがあります。"})
 	return e
 }

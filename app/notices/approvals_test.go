@@ -40,13 +40,13 @@ func setup(t *testing.T) fixture {
 		manager: *apptest.Principal(t, a, "m@shop.example", "shop", auth.RoleManager), legal: *apptest.Principal(t, a, "l@shop.example", "shop", auth.RoleLegal)}
 	cs := cases.NewService(st, clk)
 	fx.ns = notices.NewService(st, clk, cs, assessment.NewService(st, clk, cs), apptest.Renderer(t))
-	c, _, err := cs.Create(ctx, &fx.owner, cases.NewCase{Title: "skimmer", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	c, err := cs.Create(ctx, &fx.owner, cases.NewCase{Title: "skimmer", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fx.caseID = c.ID
+	fx.caseID = c.Case.ID
 	fx.measure(t, 0, "WAF introduced", "planned")
-	n, _, err := fx.ns.Create(ctx, &fx.manager, c.ID, "shop-notice")
+	n, _, err := fx.ns.Create(ctx, &fx.manager, c.Case.ID, "shop-notice")
 	if err != nil {
 		t.Fatal(err)
 	}

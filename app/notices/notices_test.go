@@ -34,33 +34,33 @@ func TestMeasuresLinkOnlyToTheirCaseAndApprovalsAreTwoPeople(t *testing.T) {
 	cs := cases.NewService(st, clk)
 	as := assessment.NewService(st, clk, cs)
 	ns := notices.NewService(st, clk, cs, as, nil)
-	c1, _, _ := cs.Create(ctx, &owner, cases.NewCase{Title: "one", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "other"})
-	c2, _, _ := cs.Create(ctx, &owner, cases.NewCase{Title: "two", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "other"})
-	otherTasks, _ := cs.Tasks(ctx, &owner, c2.ID)
+	c1, _ := cs.Create(ctx, &owner, cases.NewCase{Title: "one", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "other"})
+	c2, _ := cs.Create(ctx, &owner, cases.NewCase{Title: "two", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "other"})
+	otherTasks, _ := cs.Tasks(ctx, &owner, c2.Case.ID)
 	title := "二要素認証の導入"
-	if _, err := ns.SaveMeasure(ctx, &owner, c1.ID, 0, notices.MeasureInput{TitleJA: &title, TaskID: &otherTasks[0].ID}); err == nil {
+	if _, err := ns.SaveMeasure(ctx, &owner, c1.Case.ID, 0, notices.MeasureInput{TitleJA: &title, TaskID: &otherTasks[0].ID}); err == nil {
 		t.Fatal("measure linked to another case's task")
 	}
-	tasks, _ := cs.Tasks(ctx, &owner, c1.ID)
-	m, err := ns.SaveMeasure(ctx, &owner, c1.ID, 0, notices.MeasureInput{TitleJA: &title, TaskID: &tasks[0].ID})
+	tasks, _ := cs.Tasks(ctx, &owner, c1.Case.ID)
+	m, err := ns.SaveMeasure(ctx, &owner, c1.Case.ID, 0, notices.MeasureInput{TitleJA: &title, TaskID: &tasks[0].ID})
 	if err != nil || m.Status != "planned" {
 		t.Fatalf("measure: %v", err)
 	}
 	done := "done"
-	if m, err = ns.SaveMeasure(ctx, &owner, c1.ID, m.ID, notices.MeasureInput{Status: &done}); err != nil || m.Status != "done" {
+	if m, err = ns.SaveMeasure(ctx, &owner, c1.Case.ID, m.ID, notices.MeasureInput{Status: &done}); err != nil || m.Status != "done" {
 		t.Fatalf("status: %v", err)
 	}
-	if _, err := ns.SaveMeasure(ctx, &owner, c2.ID, m.ID, notices.MeasureInput{Status: &done}); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := ns.SaveMeasure(ctx, &owner, c2.Case.ID, m.ID, notices.MeasureInput{Status: &done}); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatalf("measure through another case: %v", err)
 	}
-	n, _, err := ns.Create(ctx, &owner, c1.ID, "")
+	n, _, err := ns.Create(ctx, &owner, c1.Case.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ns.Approve(ctx, &manager, n.ID, ""); !errors.Is(err, apperr.ErrForbidden) {
 		t.Fatalf("manager approving: %v", err)
 	}
-	if _, _, err := ns.Create(ctx, &owner, c2.ID, n.Slug); err == nil {
+	if _, _, err := ns.Create(ctx, &owner, c2.Case.ID, n.Slug); err == nil {
 		t.Fatal("duplicate slug accepted")
 	}
 }

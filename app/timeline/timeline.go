@@ -43,11 +43,20 @@ func Auto(ctx context.Context, tx *store.Tx, orgID, caseID int64, action, summar
 	return tx.DB.WithContext(ctx).Create(&e).Error
 }
 
+// Added is a manual entry as recorded.
+type Added struct {
+	Entry Entry
+	// MaskedCardNumbers counts the card numbers in the summary that were
+	// cut to brand and last four digits, so the caller can say that the
+	// stored text differs from what was typed.
+	MaskedCardNumbers int
+}
+
 // AddManual records something that happened at occurredAt (e.g. "the PSP
 // called about a CPP alert"). Card numbers in the text are masked.
-func AddManual(ctx context.Context, st *store.Store, p *auth.Principal, caseID int64, occurredAt time.Time, summary string) (Entry, int, error) {
+func AddManual(ctx context.Context, st *store.Store, p *auth.Principal, caseID int64, occurredAt time.Time, summary string) (Added, error) {
 	if err := p.Require(auth.RoleOwner, auth.RoleManager, auth.RoleResponder, auth.RoleLegal); err != nil {
-		return Entry{}, 0, err
+		return Added{}, err
 	}
 	summary = strings.TrimSpace(summary)
 	var e Entry
@@ -82,9 +91,9 @@ func AddManual(ctx context.Context, st *store.Store, p *auth.Principal, caseID i
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: p.OrgID(), Action: "timeline.add", TargetType: "case", TargetID: itoa(caseID)})
 	})
 	if err != nil {
-		return Entry{}, 0, err
+		return Added{}, err
 	}
-	return e, masked, nil
+	return Added{Entry: e, MaskedCardNumbers: masked}, nil
 }
 
 // List returns a case's timeline in event order. The caller has checked

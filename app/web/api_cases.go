@@ -132,11 +132,11 @@ func (s *Server) apiCreateCase(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	cs, masked, err := s.deps.Cases.Create(c.UserContext(), principal(c), in)
+	saved, err := s.deps.Cases.Create(c.UserContext(), principal(c), in)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"case": cs, "masked_card_numbers": masked})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"case": saved.Case, "masked_card_numbers": saved.MaskedCardNumbers})
 }
 
 func (s *Server) apiGetCase(c *fiber.Ctx) error {
@@ -160,11 +160,11 @@ func (s *Server) apiPatchCase(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	cs, masked, err := s.deps.Cases.Update(c.UserContext(), principal(c), id, in)
+	saved, err := s.deps.Cases.Update(c.UserContext(), principal(c), id, in)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"case": cs, "masked_card_numbers": masked})
+	return c.JSON(fiber.Map{"case": saved.Case, "masked_card_numbers": saved.MaskedCardNumbers})
 }
 
 func (s *Server) apiAdvanceCase(c *fiber.Ctx) error {
@@ -392,11 +392,11 @@ func (s *Server) apiAddComment(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	cm, masked, err := s.deps.Cases.AddComment(c.UserContext(), principal(c), id, in.Body)
+	added, err := s.deps.Cases.AddComment(c.UserContext(), principal(c), id, in.Body)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"comment": cm, "masked_card_numbers": masked})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"comment": added.Comment, "masked_card_numbers": added.MaskedCardNumbers})
 }
 
 func (s *Server) apiTimeline(c *fiber.Ctx) error {
@@ -426,11 +426,11 @@ func (s *Server) apiAddTimeline(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	e, masked, err := timeline.AddManual(c.UserContext(), s.deps.Store, principal(c), id, in.OccurredAt, in.Summary)
+	added, err := timeline.AddManual(c.UserContext(), s.deps.Store, principal(c), id, in.OccurredAt, in.Summary)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"entry": e, "masked_card_numbers": masked})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"entry": added.Entry, "masked_card_numbers": added.MaskedCardNumbers})
 }
 
 func (s *Server) apiNotifications(c *fiber.Ctx) error {

@@ -117,7 +117,7 @@ func TestCaseAPIValidatesAndMasks(t *testing.T) {
 		t.Fatalf("owner waiving a submitted obligation: %d", code)
 	}
 	code, m = c.json("POST", base+"/timeline", `{"occurred_at":"2026-11-01T09:30:00+09:00","summary":"Call from PSP about card 5555555555554444"}`)
-	if code != http.StatusCreated || strings.Contains(fmt.Sprint(m), "5555555555554444") {
+	if code != http.StatusCreated || strings.Contains(fmt.Sprint(m), "5555555555554444") || m["masked_card_numbers"] != float64(1) {
 		t.Fatalf("timeline: %d %v", code, m)
 	}
 	code, m = c.json("POST", base+"/phase", `{"phase":"closed"}`)

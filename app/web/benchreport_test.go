@@ -41,21 +41,21 @@ func TestBenchReport(t *testing.T) {
 	}
 	var heavy int64
 	for i := range 1000 {
-		c, _, err := h.cases.Create(ctx, &p, cases.NewCase{Title: fmt.Sprintf("Incident %d: skimmer on checkout", i), AwareAt: h.clk.Now().Add(-time.Duration(i%40) * 24 * time.Hour), IncidentType: "card_skimming"})
+		c, err := h.cases.Create(ctx, &p, cases.NewCase{Title: fmt.Sprintf("Incident %d: skimmer on checkout", i), AwareAt: h.clk.Now().Add(-time.Duration(i%40) * 24 * time.Hour), IncidentType: "card_skimming"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if i%10 == 0 {
-			if _, _, err := h.as.Save(ctx, &p, c.ID, facts, ""); err != nil {
+			if _, _, err := h.as.Save(ctx, &p, c.Case.ID, facts, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if i%100 == 0 {
 			h.st.DB.Exec(`INSERT INTO people (organisation_id, case_id, name, email, postal_code, address)
-				SELECT ?, ?, '氏名' || g, 'p' || g || '.' || ? || '@example.jp', '100-0001', '東京都千代田区' || g FROM generate_series(1, 10000) g`, org.ID, c.ID, c.ID)
+				SELECT ?, ?, '氏名' || g, 'p' || g || '.' || ? || '@example.jp', '100-0001', '東京都千代田区' || g FROM generate_series(1, 10000) g`, org.ID, c.Case.ID, c.Case.ID)
 		}
 		if i == 0 {
-			heavy = c.ID
+			heavy = c.Case.ID
 		}
 	}
 	// A live database has planner statistics: autovacuum takes them

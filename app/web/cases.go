@@ -132,9 +132,9 @@ func (s *Server) createCase(c *fiber.Ctx) error {
 	}
 	in.OwnerID = owner
 	if len(pg.Errors) == 0 {
-		created, _, err := s.deps.Cases.Create(c.UserContext(), principal(c), in)
+		created, err := s.deps.Cases.Create(c.UserContext(), principal(c), in)
 		if err == nil {
-			return c.Redirect(fmt.Sprintf("/cases/%d", created.ID), fiber.StatusSeeOther)
+			return c.Redirect(fmt.Sprintf("/cases/%d", created.Case.ID), fiber.StatusSeeOther)
 		}
 		if err := fieldErrors(pg, err); err != nil {
 			return err
@@ -366,7 +366,7 @@ func (s *Server) updateCase(c *fiber.Ctx) error {
 	if patch.OwnerID, err = optInt64(c, "owner_id"); err != nil {
 		return s.caseResult(c, id, "details", err, "")
 	}
-	_, _, err = s.deps.Cases.Update(c.UserContext(), principal(c), id, patch)
+	_, err = s.deps.Cases.Update(c.UserContext(), principal(c), id, patch)
 	return s.caseResult(c, id, "details", err, "flash.case_saved")
 }
 
@@ -445,7 +445,7 @@ func (s *Server) commentTask(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err = s.deps.Cases.AddComment(c.UserContext(), principal(c), id, c.FormValue("body")); err != nil {
+	if _, err = s.deps.Cases.AddComment(c.UserContext(), principal(c), id, c.FormValue("body")); err != nil {
 		return s.taskFormFailed(c, err, "body")
 	}
 	s.flash(c, "flash.comment_added")
@@ -465,7 +465,7 @@ func (s *Server) addTimeline(c *fiber.Ctx) error {
 	if at != nil {
 		when = *at
 	}
-	_, _, err = timeline.AddManual(c.UserContext(), s.deps.Store, principal(c), id, when, c.FormValue("summary"))
+	_, err = timeline.AddManual(c.UserContext(), s.deps.Store, principal(c), id, when, c.FormValue("summary"))
 	return s.caseResult(c, id, "timeline", err, "flash.timeline_added")
 }
 

@@ -35,11 +35,11 @@ func evidenceCase(h *harness, email, org string) (*auth.Principal, int64) {
 		h.t.Fatal(err)
 	}
 	p := &auth.Principal{User: u, Organisation: o, Role: auth.RoleOwner}
-	c, _, err := cases.NewService(h.st, h.clk).Create(ctx, p, cases.NewCase{Title: "Skimmer", AwareAt: h.clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	c, err := cases.NewService(h.st, h.clk).Create(ctx, p, cases.NewCase{Title: "Skimmer", AwareAt: h.clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	return p, c.ID
+	return p, c.Case.ID
 }
 
 // uploadForm builds a browser's multipart upload; csrf "" leaves the

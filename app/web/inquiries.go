@@ -152,10 +152,9 @@ func (s *Server) createInquiry(c *fiber.Ctx) error {
 	in := inquiries.Input{ReceivedAt: at, Channel: c.FormValue("channel"), CallerName: c.FormValue("caller_name"), CallerContact: c.FormValue("caller_contact"),
 		Affected: c.FormValue("affected"), Question: c.FormValue("question"), Answer: c.FormValue("answer"), Category: c.FormValue("category"),
 		TakenBy: c.FormValue("taken_by"), Match: c.FormValue("match") != "", Lookup: c.FormValue("lookup")}
-	var it inquiries.Inquiry
-	var masked int
+	var saved inquiries.Saved
 	if timeOK {
-		it, masked, err = s.deps.Inquiries.Create(c.UserContext(), principal(c), id, in)
+		saved, err = s.deps.Inquiries.Create(c.UserContext(), principal(c), id, in)
 	} else {
 		// A zero time means "now" to the service, so an unreadable one
 		// must stop here rather than be logged as the present moment.
@@ -171,11 +170,11 @@ func (s *Server) createInquiry(c *fiber.Ctx) error {
 		}
 		return s.renderInquiries(c, fiber.StatusUnprocessableEntity, pg)
 	}
-	s.flash(c, maskedFlash("flash.inquiry_logged", masked))
+	s.flash(c, maskedFlash("flash.inquiry_logged", saved.MaskedCardNumbers))
 	// Asked to check the list but no single match: the desk picks from
 	// the candidates on the inquiry's page.
-	if in.Match && it.PersonID == nil {
-		return c.Redirect(fmt.Sprintf("/inquiries/%d#caller", it.ID), fiber.StatusSeeOther)
+	if in.Match && saved.Inquiry.PersonID == nil {
+		return c.Redirect(fmt.Sprintf("/inquiries/%d#caller", saved.Inquiry.ID), fiber.StatusSeeOther)
 	}
 	return c.Redirect(fmt.Sprintf("/cases/%d/inquiries", id), fiber.StatusSeeOther)
 }

@@ -66,11 +66,11 @@ func (s *Server) apiCreateInquiry(c *fiber.Ctx) error {
 	if at != nil {
 		in.Input.ReceivedAt = *at
 	}
-	it, masked, err := s.deps.Inquiries.Create(c.UserContext(), principal(c), id, in.Input)
+	saved, err := s.deps.Inquiries.Create(c.UserContext(), principal(c), id, in.Input)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"inquiry": it, "masked_card_numbers": masked})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"inquiry": saved.Inquiry, "masked_card_numbers": saved.MaskedCardNumbers})
 }
 
 func (s *Server) apiGetInquiry(c *fiber.Ctx) error {
@@ -115,11 +115,11 @@ func (s *Server) apiPatchInquiry(c *fiber.Ctx) error {
 		}
 		in.Patch.ReceivedAt = at
 	}
-	it, masked, err := s.deps.Inquiries.Update(c.UserContext(), principal(c), id, in.Patch)
+	saved, err := s.deps.Inquiries.Update(c.UserContext(), principal(c), id, in.Patch)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"inquiry": it, "masked_card_numbers": masked})
+	return c.JSON(fiber.Map{"inquiry": saved.Inquiry, "masked_card_numbers": saved.MaskedCardNumbers})
 }
 
 func (s *Server) apiAnswerInquiry(c *fiber.Ctx) error {
@@ -133,11 +133,11 @@ func (s *Server) apiAnswerInquiry(c *fiber.Ctx) error {
 	if err := c.BodyParser(&in); err != nil {
 		return apperr.Invalid("body", `must be a JSON object: {"answer": "..."}`)
 	}
-	it, masked, err := s.deps.Inquiries.Answer(c.UserContext(), principal(c), id, in.Answer)
+	saved, err := s.deps.Inquiries.Answer(c.UserContext(), principal(c), id, in.Answer)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"inquiry": it, "masked_card_numbers": masked})
+	return c.JSON(fiber.Map{"inquiry": saved.Inquiry, "masked_card_numbers": saved.MaskedCardNumbers})
 }
 
 func (s *Server) apiListFAQ(c *fiber.Ctx) error {

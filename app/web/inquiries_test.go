@@ -24,7 +24,7 @@ func (h *harness) inquiryFixtures(p *auth.Principal, caseID int64) (inquiry, faq
 	h.t.Helper()
 	ctx := context.Background()
 	svc := inquiries.NewService(h.st, h.clk, h.cases, h.as, nil)
-	it, _, err := svc.Create(ctx, p, caseID, inquiries.Input{CallerName: "佐藤 一郎", Question: "カードは止めるべきですか", Answer: "カード会社にご相談ください。", Category: "card_misuse"})
+	it, err := svc.Create(ctx, p, caseID, inquiries.Input{CallerName: "佐藤 一郎", Question: "カードは止めるべきですか", Answer: "カード会社にご相談ください。", Category: "card_misuse"})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func (h *harness) inquiryFixtures(p *auth.Principal, caseID int64) (inquiry, faq
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	return it.ID, e.ID
+	return it.Inquiry.ID, e.ID
 }
 
 // callCentreCase opens a case in org (creating its owner) with two
@@ -46,17 +46,17 @@ func callCentreCase(h *harness, ownerEmail, org string) int64 {
 		h.t.Fatal(err)
 	}
 	p := &auth.Principal{User: u, Organisation: o, Role: auth.RoleOwner}
-	c, _, err := h.cases.Create(ctx, p, cases.NewCase{Title: "Checkout skimming", AwareAt: h.clk.Now().Add(-48 * time.Hour), IncidentType: "card_skimming"})
+	c, err := h.cases.Create(ctx, p, cases.NewCase{Title: "Checkout skimming", AwareAt: h.clk.Now().Add(-48 * time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	for _, row := range [][]string{{"山田 花子", "hanako@example.com", "090-1234-5678", "C-1001"}, {"鈴木 次郎", "jiro@example.com", "03-5555-0000", "C-1002"}} {
 		if err := h.st.DB.Exec(`INSERT INTO people (organisation_id, case_id, name, email, phone, customer_id) VALUES (?, ?, ?, ?, ?, ?)`,
-			o.ID, c.ID, row[0], row[1], row[2], row[3]).Error; err != nil {
+			o.ID, c.Case.ID, row[0], row[1], row[2], row[3]).Error; err != nil {
 			h.t.Fatal(err)
 		}
 	}
-	return c.ID
+	return c.Case.ID
 }
 
 func lastInquiry(h *harness, caseID int64) inquiries.Inquiry {

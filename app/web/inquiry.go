@@ -108,8 +108,8 @@ func (s *Server) updateInquiry(c *fiber.Ctx) error {
 	val := func(k string) *string { v := c.FormValue(k); return &v }
 	pt := inquiries.Patch{ReceivedAt: &at, Channel: val("channel"), CallerName: val("caller_name"), CallerContact: val("caller_contact"),
 		Affected: val("affected"), Question: val("question"), Answer: val("answer"), Category: val("category"), TakenBy: val("taken_by"), Status: val("status")}
-	_, masked, err := s.deps.Inquiries.Update(c.UserContext(), principal(c), id, pt)
-	return s.inquiryResult(c, err, maskedFlash("flash.inquiry_saved", masked), "edit")
+	saved, err := s.deps.Inquiries.Update(c.UserContext(), principal(c), id, pt)
+	return s.inquiryResult(c, err, maskedFlash("flash.inquiry_saved", saved.MaskedCardNumbers), "edit")
 }
 
 func (s *Server) answerInquiry(c *fiber.Ctx) error {
@@ -117,8 +117,8 @@ func (s *Server) answerInquiry(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, masked, err := s.deps.Inquiries.Answer(c.UserContext(), principal(c), id, c.FormValue("answer"))
-	return s.inquiryResult(c, err, maskedFlash("flash.inquiry_answered", masked), "answer")
+	saved, err := s.deps.Inquiries.Answer(c.UserContext(), principal(c), id, c.FormValue("answer"))
+	return s.inquiryResult(c, err, maskedFlash("flash.inquiry_answered", saved.MaskedCardNumbers), "answer")
 }
 
 // lookupCaller checks the caller against the affected list. It is a POST

@@ -46,7 +46,7 @@ func TestNoticePublicationJourney(t *testing.T) {
 	if _, err := h.cases.AddTask(ctx, &p, caseID, cases.NewTask{Title: secretTask}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := timeline.AddManual(ctx, h.st, &p, caseID, h.clk.Now().Add(-time.Hour), "call from victim-person@example.com about INTERNAL-NOTE-77"); err != nil {
+	if _, err := timeline.AddManual(ctx, h.st, &p, caseID, h.clk.Now().Add(-time.Hour), "call from victim-person@example.com about INTERNAL-NOTE-77"); err != nil {
 		t.Fatal(err)
 	}
 	h.st.DB.Exec(`UPDATE cases SET summary = 'contact person-42@example.net INTERNAL-SUMMARY' WHERE id = ?`, caseID)

@@ -72,12 +72,12 @@ func newCrashEnv(t *testing.T, persons int) *crashEnv {
 	legal := principal("legal@shop.example", auth.RoleLegal)
 	e.cases = cases.NewService(st, clk)
 	ds := drafts.NewService(st, clk, e.cases, assessment.NewService(st, clk, e.cases), r)
-	c, _, err := e.cases.Create(ctx, &e.owner, cases.NewCase{Title: "Skimmer", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	c, err := e.cases.Create(ctx, &e.owner, cases.NewCase{Title: "Skimmer", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.caseID = c.ID
-	d, err := ds.Generate(ctx, &e.owner, c.ID, "customer_letter_sample", "ja", nil)
+	e.caseID = c.Case.ID
+	d, err := ds.Generate(ctx, &e.owner, c.Case.ID, "customer_letter_sample", "ja", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func newCrashEnv(t *testing.T, persons int) *crashEnv {
 	}
 	if err := st.DB.Exec(`INSERT INTO people (organisation_id, case_id, name, email, postal_code, address)
 		SELECT ?, ?, '氏名' || i, CASE WHEN i % 25 = 0 THEN '' ELSE 'p' || i || '@example.jp' END, '100-0001', '東京都千代田区' || i
-		FROM generate_series(1, ?) i`, e.owner.OrgID(), c.ID, persons).Error; err != nil {
+		FROM generate_series(1, ?) i`, e.owner.OrgID(), c.Case.ID, persons).Error; err != nil {
 		t.Fatal(err)
 	}
 	return e
