@@ -42,15 +42,12 @@ type Config struct {
 	PDFFont string // BREACHDESK_PDF_FONT: TrueType font for Japanese PDFs
 	// MaxUploadBytes bounds one evidence file (BREACHDESK_MAX_UPLOAD_MB).
 	MaxUploadBytes int64
-	// MaxActiveRequests is how many HTTP requests are worked on at once;
-	// the others wait their turn (BREACHDESK_MAX_ACTIVE_REQUESTS).
-	MaxActiveRequests int
-	LogLevel          slog.Level    // BREACHDESK_LOG_LEVEL: debug, info, warn, error
-	LogFormat         string        // BREACHDESK_LOG_FORMAT: text or json
-	SessionTTL        time.Duration // BREACHDESK_SESSION_TTL
-	SeedDemo          bool          // BREACHDESK_SEED_DEMO: seed the demo organisation on an empty database
-	Production        bool          // BREACHDESK_ENV=production: no generated secrets
-	Throttle          Throttle
+	LogLevel       slog.Level    // BREACHDESK_LOG_LEVEL: debug, info, warn, error
+	LogFormat      string        // BREACHDESK_LOG_FORMAT: text or json
+	SessionTTL     time.Duration // BREACHDESK_SESSION_TTL
+	SeedDemo       bool          // BREACHDESK_SEED_DEMO: seed the demo organisation on an empty database
+	Production     bool          // BREACHDESK_ENV=production: no generated secrets
+	Throttle       Throttle
 	// Audit anchors the audit log outside the database.
 	Audit AuditAnchor
 	// Metrics says where Prometheus reads /metrics: never on the public
@@ -125,12 +122,11 @@ func Load(getenv func(string) string) (Config, error) {
 			RescueAfter:   p.duration("BREACHDESK_JOB_RESCUE_AFTER", 15*time.Minute),
 			LetterWorkers: p.integer("BREACHDESK_LETTER_WORKERS", DefaultLetterWorkers()),
 		},
-		LogFormat:         p.oneOf("BREACHDESK_LOG_FORMAT", "text", "text", "json"),
-		SessionTTL:        p.duration("BREACHDESK_SESSION_TTL", 12*time.Hour),
-		SeedDemo:          p.boolean("BREACHDESK_SEED_DEMO", true),
-		MaxUploadBytes:    int64(p.integer("BREACHDESK_MAX_UPLOAD_MB", 50)) << 20,
-		MaxActiveRequests: p.integer("BREACHDESK_MAX_ACTIVE_REQUESTS", DefaultMaxActiveRequests()),
-		Production:        p.oneOf("BREACHDESK_ENV", "development", "development", "production") == "production",
+		LogFormat:      p.oneOf("BREACHDESK_LOG_FORMAT", "text", "text", "json"),
+		SessionTTL:     p.duration("BREACHDESK_SESSION_TTL", 12*time.Hour),
+		SeedDemo:       p.boolean("BREACHDESK_SEED_DEMO", true),
+		MaxUploadBytes: int64(p.integer("BREACHDESK_MAX_UPLOAD_MB", 50)) << 20,
+		Production:     p.oneOf("BREACHDESK_ENV", "development", "development", "production") == "production",
 		Throttle: Throttle{
 			Window:        p.duration("BREACHDESK_LOGIN_WINDOW", 15*time.Minute),
 			MaxPerAccount: p.integer("BREACHDESK_LOGIN_MAX_PER_ACCOUNT", 5),
@@ -194,9 +190,6 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.MaxUploadBytes <= 0 || c.MaxUploadBytes > 2<<30 {
 		p.fail("BREACHDESK_MAX_UPLOAD_MB", "must be between 1 and 2048")
-	}
-	if c.MaxActiveRequests < 1 || c.MaxActiveRequests > 1024 {
-		p.fail("BREACHDESK_MAX_ACTIVE_REQUESTS", "must be between 1 and 1024")
 	}
 	if c.SessionTTL < time.Minute {
 		p.fail("BREACHDESK_SESSION_TTL", "must be at least 1m")
@@ -362,8 +355,3 @@ func (p *parser) oneOf(name, def string, allowed ...string) string {
 // persons, storing its PDF), and the extra one renders meanwhile
 // (measured with make bench: 5–15% more letters per second on 2 cores).
 func DefaultLetterWorkers() int { return max(2, runtime.NumCPU()+1) }
-
-// DefaultMaxActiveRequests is two requests per core: while one waits on
-// the database, the other computes (see app/web/admit.go; measured with
-// make bench on 2 cores: 4 at once beat 2, 8 and no limit).
-func DefaultMaxActiveRequests() int { return max(2, 2*runtime.NumCPU()) }

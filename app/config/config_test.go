@@ -18,7 +18,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || !c.CookieSecure || c.Throttle.MaxPerAccount != 5 || c.SessionTTL.Hours() != 12 || c.MaxActiveRequests < 2 {
+	if c.Addr != ":8080" || !c.CookieSecure || c.Throttle.MaxPerAccount != 5 || c.SessionTTL.Hours() != 12 {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -26,14 +26,13 @@ func TestDefaults(t *testing.T) {
 func TestErrorsNameTheVariable(t *testing.T) {
 	t.Parallel()
 	cases := map[string]map[string]string{
-		"BREACHDESK_ADDR":                {"BREACHDESK_ADDR": "8080"},
-		"BREACHDESK_DATABASE_URL":        {"BREACHDESK_DATABASE_URL": "mysql://x"},
-		"BREACHDESK_COOKIE_SECURE":       {"BREACHDESK_COOKIE_SECURE": "maybe"},
-		"BREACHDESK_SESSION_TTL":         {"BREACHDESK_SESSION_TTL": "forever"},
-		"BREACHDESK_SECRET_KEY":          {"BREACHDESK_SECRET_KEY": "short"},
-		"BREACHDESK_LOG_LEVEL":           {"BREACHDESK_LOG_LEVEL": "loud"},
-		"BREACHDESK_SMTP_URL":            {"BREACHDESK_SMTP_URL": "http://x"},
-		"BREACHDESK_MAX_ACTIVE_REQUESTS": {"BREACHDESK_MAX_ACTIVE_REQUESTS": "0"},
+		"BREACHDESK_ADDR":          {"BREACHDESK_ADDR": "8080"},
+		"BREACHDESK_DATABASE_URL":  {"BREACHDESK_DATABASE_URL": "mysql://x"},
+		"BREACHDESK_COOKIE_SECURE": {"BREACHDESK_COOKIE_SECURE": "maybe"},
+		"BREACHDESK_SESSION_TTL":   {"BREACHDESK_SESSION_TTL": "forever"},
+		"BREACHDESK_SECRET_KEY":    {"BREACHDESK_SECRET_KEY": "short"},
+		"BREACHDESK_LOG_LEVEL":     {"BREACHDESK_LOG_LEVEL": "loud"},
+		"BREACHDESK_SMTP_URL":      {"BREACHDESK_SMTP_URL": "http://x"},
 	}
 	for name, m := range cases {
 		if _, err := Load(env(m)); err == nil || !strings.Contains(err.Error(), name) {

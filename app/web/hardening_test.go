@@ -46,12 +46,12 @@ func (h *harness) countAudit(action string) int64 {
 }
 
 // Finding 1, the attack as it was run: forty wrong-password logins at
-// once, padded with a 1.1 MB field, skipped the request admitter and were
-// all checked. A caller who is not signed in may now send 16 KiB: the
-// padded logins are refused from their headers (413) before their bodies
-// are read, and no password is checked. Unpadded, the throttle holds under
-// concurrency: exactly MaxPerAccount passwords are checked, the rest are
-// refused and audited.
+// once, padded with a 1.1 MB field, skipped the request admitter (since
+// removed) and were all checked. A caller who is not signed in may now
+// send 16 KiB: the padded logins are refused from their headers (413)
+// before their bodies are read, and no password is checked. Unpadded,
+// the throttle holds under concurrency: exactly MaxPerAccount passwords
+// are checked, the rest are refused and audited.
 func TestPaddedAndParallelLoginsAreBounded(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)

@@ -92,7 +92,7 @@ func (s *Server) mount() {
 	a.Get("/metrics", s.metricsOnMainListener())
 	static, _ := fs.Sub(frontend.Static, "static")
 	a.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
-	a.Use(s.admitter.handler, s.loadPrincipal, s.inflateBody, s.checkCSRF)
+	a.Use(s.loadPrincipal, s.inflateBody, s.checkCSRF)
 	a.Use(jobsPrefix, s.serveJobs) // River UI, operators only: see jobs_ui.go
 	for _, r := range s.routes {
 		a.Add(r.Method, r.Path, s.guard(r), r.Handler)

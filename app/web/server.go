@@ -50,10 +50,8 @@ type Server struct {
 	pages   pages
 	msgs    i18n.Catalogue
 	metrics *metrics
-	// admitter lets requests in a few at a time (see admit.go).
-	admitter *admitter
-	routes   []Route
-	jobs     jobsUI // River's dashboard, built on first use
+	routes  []Route
+	jobs    jobsUI // River's dashboard, built on first use
 }
 
 // New builds the Fiber app with every route.
@@ -73,12 +71,7 @@ func New(deps Deps) (*Server, error) {
 	if up := int(deps.Config.MaxUploadBytes); up > 0 {
 		bodyLimit = up + formRoom // the evidence limit plus room for the form around the file
 	}
-	active := deps.Config.MaxActiveRequests
-	if active < 1 {
-		active = config.DefaultMaxActiveRequests()
-	}
-	m := newMetrics(deps.Registry)
-	s := &Server{deps: deps, pages: pg, msgs: msgs, metrics: m, admitter: newAdmitter(active, admitWait, m.waiting)}
+	s := &Server{deps: deps, pages: pg, msgs: msgs, metrics: newMetrics(deps.Registry)}
 	s.app = fiber.New(fiber.Config{
 		// Handlers may keep request values (in jobs, in logs); fasthttp
 		// reuses its buffers otherwise.

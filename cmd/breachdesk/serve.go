@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -49,12 +48,6 @@ func runWorker(args []string) int {
 func run(withHTTP bool) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// Pages allocate much short-lived garbage (templates); collecting at
-	// twice the live heap instead of once costs some memory and saves CPU
-	// under load. GOGC in the environment still wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
 	e, err := open(ctx, true)
 	if err != nil {
 		return fail(os.Stderr, err)
