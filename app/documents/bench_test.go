@@ -2,6 +2,7 @@ package documents
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ func BenchmarkRenderLetter(b *testing.B) {
 	meta := sampleMeta(false)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := r.Render(doc, meta); err != nil {
+		if _, err := r.Render(context.Background(), doc, meta); err != nil {
 			b.Fatal(err)
 		}
 	}

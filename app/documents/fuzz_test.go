@@ -1,6 +1,7 @@
 package documents
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -179,7 +180,7 @@ func FuzzRender(f *testing.F) {
 		if err != nil || len(src) > 4<<10 {
 			return
 		}
-		pdf, err := r.Render(doc, Meta{Title: src, Organisation: src, Reference: src, Lang: "ja", GeneratedAt: sampleAt})
+		pdf, err := r.Render(context.Background(), doc, Meta{Title: src, Organisation: src, Reference: src, Lang: "ja", GeneratedAt: sampleAt})
 		if err != nil || len(pdf) == 0 {
 			t.Fatalf("Render(%q): %d bytes, %v", src, len(pdf), err)
 		}

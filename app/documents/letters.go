@@ -2,6 +2,7 @@ package documents
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 )
@@ -34,8 +35,9 @@ const (
 // RenderLetters lays out many letters in one PDF, each starting on a new
 // page with its address block for a window envelope; page numbers count
 // within each letter. Letters are never drafts: only an approved text is
-// sent. Like Render, the same input gives the same bytes.
-func (r *Renderer) RenderLetters(letters []Letter, meta Meta) (out []byte, err error) {
+// sent. Like Render, the same input gives the same bytes, and it waits for
+// its turn until ctx ends.
+func (r *Renderer) RenderLetters(ctx context.Context, letters []Letter, meta Meta) (out []byte, err error) {
 	if len(letters) == 0 {
 		return nil, fmt.Errorf("documents: no letters to render")
 	}
@@ -43,6 +45,11 @@ func (r *Renderer) RenderLetters(letters []Letter, meta Meta) (out []byte, err e
 	if err := meta.check(); err != nil {
 		return nil, err
 	}
+	release, err := r.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, fmt.Errorf("documents: gofpdf panicked: %v", p)

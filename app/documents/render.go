@@ -2,11 +2,14 @@ package documents
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -31,7 +34,8 @@ type Meta struct {
 type Option func(*rendererConfig) error
 
 type rendererConfig struct {
-	bodyFont string
+	bodyFont   string
+	concurrent int
 }
 
 // WithBodyFont sets a second font for running text (paragraphs, lists, table
@@ -48,11 +52,36 @@ func WithBodyFont(path string) Option {
 	}
 }
 
+// WithMaxConcurrent sets how many renders may run at once (see Renderer);
+// by default one per core.
+func WithMaxConcurrent(n int) Option {
+	return func(c *rendererConfig) error {
+		if n < 1 {
+			return fmt.Errorf("documents: WithMaxConcurrent(%d): want at least 1", n)
+		}
+		c.concurrent = n
+		return nil
+	}
+}
+
 // Renderer turns Documents into PDFs. It holds the validated font bytes, read
-// once; it is immutable and safe for concurrent use (each Render builds its
-// own gofpdf document, because gofpdf cannot share a parsed font).
+// once; it is safe for concurrent use (each Render builds its own gofpdf
+// document, because gofpdf cannot share a parsed font).
+//
+// A render holds its own copy and parse of the font and the whole PDF
+// until it is written: about 15 MiB at its peak for a one-page document,
+// 55 MiB for a chunk of 500 letters. Renders are bounded as Argon2 runs
+// are in app/auth: at most one per core runs at once (more would not
+// finish sooner, as rendering is all computation), and the others wait
+// their turn, so a burst of letter chunks, approvals and exports takes
+// memory in proportion to the cores, not to the burst.
 type Renderer struct {
 	main, body *fontFile
+	// slots holds a token per render running.
+	slots chan struct{}
+	// running and peak count renders in progress and their most at once,
+	// for the test that holds the bound.
+	running, peak atomic.Int64
 }
 
 // NewRenderer loads and validates the font at fontPath (see FindFont) and any
@@ -69,7 +98,10 @@ func NewRenderer(fontPath string, opts ...Option) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Renderer{main: main, body: main}
+	if cfg.concurrent == 0 {
+		cfg.concurrent = runtime.GOMAXPROCS(0)
+	}
+	r := &Renderer{main: main, body: main, slots: make(chan struct{}, cfg.concurrent)}
 	if cfg.bodyFont != "" {
 		if r.body, err = loadFont(cfg.bodyFont); err != nil {
 			return nil, err
@@ -79,7 +111,7 @@ func NewRenderer(fontPath string, opts ...Option) (*Renderer, error) {
 		{Kind: KindTitle, Text: "フォント確認 Font check"},
 		{Kind: KindParagraph, Text: "漢字かなカナ、ABC 123。"},
 	}}
-	if _, err := r.Render(probe, Meta{Lang: "ja", GeneratedAt: time.Unix(0, 0).UTC()}); err != nil {
+	if _, err := r.Render(context.Background(), probe, Meta{Lang: "ja", GeneratedAt: time.Unix(0, 0).UTC()}); err != nil {
 		return nil, fmt.Errorf("documents: font check with %s failed: %w", fontPath, err)
 	}
 	return r, nil
@@ -113,11 +145,17 @@ const (
 // Render lays out doc as an A4 PDF. The same doc and meta give byte-identical
 // output. Characters the font lacks are replaced with 〓 (geta, the Japanese
 // typesetting mark for a missing character) instead of printing tofu; use
-// MissingGlyphs to warn an editor before rendering.
-func (r *Renderer) Render(doc Document, meta Meta) (out []byte, err error) {
+// MissingGlyphs to warn an editor before rendering. It waits for its turn
+// (see Renderer) until ctx ends.
+func (r *Renderer) Render(ctx context.Context, doc Document, meta Meta) (out []byte, err error) {
 	if err := meta.check(); err != nil {
 		return nil, err
 	}
+	release, err := r.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	// gofpdf panics on some inputs instead of returning errors; a bad document
 	// must fail its job, not crash the worker process.
 	defer func() {
@@ -142,6 +180,22 @@ func (r *Renderer) Render(doc Document, meta Meta) (out []byte, err error) {
 		return nil, fmt.Errorf("documents: write PDF: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// acquire waits for a render slot until ctx ends; release gives it back.
+func (r *Renderer) acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case r.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("documents: waiting for a render slot: %w", ctx.Err())
+	}
+	n := r.running.Add(1)
+	for p := r.peak.Load(); n > p && !r.peak.CompareAndSwap(p, n); p = r.peak.Load() {
+	}
+	return func() {
+		r.running.Add(-1)
+		<-r.slots
+	}, nil
 }
 
 // check validates meta and sets the default language.
@@ -182,9 +236,15 @@ func (r *Renderer) newPDF(meta Meta) (*gofpdf.Fpdf, error) {
 	pdf.SetMargins(marginX, contentTop, marginX)
 	pdf.SetAutoPageBreak(false, 0) // we paginate ourselves, per line and per table row
 	pdf.SetCellMargin(0)
-	pdf.AddUTF8FontFromBytes(fontMain, "", r.main.data)
+	// Each document gets its own copy of the font bytes: when gofpdf cuts
+	// the font for the PDF, it appends the zeros padding a table to a slice
+	// of the bytes it was given, which writes into them (the race detector
+	// caught two renders doing so at once). The copy costs a few
+	// milliseconds of a render's thirty or so, once per PDF (a chunk of
+	// letters is one).
+	pdf.AddUTF8FontFromBytes(fontMain, "", bytes.Clone(r.main.data))
 	if r.body != r.main {
-		pdf.AddUTF8FontFromBytes(fontBody, "", r.body.data)
+		pdf.AddUTF8FontFromBytes(fontBody, "", bytes.Clone(r.body.data))
 	}
 	if pdf.Err() {
 		return nil, fmt.Errorf("documents: load font: %w", pdf.Error())

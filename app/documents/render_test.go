@@ -2,7 +2,9 @@ package documents
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -53,7 +55,7 @@ func testRenderer(t testing.TB) *Renderer {
 
 func render(t testing.TB, doc Document, meta Meta) []byte {
 	t.Helper()
-	out, err := testRenderer(t).Render(doc, meta)
+	out, err := testRenderer(t).Render(context.Background(), doc, meta)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +251,7 @@ func TestRenderDeterministic(t *testing.T) {
 	outs := make([][]byte, 4)
 	errs := make([]error, len(outs))
 	for i := range outs {
-		wg.Go(func() { outs[i], errs[i] = r.Render(doc, sampleMeta(true)) })
+		wg.Go(func() { outs[i], errs[i] = r.Render(context.Background(), doc, sampleMeta(true)) })
 	}
 	wg.Wait()
 	for i, o := range outs {
@@ -262,6 +264,70 @@ func TestRenderDeterministic(t *testing.T) {
 	}
 	if !bytes.Contains(first, []byte("/CreationDate (D:20261124100000)")) {
 		t.Errorf("creation date is not GeneratedAt")
+	}
+}
+
+// Renders wait their turn: however many are asked for at once, no more
+// than the bound run together, so rendering takes the memory of that many
+// renders, not of the burst.
+func TestRendersRunInBoundedSlots(t *testing.T) {
+	t.Parallel()
+	r, err := NewRenderer(testRenderer(t).main.path, WithMaxConcurrent(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Parse(letterSource)
+	if err != nil {
+		t.Fatal(err)
+	}
+	letters := []Letter{{PostalCode: "100-0001", Address: "東京都千代田区千代田1-1", Name: "山田 花子", Reference: "L-1", Doc: doc}}
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Go(func() {
+			var err error
+			if i%2 == 0 {
+				_, err = r.Render(context.Background(), doc, sampleMeta(true))
+			} else {
+				_, err = r.RenderLetters(context.Background(), letters, sampleMeta(false))
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if p := r.peak.Load(); p < 1 || p > 2 {
+		t.Fatalf("%d renders ran at once, want at most 2", p)
+	}
+	if n := r.running.Load(); n != 0 {
+		t.Fatalf("%d renders still hold a slot", n)
+	}
+}
+
+// A render that gets no slot waits until its context ends, then fails
+// with the context's error and renders nothing.
+func TestRenderWaitsForASlotUntilItsContextEnds(t *testing.T) {
+	t.Parallel()
+	r, err := NewRenderer(testRenderer(t).main.path, WithMaxConcurrent(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Parse(letterSource)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.slots <- struct{}{} // the one slot is taken
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if out, err := r.Render(ctx, doc, sampleMeta(true)); !errors.Is(err, context.Canceled) || out != nil {
+		t.Fatalf("Render without a slot: %d bytes, %v", len(out), err)
+	}
+	if out, err := r.RenderLetters(ctx, []Letter{{Name: "山田 花子", Doc: doc}}, sampleMeta(false)); !errors.Is(err, context.Canceled) || out != nil {
+		t.Fatalf("RenderLetters without a slot: %d bytes, %v", len(out), err)
+	}
+	<-r.slots // freed: the same render goes through
+	if _, err := r.Render(context.Background(), doc, sampleMeta(true)); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -313,13 +379,13 @@ func TestRenderMissingGlyphs(t *testing.T) {
 func TestRenderMetaValidation(t *testing.T) {
 	t.Parallel()
 	r := testRenderer(t)
-	if _, err := r.Render(Document{}, Meta{}); err == nil || !strings.Contains(err.Error(), "GeneratedAt") {
+	if _, err := r.Render(context.Background(), Document{}, Meta{}); err == nil || !strings.Contains(err.Error(), "GeneratedAt") {
 		t.Errorf("zero GeneratedAt: err = %v", err)
 	}
-	if _, err := r.Render(Document{}, Meta{Lang: "fr", GeneratedAt: sampleAt}); err == nil || !strings.Contains(err.Error(), "fr") {
+	if _, err := r.Render(context.Background(), Document{}, Meta{Lang: "fr", GeneratedAt: sampleAt}); err == nil || !strings.Contains(err.Error(), "fr") {
 		t.Errorf("Lang fr: err = %v", err)
 	}
-	if _, err := r.Render(Document{}, Meta{GeneratedAt: sampleAt}); err != nil {
+	if _, err := r.Render(context.Background(), Document{}, Meta{GeneratedAt: sampleAt}); err != nil {
 		t.Errorf("empty document: %v", err)
 	}
 }
@@ -407,7 +473,7 @@ func TestWithBodyFontMincho(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf, err := r.Render(doc, sampleMeta(false))
+	pdf, err := r.Render(context.Background(), doc, sampleMeta(false))
 	if err != nil {
 		t.Fatal(err)
 	}

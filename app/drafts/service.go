@@ -238,7 +238,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 		}
 		// The approved PDF is the same composed text legal read, rendered
 		// without the DRAFT mark; its own SHA-256 is what gets exported.
-		pdf, err := s.renderComposed(full.Composed, full, ki.Title.In(full.Lang), org, ref, *full.RenderedAt, false)
+		pdf, err := s.renderComposed(ctx, full.Composed, full, ki.Title.In(full.Lang), org, ref, *full.RenderedAt, false)
 		if err != nil {
 			return err
 		}
@@ -413,7 +413,7 @@ func (s *Service) RenderInTx(ctx context.Context, tx *store.Tx, id int64) error 
 	if err != nil {
 		return err
 	}
-	composed, pdf, err := s.renderView(body, view, src, d)
+	composed, pdf, err := s.renderView(ctx, body, view, src, d)
 	now := s.now()
 	if err != nil {
 		return tx.DB.Model(&Document{}).Where("id = ?", d.ID).Updates(map[string]any{"status": StatusFailed, "error": err.Error(), "template_version": tver, "updated_at": now}).Error
@@ -438,19 +438,19 @@ func (s *Service) RenderInTx(ctx context.Context, tx *store.Tx, id int64) error 
 		Details: map[string]any{"sha256": fmt.Sprintf("%x", sum[:]), "template_version": tver, "content_sha256": content}})
 }
 
-func (s *Service) renderView(body string, view *documents.CaseView, src documents.Source, d Document) (string, []byte, error) {
+func (s *Service) renderView(ctx context.Context, body string, view *documents.CaseView, src documents.Source, d Document) (string, []byte, error) {
 	composed, err := documents.ExecuteTemplate(body, view)
 	if err != nil {
 		return "", nil, err
 	}
-	pdf, err := s.renderComposed(composed, d, view.Title, view.Org.LegalName, src.Case.Reference, src.Now, true)
+	pdf, err := s.renderComposed(ctx, composed, d, view.Title, view.Org.LegalName, src.Case.Reference, src.Now, true)
 	return composed, pdf, err
 }
 
-func (s *Service) renderComposed(composed string, d Document, title, org, ref string, at time.Time, draft bool) ([]byte, error) {
+func (s *Service) renderComposed(ctx context.Context, composed string, d Document, title, org, ref string, at time.Time, draft bool) ([]byte, error) {
 	doc, err := documents.Parse(composed)
 	if err != nil {
 		return nil, err
 	}
-	return s.renderer.Render(doc, documents.Meta{Title: title, Organisation: org, Reference: ref, Lang: d.Lang, Draft: draft, GeneratedAt: at})
+	return s.renderer.Render(ctx, doc, documents.Meta{Title: title, Organisation: org, Reference: ref, Lang: d.Lang, Draft: draft, GeneratedAt: at})
 }

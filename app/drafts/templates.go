@@ -50,7 +50,7 @@ func (s *Service) Preview(ctx context.Context, p *auth.Principal, caseID int64, 
 			return err
 		}
 		view := documents.Build(src, ki, lang, nil)
-		_, pdf, err = s.renderView(body, view, src, Document{Lang: lang})
+		_, pdf, err = s.renderView(ctx, body, view, src, Document{Lang: lang})
 		if err != nil {
 			return apperr.Invalid("body", "%v", err)
 		}

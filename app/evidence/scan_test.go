@@ -58,7 +58,7 @@ func pdfWith(t *testing.T, text string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf, err := apptest.Renderer(t).Render(doc, documents.Meta{Title: "report", Lang: "ja", GeneratedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)})
+	pdf, err := apptest.Renderer(t).Render(context.Background(), doc, documents.Meta{Title: "report", Lang: "ja", GeneratedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func (s *Service) FAQPDF(ctx context.Context, p *auth.Principal, caseID int64, l
 	if err != nil {
 		return Export{}, err
 	}
-	pdf, err := s.renderer.Render(doc, documents.Meta{Title: view.Title, Organisation: view.Org.LegalName, Reference: c.Reference, Lang: lang, GeneratedAt: src.Now})
+	pdf, err := s.renderer.Render(ctx, doc, documents.Meta{Title: view.Title, Organisation: view.Org.LegalName, Reference: c.Reference, Lang: lang, GeneratedAt: src.Now})
 	if err != nil {
 		return Export{}, err
 	}

@@ -102,14 +102,14 @@ func rawLettersPerSecond(t *testing.T, doc documents.Document, d time.Duration, 
 			defer wg.Done()
 			for running.Elapsed() < d {
 				if perFile == 1 {
-					if _, err := r.Render(doc, meta); err != nil {
+					if _, err := r.Render(context.Background(), doc, meta); err != nil {
 						t.Error(err)
 						return
 					}
 					done.Add(1)
 					continue
 				}
-				if _, err := r.RenderLetters(batch, meta); err != nil {
+				if _, err := r.RenderLetters(context.Background(), batch, meta); err != nil {
 					t.Error(err)
 					return
 				}

@@ -280,7 +280,7 @@ func (s *Service) printChunk(ctx context.Context, w *chunkWork, chunk int) error
 		ids[i] = r.ID
 	}
 	render := clock.Start()
-	pdf, err := s.renderer.RenderLetters(letters, documents.Meta{Title: w.title, Organisation: w.org, Lang: w.batch.Lang, GeneratedAt: s.now()})
+	pdf, err := s.renderer.RenderLetters(ctx, letters, documents.Meta{Title: w.title, Organisation: w.org, Lang: w.batch.Lang, GeneratedAt: s.now()})
 	if err != nil {
 		return fmt.Errorf("letters: batch %d chunk %d: %w", w.batch.ID, chunk, err)
 	}

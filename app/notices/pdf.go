@@ -1,6 +1,7 @@
 package notices
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -52,7 +53,7 @@ func Source(org auth.Organisation, v Version, history []Version, measures []Publ
 }
 
 // pdf renders one published version from its frozen content.
-func (s *Service) pdf(org auth.Organisation, n Notice, v Version, measures []PublishedMeasure, lang string, at time.Time) ([]byte, error) {
+func (s *Service) pdf(ctx context.Context, org auth.Organisation, n Notice, v Version, measures []PublishedMeasure, lang string, at time.Time) ([]byte, error) {
 	if s.renderer == nil {
 		return nil, fmt.Errorf("notices: no PDF renderer configured in this process")
 	}
@@ -60,5 +61,5 @@ func (s *Service) pdf(org auth.Organisation, n Notice, v Version, measures []Pub
 	if err != nil {
 		return nil, err
 	}
-	return s.renderer.Render(doc, documents.Meta{Title: v.Title(lang), Organisation: org.LegalName, Reference: "/notices/" + n.Slug, Lang: lang, GeneratedAt: at})
+	return s.renderer.Render(ctx, doc, documents.Meta{Title: v.Title(lang), Organisation: org.LegalName, Reference: "/notices/" + n.Slug, Lang: lang, GeneratedAt: at})
 }

@@ -358,7 +358,7 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Ver
 			if lang == "en" && v.TitleEN == "" {
 				continue
 			}
-			pdf, err := s.pdf(org, n, v, v.Measures, lang, now)
+			pdf, err := s.pdf(ctx, org, n, v, v.Measures, lang, now)
 			if err != nil {
 				return err
 			}
