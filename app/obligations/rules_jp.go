@@ -84,7 +84,9 @@ func japanRules() []Rule {
 				"APPI Art. 26(1); Enforcement Rules Arts. 7 and 8(1); PPC Guidelines (General Rules) 3-5-3-3"),
 			Guideline: true,
 			Zone:      "Asia/Tokyo",
-			Sources:   sources([]Source{srcAPPIArt26, srcAPPIRule7, srcAPPIRule8, srcGL3531, srcGL3533, srcPPCLeakPage}, appiCommentary),
+			// The trigger test's review notes rest on Q&A 6-15 (T2 judged on
+			// awareness) and Q&A 11-2 (Art. 171), so the report cites them.
+			Sources: sources([]Source{srcAPPIArt26, srcAPPIRule7, srcAPPIRule8, srcGL3531, srcGL3533, srcPPCLeakPage, srcPPCQA615, srcPPCQA1112}, appiCommentary),
 			Caveat: caveat("法令上は「速やかに」のみ。ガイドライン3-5-3-3は知った時点から概ね3～5日以内を目安とします。知った日を1日目として3日目～5日目とする表示は当システムの保守的な目標で、ガイドライン自身の数え方ではなく、法定の期日でもありません。速報は報告時点で把握している事項のみで足ります（施行規則8条1項括弧書）。"+delegationCaveat,
 				"The rule says only \"promptly\". GL 3-5-3-3 gives a target of roughly 3–5 days from awareness; showing day 3 to day 5 with the aware date as day 1 is this system's conservative target, not the guideline's own count and not a statutory date. The preliminary report needs only what is known when it is made (Rules Art. 8(1), bracket). "+delegationCaveatEN),
 			when: appiApplies,
