@@ -38,7 +38,7 @@ func TestWorkerWritesAuditCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := workflows.NewClient(d, workflows.Work)
+	c, err := workflows.NewClient(d)
 	if err != nil {
 		t.Fatal(err)
 	}

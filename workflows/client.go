@@ -10,36 +10,38 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/letters"
-	"github.com/breachdesk/breachdesk/app/mail"
+	"github.com/breachdesk/breachdesk/app/notifications"
 	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
 )
 
-// Deps are the services the workers call.
+// Deps are the services the workers call. Every service is required;
+// the durations have defaults.
 type Deps struct {
-	Store   *store.Store
-	Clock   clock.Clock // required; a test clock also drives River's time
-	Auth    *auth.Service
-	Mailer  mail.Sender // nil: e-mails are cancelled with a clear reason
-	BaseURL string      // for links in e-mails
-	Drafts  *drafts.Service
-	People  *people.Service  // nil: import jobs fail until a worker has it
-	Letters *letters.Service // nil: letter jobs fail until a worker has it
+	Store     *store.Store
+	Clock     clock.Clock // a test clock also drives River's time
+	Auth      *auth.Service
+	Deadlines *assessment.Deadlines  // delivers due reminders
+	Emailer   *notifications.Emailer // e-mails notifications
+	Drafts    *drafts.Service
+	People    *people.Service
+	Letters   *letters.Service
 
 	// LetterRetryBase is the first retry delay of a letter chunk after a
 	// temporary SMTP failure (default 10 s; tests use less).
@@ -51,31 +53,45 @@ type Deps struct {
 	// a job whose worker died is run again (default 15 min).
 	JobTimeout, RescueAfter time.Duration
 	// AuditCheckpointer signs the audit chain's head every
-	// AuditCheckpointEvery (default 10 min); nil: this process writes no
-	// checkpoints and does not work the audit queue.
+	// AuditCheckpointEvery (default 10 min). It is optional, as the
+	// signing key is: without it this process writes no checkpoints and
+	// does not work the audit queue.
 	AuditCheckpointer    *audit.Checkpointer
 	AuditCheckpointEvery time.Duration
+}
+
+// check refuses Deps without one of its services: a missing one is a
+// wiring mistake, found when the process starts rather than when a job
+// of its kind first runs.
+func (d Deps) check() error {
+	var missing []string
+	for _, dep := range []struct {
+		name string
+		nil  bool
+	}{
+		{"Store", d.Store == nil}, {"Clock", d.Clock == nil}, {"Auth", d.Auth == nil}, {"Deadlines", d.Deadlines == nil},
+		{"Emailer", d.Emailer == nil}, {"Drafts", d.Drafts == nil}, {"People", d.People == nil}, {"Letters", d.Letters == nil},
+	} {
+		if dep.nil {
+			missing = append(missing, dep.name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("workflows: Deps without %s", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // Client is BreachDesk's River client type, bound to database/sql
 // transactions so that GORM and River share one.
 type Client = river.Client[*sql.Tx]
 
-// Mode selects whether the client works jobs or only inserts them.
-type Mode int
-
-const (
-	// InsertOnly clients enqueue jobs but never run them (e.g. the CLI).
-	InsertOnly Mode = iota
-	// Work clients also fetch and run jobs (serve and worker).
-	Work
-)
-
-// NewClient builds the River client on the store's pool and installs it
-// as the store's job inserter.
-func NewClient(deps Deps, mode Mode) (*Client, error) {
-	if deps.Store == nil || deps.Clock == nil {
-		return nil, errors.New("workflows: Deps needs a Store and a Clock")
+// NewClient builds the River client that works the jobs, on the store's
+// pool. Services enqueue through the store (store.Tx.Enqueue), which has
+// an inserting client of its own, so nothing here is installed anywhere.
+func NewClient(deps Deps) (*Client, error) {
+	if err := deps.check(); err != nil {
+		return nil, err
 	}
 	cfg := &river.Config{
 		Logger:               slog.Default(),
@@ -97,31 +113,28 @@ func NewClient(deps Deps, mode Mode) (*Client, error) {
 		cfg.RescueStuckJobsAfter = never
 		cfg.CompletedJobRetentionPeriod, cfg.CancelledJobRetentionPeriod, cfg.DiscardedJobRetentionPeriod = never, never, never
 	}
-	if mode == Work {
-		workers := river.NewWorkers()
-		if err := register(workers, deps); err != nil {
-			return nil, err
-		}
-		cfg.Workers = workers
-		cfg.Queues = map[string]river.QueueConfig{
-			river.QueueDefault: {MaxWorkers: 20},
-			jobs.QueueLetters:  {MaxWorkers: cmp.Or(deps.LetterWorkers, 2)},
-		}
-		cfg.PeriodicJobs = periodicJobs()
-		if deps.AuditCheckpointer != nil {
-			cfg.Queues[QueueAudit] = river.QueueConfig{MaxWorkers: 1}
-			cfg.PeriodicJobs = append(cfg.PeriodicJobs, auditCheckpointJob(cmp.Or(deps.AuditCheckpointEvery, 10*time.Minute)))
-		}
-		// Short fetch cooldown and poll: reminders should fire close to their
-		// time (a snoozed job waits for the next poll, see jobs.ReminderLead).
-		cfg.FetchCooldown = 50 * time.Millisecond
-		cfg.FetchPollInterval = 200 * time.Millisecond
+	workers := river.NewWorkers()
+	if err := register(workers, deps); err != nil {
+		return nil, err
 	}
+	cfg.Workers = workers
+	cfg.Queues = map[string]river.QueueConfig{
+		river.QueueDefault: {MaxWorkers: 20},
+		jobs.QueueLetters:  {MaxWorkers: cmp.Or(deps.LetterWorkers, 2)},
+	}
+	cfg.PeriodicJobs = periodicJobs()
+	if deps.AuditCheckpointer != nil {
+		cfg.Queues[QueueAudit] = river.QueueConfig{MaxWorkers: 1}
+		cfg.PeriodicJobs = append(cfg.PeriodicJobs, auditCheckpointJob(cmp.Or(deps.AuditCheckpointEvery, 10*time.Minute)))
+	}
+	// Short fetch cooldown and poll: reminders should fire close to their
+	// time (a snoozed job waits for the next poll, see jobs.ReminderLead).
+	cfg.FetchCooldown = 50 * time.Millisecond
+	cfg.FetchPollInterval = 200 * time.Millisecond
 	c, err := river.NewClient(riverdatabasesql.NewWithPgxListener(deps.Store.SQL, deps.Store.Pool), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
-	deps.Store.SetJobs(c)
 	return c, nil
 }
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
@@ -22,11 +22,7 @@ func deps(t *testing.T) workflows.Deps { return depsAt(t, clocktest.New(t)) }
 func depsAt(t *testing.T, clk *clocktest.Clock) workflows.Deps {
 	t.Helper()
 	st := storetest.New(t, clk)
-	a, err := auth.NewService(st, clk, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return workflows.Deps{Store: st, Clock: clk, Auth: a}
+	return apptest.Workers(t, st, clk, apptest.Auth(t, st, clk))
 }
 
 func count(t *testing.T, st *store.Store, sql string) int64 {
@@ -42,9 +38,6 @@ func count(t *testing.T, st *store.Store, sql string) int64 {
 func TestStateChangeAndEnqueueShareTheTransaction(t *testing.T) {
 	t.Parallel()
 	d := deps(t)
-	if _, err := workflows.NewClient(d, workflows.InsertOnly); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	boom := errors.New("boom")
 	write := func(slug string, fail bool) error {
@@ -78,7 +71,7 @@ func TestStateChangeAndEnqueueShareTheTransaction(t *testing.T) {
 func TestWorkerRunsPurgeJob(t *testing.T) {
 	t.Parallel()
 	d := deps(t)
-	c, err := workflows.NewClient(d, workflows.Work)
+	c, err := workflows.NewClient(d)
 	if err != nil {
 		t.Fatal(err)
 	}

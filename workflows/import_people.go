@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/breachdesk/breachdesk/app/jobs"
+	"github.com/breachdesk/breachdesk/app/people"
 )
 
 // ImportPeopleWorker loads an uploaded affected-person list. The import
@@ -16,15 +17,16 @@ import (
 // re-run of a finished import returns at once.
 type ImportPeopleWorker struct {
 	river.WorkerDefaults[jobs.ImportPeople]
-	deps Deps
+	people     *people.Service
+	jobTimeout time.Duration // the client's JobTimeout; 0: River's default
 }
 
 // Timeout lets a large import run past the client's default job timeout.
 // A process configured with a shorter job timeout keeps it, so that an
 // attempt always ends before River would rescue it as stuck.
 func (w *ImportPeopleWorker) Timeout(*river.Job[jobs.ImportPeople]) time.Duration {
-	if w.deps.JobTimeout > 0 {
-		return min(jobs.ImportPeopleTimeout, w.deps.JobTimeout)
+	if w.jobTimeout > 0 {
+		return min(jobs.ImportPeopleTimeout, w.jobTimeout)
 	}
 	return jobs.ImportPeopleTimeout
 }
@@ -32,12 +34,9 @@ func (w *ImportPeopleWorker) Timeout(*river.Job[jobs.ImportPeople]) time.Duratio
 // Work runs the import; after the last attempt it marks the import failed
 // so that it does not show as running forever.
 func (w *ImportPeopleWorker) Work(ctx context.Context, job *river.Job[jobs.ImportPeople]) error {
-	if w.deps.People == nil {
-		return errors.New("this worker process has no people service")
-	}
-	err := w.deps.People.Run(ctx, job.Args.ImportID)
+	err := w.people.Run(ctx, job.Args.ImportID)
 	if err != nil && job.Attempt >= job.MaxAttempts {
-		if ferr := w.deps.People.MarkFailed(context.WithoutCancel(ctx), job.Args.ImportID, err.Error()); ferr != nil {
+		if ferr := w.people.MarkFailed(context.WithoutCancel(ctx), job.Args.ImportID, err.Error()); ferr != nil {
 			return errors.Join(err, ferr)
 		}
 	}

@@ -23,14 +23,13 @@ import (
 func reminderLateness(t *testing.T, from, step time.Duration, limit int) []time.Duration {
 	t.Helper()
 	d := deps(t)
-	client, err := workflows.NewClient(d, workflows.Work)
+	client, err := workflows.NewClient(d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	p := apptest.Principal(t, d.Auth, "owner@shop.example", "shop", auth.RoleOwner)
-	cs := cases.NewService(d.Store, d.Clock)
-	as := assessment.NewService(d.Store, d.Clock, cs)
+	cs, as := apptest.Cases(d.Store, d.Clock)
 	c, err := cs.Create(ctx, p, cases.NewCase{Title: "Leak", AwareAt: d.Clock.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)

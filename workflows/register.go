@@ -6,21 +6,22 @@ import (
 	"github.com/riverqueue/river"
 )
 
-// register adds every job kind's worker.
+// register adds every job kind's worker, each given the one service it
+// calls.
 func register(w *river.Workers, deps Deps) error {
 	if err := river.AddWorkerSafely(w, &PurgeSessionsWorker{auth: deps.Auth}); err != nil {
 		return err
 	}
-	if err := river.AddWorkerSafely(w, &DeadlineReminderWorker{deps: deps}); err != nil {
+	if err := river.AddWorkerSafely(w, &DeadlineReminderWorker{deadlines: deps.Deadlines}); err != nil {
 		return err
 	}
-	if err := river.AddWorkerSafely(w, &NotificationEmailWorker{deps: deps}); err != nil {
+	if err := river.AddWorkerSafely(w, &NotificationEmailWorker{emailer: deps.Emailer}); err != nil {
 		return err
 	}
-	if err := river.AddWorkerSafely(w, &ImportPeopleWorker{deps: deps}); err != nil {
+	if err := river.AddWorkerSafely(w, &ImportPeopleWorker{people: deps.People, jobTimeout: deps.JobTimeout}); err != nil {
 		return err
 	}
-	if err := river.AddWorkerSafely(w, &LetterChunkWorker{deps: deps}); err != nil {
+	if err := river.AddWorkerSafely(w, &LetterChunkWorker{letters: deps.Letters, retryBase: deps.LetterRetryBase, now: deps.Clock.Now}); err != nil {
 		return err
 	}
 	if deps.AuditCheckpointer != nil {
@@ -28,7 +29,7 @@ func register(w *river.Workers, deps Deps) error {
 			return err
 		}
 	}
-	return river.AddWorkerSafely(w, &RenderDocumentWorker{deps: deps})
+	return river.AddWorkerSafely(w, &RenderDocumentWorker{st: deps.Store, drafts: deps.Drafts})
 }
 
 // periodicJobs are the housekeeping jobs every working client schedules;

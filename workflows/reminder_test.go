@@ -15,6 +15,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/mail/mailtest"
+	"github.com/breachdesk/breachdesk/app/notifications"
 	"github.com/breachdesk/breachdesk/workflows"
 )
 
@@ -29,15 +30,14 @@ func TestOverdueReminderFiresAndIsEmailed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Mailer, d.BaseURL = mailer, "https://breachdesk.example"
-	client, err := workflows.NewClient(d, workflows.Work)
+	d.Emailer = notifications.NewEmailer(d.Store, d.Clock, mailer, "https://breachdesk.example")
+	client, err := workflows.NewClient(d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	p := apptest.Principal(t, d.Auth, "owner@shop.example", "shop", auth.RoleOwner)
-	cs := cases.NewService(d.Store, d.Clock)
-	assessment.NewService(d.Store, d.Clock, cs)
+	cs, _ := apptest.Cases(d.Store, d.Clock)
 	c, err := cs.Create(ctx, p, cases.NewCase{Title: "Old leak", AwareAt: d.Clock.Now().Add(-40 * 24 * time.Hour), IncidentType: "unauthorized_access"})
 	if err != nil {
 		t.Fatal(err)
@@ -86,14 +86,13 @@ func TestRemindersFireWhenTheClockReachesThem(t *testing.T) {
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	clk := clocktest.At(time.Date(2026, 12, 2, 10, 0, 0, 0, tokyo))
 	d := depsAt(t, clk)
-	client, err := workflows.NewClient(d, workflows.Work)
+	client, err := workflows.NewClient(d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	p := apptest.Principal(t, d.Auth, "owner@shop.example", "shop", auth.RoleOwner)
-	cs := cases.NewService(d.Store, clk)
-	as := assessment.NewService(d.Store, clk, cs)
+	cs, as := apptest.Cases(d.Store, clk)
 	c, err := cs.Create(ctx, p, cases.NewCase{Title: "Year-end leak", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "unauthorized_access"})
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 // Package apptest holds what the services' tests set up alike: the auth
-// service on a test database, users acting in organisations, a case to
-// work on and the PDF renderer. It is imported by tests only.
+// service on a test database, the case and assessment services, the
+// workers' services, users acting in organisations, a case to work on and
+// the PDF renderer. It is imported by tests only.
 package apptest
 
 import (
@@ -12,10 +13,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/documents"
+	"github.com/breachdesk/breachdesk/app/drafts"
+	"github.com/breachdesk/breachdesk/app/letters"
+	"github.com/breachdesk/breachdesk/app/mail"
+	"github.com/breachdesk/breachdesk/app/notifications"
+	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/workflows"
 )
@@ -24,19 +31,41 @@ import (
 const Password = "correct horse battery"
 
 // Auth returns the auth service on st with password hashing cheap enough
-// for tests, and installs the job client that saving state enqueues into
-// (opening a case enqueues its reminders); it only inserts jobs, nothing
-// works them. Both run on clk, which should be st's.
+// for tests, on clk, which should be st's.
 func Auth(t testing.TB, st *store.Store, clk clock.Clock) *auth.Service {
 	t.Helper()
 	a, err := auth.NewService(st, clk, auth.Options{SecretKey: make([]byte, 32), Argon2: auth.Argon2Params{Time: 1, Memory: 1024, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := workflows.NewClient(workflows.Deps{Store: st, Clock: clk, Auth: a}, workflows.InsertOnly); err != nil {
+	return a
+}
+
+// Cases returns the case service and the assessment service on st,
+// wired as cmd/breachdesk wires them: the deadlines bookkeeping first,
+// then the two services that share it.
+func Cases(st *store.Store, clk clock.Clock) (*cases.Service, *assessment.Service) {
+	deadlines := assessment.NewDeadlines(st, clk)
+	cs := cases.NewService(st, clk, deadlines)
+	return cs, assessment.NewService(st, clk, cs, deadlines)
+}
+
+// Workers are the services a working River client needs on st, each
+// made fresh with test settings (the letters service without an SMTP
+// server, notifications e-mailed to none). Tests replace the ones they
+// look at.
+func Workers(t testing.TB, st *store.Store, clk clock.Clock, a *auth.Service) workflows.Deps {
+	t.Helper()
+	r := Renderer(t)
+	deadlines := assessment.NewDeadlines(st, clk)
+	cs := cases.NewService(st, clk, deadlines)
+	as := assessment.NewService(st, clk, cs, deadlines)
+	noSMTP, err := mail.NewSMTP("", "BreachDesk <noreply@example.invalid>")
+	if err != nil {
 		t.Fatal(err)
 	}
-	return a
+	return workflows.Deps{Store: st, Clock: clk, Auth: a, Deadlines: deadlines, Emailer: notifications.NewEmailer(st, clk, noSMTP, "http://breachdesk.invalid"),
+		Drafts: drafts.NewService(st, clk, cs, as, r), People: people.NewService(st, clk, cs), Letters: letters.NewService(st, clk, cs, letters.Options{Renderer: r})}
 }
 
 // Principal creates a user named "Name of <email>" with role in org (the

@@ -34,8 +34,7 @@ func setup(t *testing.T, clk clock.Clock) fixture {
 	t.Helper()
 	st := storetest.New(t, clk)
 	a := apptest.Auth(t, st, clk)
-	cs := cases.NewService(st, clk)
-	as := assessment.NewService(st, clk, cs)
+	cs, as := apptest.Cases(st, clk)
 	ctx := context.Background()
 	principal := func(email string, role auth.Role) auth.Principal {
 		u, err := a.CreateUser(ctx, auth.NewUser{Email: email, Name: email, Password: "correct horse battery", OrgSlug: "shop", Role: role})

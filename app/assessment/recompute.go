@@ -17,7 +17,7 @@ import (
 // latest loads the newest assessment of c; with none saved yet it returns
 // empty facts, whose unknowns the engine treats the safe way, so a new
 // case shows its provisional clocks from the start.
-func (s *Service) latest(ctx context.Context, db *gorm.DB, c cases.Case) (Version, obligations.Facts, error) {
+func (d *Deadlines) latest(ctx context.Context, db *gorm.DB, c cases.Case) (Version, obligations.Facts, error) {
 	var v Version
 	err := newestVersion(db, c).Find(&v).Error
 	if err != nil || v.ID == 0 {
@@ -30,7 +30,7 @@ func (s *Service) latest(ctx context.Context, db *gorm.DB, c cases.Case) (Versio
 // recompute applies the engine to the facts with the case's clock start
 // and the organisation's zone, stores the obligations (keeping the team's
 // status on each), records the changes, and reschedules the reminders.
-func (s *Service) recompute(ctx context.Context, tx *store.Tx, c cases.Case, f obligations.Facts, version int) ([]obligations.Change, error) {
+func (d *Deadlines) recompute(ctx context.Context, tx *store.Tx, c cases.Case, f obligations.Facts, version int) ([]obligations.Change, error) {
 	if f.Timezone == "" {
 		var tz string
 		if err := tx.DB.Raw(`SELECT timezone FROM organisations WHERE id = ?`, c.OrganisationID).Scan(&tz).Error; err != nil {
@@ -39,8 +39,8 @@ func (s *Service) recompute(ctx context.Context, tx *store.Tx, c cases.Case, f o
 		f.Timezone = tz
 	}
 	f.AwareAt = c.AwareAt
-	now := s.now()
-	result := obligations.ComputeWith(f, now, obligations.Options{Policy: s.policy})
+	now := d.now()
+	result := obligations.ComputeWith(f, now, obligations.Options{Policy: d.policy})
 
 	var rows []Obligation
 	if err := tx.DB.Where("case_id = ? AND organisation_id = ?", c.ID, c.OrganisationID).Find(&rows).Error; err != nil {
@@ -80,7 +80,7 @@ func (s *Service) recompute(ctx context.Context, tx *store.Tx, c cases.Case, f o
 		if err := tx.DB.Save(row).Error; err != nil {
 			return nil, err
 		}
-		if err := s.schedule(ctx, tx, *row, now); err != nil {
+		if err := d.schedule(ctx, tx, *row, now); err != nil {
 			return nil, err
 		}
 	}
@@ -94,7 +94,7 @@ func (s *Service) recompute(ctx context.Context, tx *store.Tx, c cases.Case, f o
 		if err := tx.DB.Save(&row).Error; err != nil {
 			return nil, err
 		}
-		if err := s.cancelReminders(ctx, tx, row.ID); err != nil {
+		if err := d.cancelReminders(ctx, tx, row.ID); err != nil {
 			return nil, err
 		}
 	}

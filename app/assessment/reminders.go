@@ -47,9 +47,9 @@ func fireTimes(o Obligation) map[string]time.Time {
 // unchanged ones stay (so recomputing never duplicates), moved ones are
 // cancelled and scheduled anew. Of the thresholds already in the past, only
 // the latest is kept, so a case opened late gets one reminder, not four.
-func (s *Service) schedule(ctx context.Context, tx *store.Tx, o Obligation, now time.Time) error {
+func (d *Deadlines) schedule(ctx context.Context, tx *store.Tx, o Obligation, now time.Time) error {
 	if !o.Open() {
-		return s.cancelReminders(ctx, tx, o.ID)
+		return d.cancelReminders(ctx, tx, o.ID)
 	}
 	want := fireTimes(o)
 	latestPast := ""
@@ -72,7 +72,7 @@ func (s *Service) schedule(ctx context.Context, tx *store.Tx, o Obligation, now 
 			delete(want, r.Threshold) // already right
 			continue
 		}
-		if err := s.cancelReminder(ctx, tx, r); err != nil {
+		if err := d.cancelReminder(ctx, tx, r); err != nil {
 			return err
 		}
 	}
@@ -95,24 +95,24 @@ func (s *Service) schedule(ctx context.Context, tx *store.Tx, o Obligation, now 
 	return nil
 }
 
-func (s *Service) cancelReminders(ctx context.Context, tx *store.Tx, obligationID int64) error {
+func (d *Deadlines) cancelReminders(ctx context.Context, tx *store.Tx, obligationID int64) error {
 	var existing []Reminder
 	if err := tx.DB.Where("obligation_id = ? AND state = 'scheduled'", obligationID).Find(&existing).Error; err != nil {
 		return err
 	}
 	for _, r := range existing {
-		if err := s.cancelReminder(ctx, tx, r); err != nil {
+		if err := d.cancelReminder(ctx, tx, r); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Service) cancelReminder(ctx context.Context, tx *store.Tx, r Reminder) error {
+func (d *Deadlines) cancelReminder(ctx context.Context, tx *store.Tx, r Reminder) error {
 	if r.JobID != nil {
 		if err := tx.CancelJob(ctx, *r.JobID); err != nil {
 			return err
 		}
 	}
-	return tx.DB.Model(&r).Updates(map[string]any{"state": "cancelled", "updated_at": s.now()}).Error
+	return tx.DB.Model(&r).Updates(map[string]any{"state": "cancelled", "updated_at": d.now()}).Error
 }

@@ -26,20 +26,23 @@ import (
 
 // Service keeps assessments and obligations.
 type Service struct {
-	st     *store.Store
-	cases  *cases.Service
-	policy obligations.Policy
-	now    func() time.Time
+	st        *store.Store
+	cases     *cases.Service
+	deadlines *Deadlines
+	now       func() time.Time
 	// listedSelect is ObligationList's column list (see listedColumns).
 	listedSelect func() (string, error)
 }
 
-// NewService wires the service and registers it with the case service,
-// which calls back when a case opens or its clock start moves.
-func NewService(st *store.Store, clk clock.Clock, cs *cases.Service) *Service {
-	s := &Service{st: st, cases: cs, policy: obligations.DefaultPolicy(), now: clk.Now}
+// NewService returns the service. deadlines must be the bookkeeping the
+// case service was given, so that saving facts and opening a case
+// compute obligations alike. Every argument is required.
+func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, deadlines *Deadlines) *Service {
+	if st == nil || clk == nil || cs == nil || deadlines == nil {
+		panic("assessment.NewService: the store, clock, case service and deadlines are required")
+	}
+	s := &Service{st: st, cases: cs, deadlines: deadlines, now: clk.Now}
 	s.listedSelect = sync.OnceValues(s.listedColumns)
-	cs.SetObligations(s)
 	return s
 }
 
@@ -117,7 +120,7 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, caseID int64, f o
 			Details: map[string]any{"version": v.Version}}); err != nil {
 			return err
 		}
-		changes, err = s.recompute(ctx, tx, c, f, v.Version)
+		changes, err = s.deadlines.recompute(ctx, tx, c, f, v.Version)
 		return err
 	})
 	return v, changes, err
@@ -144,7 +147,7 @@ func (s *Service) Current(ctx context.Context, p *auth.Principal, caseID int64) 
 	if err != nil {
 		return Version{}, obligations.Facts{}, err
 	}
-	return s.latest(ctx, s.st.DB.WithContext(ctx), c)
+	return s.deadlines.latest(ctx, s.st.DB.WithContext(ctx), c)
 }
 
 // LatestVersion is the case's newest assessment without its facts (zero
@@ -240,24 +243,4 @@ func (s *Service) History(ctx context.Context, p *auth.Principal, caseID int64, 
 	}
 	err = db.Find(&out).Error
 	return out, err
-}
-
-// Open lists the rule ids of a case's obligations that still need action;
-// the case service asks before closing.
-func (s *Service) Open(ctx context.Context, tx *store.Tx, orgID, caseID int64) ([]string, error) {
-	var ids []string
-	err := tx.DB.WithContext(ctx).Raw(`SELECT rule_id FROM obligations WHERE organisation_id = ? AND case_id = ? AND applicable
-		AND status NOT IN ('submitted', 'waived') ORDER BY rule_id`, orgID, caseID).Scan(&ids).Error
-	return ids, err
-}
-
-// AwareAtChanged recomputes with the latest facts after the case opened or
-// its clock start moved.
-func (s *Service) AwareAtChanged(ctx context.Context, tx *store.Tx, c cases.Case) error {
-	v, f, err := s.latest(ctx, tx.DB.WithContext(ctx), c)
-	if err != nil {
-		return err
-	}
-	_, err = s.recompute(ctx, tx, c, f, v.Version)
-	return err
 }

@@ -132,7 +132,7 @@ func (s *Service) decide(ctx context.Context, p *auth.Principal, o Obligation, f
 		if err := tx.DB.Take(&o, o.ID).Error; err != nil {
 			return err
 		}
-		if err := s.schedule(ctx, tx, o, s.now()); err != nil {
+		if err := s.deadlines.schedule(ctx, tx, o, s.now()); err != nil {
 			return err
 		}
 		if err := timeline.Auto(ctx, tx, o.OrganisationID, o.CaseID, action, summary); err != nil {

@@ -42,7 +42,53 @@ func setupAt(t *testing.T, clk *clocktest.Clock) (*store.Store, *cases.Service, 
 		org, _ := a.OrganisationBySlug(ctx, x.org)
 		ps[x.email] = auth.Principal{User: u, Organisation: org, Role: x.role}
 	}
-	return st, cases.NewService(st, clk), ps, clk
+	return st, cases.NewService(st, clk, &obligationsFake{}), ps, clk
+}
+
+// obligationsFake is the bookkeeping the case service calls back (in the
+// application, assessment.Deadlines): it records the calls and reports
+// open what the test says.
+type obligationsFake struct {
+	open    []string
+	changed []int64 // the cases whose clock start was reported
+}
+
+func (f *obligationsFake) Open(context.Context, *store.Tx, int64, int64) ([]string, error) {
+	return f.open, nil
+}
+
+func (f *obligationsFake) AwareAtChanged(_ context.Context, _ *store.Tx, c cases.Case) error {
+	f.changed = append(f.changed, c.ID)
+	return nil
+}
+
+// The case service tells the bookkeeping when a case opens and when its
+// clock start moves, and does not close a case it says has obligations
+// still open.
+func TestCasesCallTheirObligationsBookkeeping(t *testing.T) {
+	t.Parallel()
+	st, _, ps, clk := setup(t)
+	fake := &obligationsFake{}
+	svc := cases.NewService(st, clk, fake)
+	ctx := context.Background()
+	p := ps["owner@a.example"]
+	c, err := svc.Create(ctx, &p, cases.NewCase{Title: "Leak", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "other", Playbook: "generic-personal-data"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aware := c.Case.AwareAt.Add(-time.Hour)
+	if _, err := svc.Update(ctx, &p, c.Case.ID, cases.Patch{AwareAt: &aware}); err != nil {
+		t.Fatal(err)
+	}
+	if len(fake.changed) != 2 || fake.changed[0] != c.Case.ID || fake.changed[1] != c.Case.ID {
+		t.Fatalf("clock start reported for cases %v, want %d on opening and on the move", fake.changed, c.Case.ID)
+	}
+	fake.open = []string{"jp.appi.ppc.final"}
+	_, err = svc.Advance(ctx, &p, c.Case.ID, cases.PhaseClosed, "all done")
+	var gate *cases.GateError
+	if !errors.As(err, &gate) || len(gate.OpenObligations) != 1 || gate.OpenObligations[0] != "jp.appi.ppc.final" {
+		t.Fatalf("closing with an obligation open: %v", err)
+	}
 }
 
 func TestReferencesArePerOrganisationAndYear(t *testing.T) {

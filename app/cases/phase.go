@@ -68,7 +68,7 @@ func (s *Service) Advance(ctx context.Context, p *auth.Principal, id int64, to P
 				gate.OpenTasks = append(gate.OpenTasks, t.Title)
 			}
 		}
-		if to == PhaseClosed && s.obligations != nil {
+		if to == PhaseClosed {
 			ids, err := s.obligations.Open(ctx, tx, c.OrganisationID, c.ID)
 			if err != nil {
 				return err

@@ -18,7 +18,7 @@ import (
 )
 
 // Obligations is what the case service needs from the obligations
-// bookkeeping (app/assessment), which itself depends on cases.
+// bookkeeping (assessment.Deadlines, which depends on this package).
 type Obligations interface {
 	// Open lists the rule ids of obligations that still need action.
 	Open(ctx context.Context, tx *store.Tx, orgID, caseID int64) ([]string, error)
@@ -33,14 +33,15 @@ type Service struct {
 	now         func() time.Time
 }
 
-// NewService returns the case service. obligations may be set later with
-// SetObligations (the two services refer to each other).
-func NewService(st *store.Store, clk clock.Clock) *Service {
-	return &Service{st: st, now: clk.Now}
+// NewService returns the case service. obligations is the bookkeeping
+// of app/assessment (assessment.Deadlines), made before this service so
+// that neither waits for the other. Every argument is required.
+func NewService(st *store.Store, clk clock.Clock, obligations Obligations) *Service {
+	if st == nil || clk == nil || obligations == nil {
+		panic("cases.NewService: the store, clock and obligations bookkeeping are required")
+	}
+	return &Service{st: st, obligations: obligations, now: clk.Now}
 }
-
-// SetObligations installs the obligations bookkeeping.
-func (s *Service) SetObligations(o Obligations) { s.obligations = o }
 
 // Editors may change a case; viewers only read.
 var Editors = []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleResponder, auth.RoleLegal}
@@ -167,10 +168,8 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Sa
 		}
 		// The legal clocks start at awareness, before anyone fills in the
 		// assessment: compute the provisional obligations now.
-		if s.obligations != nil {
-			if err := s.obligations.AwareAtChanged(ctx, tx, c); err != nil {
-				return err
-			}
+		if err := s.obligations.AwareAtChanged(ctx, tx, c); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "case.create", TargetType: "case", TargetID: fmt.Sprint(c.ID),
 			Details: map[string]any{"reference": c.Reference, "masked_card_numbers": masked}})

@@ -116,7 +116,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "case.update", summary); err != nil {
 			return err
 		}
-		if awareMoved && s.obligations != nil {
+		if awareMoved {
 			if err := s.obligations.AwareAtChanged(ctx, tx, c); err != nil {
 				return err
 			}

@@ -49,8 +49,7 @@ func setup(t *testing.T) fixture {
 	st.DB.Exec(`UPDATE organisations SET legal_name = '株式会社テストショップ', corporate_number = '1234567890123', representative = '代表取締役 試験 太郎' WHERE slug = 'shop'`)
 	fx.owner.Organisation.LegalName = "株式会社テストショップ"
 	fx.legal.Organisation.LegalName = "株式会社テストショップ"
-	fx.cases = cases.NewService(st, clk)
-	fx.as = assessment.NewService(st, clk, fx.cases)
+	fx.cases, fx.as = apptest.Cases(st, clk)
 	fx.drafts = drafts.NewService(st, clk, fx.cases, fx.as, apptest.Renderer(t))
 	c, err := fx.cases.Create(ctx, &fx.owner, cases.NewCase{Title: "決済画面の改ざんによるカード情報漏えい", Summary: "決済代行会社からCPPの可能性について連絡を受けた。",
 		AwareAt: time.Date(2026, 11, 2, 10, 0, 0, 0, tokyo), IncidentType: "card_skimming"})

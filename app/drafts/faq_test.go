@@ -16,7 +16,7 @@ func TestCallCenterFAQDocumentHasCuratedEntries(t *testing.T) {
 	t.Parallel()
 	fx := setup(t)
 	ctx := context.Background()
-	svc := inquiries.NewService(fx.st, fx.clk, fx.cases, fx.as, nil)
+	svc := inquiries.NewService(fx.st, fx.clk, fx.cases, fx.as, apptest.Renderer(t))
 	if _, err := svc.AddFAQ(ctx, &fx.legal, fx.caseID, inquiries.FAQInput{QuestionJA: "お詫びの品はありますか", AnswerJA: "後日ご案内します。"}); err != nil {
 		t.Fatal(err)
 	}

@@ -38,9 +38,13 @@ type Service struct {
 	now      func() time.Time
 }
 
-// NewService wires the service; renderer may be nil in processes that
-// only enqueue (the web server renders nothing itself).
+// NewService returns the service. Every argument is required: the
+// renderer makes drafts in the worker, approved PDFs and previews in the
+// web server.
 func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
+	if st == nil || clk == nil || cs == nil || as == nil || r == nil {
+		panic("drafts.NewService: the store, clock, case and assessment services and the renderer are required")
+	}
 	return &Service{st: st, cases: cs, as: as, renderer: r, now: clk.Now}
 }
 
@@ -207,9 +211,6 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 	contentSum = strings.ToLower(strings.TrimSpace(contentSum))
 	if contentSum == "" {
 		return d, apperr.Invalid("content_sha256", "is required: the content_sha256 of the document you reviewed")
-	}
-	if s.renderer == nil {
-		return d, fmt.Errorf("drafts: no PDF renderer configured in this process")
 	}
 	now := s.now()
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
@@ -390,9 +391,6 @@ func (s *Service) template(tx *store.Tx, orgID int64, ki documents.KindInfo, lan
 // success the PDF, its SHA-256 and the prefilled fields are stored; a
 // template or data problem marks the document failed with the reason.
 func (s *Service) RenderInTx(ctx context.Context, tx *store.Tx, id int64) error {
-	if s.renderer == nil {
-		return fmt.Errorf("drafts: no PDF renderer configured in this process")
-	}
 	var d Document
 	if err := tx.DB.Omit("pdf").Where("id = ?", id).Take(&d).Error; err != nil {
 		if store.IsNotFound(err) {

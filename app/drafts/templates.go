@@ -40,9 +40,6 @@ func (s *Service) Preview(ctx context.Context, p *auth.Principal, caseID int64, 
 	if err != nil {
 		return nil, err
 	}
-	if s.renderer == nil {
-		return nil, fmt.Errorf("drafts: no PDF renderer configured in this process")
-	}
 	var pdf []byte
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		src, err := s.source(ctx, tx, p.OrgID(), caseID)

@@ -58,6 +58,9 @@ type Service struct {
 // NewService returns the evidence service. maxBytes bounds one upload;
 // 0 means DefaultMaxBytes.
 func NewService(st *store.Store, clk clock.Clock, maxBytes int64) *Service {
+	if st == nil || clk == nil {
+		panic("evidence.NewService: the store and clock are required")
+	}
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}

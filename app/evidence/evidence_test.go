@@ -15,7 +15,6 @@ import (
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
-	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/store"
@@ -46,7 +45,8 @@ func (e *env) principal(email, org string, role auth.Role) *auth.Principal {
 }
 
 func (e *env) newCase(p *auth.Principal) int64 {
-	return apptest.NewCase(e.t, cases.NewService(e.st, e.clk), e.clk, p)
+	cs, _ := apptest.Cases(e.st, e.clk)
+	return apptest.NewCase(e.t, cs, e.clk, p)
 }
 
 func (e *env) count(sql string, args ...any) int64 { return apptest.Count(e.t, e.st, sql, args...) }

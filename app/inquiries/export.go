@@ -53,21 +53,16 @@ func (s *Service) FAQPDF(ctx context.Context, p *auth.Principal, caseID int64, l
 	if err := checkLang(lang); err != nil {
 		return Export{}, err
 	}
-	if s.renderer == nil {
-		return Export{}, fmt.Errorf("inquiries: no PDF renderer configured in this process")
-	}
 	entries, err := s.FAQ(ctx, p, caseID)
 	if err != nil {
 		return Export{}, err
 	}
 	src := documents.Source{Org: p.Organisation, Case: c, FAQ: toQA(entries), Now: s.now()}
-	if s.as != nil {
-		v, facts, err := s.as.Current(ctx, p, caseID)
-		if err != nil {
-			return Export{}, err
-		}
-		src.Facts, src.HasFacts = facts, v.ID != 0
+	v, facts, err := s.as.Current(ctx, p, caseID)
+	if err != nil {
+		return Export{}, err
 	}
+	src.Facts, src.HasFacts = facts, v.ID != 0
 	ki, _ := documents.Info(documents.CallCenterFAQ)
 	body, err := documents.BuiltinTemplate(ki, lang)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 
 func TestFAQCurationPromoteAndOrder(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, false)
+	e := newEnv(t)
 	ctx := context.Background()
 	legal := e.principal("legal@a.example", "org-a", auth.RoleLegal)
 	caseID := e.newCase(legal)
@@ -76,7 +76,7 @@ func TestFAQCurationPromoteAndOrder(t *testing.T) {
 // its other one rather than vanishing. The export is audited.
 func TestFAQSheetPDFHasTheEntries(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, true)
+	e := newEnv(t)
 	ctx := context.Background()
 	legal := e.principal("legal@a.example", "org-a", auth.RoleLegal)
 	caseID := e.newCase(legal)
@@ -122,7 +122,7 @@ func TestFAQSheetPDFHasTheEntries(t *testing.T) {
 // CSV exports open in Excel as UTF-8 (BOM) and cannot smuggle a formula.
 func TestCSVExports(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, false)
+	e := newEnv(t)
 	ctx := context.Background()
 	legal := e.principal("legal@a.example", "org-a", auth.RoleLegal)
 	caseID := e.newCase(legal)

@@ -6,11 +6,9 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/apptest"
-	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock/clocktest"
-	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/inquiries"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
@@ -25,18 +23,14 @@ type env struct {
 	svc  *inquiries.Service
 }
 
-// newEnv is a fresh database with the service; withPDF loads the font
-// (skipping the test where none is installed outside CI).
-func newEnv(t *testing.T, withPDF bool) *env {
+// newEnv is a fresh database with the service. The service needs the
+// PDF font (the test is skipped where none is installed, outside CI).
+func newEnv(t *testing.T) *env {
 	t.Helper()
 	clk := clocktest.New(t)
 	st := storetest.New(t, clk)
-	var r *documents.Renderer
-	if withPDF {
-		r = apptest.Renderer(t)
-	}
-	cs := cases.NewService(st, clk)
-	return &env{t: t, clk: clk, st: st, auth: apptest.Auth(t, st, clk), cs: cs, svc: inquiries.NewService(st, clk, cs, assessment.NewService(st, clk, cs), r)}
+	cs, as := apptest.Cases(st, clk)
+	return &env{t: t, clk: clk, st: st, auth: apptest.Auth(t, st, clk), cs: cs, svc: inquiries.NewService(st, clk, cs, as, apptest.Renderer(t))}
 }
 
 // principal creates a user with role in org (created when new).

@@ -32,9 +32,12 @@ type Service struct {
 	now      func() time.Time
 }
 
-// NewService wires the service. The renderer makes the FAQ sheet's PDF;
-// it may be nil in a process that never exports one.
+// NewService returns the service. The renderer makes the FAQ sheet's
+// PDF. Every argument is required.
 func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
+	if st == nil || clk == nil || cs == nil || as == nil || r == nil {
+		panic("inquiries.NewService: the store, clock, case and assessment services and the renderer are required")
+	}
 	return &Service{st: st, cases: cs, as: as, renderer: r, now: clk.Now}
 }
 

@@ -16,7 +16,7 @@ import (
 // is stored as brand + last 4 only, and the audit row counts it.
 func TestCardNumbersAreMaskedBeforeStoring(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, false)
+	e := newEnv(t)
 	ctx := context.Background()
 	p := e.principal("op@a.example", "org-a", auth.RoleResponder)
 	caseID := e.newCase(p)
@@ -50,7 +50,7 @@ func TestCardNumbersAreMaskedBeforeStoring(t *testing.T) {
 
 func TestValidationNamesTheFields(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, false)
+	e := newEnv(t)
 	ctx := context.Background()
 	p := e.principal("op@a.example", "org-a", auth.RoleResponder)
 	caseID := e.newCase(p)
@@ -88,7 +88,7 @@ func TestValidationNamesTheFields(t *testing.T) {
 
 func TestCountsAndFilters(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, false)
+	e := newEnv(t)
 	ctx := context.Background()
 	p := e.principal("op@a.example", "org-a", auth.RoleResponder)
 	caseID := e.newCase(p)
@@ -135,7 +135,7 @@ func TestCountsAndFilters(t *testing.T) {
 // (written any way) or customer id, exactly and only within the case.
 func TestMatchingCallersAgainstTheAffectedList(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, false)
+	e := newEnv(t)
 	ctx := context.Background()
 	p := e.principal("op@a.example", "org-a", auth.RoleResponder)
 	caseID := e.newCase(p)
@@ -198,7 +198,7 @@ func TestMatchingCallersAgainstTheAffectedList(t *testing.T) {
 
 func TestTenancyAndRoles(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, false)
+	e := newEnv(t)
 	ctx := context.Background()
 	owner := e.principal("owner@a.example", "org-a", auth.RoleOwner)
 	viewer := e.principal("viewer@a.example", "org-a", auth.RoleViewer)

@@ -135,9 +135,6 @@ func (s *Service) sendChunk(ctx context.Context, w *chunkWork, chunk int) error 
 	if err != nil || len(rs) == 0 {
 		return err
 	}
-	if s.dialer == nil {
-		return s.temporary(ctx, w, rs, &mail.Error{Temporary: true, Err: errors.New("no SMTP server configured in this worker")})
-	}
 	conn, err := s.dialer.Dial(ctx)
 	if err != nil {
 		if !mail.IsTemporary(err) {
@@ -269,9 +266,6 @@ func (s *Service) printChunk(ctx context.Context, w *chunkWork, chunk int) error
 	rs, err := s.pending(ctx, w.batch.ID, chunk, ChannelPrint)
 	if err != nil || len(rs) == 0 {
 		return err
-	}
-	if s.renderer == nil {
-		return errors.New("letters: no PDF renderer in this worker")
 	}
 	letters := make([]documents.Letter, len(rs))
 	ids := make([]int64, len(rs))

@@ -57,8 +57,8 @@ func newEnv(t testing.TB) *env {
 	e := &env{t: t, clk: clk, st: st, auth: a, renderer: r, owner: principal("owner@shop.example", "shop", auth.RoleOwner),
 		legal: principal("legal@shop.example", "shop", auth.RoleLegal), other: principal("owner@other.example", "other", auth.RoleOwner)}
 	st.DB.Exec(`UPDATE organisations SET legal_name = '株式会社テストショップ', contact_desk = 'お客様窓口 0120-000-000' WHERE slug = 'shop'`)
-	e.cases = cases.NewService(st, clk)
-	as := assessment.NewService(st, clk, e.cases)
+	var as *assessment.Service
+	e.cases, as = apptest.Cases(st, clk)
 	e.drafts = drafts.NewService(st, clk, e.cases, as, r)
 	c, err := e.cases.Create(ctx, &e.owner, cases.NewCase{Title: "決済画面の改ざん", AwareAt: clk.Now().Add(-48 * time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
@@ -129,8 +129,9 @@ func (e *env) service(srv *mailtest.Server, o letters.Options) *letters.Service 
 // work runs River workers with the letters service until the test ends.
 func (e *env) work(svc *letters.Service) {
 	e.t.Helper()
-	c, err := workflows.NewClient(workflows.Deps{Store: e.st, Clock: e.clk, Auth: e.auth, Drafts: e.drafts, Letters: svc, LetterRetryBase: 100 * time.Millisecond,
-		LetterWorkers: config.DefaultLetterWorkers()}, workflows.Work)
+	d := apptest.Workers(e.t, e.st, e.clk, e.auth)
+	d.Drafts, d.Letters, d.LetterRetryBase, d.LetterWorkers = e.drafts, svc, 100*time.Millisecond, config.DefaultLetterWorkers()
+	c, err := workflows.NewClient(d)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -307,8 +307,8 @@ func TestPrintBatchMakesFilesOfLetters(t *testing.T) {
 		t.Error("letters lack their reference or carry the draft mark")
 	}
 	// Posting marks the persons notified by letter.
-	if err := svc.MarkPosted(context.Background(), &e.owner, files[0].ID); err != nil {
-		t.Fatal(err)
+	if f, err := svc.MarkPosted(context.Background(), &e.owner, files[0].ID); err != nil || f.BatchID != files[0].BatchID {
+		t.Fatalf("mark posted: file %+v, %v", f, err)
 	}
 	if n := e.count(`SELECT count(*) FROM people WHERE case_id = ? AND notified_letter_at IS NOT NULL`, e.caseID); n != 10 {
 		t.Errorf("%d persons notified by letter after posting one file", n)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -40,9 +41,9 @@ const (
 type Service struct {
 	st       *store.Store
 	cases    *cases.Service
-	renderer *documents.Renderer // nil in processes that only enqueue
-	dialer   mail.Dialer         // nil: e-mail letters wait (temporary failure)
-	pacer    *pacer              // nil: no rate limit
+	renderer *documents.Renderer
+	dialer   mail.Dialer
+	pacer    *pacer // nil: no rate limit
 	now      func() time.Time
 
 	printSize, emailSize int
@@ -53,8 +54,12 @@ type Service struct {
 
 // Options configure a Service.
 type Options struct {
+	// Renderer prints letters; it is required.
 	Renderer *documents.Renderer
-	Dialer   mail.Dialer
+	// Dialer connects to the SMTP server. Without one (no server is
+	// configured), e-mail letters wait: every attempt is a temporary
+	// failure, so they are retried and in the end fall back to print.
+	Dialer mail.Dialer
 	// Rate is the most messages per second sent to the SMTP server by all
 	// processes sharing the database together; 0 means no limit.
 	Rate float64
@@ -62,8 +67,15 @@ type Options struct {
 	PrintChunk, EmailChunk int
 }
 
-// NewService wires the service.
+// NewService returns the service. The store, clock, case service and
+// o.Renderer are required.
 func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, o Options) *Service {
+	if st == nil || clk == nil || cs == nil || o.Renderer == nil {
+		panic("letters.NewService: the store, clock, case service and renderer are required")
+	}
+	if o.Dialer == nil {
+		o.Dialer = noServer{}
+	}
 	s := &Service{st: st, cases: cs, renderer: o.Renderer, dialer: o.Dialer,
 		now: clk.Now, printSize: DefaultPrintChunk, emailSize: DefaultEmailChunk}
 	if o.Rate > 0 {
@@ -76,6 +88,14 @@ func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, o Options) 
 		s.emailSize = o.EmailChunk
 	}
 	return s
+}
+
+// noServer is the dialer without an SMTP server: e-mail letters wait, as
+// on a temporary failure.
+type noServer struct{}
+
+func (noServer) Dial(context.Context) (mail.Conn, error) {
+	return nil, &mail.Error{Temporary: true, Err: errors.New("no SMTP server configured in this worker")}
 }
 
 // Senders may start batches: the people who run the notification.
@@ -352,24 +372,25 @@ func (s *Service) FilePDF(ctx context.Context, p *auth.Principal, fileID int64) 
 }
 
 // MarkPosted records that a print file's letters went into the post: the
-// persons count as notified by letter from then.
-func (s *Service) MarkPosted(ctx context.Context, p *auth.Principal, fileID int64) error {
+// persons count as notified by letter from then. It returns the file
+// (without its PDF), whose batch the caller goes back to.
+func (s *Service) MarkPosted(ctx context.Context, p *auth.Principal, fileID int64) (File, error) {
 	if err := p.Require(Senders...); err != nil {
-		return err
+		return File{}, err
 	}
 	var f File
 	err := s.st.DB.WithContext(ctx).Omit("pdf").Where("id = ? AND organisation_id = ?", fileID, p.OrgID()).Take(&f).Error
 	if store.IsNotFound(err) {
-		return apperr.ErrNotFound
+		return f, apperr.ErrNotFound
 	}
 	if err != nil {
-		return err
+		return f, err
 	}
 	if f.PostedAt != nil {
-		return nil
+		return f, nil
 	}
 	now := s.now()
-	return s.st.InTx(ctx, func(tx *store.Tx) error {
+	return f, s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DB.Model(&File{}).Where("id = ?", f.ID).Update("posted_at", now).Error; err != nil {
 			return err
 		}

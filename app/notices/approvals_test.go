@@ -9,7 +9,6 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/apptest"
-	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock/clocktest"
@@ -38,8 +37,8 @@ func setup(t *testing.T) fixture {
 	ctx := context.Background()
 	fx := fixture{st: st, dbURL: dbURL, owner: *apptest.Principal(t, a, "o@shop.example", "shop", auth.RoleOwner),
 		manager: *apptest.Principal(t, a, "m@shop.example", "shop", auth.RoleManager), legal: *apptest.Principal(t, a, "l@shop.example", "shop", auth.RoleLegal)}
-	cs := cases.NewService(st, clk)
-	fx.ns = notices.NewService(st, clk, cs, assessment.NewService(st, clk, cs), apptest.Renderer(t))
+	cs, as := apptest.Cases(st, clk)
+	fx.ns = notices.NewService(st, clk, cs, as, apptest.Renderer(t))
 	c, err := cs.Create(ctx, &fx.owner, cases.NewCase{Title: "skimmer", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
@@ -336,8 +335,7 @@ func TestApprovedVersionsMigrationKeepsWhatIsPublic(t *testing.T) {
 	// it showed before; the draft approvals are stale; the document
 	// rendered before is approved with the hash of what it shows.
 	clk := clocktest.New(t)
-	cs := cases.NewService(st, clk)
-	as := assessment.NewService(st, clk, cs)
+	cs, as := apptest.Cases(st, clk)
 	ns := notices.NewService(st, clk, cs, as, apptest.Renderer(t))
 	pub, err := ns.PublicPage(ctx, fx.slug, 0)
 	if err != nil || len(pub.Measures) != 2 || pub.Measures[1].TitleJA != "added before the upgrade" {

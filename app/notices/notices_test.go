@@ -8,7 +8,6 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/apptest"
-	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock/clocktest"
@@ -31,9 +30,8 @@ func TestMeasuresLinkOnlyToTheirCaseAndApprovalsAreTwoPeople(t *testing.T) {
 		return auth.Principal{User: u, Organisation: org, Role: role}
 	}
 	owner, manager := mk("o@shop.example", auth.RoleOwner, false), mk("m@shop.example", auth.RoleManager, false)
-	cs := cases.NewService(st, clk)
-	as := assessment.NewService(st, clk, cs)
-	ns := notices.NewService(st, clk, cs, as, nil)
+	cs, as := apptest.Cases(st, clk)
+	ns := notices.NewService(st, clk, cs, as, apptest.Renderer(t))
 	c1, _ := cs.Create(ctx, &owner, cases.NewCase{Title: "one", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "other"})
 	c2, _ := cs.Create(ctx, &owner, cases.NewCase{Title: "two", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "other"})
 	otherTasks, _ := cs.Tasks(ctx, &owner, c2.Case.ID)

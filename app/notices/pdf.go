@@ -54,9 +54,6 @@ func Source(org auth.Organisation, v Version, history []Version, measures []Publ
 
 // pdf renders one published version from its frozen content.
 func (s *Service) pdf(ctx context.Context, org auth.Organisation, n Notice, v Version, measures []PublishedMeasure, lang string, at time.Time) ([]byte, error) {
-	if s.renderer == nil {
-		return nil, fmt.Errorf("notices: no PDF renderer configured in this process")
-	}
 	doc, err := documents.Parse(Source(org, v, []Version{v}, measures, lang))
 	if err != nil {
 		return nil, err

@@ -38,6 +38,9 @@ type Service struct {
 // NewService wires the service; the renderer makes each published
 // version's PDF.
 func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
+	if st == nil || clk == nil || cs == nil || as == nil || r == nil {
+		panic("notices.NewService: the store, clock, case and assessment services and the renderer are required")
+	}
 	return &Service{st: st, cases: cs, as: as, renderer: r, now: clk.Now}
 }
 

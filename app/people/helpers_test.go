@@ -34,7 +34,7 @@ func newEnv(t testing.TB) *env {
 	clk := clocktest.New(t)
 	st, url := storetest.NewWithURL(t, clk)
 	a := apptest.Auth(t, st, clk)
-	cs := cases.NewService(st, clk)
+	cs, _ := apptest.Cases(st, clk)
 	return &env{t: t, clk: clk, st: st, url: url, auth: a, cases: cs, svc: people.NewService(st, clk, cs)}
 }
 

@@ -38,8 +38,11 @@ type Service struct {
 	afterChunk func() error // tests: simulate a crash between chunks
 }
 
-// NewService returns the people service.
+// NewService returns the people service. Every argument is required.
 func NewService(st *store.Store, clk clock.Clock, cs *cases.Service) *Service {
+	if st == nil || clk == nil || cs == nil {
+		panic("people.NewService: the store, clock and case service are required")
+	}
 	return &Service{st: st, cases: cs, maxBytes: DefaultMaxBytes, chunkRows: defaultChunkRows, memSpill: 16 << 20,
 		now: clk.Now}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/people"
@@ -19,7 +20,9 @@ func TestWorkerRunsTheImport(t *testing.T) {
 	p := e.principal("mgr@a.example", "org-a", auth.RoleManager)
 	caseID := e.newCase(p)
 	ctx := context.Background()
-	c, err := workflows.NewClient(workflows.Deps{Store: e.st, Clock: e.clk, Auth: e.auth, People: e.svc}, workflows.Work)
+	d := apptest.Workers(t, e.st, e.clk, e.auth)
+	d.People = e.svc
+	c, err := workflows.NewClient(d)
 	if err != nil {
 		t.Fatal(err)
 	}

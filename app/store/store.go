@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/rivertype"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -21,15 +22,6 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/clock"
 )
-
-// JobInserter is the part of a River client that services need: inserting
-// and cancelling jobs inside an open transaction. *river.Client[*sql.Tx]
-// satisfies it.
-type JobInserter interface {
-	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
-	InsertManyTx(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
-	JobCancelTx(ctx context.Context, tx *sql.Tx, jobID int64) (*rivertype.JobRow, error)
-}
 
 // Store holds the shared database handles of one process.
 type Store struct {
@@ -41,7 +33,10 @@ type Store struct {
 	DB *gorm.DB
 
 	clock clock.Clock
-	jobs  JobInserter
+	// jobs inserts and cancels River jobs inside this store's
+	// transactions. It only inserts: the clients that work jobs are
+	// workflows', on the same pool.
+	jobs *river.Client[*sql.Tx]
 }
 
 // Open connects to the database at url and verifies the connection. GORM
@@ -81,12 +76,30 @@ func Open(ctx context.Context, url string, clk clock.Clock) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("register the card-number guard: %w", err)
 	}
-	return &Store{Pool: pool, SQL: sqlDB, DB: gdb, clock: clk}, nil
+	jobs, err := newInserter(sqlDB, clk)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &Store{Pool: pool, SQL: sqlDB, DB: gdb, clock: clk, jobs: jobs}, nil
 }
 
-// SetJobs installs the River client used by Tx.Enqueue. It is set once at
-// start-up, after the client (which itself needs the Store) exists.
-func (s *Store) SetJobs(j JobInserter) { s.jobs = j }
+// newInserter is the River client Tx.Enqueue and Tx.CancelJob use. It
+// has no workers, so it never fetches a job; its inserts notify the
+// working clients on the same database as any client's do. On a test
+// clock (one River can stub its time with) River stamps jobs by that
+// clock, as the working clients do (see workflows.NewClient).
+func newInserter(db *sql.DB, clk clock.Clock) (*river.Client[*sql.Tx], error) {
+	cfg := &river.Config{Logger: slog.Default()}
+	if t, ok := clk.(rivertype.TimeGenerator); ok {
+		cfg.Test.Time = t
+	}
+	c, err := river.NewClient(riverdatabasesql.New(db), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("river job inserter: %w", err)
+	}
+	return c, nil
+}
 
 // Close releases the pool.
 func (s *Store) Close() {
@@ -106,7 +119,7 @@ type Tx struct {
 	// DB is GORM bound to the transaction.
 	DB    *gorm.DB
 	sql   *sql.Tx
-	jobs  JobInserter
+	jobs  *river.Client[*sql.Tx]
 	clock clock.Clock
 }
 
@@ -121,18 +134,12 @@ func (t *Tx) SQLTx() *sql.Tx { return t.sql }
 // Enqueue inserts a River job in this transaction: it becomes visible to
 // workers only if the transaction commits.
 func (t *Tx) Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
-	if t.jobs == nil {
-		return nil, errors.New("store: no job client configured")
-	}
 	return t.jobs.InsertTx(ctx, t.sql, args, opts)
 }
 
 // EnqueueMany inserts many jobs in this transaction in one round trip
 // (a letter batch's chunks, say).
 func (t *Tx) EnqueueMany(ctx context.Context, params []river.InsertManyParams) error {
-	if t.jobs == nil {
-		return errors.New("store: no job client configured")
-	}
 	_, err := t.jobs.InsertManyTx(ctx, t.sql, params)
 	return err
 }
@@ -140,9 +147,6 @@ func (t *Tx) EnqueueMany(ctx context.Context, params []river.InsertManyParams) e
 // CancelJob cancels a job in this transaction (a scheduled reminder that
 // is no longer due, say). A job that already finished is left as it is.
 func (t *Tx) CancelJob(ctx context.Context, jobID int64) error {
-	if t.jobs == nil {
-		return errors.New("store: no job client configured")
-	}
 	_, err := t.jobs.JobCancelTx(ctx, t.sql, jobID)
 	if err != nil && errors.Is(err, rivertype.ErrNotFound) {
 		return nil

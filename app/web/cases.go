@@ -261,10 +261,8 @@ func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 		return d, err
 	}
 	d.DocKinds = documents.Kinds
-	if s.deps.Notices != nil {
-		if d.Notices, err = s.deps.Notices.ForCase(ctx, p, id); err != nil {
-			return d, err
-		}
+	if d.Notices, err = s.deps.Notices.ForCase(ctx, p, id); err != nil {
+		return d, err
 	}
 	if s.deps.Drafts != nil {
 		all, err := s.deps.Drafts.List(ctx, p, id)

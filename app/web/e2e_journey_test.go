@@ -29,6 +29,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/mail/mailtest"
 	"github.com/breachdesk/breachdesk/app/notices"
+	"github.com/breachdesk/breachdesk/app/notifications"
 	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 	"github.com/breachdesk/breachdesk/app/web"
@@ -381,13 +382,14 @@ func startJourneyApp(t *testing.T) journeyApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := cases.NewService(st, clk)
-	as := assessment.NewService(st, clk, cs)
+	deadlines := assessment.NewDeadlines(st, clk)
+	cs := cases.NewService(st, clk, deadlines)
+	as := assessment.NewService(st, clk, cs, deadlines)
 	ds := drafts.NewService(st, clk, cs, as, renderer)
 	ps := people.NewService(st, clk, cs)
 	ls := letters.NewService(st, clk, cs, letters.Options{Renderer: renderer, Dialer: mailer})
-	client, err := workflows.NewClient(workflows.Deps{Store: st, Clock: clk, Auth: a, Mailer: mailer, Drafts: ds, People: ps, Letters: ls,
-		LetterRetryBase: 100 * time.Millisecond}, workflows.Work)
+	client, err := workflows.NewClient(workflows.Deps{Store: st, Clock: clk, Auth: a, Deadlines: deadlines, Emailer: notifications.NewEmailer(st, clk, mailer, ""),
+		Drafts: ds, People: ps, Letters: ls, LetterRetryBase: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

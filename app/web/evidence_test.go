@@ -35,7 +35,7 @@ func evidenceCase(h *harness, email, org string) (*auth.Principal, int64) {
 		h.t.Fatal(err)
 	}
 	p := &auth.Principal{User: u, Organisation: o, Role: auth.RoleOwner}
-	c, err := cases.NewService(h.st, h.clk).Create(ctx, p, cases.NewCase{Title: "Skimmer", AwareAt: h.clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
+	c, err := h.cases.Create(ctx, p, cases.NewCase{Title: "Skimmer", AwareAt: h.clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		h.t.Fatal(err)
 	}

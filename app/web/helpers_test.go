@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
@@ -28,7 +29,6 @@ import (
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 	"github.com/breachdesk/breachdesk/app/web"
-	"github.com/breachdesk/breachdesk/workflows"
 )
 
 const password = "correct horse battery"
@@ -73,11 +73,7 @@ func newHarnessWith(t *testing.T, clk *clocktest.Clock, tune func(*config.Config
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := workflows.NewClient(workflows.Deps{Store: st, Clock: clk, Auth: a}, workflows.InsertOnly); err != nil {
-		t.Fatal(err)
-	}
-	cs := cases.NewService(st, clk)
-	as := assessment.NewService(st, clk, cs)
+	cs, as := apptest.Cases(st, clk)
 	cfg, _ := config.Load(func(string) string { return "" })
 	cfg.Metrics.Token = metricsToken
 	if tune != nil {

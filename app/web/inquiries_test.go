@@ -23,7 +23,7 @@ import (
 func (h *harness) inquiryFixtures(p *auth.Principal, caseID int64) (inquiry, faq int64) {
 	h.t.Helper()
 	ctx := context.Background()
-	svc := inquiries.NewService(h.st, h.clk, h.cases, h.as, nil)
+	svc := inquiries.NewService(h.st, h.clk, h.cases, h.as, apptest.Renderer(h.t))
 	it, err := svc.Create(ctx, p, caseID, inquiries.Input{CallerName: "佐藤 一郎", Question: "カードは止めるべきですか", Answer: "カード会社にご相談ください。", Category: "card_misuse"})
 	if err != nil {
 		h.t.Fatal(err)

@@ -215,22 +215,11 @@ func (s *Server) letterFilePosted(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Letters.MarkPosted(c.UserContext(), principal(c), id); err != nil {
+	f, err := s.deps.Letters.MarkPosted(c.UserContext(), principal(c), id)
+	if err != nil {
 		return err
 	}
-	var batchID int64
-	if files, err := s.letterFileBatch(c, id); err == nil {
-		batchID = files
-	}
-	return c.Redirect(fmt.Sprintf("/letter-batches/%d", batchID), fiber.StatusSeeOther)
-}
-
-// letterFileBatch finds the batch of a file (already checked to be the
-// organisation's by the route guard).
-func (s *Server) letterFileBatch(c *fiber.Ctx, fileID int64) (int64, error) {
-	var batchID int64
-	err := s.deps.Store.DB.WithContext(c.UserContext()).Raw(`SELECT batch_id FROM letter_files WHERE id = ? AND organisation_id = ?`, fileID, principal(c).OrgID()).Scan(&batchID).Error
-	return batchID, err
+	return c.Redirect(fmt.Sprintf("/letter-batches/%d", f.BatchID), fiber.StatusSeeOther)
 }
 
 func (s *Server) apiCreateBatch(c *fiber.Ctx) error {

@@ -4,7 +4,9 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -43,6 +45,29 @@ type Deps struct {
 	Registry   *prometheus.Registry // nil: a private registry
 }
 
+// check refuses Deps without one of its services: a missing one is a
+// wiring mistake, found when the server is built rather than when a page
+// that needs it is first asked for.
+func (d Deps) check() error {
+	var missing []string
+	for _, dep := range []struct {
+		name string
+		nil  bool
+	}{
+		{"Clock", d.Clock == nil}, {"Store", d.Store == nil}, {"Auth", d.Auth == nil}, {"Cases", d.Cases == nil},
+		{"Assessment", d.Assessment == nil}, {"Evidence", d.Evidence == nil}, {"Drafts", d.Drafts == nil}, {"Notices", d.Notices == nil},
+		{"People", d.People == nil}, {"Inquiries", d.Inquiries == nil}, {"Letters", d.Letters == nil},
+	} {
+		if dep.nil {
+			missing = append(missing, dep.name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("web: Deps without %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
 // Server is the HTTP application.
 type Server struct {
 	deps    Deps
@@ -56,6 +81,9 @@ type Server struct {
 
 // New builds the Fiber app with every route.
 func New(deps Deps) (*Server, error) {
+	if err := deps.check(); err != nil {
+		return nil, err
+	}
 	msgs, err := i18n.Load(frontend.Messages, "i18n")
 	if err != nil {
 		return nil, err

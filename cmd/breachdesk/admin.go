@@ -8,12 +8,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
-	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/demo"
-	"github.com/breachdesk/breachdesk/workflows"
 )
 
 // cliCtx marks CLI actions in the audit log.
@@ -81,7 +78,11 @@ func runUser(args []string) int {
 		fmt.Fprintln(os.Stderr, "breachdesk: --org is required (except for --operator users)")
 		return 2
 	}
-	u, err := e.auth.CreateUser(ctx, auth.NewUser{Email: *email, Name: *name, Password: pw, OrgSlug: *org, OrgName: *orgName, Role: auth.Role(*role), Operator: *operator})
+	a, err := newAuth(e.cfg, e.clock, e.st)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	u, err := a.CreateUser(ctx, auth.NewUser{Email: *email, Name: *name, Password: pw, OrgSlug: *org, OrgName: *orgName, Role: auth.Role(*role), Operator: *operator})
 	if err != nil {
 		return fail(os.Stderr, err)
 	}
@@ -120,7 +121,11 @@ func runToken(args []string) int {
 		return fail(os.Stderr, err)
 	}
 	defer e.close()
-	secret, err := e.auth.IssueTokenFor(ctx, *email, *org, auth.TokenInput{Name: *name, Scope: *scope, Days: *days})
+	a, err := newAuth(e.cfg, e.clock, e.st)
+	if err != nil {
+		return fail(os.Stderr, err)
+	}
+	secret, err := a.IssueTokenFor(ctx, *email, *org, auth.TokenInput{Name: *name, Scope: *scope, Days: *days})
 	if err != nil {
 		return fail(os.Stderr, err)
 	}
@@ -139,11 +144,11 @@ func runDemo(args []string) int {
 		return fail(os.Stderr, err)
 	}
 	defer e.close()
-	if _, err := workflows.NewClient(workflows.Deps{Store: e.st, Clock: e.clock, Auth: e.auth}, workflows.InsertOnly); err != nil {
+	a, err := wire(e.cfg, e.clock, e.st)
+	if err != nil {
 		return fail(os.Stderr, err)
 	}
-	cs := cases.NewService(e.st, e.clock)
-	logins, err := demo.Seed(ctx, demo.Services{Clock: e.clock, Store: e.st, Auth: e.auth, Cases: cs, Assessment: assessment.NewService(e.st, e.clock, cs)})
+	logins, err := demo.Seed(ctx, a.demoServices())
 	if err != nil {
 		return fail(os.Stderr, err)
 	}

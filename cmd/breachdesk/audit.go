@@ -11,6 +11,9 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/audit/auditkey"
+	"github.com/breachdesk/breachdesk/app/clock"
+	"github.com/breachdesk/breachdesk/app/config"
+	"github.com/breachdesk/breachdesk/app/store"
 )
 
 const auditUsage = `Usage: breachdesk audit verify | checkpoint | key
@@ -46,11 +49,11 @@ const checkpointsOffWarning = "audit checkpoints are off (BREACHDESK_AUDIT_KEY_F
 
 // newCheckpointer is the configured checkpointer, or nil when checkpoints
 // are off.
-func newCheckpointer(e *env) (*audit.Checkpointer, error) {
-	if !e.cfg.Audit.Enabled() {
+func newCheckpointer(cfg config.Config, clk clock.Clock, st *store.Store) (*audit.Checkpointer, error) {
+	if !cfg.Audit.Enabled() {
 		return nil, nil
 	}
-	c, err := audit.NewCheckpointer(e.st, e.clock, e.cfg.Audit.Key, e.cfg.Audit.CheckpointDir)
+	c, err := audit.NewCheckpointer(st, clk, cfg.Audit.Key, cfg.Audit.CheckpointDir)
 	if err != nil {
 		return nil, fmt.Errorf("BREACHDESK_AUDIT_CHECKPOINT_DIR: %w", err)
 	}
@@ -182,7 +185,7 @@ func runAuditCheckpoint(args []string) int {
 		return fail(os.Stderr, err)
 	}
 	defer e.close()
-	c, err := newCheckpointer(e)
+	c, err := newCheckpointer(e.cfg, e.clock, e.st)
 	if err != nil {
 		return fail(os.Stderr, err)
 	}

@@ -9,20 +9,19 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 )
 
-// env is the process's wiring: configuration, clock, database and
-// services.
+// env is what every command starts from: the configuration, the clock
+// and the database. The services are made from it by wire (or, for the
+// user and token commands, newAuth).
 type env struct {
 	cfg   config.Config
 	clock clock.Clock // the one clock every service is handed
 	st    *store.Store
-	auth  *auth.Service
 	close func()
 }
 
@@ -71,12 +70,6 @@ func open(ctx context.Context, migrate bool) (*env, error) {
 			e.close()
 			return nil, fmt.Errorf("migrate: %w", err)
 		}
-	}
-	e.auth, err = auth.NewService(st, clk, auth.Options{SecretKey: cfg.SecretKey, SessionTTL: cfg.SessionTTL,
-		Window: cfg.Throttle.Window, MaxPerAccount: cfg.Throttle.MaxPerAccount, MaxPerIP: cfg.Throttle.MaxPerIP})
-	if err != nil {
-		e.close()
-		return nil, err
 	}
 	return e, nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
@@ -22,7 +23,6 @@ import (
 	"github.com/breachdesk/breachdesk/app/mail/mailtest"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
-	"github.com/breachdesk/breachdesk/workflows"
 )
 
 // crashEnv is a database with a case, its approved letter and persons,
@@ -36,6 +36,9 @@ type crashEnv struct {
 	caseID int64
 	docID  int64
 	cases  *cases.Service
+	// renderer is what the letters services here need; the workers
+	// render with their own.
+	renderer *documents.Renderer
 }
 
 func newCrashEnv(t *testing.T, persons int) *crashEnv {
@@ -56,9 +59,6 @@ func newCrashEnv(t *testing.T, persons int) *crashEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := workflows.NewClient(workflows.Deps{Store: st, Clock: clk, Auth: a}, workflows.InsertOnly); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	principal := func(email string, role auth.Role) auth.Principal {
 		u, err := a.CreateUser(ctx, auth.NewUser{Email: email, Name: email, Password: "correct horse battery", OrgSlug: "shop", Role: role})
@@ -68,10 +68,11 @@ func newCrashEnv(t *testing.T, persons int) *crashEnv {
 		o, _ := a.OrganisationBySlug(ctx, "shop")
 		return auth.Principal{User: u, Organisation: o, Role: role}
 	}
-	e := &crashEnv{t: t, clk: clk, st: st, url: url, owner: principal("owner@shop.example", auth.RoleOwner)}
+	e := &crashEnv{t: t, clk: clk, st: st, url: url, owner: principal("owner@shop.example", auth.RoleOwner), renderer: r}
 	legal := principal("legal@shop.example", auth.RoleLegal)
-	e.cases = cases.NewService(st, clk)
-	ds := drafts.NewService(st, clk, e.cases, assessment.NewService(st, clk, e.cases), r)
+	var as *assessment.Service
+	e.cases, as = apptest.Cases(st, clk)
+	ds := drafts.NewService(st, clk, e.cases, as, r)
 	c, err := e.cases.Create(ctx, &e.owner, cases.NewCase{Title: "Skimmer", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +177,7 @@ func (e *crashEnv) runUntilWith(isDone func() bool, smtpURL string, killer func(
 }
 
 func (e *crashEnv) counts(batchID int64) letters.Counts {
-	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{})
+	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{Renderer: e.renderer})
 	_, c, err := svc.Progress(context.Background(), &e.owner, batchID)
 	if err != nil {
 		e.t.Fatal(err)
@@ -194,7 +195,7 @@ func TestCrashDuringEmailBatchLosesAndDuplicatesNothing(t *testing.T) {
 	t.Parallel()
 	e := newCrashEnv(t, 500)
 	srv := mailtest.New(t)
-	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{EmailChunk: 40})
+	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{Renderer: e.renderer, EmailChunk: 40})
 	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.docID, Channel: letters.ChannelEmail, Selection: letters.SelectAll})
 	if err != nil {
 		t.Fatal(err)
@@ -297,7 +298,7 @@ func TestCrashDuringPrintBatchLosesAndDuplicatesNothing(t *testing.T) {
 	// kill soon after a chunk starts falls inside it. (River leaves a
 	// short pause between fetches: a kill at a random moment of the batch
 	// may well fall between chunks and prove nothing.)
-	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{PrintChunk: 100})
+	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{Renderer: e.renderer, PrintChunk: 100})
 	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.docID, Channel: letters.ChannelPrint, Selection: letters.SelectAll})
 	if err != nil {
 		t.Fatal(err)

@@ -11,17 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/breachdesk/breachdesk/app/assessment"
-	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/demo"
-	"github.com/breachdesk/breachdesk/app/documents"
-	"github.com/breachdesk/breachdesk/app/drafts"
-	"github.com/breachdesk/breachdesk/app/evidence"
-	"github.com/breachdesk/breachdesk/app/inquiries"
-	"github.com/breachdesk/breachdesk/app/letters"
-	"github.com/breachdesk/breachdesk/app/mail"
-	"github.com/breachdesk/breachdesk/app/notices"
-	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/web"
 	"github.com/breachdesk/breachdesk/workflows"
 )
@@ -54,40 +44,17 @@ func run(withHTTP bool) int {
 	}
 	defer e.close()
 
-	mailer, err := mail.NewSMTP(e.cfg.SMTPURL, e.cfg.MailFrom)
-	if err != nil {
-		return fail(os.Stderr, err)
-	}
 	if e.cfg.SMTPURL == "" {
 		slog.Warn("BREACHDESK_SMTP_URL is not set: reminders stay in-app; their e-mails are cancelled with that reason")
 	}
-	font, err := documents.FindFont(e.cfg.PDFFont)
-	if err != nil {
-		return fail(os.Stderr, fmt.Errorf("PDF font: %w", err))
-	}
-	renderer, err := documents.NewRenderer(font)
-	if err != nil {
-		return fail(os.Stderr, fmt.Errorf("PDF font %s: %w", font, err))
-	}
-	cs := cases.NewService(e.st, e.clock)
-	as := assessment.NewService(e.st, e.clock, cs)
-	ds := drafts.NewService(e.st, e.clock, cs, as, renderer)
-	ps := people.NewService(e.st, e.clock, cs)
-	lopts := letters.Options{Renderer: renderer, Rate: e.cfg.SMTPRate}
-	if e.cfg.SMTPURL != "" {
-		lopts.Dialer = mailer // without a server, e-mail letters wait and are retried
-	}
-	ls := letters.NewService(e.st, e.clock, cs, lopts)
-	checkpointer, err := newCheckpointer(e)
+	a, err := wire(e.cfg, e.clock, e.st)
 	if err != nil {
 		return fail(os.Stderr, err)
 	}
-	if checkpointer == nil {
+	if a.checkpointer == nil {
 		slog.Warn(checkpointsOffWarning)
 	}
-	client, err := workflows.NewClient(workflows.Deps{Store: e.st, Clock: e.clock, Auth: e.auth, Mailer: mailer, BaseURL: e.cfg.BaseURL, Drafts: ds, People: ps,
-		Letters: ls, LetterWorkers: e.cfg.Jobs.LetterWorkers, JobTimeout: e.cfg.Jobs.Timeout, RescueAfter: e.cfg.Jobs.RescueAfter,
-		AuditCheckpointer: checkpointer, AuditCheckpointEvery: e.cfg.Audit.Every}, workflows.Work)
+	client, err := a.workers()
 	if err != nil {
 		return fail(os.Stderr, err)
 	}
@@ -95,7 +62,7 @@ func run(withHTTP bool) int {
 		if empty, err := demo.IsEmpty(ctx, e.st); err != nil {
 			return fail(os.Stderr, err)
 		} else if empty {
-			logins, err := demo.Seed(ctx, demo.Services{Clock: e.clock, Store: e.st, Auth: e.auth, Cases: cs, Assessment: as})
+			logins, err := demo.Seed(ctx, a.demoServices())
 			if err != nil {
 				return fail(os.Stderr, err)
 			}
@@ -112,10 +79,7 @@ func run(withHTTP bool) int {
 	var srv *web.Server
 	var metricsSrv *http.Server
 	if withHTTP {
-		srv, err = web.New(web.Deps{Config: e.cfg, Clock: e.clock, Store: e.st, Auth: e.auth, Cases: cs,
-			Assessment: as, Evidence: evidence.NewService(e.st, e.clock, e.cfg.MaxUploadBytes), Drafts: ds,
-			Notices: notices.NewService(e.st, e.clock, cs, as, renderer), People: ps, Letters: ls,
-			Inquiries: inquiries.NewService(e.st, e.clock, cs, as, renderer)})
+		srv, err = a.web()
 		if err != nil {
 			return fail(os.Stderr, err)
 		}
@@ -149,7 +113,7 @@ func run(withHTTP bool) int {
 		_ = metricsSrv.Close()
 	}
 	workflows.Stop(client, 30*time.Second)
-	finalCheckpoint(checkpointer)
+	finalCheckpoint(a.checkpointer)
 	slog.Info("stopped")
 	return code
 }
