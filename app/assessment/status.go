@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"gorm.io/gorm/clause"
+
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
@@ -50,9 +52,44 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64, in Su
 	if err != nil {
 		return o, err
 	}
-	if err := p.Require(auth.RoleOwner, auth.RoleManager, auth.RoleLegal); err != nil {
+	if err := p.Require(submitters...); err != nil {
 		return o, err
 	}
+	if in, err = s.checkSubmission(in); err != nil {
+		return o, err
+	}
+	if !o.Applicable || o.Status == StatusSubmitted || o.Status == StatusWaived {
+		return o, fmt.Errorf("%w: the obligation is %s", apperr.ErrConflict, describe(o))
+	}
+	fields, action, summary := submitted(o, in)
+	return s.decide(ctx, p, o, fields, action, summary)
+}
+
+// SubmitDocument marks the obligation of rule in case caseID submitted
+// (as Submit does) in tx, the transaction that marks the document
+// answering it sent: the two change together or not at all. An
+// obligation that is not applicable or no longer open is left as it is.
+func (s *Service) SubmitDocument(ctx context.Context, tx *store.Tx, p *auth.Principal, caseID int64, rule string, in Submission) error {
+	o, err := lockedObligation(tx, p, caseID, rule)
+	if err != nil || o.ID == 0 || !o.Open() {
+		return err
+	}
+	if err := p.Require(submitters...); err != nil {
+		return err
+	}
+	if in, err = s.checkSubmission(in); err != nil {
+		return err
+	}
+	fields, action, summary := submitted(o, in)
+	_, err = s.decideTx(ctx, tx, p, o, fields, action, summary)
+	return err
+}
+
+// submitters may mark obligations submitted.
+var submitters = []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleLegal}
+
+// checkSubmission validates in and fills in its defaults.
+func (s *Service) checkSubmission(in Submission) (Submission, error) {
 	v := &apperr.ValidationError{}
 	if in.SubmittedAt.IsZero() {
 		in.SubmittedAt = s.now()
@@ -66,15 +103,14 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64, in Su
 	if pan.Contains(in.RecipientReference) {
 		v.Add("recipient_reference", "contains a full card number")
 	}
-	if err := v.OrNil(); err != nil {
-		return o, err
-	}
-	if !o.Applicable || o.Status == StatusSubmitted || o.Status == StatusWaived {
-		return o, fmt.Errorf("%w: the obligation is %s", apperr.ErrConflict, describe(o))
-	}
+	return in, v.OrNil()
+}
+
+// submitted is the decision that o was sent as in says.
+func submitted(o Obligation, in Submission) (fields map[string]any, action, summary string) {
 	at := in.SubmittedAt.UTC()
-	return s.decide(ctx, p, o, map[string]any{"status": StatusSubmitted, "submitted_at": at, "recipient_reference": in.RecipientReference},
-		"obligation.submit", fmt.Sprintf("%s submitted (%s)", o.RuleID, at.Format(time.RFC3339)))
+	return map[string]any{"status": StatusSubmitted, "submitted_at": at, "recipient_reference": in.RecipientReference},
+		"obligation.submit", fmt.Sprintf("%s submitted (%s)", o.RuleID, at.Format(time.RFC3339))
 }
 
 // Waive records legal's decision that an obligation does not have to be
@@ -105,13 +141,9 @@ func (s *Service) SetDraftState(ctx context.Context, p *auth.Principal, id int64
 	if err != nil {
 		return o, err
 	}
-	roles := []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleLegal}
-	switch status {
-	case StatusPending, StatusDrafted:
-	case StatusApproved:
-		roles = []auth.Role{auth.RoleLegal}
-	default:
-		return o, apperr.Invalid("status", "must be pending, drafted or approved")
+	roles, err := draftStateRoles(status)
+	if err != nil {
+		return o, err
 	}
 	if err := p.Require(roles...); err != nil {
 		return o, err
@@ -122,25 +154,76 @@ func (s *Service) SetDraftState(ctx context.Context, p *auth.Principal, id int64
 	return s.decide(ctx, p, o, map[string]any{"status": status}, "obligation."+status, fmt.Sprintf("%s marked %s", o.RuleID, status))
 }
 
+// FollowDocument moves the obligation of rule in case caseID to status
+// (as SetDraftState does) in tx, the transaction that moves the document
+// drafting it: the two change together or not at all. An obligation that
+// is not applicable, no longer open or already at status is left as it
+// is; the document's own state is the record.
+func (s *Service) FollowDocument(ctx context.Context, tx *store.Tx, p *auth.Principal, caseID int64, rule, status string) error {
+	roles, err := draftStateRoles(status)
+	if err != nil {
+		return err
+	}
+	o, err := lockedObligation(tx, p, caseID, rule)
+	if err != nil || o.ID == 0 || !o.Open() || o.Status == status {
+		return err
+	}
+	if err := p.Require(roles...); err != nil {
+		return err
+	}
+	_, err = s.decideTx(ctx, tx, p, o, map[string]any{"status": status}, "obligation."+status, fmt.Sprintf("%s marked %s", o.RuleID, status))
+	return err
+}
+
+// lockedObligation is the applicable obligation of rule in the
+// principal's case caseID, locked for the rest of tx; its ID is 0 when
+// there is none.
+func lockedObligation(tx *store.Tx, p *auth.Principal, caseID int64, rule string) (Obligation, error) {
+	var o Obligation
+	err := tx.DB.Clauses(clause.Locking{Strength: "UPDATE"}).
+		Where("organisation_id = ? AND case_id = ? AND rule_id = ? AND applicable", p.OrgID(), caseID, rule).Limit(1).Find(&o).Error
+	return o, err
+}
+
+// draftStateRoles are the roles that may set an obligation to status.
+func draftStateRoles(status string) ([]auth.Role, error) {
+	switch status {
+	case StatusPending, StatusDrafted:
+		return []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleLegal}, nil
+	case StatusApproved:
+		return []auth.Role{auth.RoleLegal}, nil
+	}
+	return nil, apperr.Invalid("status", "must be pending, drafted or approved")
+}
+
+// decide changes o with fields in a transaction of its own.
 func (s *Service) decide(ctx context.Context, p *auth.Principal, o Obligation, fields map[string]any, action, summary string) (Obligation, error) {
-	fields["decided_by"] = p.User.ID
-	fields["updated_at"] = s.now()
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DB.Model(&Obligation{}).Where("id = ? AND organisation_id = ?", o.ID, o.OrganisationID).Updates(fields).Error; err != nil {
-			return err
-		}
-		if err := tx.DB.Take(&o, o.ID).Error; err != nil {
-			return err
-		}
-		if err := s.deadlines.schedule(ctx, tx, o, s.now()); err != nil {
-			return err
-		}
-		if err := timeline.Auto(ctx, tx, o.OrganisationID, o.CaseID, action, summary); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{OrganisationID: o.OrganisationID, Action: action, TargetType: "obligation", TargetID: fmt.Sprint(o.ID), Details: fields})
+		var err error
+		o, err = s.decideTx(ctx, tx, p, o, fields, action, summary)
+		return err
 	})
 	return o, err
+}
+
+// decideTx changes o with fields in tx, reschedules its reminders and
+// records the decision on the timeline and in the audit log.
+func (s *Service) decideTx(ctx context.Context, tx *store.Tx, p *auth.Principal, o Obligation, fields map[string]any, action, summary string) (Obligation, error) {
+	fields["decided_by"] = p.User.ID
+	fields["updated_at"] = s.now()
+	if err := tx.DB.Model(&Obligation{}).Where("id = ? AND organisation_id = ?", o.ID, o.OrganisationID).Updates(fields).Error; err != nil {
+		return o, err
+	}
+	if err := tx.DB.Take(&o, o.ID).Error; err != nil {
+		return o, err
+	}
+	if err := s.deadlines.schedule(ctx, tx, o, s.now()); err != nil {
+		return o, err
+	}
+	if err := timeline.Auto(ctx, tx, o.OrganisationID, o.CaseID, action, summary); err != nil {
+		return o, err
+	}
+	return o, audit.Record(ctx, tx, audit.Entry{OrganisationID: o.OrganisationID, Action: action, TargetType: "obligation", TargetID: fmt.Sprint(o.ID), Details: fields})
 }
 
 func describe(o Obligation) string {

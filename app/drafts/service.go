@@ -196,7 +196,9 @@ func (s *Service) PDF(ctx context.Context, p *auth.Principal, id int64) (Documen
 // obligation approved too. The approval names the content it approves:
 // contentSum is the ContentHash of the document legal reviewed, and
 // anything else is refused with ErrChanged. The approved PDF is rendered
-// from exactly that content.
+// from exactly that content, before the transaction; the transaction
+// then checks, under the row's lock, that the content is still that, and
+// moves the document and its obligation together.
 func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, contentSum string) (Document, error) {
 	d, err := s.Get(ctx, p, id)
 	if err != nil {
@@ -205,50 +207,48 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 	if err := p.Require(auth.RoleLegal); err != nil {
 		return d, err
 	}
-	if d.Status != StatusDraft {
-		return d, fmt.Errorf("%w: only a rendered draft can be approved (this one is %s)", apperr.ErrConflict, d.Status)
+	if err := approvable(d); err != nil {
+		return d, err
 	}
 	contentSum = strings.ToLower(strings.TrimSpace(contentSum))
 	if contentSum == "" {
 		return d, apperr.Invalid("content_sha256", "is required: the content_sha256 of the document you reviewed")
 	}
+	if err := sameContent(d, contentSum); err != nil {
+		return d, err
+	}
+	ki, _ := documents.Info(documents.DocKind(d.Kind))
+	org, ref := d.PDFOrganisation, d.PDFReference
+	if org == "" && ref == "" { // rendered before the header was kept
+		c, err := s.cases.Get(ctx, p, d.CaseID)
+		if err != nil {
+			return d, err
+		}
+		org, ref = cmp.Or(p.Organisation.LegalName, p.Organisation.Name), c.Reference
+	}
+	// The approved PDF is the same composed text legal read, rendered
+	// without the DRAFT mark; its own SHA-256 is what gets exported.
+	pdf, err := s.renderComposed(ctx, d.Composed, d, ki.Title.In(d.Lang), org, ref, *d.RenderedAt, false)
+	if err != nil {
+		return d, err
+	}
+	sum := sha256.Sum256(pdf)
+	draftSum := fmt.Sprintf("%x", d.SHA256)
 	now := s.now()
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
-		var full Document
-		if err := tx.DB.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", d.ID).Take(&full).Error; err != nil {
+		var locked Document
+		if err := tx.DB.Clauses(clause.Locking{Strength: "UPDATE"}).Omit("pdf").Where("id = ?", d.ID).Take(&locked).Error; err != nil {
 			return err
 		}
-		if full.Status != StatusDraft {
-			return fmt.Errorf("%w: only a rendered draft can be approved (this one is %s)", apperr.ErrConflict, full.Status)
-		}
-		if err := full.checkContent(); err != nil {
+		if err := approvable(locked); err != nil {
 			return err
 		}
-		current := full.ContentHash()
-		if contentSum != current {
-			return fmt.Errorf("%w (you reviewed %.12s…, version %d is %.12s…)", ErrChanged, contentSum, full.Version, current)
-		}
-		ki, _ := documents.Info(documents.DocKind(full.Kind))
-		org, ref := full.PDFOrganisation, full.PDFReference
-		if org == "" && ref == "" { // rendered before the header was kept
-			c, err := s.cases.Get(ctx, p, full.CaseID)
-			if err != nil {
-				return err
-			}
-			org, ref = cmp.Or(p.Organisation.LegalName, p.Organisation.Name), c.Reference
-		}
-		// The approved PDF is the same composed text legal read, rendered
-		// without the DRAFT mark; its own SHA-256 is what gets exported.
-		pdf, err := s.renderComposed(ctx, full.Composed, full, ki.Title.In(full.Lang), org, ref, *full.RenderedAt, false)
-		if err != nil {
+		if err := sameContent(locked, contentSum); err != nil {
 			return err
 		}
-		draftSum := fmt.Sprintf("%x", full.SHA256)
-		sum := sha256.Sum256(pdf)
-		d.SHA256 = sum[:]
 		res := tx.DB.Model(&Document{}).Where("id = ? AND status = ?", d.ID, StatusDraft).
 			Updates(map[string]any{"status": StatusApproved, "approved_by": p.User.ID, "approved_at": now, "updated_at": now, "pdf": pdf, "sha256": sum[:],
-				"approved_content_sha256": current})
+				"approved_content_sha256": contentSum})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -258,19 +258,44 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 		if err := timeline.Auto(ctx, tx, d.OrganisationID, d.CaseID, "document.approve", fmt.Sprintf("Document %s (%s) version %d approved", d.Kind, d.Lang, d.Version)); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.approve", TargetType: "document", TargetID: fmt.Sprint(d.ID),
-			Details: map[string]any{"sha256": fmt.Sprintf("%x", d.SHA256), "draft_sha256": draftSum, "content_sha256": current}})
+		if err := audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.approve", TargetType: "document", TargetID: fmt.Sprint(d.ID),
+			Details: map[string]any{"sha256": fmt.Sprintf("%x", sum[:]), "draft_sha256": draftSum, "content_sha256": contentSum}}); err != nil {
+			return err
+		}
+		if ki.Obligation == "" {
+			return nil
+		}
+		return s.as.FollowDocument(ctx, tx, p, d.CaseID, ki.Obligation, assessment.StatusApproved)
 	})
 	if err != nil {
 		return d, err
 	}
-	d.Status, d.ApprovedBy, d.ApprovedAt, d.ApprovedContentSHA256 = StatusApproved, &p.User.ID, &now, &contentSum
-	s.followObligation(ctx, p, d, assessment.StatusApproved)
+	d.Status, d.ApprovedBy, d.ApprovedAt, d.ApprovedContentSHA256, d.SHA256 = StatusApproved, &p.User.ID, &now, &contentSum, sum[:]
 	return d, nil
 }
 
+// approvable refuses a document that is not a rendered draft.
+func approvable(d Document) error {
+	if d.Status != StatusDraft {
+		return fmt.Errorf("%w: only a rendered draft can be approved (this one is %s)", apperr.ErrConflict, d.Status)
+	}
+	return nil
+}
+
+// sameContent refuses an approval of contentSum unless d, as stored,
+// is that content.
+func sameContent(d Document, contentSum string) error {
+	if err := d.checkContent(); err != nil {
+		return err
+	}
+	if current := d.ContentHash(); contentSum != current {
+		return fmt.Errorf("%w (you reviewed %.12s…, version %d is %.12s…)", ErrChanged, contentSum, d.Version, current)
+	}
+	return nil
+}
+
 // MarkSubmitted records that an approved document was sent, and the
-// obligation it answers as submitted.
+// obligation it answers as submitted, in one transaction.
 func (s *Service) MarkSubmitted(ctx context.Context, p *auth.Principal, id int64, in assessment.Submission) (Document, error) {
 	d, err := s.Get(ctx, p, id)
 	if err != nil {
@@ -286,51 +311,24 @@ func (s *Service) MarkSubmitted(ctx context.Context, p *auth.Principal, id int64
 	if at.IsZero() {
 		at = s.now()
 	}
+	in.SubmittedAt = at
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DB.Model(&Document{}).Where("id = ?", d.ID).Updates(map[string]any{"status": StatusSubmitted, "submitted_at": at, "updated_at": s.now()}).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.submit", TargetType: "document", TargetID: fmt.Sprint(d.ID)})
+		if err := audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.submit", TargetType: "document", TargetID: fmt.Sprint(d.ID)}); err != nil {
+			return err
+		}
+		if ki, _ := documents.Info(documents.DocKind(d.Kind)); ki.Obligation != "" {
+			return s.as.SubmitDocument(ctx, tx, p, d.CaseID, ki.Obligation, in)
+		}
+		return nil
 	})
 	if err != nil {
 		return d, err
 	}
 	d.Status, d.SubmittedAt = StatusSubmitted, &at
-	if ki, _ := documents.Info(documents.DocKind(d.Kind)); ki.Obligation != "" {
-		if o, ok := s.obligationFor(ctx, p, d.CaseID, ki.Obligation); ok && o.Open() {
-			in.SubmittedAt = at
-			if _, err := s.as.Submit(ctx, p, o.ID, in); err != nil {
-				return d, err
-			}
-		}
-	}
 	return d, nil
-}
-
-// followObligation moves the obligation a document drafts along with it,
-// as far as the principal's role allows; the document's own state is the
-// record, so a refusal here is not an error for the caller.
-func (s *Service) followObligation(ctx context.Context, p *auth.Principal, d Document, status string) {
-	ki, _ := documents.Info(documents.DocKind(d.Kind))
-	if ki.Obligation == "" {
-		return
-	}
-	if o, ok := s.obligationFor(ctx, p, d.CaseID, ki.Obligation); ok && o.Open() && o.Status != status {
-		_, _ = s.as.SetDraftState(ctx, p, o.ID, status)
-	}
-}
-
-func (s *Service) obligationFor(ctx context.Context, p *auth.Principal, caseID int64, rule string) (assessment.Obligation, bool) {
-	obs, err := s.as.Obligations(ctx, p, caseID)
-	if err != nil {
-		return assessment.Obligation{}, false
-	}
-	for _, o := range obs {
-		if o.RuleID == rule {
-			return o, true
-		}
-	}
-	return assessment.Obligation{}, false
 }
 
 // source loads everything a document of case c is built from.
