@@ -222,8 +222,8 @@ func TestSubmitCancelsRemindersAndWaiveNeedsLegal(t *testing.T) {
 	}
 	// Closing is refused while obligations are open.
 	_, err = fx.cases.Advance(ctx, &fx.owner, c.Case.ID, cases.PhaseClosed, "wrapping up")
-	var gate *cases.GateError
-	if !errors.As(err, &gate) || len(gate.OpenObligations) == 0 {
+	var gate *apperr.Error
+	if !errors.As(err, &gate) || len(gate.Details["open_obligations"].([]string)) == 0 {
 		t.Fatalf("close with open obligations: %v", err)
 	}
 	for _, o := range obs {

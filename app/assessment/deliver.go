@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/jobs"
+	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/store"
 )
 
@@ -108,10 +109,7 @@ func (d *Deadlines) notify(ctx context.Context, tx *store.Tx, r dueReminder) err
 
 // reminderText is bilingual: a reminder may reach people who read either.
 func reminderText(r dueReminder) (title, body string) {
-	loc, err := time.LoadLocation(r.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := obligations.Location(r.Timezone) // as auth.Organisation.Location
 	deadline := r.DueAt
 	if deadline == nil {
 		deadline = r.TargetAt

@@ -55,7 +55,7 @@ func ParseFacts(body []byte) (obligations.Facts, error) {
 		return f, toValidation(err)
 	}
 	if !f.AwareAt.IsZero() {
-		return f, apperr.Invalid("aware_at", "comes from the case; change it on the case instead")
+		return f, apperr.Invalid("aware_at", "validation.aware_at_from_case")
 	}
 	if err := f.ValidateAssessment(); err != nil {
 		return f, toValidation(err)
@@ -70,12 +70,12 @@ func toValidation(err error) error {
 	switch {
 	case errors.As(err, &many):
 		for _, e := range many {
-			v.Add(e.Field, "%s", e.Reason)
+			v.Add(e.Field, e.Code, e.Args...)
 		}
 	case errors.As(err, &one):
-		v.Add(one.Field, "%s", one.Reason)
+		v.Add(one.Field, one.Code, one.Args...)
 	default:
-		v.Add("facts", "%s", err.Error())
+		v.Add("facts", "validation.facts.invalid", err.Error())
 	}
 	return v
 }
@@ -92,7 +92,7 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, caseID int64, f o
 	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 2000 {
-		return Version{}, nil, apperr.Invalid("note", "must be at most 2,000 characters")
+		return Version{}, nil, apperr.Invalid("note", "validation.max_chars", 2000)
 	}
 	note, _ = pan.Mask(note)
 	f.AwareAt = time.Time{}
@@ -157,8 +157,17 @@ func (s *Service) LatestVersion(ctx context.Context, p *auth.Principal, caseID i
 	if err != nil {
 		return Version{}, err
 	}
+	return s.LatestVersionOf(ctx, p, c)
+}
+
+// LatestVersionOf is LatestVersion for a case the caller has loaded with
+// cases.Service.Get.
+func (s *Service) LatestVersionOf(ctx context.Context, p *auth.Principal, c cases.Case) (Version, error) {
+	if !c.BelongsTo(p) {
+		return Version{}, apperr.ErrNotFound
+	}
 	var v Version
-	err = newestVersion(s.st.DB.WithContext(ctx).Omit("facts"), c).Find(&v).Error
+	err := newestVersion(s.st.DB.WithContext(ctx).Omit("facts"), c).Find(&v).Error
 	return v, err
 }
 
@@ -204,6 +213,15 @@ func (s *Service) ObligationList(ctx context.Context, p *auth.Principal, caseID 
 	if err != nil {
 		return nil, err
 	}
+	return s.ObligationListOf(ctx, p, c)
+}
+
+// ObligationListOf is ObligationList for a case the caller has loaded with
+// cases.Service.Get.
+func (s *Service) ObligationListOf(ctx context.Context, p *auth.Principal, c cases.Case) ([]Obligation, error) {
+	if !c.BelongsTo(p) {
+		return nil, apperr.ErrNotFound
+	}
 	cols, err := s.listedSelect()
 	if err != nil {
 		return nil, err
@@ -236,11 +254,20 @@ func (s *Service) History(ctx context.Context, p *auth.Principal, caseID int64, 
 	if err != nil {
 		return nil, err
 	}
+	return s.HistoryOf(ctx, p, c, limit)
+}
+
+// HistoryOf is History for a case the caller has loaded with
+// cases.Service.Get.
+func (s *Service) HistoryOf(ctx context.Context, p *auth.Principal, c cases.Case, limit int) ([]ChangeSet, error) {
+	if !c.BelongsTo(p) {
+		return nil, apperr.ErrNotFound
+	}
 	var out []ChangeSet
 	db := s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ?", c.ID, c.OrganisationID).Order("id DESC")
 	if limit > 0 {
 		db = db.Limit(limit)
 	}
-	err = db.Find(&out).Error
+	err := db.Find(&out).Error
 	return out, err
 }

@@ -59,7 +59,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64, in Su
 		return o, err
 	}
 	if !o.Applicable || o.Status == StatusSubmitted || o.Status == StatusWaived {
-		return o, fmt.Errorf("%w: the obligation is %s", apperr.ErrConflict, describe(o))
+		return o, apperr.Conflict(decided(o))
 	}
 	fields, action, summary := submitted(o, in)
 	return s.decide(ctx, p, o, fields, action, summary)
@@ -94,14 +94,14 @@ func (s *Service) checkSubmission(in Submission) (Submission, error) {
 	if in.SubmittedAt.IsZero() {
 		in.SubmittedAt = s.now()
 	} else if in.SubmittedAt.After(s.now().Add(5 * time.Minute)) {
-		v.Add("submitted_at", "is in the future")
+		v.Add("submitted_at", "validation.future")
 	}
 	in.RecipientReference = strings.TrimSpace(in.RecipientReference)
 	if utf8.RuneCountInString(in.RecipientReference) > 200 {
-		v.Add("recipient_reference", "must be at most 200 characters")
+		v.Add("recipient_reference", "validation.max_chars", 200)
 	}
 	if pan.Contains(in.RecipientReference) {
-		v.Add("recipient_reference", "contains a full card number")
+		v.Add("recipient_reference", "validation.full_pan")
 	}
 	return in, v.OrNil()
 }
@@ -125,11 +125,11 @@ func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 2000 {
-		return o, apperr.Invalid("reason", "is required (at most 2,000 characters)")
+		return o, apperr.Invalid("reason", "validation.required_max_chars", 2000)
 	}
 	reason, _ = pan.Mask(reason)
 	if !o.Applicable || o.Status == StatusSubmitted || o.Status == StatusWaived {
-		return o, fmt.Errorf("%w: the obligation is %s", apperr.ErrConflict, describe(o))
+		return o, apperr.Conflict(decided(o))
 	}
 	return s.decide(ctx, p, o, map[string]any{"status": StatusWaived, "waive_reason": reason}, "obligation.waive", fmt.Sprintf("%s waived: %s", o.RuleID, reason))
 }
@@ -149,7 +149,7 @@ func (s *Service) SetDraftState(ctx context.Context, p *auth.Principal, id int64
 		return o, err
 	}
 	if !o.Open() {
-		return o, fmt.Errorf("%w: the obligation is %s", apperr.ErrConflict, describe(o))
+		return o, apperr.Conflict(decided(o))
 	}
 	return s.decide(ctx, p, o, map[string]any{"status": status}, "obligation."+status, fmt.Sprintf("%s marked %s", o.RuleID, status))
 }
@@ -193,7 +193,7 @@ func draftStateRoles(status string) ([]auth.Role, error) {
 	case StatusApproved:
 		return []auth.Role{auth.RoleLegal}, nil
 	}
-	return nil, apperr.Invalid("status", "must be pending, drafted or approved")
+	return nil, apperr.Invalid("status", "validation.one_of", strings.Join([]string{StatusPending, StatusDrafted, StatusApproved}, ", "))
 }
 
 // decide changes o with fields in a transaction of its own.
@@ -226,9 +226,13 @@ func (s *Service) decideTx(ctx context.Context, tx *store.Tx, p *auth.Principal,
 	return o, audit.Record(ctx, tx, audit.Entry{OrganisationID: o.OrganisationID, Action: action, TargetType: "obligation", TargetID: fmt.Sprint(o.ID), Details: fields})
 }
 
-func describe(o Obligation) string {
-	if !o.Applicable {
-		return "no longer applicable"
+// decided names the message that o can no longer be decided on.
+func decided(o Obligation) string {
+	switch {
+	case !o.Applicable:
+		return "conflict.obligation_not_applicable"
+	case o.Status == StatusWaived:
+		return "conflict.obligation_waived"
 	}
-	return "already " + o.Status
+	return "conflict.obligation_submitted"
 }

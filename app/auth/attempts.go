@@ -71,7 +71,7 @@ func (s *Service) reserveAttempt(ctx context.Context, email, ip, step, failActio
 		return nil
 	})
 	if err == nil && throttled {
-		err = apperr.ErrThrottled
+		err = apperr.New(apperr.ErrThrottled, "login.throttled")
 	}
 	return a, err
 }

@@ -53,7 +53,7 @@ func TestThrottleRefusesRightPasswordAfterNFailures(t *testing.T) {
 	svc, _ := newService(t)
 	mustUser(t, svc, "a@example.com", "shop-a", auth.RoleOwner)
 	for i := 0; i < 3; i++ {
-		if _, err := svc.Login(ctx, "a@example.com", "wrong password!", "192.0.2.1", "t"); !errors.Is(err, auth.ErrBadCredentials) {
+		if _, err := svc.Login(ctx, "a@example.com", "wrong password!", "192.0.2.1", "t"); !errors.Is(err, apperr.ErrBadCredentials) {
 			t.Fatalf("attempt %d: %v", i+1, err)
 		}
 	}
@@ -119,7 +119,7 @@ func TestTOTPEnrolmentLoginAndRecovery(t *testing.T) {
 	if wrong == code {
 		wrong = "654321"
 	}
-	if _, err := svc.VerifySecondFactor(ctx, res.SessionToken, wrong, "192.0.2.1"); !errors.Is(err, auth.ErrBadCredentials) {
+	if _, err := svc.VerifySecondFactor(ctx, res.SessionToken, wrong, "192.0.2.1"); !errors.Is(err, apperr.ErrBadCredentials) {
 		t.Fatalf("wrong TOTP code: want refusal, got %v", err)
 	}
 	fresh, err := svc.VerifySecondFactor(ctx, res.SessionToken, recovery[0], "192.0.2.1")
@@ -326,7 +326,7 @@ func TestThrottleWindowFollowsTheClock(t *testing.T) {
 	svc, clk := newService(t)
 	mustUser(t, svc, "w@example.com", "shop-w", auth.RoleManager)
 	for range 3 {
-		if _, err := svc.Login(ctx, "w@example.com", "wrong", "192.0.2.8", "t"); !errors.Is(err, auth.ErrBadCredentials) {
+		if _, err := svc.Login(ctx, "w@example.com", "wrong", "192.0.2.8", "t"); !errors.Is(err, apperr.ErrBadCredentials) {
 			t.Fatalf("wrong password: %v", err)
 		}
 	}

@@ -66,7 +66,7 @@ func TestConcurrentLoginsCheckNoMoreThanTheLimit(t *testing.T) {
 	var wrong, throttled int
 	for err := range results {
 		switch {
-		case errors.Is(err, auth.ErrBadCredentials):
+		case errors.Is(err, apperr.ErrBadCredentials):
 			wrong++
 		case errors.Is(err, apperr.ErrThrottled):
 			throttled++
@@ -114,7 +114,7 @@ func TestTOTPCodeOpensOneLogin(t *testing.T) {
 		return res.SessionToken
 	}
 	// The code that turned 2FA on is spent already.
-	if _, err := svc.VerifySecondFactor(ctx, login(), code, "192.0.2.1"); !errors.Is(err, auth.ErrBadCredentials) {
+	if _, err := svc.VerifySecondFactor(ctx, login(), code, "192.0.2.1"); !errors.Is(err, apperr.ErrBadCredentials) {
 		t.Fatalf("the enrolment code opened a login: %v", err)
 	}
 	clk.Advance(30 * time.Second)
@@ -123,12 +123,12 @@ func TestTOTPCodeOpensOneLogin(t *testing.T) {
 	if _, err := svc.VerifySecondFactor(ctx, first, code, "192.0.2.1"); err != nil {
 		t.Fatalf("first use of a fresh code: %v", err)
 	}
-	if _, err := svc.VerifySecondFactor(ctx, second, code, "192.0.2.2"); !errors.Is(err, auth.ErrBadCredentials) {
+	if _, err := svc.VerifySecondFactor(ctx, second, code, "192.0.2.2"); !errors.Is(err, apperr.ErrBadCredentials) {
 		t.Fatalf("the same code opened a second login: %v", err)
 	}
 	// Nor does the previous step's code, still inside the skew allowance.
 	clk.Advance(30 * time.Second)
-	if _, err := svc.VerifySecondFactor(ctx, login(), code, "192.0.2.1"); !errors.Is(err, auth.ErrBadCredentials) {
+	if _, err := svc.VerifySecondFactor(ctx, login(), code, "192.0.2.1"); !errors.Is(err, apperr.ErrBadCredentials) {
 		t.Fatalf("an earlier step's code after a later one: %v", err)
 	}
 	code, _ = auth.TOTPCodeAt(enr.Secret, clk.Now())

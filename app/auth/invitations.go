@@ -49,14 +49,14 @@ func (s *Service) Invite(ctx context.Context, p *Principal, email, name, passwor
 	email, name = NormaliseEmail(email), strings.TrimSpace(name)
 	v := &apperr.ValidationError{}
 	if !validEmail(email) {
-		v.Add("email", "is not a valid e-mail address")
+		v.Add("email", "validation.email")
 	}
 	if name == "" || utf8.RuneCountInString(name) > 200 {
-		v.Add("name", "is required (at most 200 characters)")
+		v.Add("name", "validation.required_max_chars", 200)
 	}
 	validatePassword(v, "password", password, email, name)
 	if !role.Valid() {
-		v.Add("role", "must be one of owner, manager, responder, legal, viewer")
+		v.Add("role", "validation.role")
 	}
 	if err := v.OrNil(); err != nil {
 		return err
@@ -79,7 +79,7 @@ func (s *Service) Invite(ctx context.Context, p *Principal, email, name, passwor
 			}
 			if member > 0 {
 				// The owner sees the members already; this tells nothing new.
-				return apperr.Invalid("email", "is already a member of this organisation")
+				return apperr.Invalid("email", "validation.already_member")
 			}
 		} else {
 			u = User{Email: email, Name: name, PasswordHash: hash}

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -59,7 +58,7 @@ func (s *Service) SetRole(ctx context.Context, p *Principal, userID int64, role 
 		return err
 	}
 	if !role.Valid() {
-		return apperr.Invalid("role", "must be one of owner, manager, responder, legal, viewer")
+		return apperr.Invalid("role", "validation.role")
 	}
 	m, err := s.Member(ctx, p, userID)
 	if err != nil {
@@ -103,7 +102,7 @@ func (s *Service) keepAnOwner(tx *store.Tx, orgID int64) error {
 		return err
 	}
 	if owners <= 1 {
-		return fmt.Errorf("%w: the organisation needs at least one owner", apperr.ErrConflict)
+		return apperr.Conflict("conflict.last_owner")
 	}
 	return nil
 }
@@ -120,12 +119,10 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 	v := &apperr.ValidationError{}
 	validatePassword(v, "new_password", next, u.Email, u.Name)
 	if err := s.reauthenticate(ctx, u, "current_password", current); err != nil {
-		var wrong *apperr.ValidationError
-		if !errors.As(err, &wrong) {
+		if err := v.Merge(err); err != nil {
 			return err
 		}
-		wrong.Fields = append(wrong.Fields, v.Fields...)
-		return wrong
+		return v
 	}
 	if err := v.OrNil(); err != nil {
 		return err
@@ -164,7 +161,7 @@ func (s *Service) reauthenticate(ctx context.Context, u User, field, password st
 		return err
 	}
 	if !ok {
-		return s.fail(ctx, a, apperr.Invalid(field, "is not your current password"))
+		return s.fail(ctx, a, apperr.Invalid(field, "validation.current_password"))
 	}
 	return s.st.InTx(ctx, func(tx *store.Tx) error { return s.succeed(tx, a) })
 }
@@ -173,7 +170,7 @@ func (s *Service) reauthenticate(ctx context.Context, u User, field, password st
 func (s *Service) SetLanguage(ctx context.Context, p *Principal, lang string) error {
 	lang = strings.TrimSpace(lang)
 	if lang != "" && lang != "ja" && lang != "en" {
-		return apperr.Invalid("language", "must be ja, en or empty")
+		return apperr.Invalid("language", "validation.language_or_empty")
 	}
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DB.Model(&User{}).Where("id = ?", p.User.ID).Update("language", lang).Error; err != nil {

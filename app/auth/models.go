@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/breachdesk/breachdesk/app/obligations"
 )
 
 // Role is a member's role in one organisation.
@@ -53,6 +55,12 @@ type Organisation struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
+
+// Location is the organisation's time zone: the times its people read and
+// type in are in it. An empty or unknown zone name reads as
+// obligations.DefaultTimezone (Asia/Tokyo, also the column's default),
+// the zone the deadline engine falls back to as well.
+func (o Organisation) Location() *time.Location { return obligations.Location(o.Timezone) }
 
 // User is a person who logs in.
 type User struct {

@@ -27,10 +27,10 @@ const (
 func validatePassword(v *apperr.ValidationError, field, pw string, personal ...string) {
 	switch n := utf8.RuneCountInString(pw); {
 	case n < minPasswordRunes:
-		v.Add(field, "must be at least 10 characters")
+		v.Add(field, "validation.min_chars", minPasswordRunes)
 		return
 	case n > maxPasswordRunes:
-		v.Add(field, "must be at most 200 characters")
+		v.Add(field, "validation.max_chars", maxPasswordRunes)
 		return
 	}
 	inputs := []string{"breachdesk", "breach", "desk"}
@@ -43,6 +43,6 @@ func validatePassword(v *apperr.ValidationError, field, pw string, personal ...s
 		})...)
 	}
 	if zxcvbn.PasswordStrength(pw, inputs).Score < minPasswordScore {
-		v.Add(field, "is too easy to guess (a common password, a repeat, a sequence or your own name); a few unrelated words make a strong one")
+		v.Add(field, "validation.weak_password")
 	}
 }

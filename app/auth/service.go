@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/mail"
 	"regexp"
@@ -156,17 +155,17 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	v := &apperr.ValidationError{}
 	if !validEmail(in.Email) {
-		v.Add("email", "is not a valid e-mail address")
+		v.Add("email", "validation.email")
 	}
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 200 {
-		v.Add("name", "is required (at most 200 characters)")
+		v.Add("name", "validation.required_max_chars", 200)
 	}
 	validatePassword(v, "password", in.Password, in.Email, in.Name)
 	if in.OrgSlug != "" && !slugPattern.MatchString(in.OrgSlug) {
-		v.Add("org", "must be 2–63 lower-case letters, digits or hyphens")
+		v.Add("org", "validation.org_slug")
 	}
 	if in.OrgSlug != "" && !in.Role.Valid() {
-		v.Add("role", "must be one of owner, manager, responder, legal, viewer")
+		v.Add("role", "validation.role")
 	}
 	if err := v.OrNil(); err != nil {
 		return User{}, err
@@ -300,9 +299,3 @@ func (s *Service) defaultOrganisation(ctx context.Context, u User) (int64, error
 	}
 	return orgs[0].ID, nil
 }
-
-var errBadCredentials = errors.New("wrong e-mail or password")
-
-// ErrBadCredentials is returned for a wrong e-mail, password or code; the
-// message never says which.
-var ErrBadCredentials = errBadCredentials

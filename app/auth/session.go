@@ -42,7 +42,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 		return LoginResult{}, err
 	}
 	if !ok || u.ID == 0 {
-		return LoginResult{}, s.fail(ctx, a, ErrBadCredentials)
+		return LoginResult{}, s.fail(ctx, a, apperr.New(apperr.ErrBadCredentials, "login.failed"))
 	}
 	token := randomToken(32)
 	orgID, err := s.defaultOrganisation(ctx, u)
@@ -106,7 +106,7 @@ func (s *Service) VerifySecondFactor(ctx context.Context, token, code, ip string
 			return "", err
 		}
 		if !used {
-			return "", s.fail(ctx, a, ErrBadCredentials)
+			return "", s.fail(ctx, a, &apperr.Error{Kind: apperr.ErrBadCredentials, Code: "totp.failed", Field: "code"})
 		}
 	}
 	var orgID int64

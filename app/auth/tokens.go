@@ -38,7 +38,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, p *Principal, in TokenInpu
 	name := strings.TrimSpace(in.Name)
 	v := &apperr.ValidationError{}
 	if len([]rune(name)) > 100 {
-		v.Add("name", "must be at most 100 characters")
+		v.Add("name", "validation.max_chars", 100)
 	}
 	scope := in.Scope
 	switch scope {
@@ -46,20 +46,20 @@ func (s *Service) CreateAPIToken(ctx context.Context, p *Principal, in TokenInpu
 		scope = TokenRead
 	case TokenRead, TokenWrite:
 	default:
-		v.Add("scope", "must be read or write")
+		v.Add("scope", "validation.token_scope")
 	}
 	days := in.Days
 	if days == 0 {
 		days = DefaultTokenDays
 	}
 	if days < 1 || days > MaxTokenDays {
-		v.Add("days", "must be between 1 and 365")
+		v.Add("days", "validation.between", 1, MaxTokenDays)
 	}
 	if err := v.OrNil(); err != nil {
 		return "", APIToken{}, err
 	}
 	if p.ReadOnly && scope == TokenWrite {
-		return "", APIToken{}, fmt.Errorf("%w: a read-only token cannot make a token that writes", apperr.ErrForbidden)
+		return "", APIToken{}, apperr.Forbidden("forbidden.read_only_token")
 	}
 	secret := tokenPrefix + randomToken(32)
 	now := s.now()

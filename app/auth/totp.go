@@ -33,7 +33,7 @@ func (s *Service) BeginTOTP(ctx context.Context, p *Principal) (TOTPEnrolment, e
 		return TOTPEnrolment{}, err
 	}
 	if p.User.TOTPEnabled() {
-		return TOTPEnrolment{}, fmt.Errorf("%w: two-factor login is already on; turn it off first", apperr.ErrConflict)
+		return TOTPEnrolment{}, apperr.Conflict("conflict.totp_on")
 	}
 	sealed := s.box.seal([]byte(key.Secret()))
 	if err := s.st.DB.WithContext(ctx).Model(&User{}).Where("id = ?", p.User.ID).Update("totp_secret_enc", sealed).Error; err != nil {
@@ -83,14 +83,14 @@ func (s *Service) ConfirmTOTP(ctx context.Context, p *Principal, code string) ([
 		return nil, err
 	}
 	if len(u.TOTPSecretEnc) == 0 || u.TOTPEnabled() {
-		return nil, fmt.Errorf("%w: no two-factor enrolment is waiting", apperr.ErrConflict)
+		return nil, apperr.Conflict("conflict.totp_not_enrolling")
 	}
 	step, ok, err := s.totpStep(u.TOTPSecretEnc, code)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, apperr.Invalid("code", "does not match; check the device's clock and try the current code")
+		return nil, apperr.Invalid("code", "validation.totp_mismatch")
 	}
 	codes := make([]string, 10)
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {

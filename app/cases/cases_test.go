@@ -3,6 +3,7 @@ package cases_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -85,8 +86,8 @@ func TestCasesCallTheirObligationsBookkeeping(t *testing.T) {
 	}
 	fake.open = []string{"jp.appi.ppc.final"}
 	_, err = svc.Advance(ctx, &p, c.Case.ID, cases.PhaseClosed, "all done")
-	var gate *cases.GateError
-	if !errors.As(err, &gate) || len(gate.OpenObligations) != 1 || gate.OpenObligations[0] != "jp.appi.ppc.final" {
+	var gate *apperr.Error
+	if !errors.As(err, &gate) || gate.Code != "conflict.gate_obligations" || !slices.Equal(gate.Details["open_obligations"].([]string), []string{"jp.appi.ppc.final"}) {
 		t.Fatalf("closing with an obligation open: %v", err)
 	}
 }
@@ -156,8 +157,8 @@ func TestPhaseGates(t *testing.T) {
 	}
 	// Skipping containment's open tasks needs a reason.
 	_, err = svc.Advance(ctx, &p, c.Case.ID, cases.PhaseInvestigation, "")
-	var gate *cases.GateError
-	if !errors.As(err, &gate) || len(gate.OpenTasks) == 0 || !errors.Is(err, apperr.ErrConflict) {
+	var gate *apperr.Error
+	if !errors.As(err, &gate) || gate.Code != "conflict.gate_tasks" || len(gate.Details["open_tasks"].([]string)) == 0 || !errors.Is(err, apperr.ErrConflict) {
 		t.Fatalf("advance past open tasks without reason: %v", err)
 	}
 	if _, err := svc.Advance(ctx, &p, c.Case.ID, cases.PhaseInvestigation, "PSP asked us to start the investigation first"); err != nil {

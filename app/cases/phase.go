@@ -13,26 +13,22 @@ import (
 	"github.com/breachdesk/breachdesk/app/timeline"
 )
 
-// GateError says why a phase change needs more: the open tasks that would
-// be left behind, or the obligations still pending.
-type GateError struct {
-	OpenTasks       []string
-	OpenObligations []string
-}
-
-func (e *GateError) Error() string {
-	var parts []string
-	if len(e.OpenTasks) > 0 {
-		parts = append(parts, fmt.Sprintf("%d task(s) of the current phase are still open (%s); finish or skip them, or give a reason", len(e.OpenTasks), strings.Join(e.OpenTasks, "; ")))
+// gateError says why a phase change needs more: the open tasks that would
+// be left behind, or the obligations still pending. Its details
+// (open_tasks, open_obligations) list them for API clients.
+func gateError(tasks, obligations []string) error {
+	var e *apperr.Error
+	switch {
+	case len(obligations) == 0:
+		e = apperr.Conflict("conflict.gate_tasks", len(tasks), strings.Join(tasks, "; "))
+	case len(tasks) == 0:
+		e = apperr.Conflict("conflict.gate_obligations", strings.Join(obligations, ", "))
+	default:
+		e = apperr.Conflict("conflict.gate_tasks_obligations", len(tasks), strings.Join(tasks, "; "), strings.Join(obligations, ", "))
 	}
-	if len(e.OpenObligations) > 0 {
-		parts = append(parts, fmt.Sprintf("obligations still pending: %s; submit them or have legal waive them with a reason", strings.Join(e.OpenObligations, ", ")))
-	}
-	return strings.Join(parts, ". ")
+	e.Details = map[string]any{"open_tasks": tasks, "open_obligations": obligations}
+	return e
 }
-
-// Unwrap makes a GateError a conflict for the error handler.
-func (e *GateError) Unwrap() error { return apperr.ErrConflict }
 
 // Advance moves a case forward to phase to. Leaving a phase with open
 // tasks needs a reason (recorded on the timeline); closing needs every
@@ -47,14 +43,14 @@ func (s *Service) Advance(ctx context.Context, p *auth.Principal, id int64, to P
 		return c, err
 	}
 	if to.Index() < 0 {
-		return c, apperr.Invalid("phase", "unknown phase %q", to)
+		return c, apperr.Invalid("phase", "validation.phase_unknown", string(to))
 	}
 	if to.Index() <= c.Phase.Index() {
-		return c, apperr.Invalid("phase", "can only move forward from %s; use reopen to go back", c.Phase)
+		return c, apperr.Invalid("phase", "validation.phase_backwards", string(c.Phase))
 	}
 	reason = strings.TrimSpace(reason)
 	if pan.Contains(reason) {
-		return c, apperr.Invalid("reason", "contains a full card number")
+		return c, apperr.Invalid("reason", "validation.full_pan")
 	}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		var open []Task
@@ -62,10 +58,10 @@ func (s *Service) Advance(ctx context.Context, p *auth.Principal, id int64, to P
 			Order("position").Find(&open).Error; err != nil {
 			return err
 		}
-		gate := &GateError{}
+		var openTasks, openObligations []string
 		if len(open) > 0 && reason == "" {
 			for _, t := range open {
-				gate.OpenTasks = append(gate.OpenTasks, t.Title)
+				openTasks = append(openTasks, t.Title)
 			}
 		}
 		if to == PhaseClosed {
@@ -73,10 +69,10 @@ func (s *Service) Advance(ctx context.Context, p *auth.Principal, id int64, to P
 			if err != nil {
 				return err
 			}
-			gate.OpenObligations = ids
+			openObligations = ids
 		}
-		if len(gate.OpenTasks) > 0 || len(gate.OpenObligations) > 0 {
-			return gate
+		if len(openTasks) > 0 || len(openObligations) > 0 {
+			return gateError(openTasks, openObligations)
 		}
 		from := c.Phase
 		c.Phase = to
@@ -119,11 +115,11 @@ func (s *Service) Reopen(ctx context.Context, p *auth.Principal, id int64, reaso
 		return c, err
 	}
 	if c.ClosedAt == nil {
-		return c, fmt.Errorf("%w: the case is not closed", apperr.ErrConflict)
+		return c, apperr.Conflict("conflict.case_not_closed")
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return c, apperr.Invalid("reason", "is required to reopen a case")
+		return c, apperr.Invalid("reason", "validation.reopen_reason_required")
 	}
 	reason, _ = pan.Mask(reason)
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {

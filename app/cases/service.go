@@ -67,27 +67,27 @@ type NewCase struct {
 func checkShortText(v *apperr.ValidationError, field, s string, max int, required bool) {
 	switch n := utf8.RuneCountInString(s); {
 	case required && n == 0:
-		v.Add(field, "is required")
+		v.Add(field, "validation.required")
 	case n > max:
-		v.Add(field, "must be at most %d characters", max)
+		v.Add(field, "validation.max_chars", max)
 	}
 	if pan.Contains(s) {
-		v.Add(field, "contains a full card number; give only the brand and the last 4 digits")
+		v.Add(field, "validation.full_pan")
 	}
 }
 
 func (s *Service) validateTimes(v *apperr.ValidationError, aware time.Time, from, to *time.Time) {
 	now := s.now()
 	if aware.IsZero() {
-		v.Add("aware_at", "is required (RFC 3339, e.g. 2026-11-24T10:00:00+09:00)")
+		v.Add("aware_at", "validation.time_required")
 	} else if aware.After(now.Add(5 * time.Minute)) {
-		v.Add("aware_at", "is in the future")
+		v.Add("aware_at", "validation.future")
 	}
 	if from != nil && to != nil && to.Before(*from) {
-		v.Add("occurred_to", "is before occurred_from")
+		v.Add("occurred_to", "validation.occurred_to_before_from")
 	}
 	if from != nil && from.After(now.Add(5*time.Minute)) {
-		v.Add("occurred_from", "is in the future")
+		v.Add("occurred_from", "validation.future")
 	}
 }
 
@@ -116,18 +116,18 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Sa
 	v := &apperr.ValidationError{}
 	checkShortText(v, "title", in.Title, 200, true)
 	if utf8.RuneCountInString(in.Summary) > 20000 {
-		v.Add("summary", "must be at most 20,000 characters")
+		v.Add("summary", "validation.max_chars", 20000)
 	}
 	s.validateTimes(v, in.AwareAt, in.OccurredFrom, in.OccurredTo)
 	pb, ok := Playbooks[in.Playbook]
 	if !ok {
-		v.Add("playbook", "unknown playbook %q (jp-card-leak or generic-personal-data)", in.Playbook)
+		v.Add("playbook", "validation.playbook_unknown", in.Playbook)
 	}
 	if !slices.Contains(IncidentTypes, in.IncidentType) {
-		v.Add("incident_type", "must be one of %s", strings.Join(IncidentTypes, ", "))
+		v.Add("incident_type", "validation.one_of", strings.Join(IncidentTypes, ", "))
 	}
 	if !slices.Contains(Severities, in.Severity) {
-		v.Add("severity", "must be one of %s", strings.Join(Severities, ", "))
+		v.Add("severity", "validation.one_of", strings.Join(Severities, ", "))
 	}
 	if err := v.OrNil(); err != nil {
 		return Saved{}, err
@@ -143,7 +143,8 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Sa
 			return err
 		}
 		var n int
-		year := c.AwareAt.In(tokyo).Year()
+		// Cases are numbered per year of awareness in the organisation's zone.
+		year := c.AwareAt.In(p.Organisation.Location()).Year()
 		if err := tx.DB.Raw(`INSERT INTO case_counters (organisation_id, year, last) VALUES (?, ?, 1)
 			ON CONFLICT (organisation_id, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, p.OrgID(), year).Scan(&n).Error; err != nil {
 			return err
@@ -180,16 +181,6 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Sa
 	return Saved{Case: c, MaskedCardNumbers: masked}, nil
 }
 
-// tokyo numbers cases by the Japanese year of awareness; an org in another
-// zone still gets sensible numbers because the year rarely differs.
-var tokyo = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Tokyo")
-	if err != nil {
-		return time.FixedZone("JST", 9*3600)
-	}
-	return l
-}()
-
 func utc(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
@@ -207,29 +198,17 @@ func (s *Service) checkMember(tx *store.Tx, orgID int64, userID *int64, field st
 		return err
 	}
 	if n == 0 {
-		return apperr.Invalid(field, "is not a member of this organisation")
+		return apperr.Invalid(field, "validation.not_member")
 	}
 	return nil
 }
 
-// knownCase is the context key of a case already loaded and checked in
-// this request (see WithKnown).
-type knownCase struct{}
-
-// WithKnown remembers a case loaded for this request, so that the other
-// services a page calls for the same case (obligations, tasks, documents,
-// …) skip loading and checking it again: a read-only page costs a
-// round trip less per section. The case must come from Get.
-func WithKnown(ctx context.Context, c Case) context.Context {
-	return context.WithValue(ctx, knownCase{}, c)
-}
-
-// Known returns the case WithKnown remembered in ctx when it is case id of
-// the principal's organisation, for services that only need to know that
-// the case exists there.
-func Known(ctx context.Context, p *auth.Principal, id int64) (Case, bool) {
-	k, ok := ctx.Value(knownCase{}).(Case)
-	return k, ok && p.OrgID() != 0 && k.ID == id && k.OrganisationID == p.OrgID()
+// BelongsTo reports whether c is a case of the principal's organisation.
+// Reads that take a case the caller has loaded with Get (TasksOf, and the
+// other services' …Of methods) check it with this instead of reading the
+// case again.
+func (c Case) BelongsTo(p *auth.Principal) bool {
+	return p.OrgID() != 0 && c.OrganisationID == p.OrgID()
 }
 
 // Get returns one case of the principal's organisation.
@@ -237,9 +216,6 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Case, e
 	var c Case
 	if p.OrgID() == 0 {
 		return c, apperr.ErrNotFound
-	}
-	if k, ok := Known(ctx, p, id); ok {
-		return k, nil
 	}
 	err := s.st.DB.WithContext(ctx).Where("id = ? AND organisation_id = ?", id, p.OrgID()).Take(&c).Error
 	if store.IsNotFound(err) {

@@ -18,11 +18,20 @@ import (
 
 // Tasks lists a case's tasks in phase and playbook order.
 func (s *Service) Tasks(ctx context.Context, p *auth.Principal, caseID int64) ([]Task, error) {
-	if _, err := s.Get(ctx, p, caseID); err != nil {
+	c, err := s.Get(ctx, p, caseID)
+	if err != nil {
 		return nil, err
 	}
+	return s.TasksOf(ctx, p, c)
+}
+
+// TasksOf is Tasks for a case the caller has loaded with Get.
+func (s *Service) TasksOf(ctx context.Context, p *auth.Principal, c Case) ([]Task, error) {
+	if !c.BelongsTo(p) {
+		return nil, apperr.ErrNotFound
+	}
 	var out []Task
-	err := s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ?", caseID, p.OrgID()).Find(&out).Error
+	err := s.st.DB.WithContext(ctx).Where("case_id = ? AND organisation_id = ?", c.ID, c.OrganisationID).Find(&out).Error
 	slices.SortStableFunc(out, func(a, b Task) int {
 		if d := a.Phase.Index() - b.Phase.Index(); d != 0 {
 			return d
@@ -67,7 +76,7 @@ func (s *Service) AddTask(ctx context.Context, p *auth.Principal, caseID int64, 
 		in.Phase = c.Phase
 	}
 	if in.Phase.Index() < 0 || in.Phase == PhaseClosed {
-		v.Add("phase", "must be one of triage … recovery")
+		v.Add("phase", "validation.task_phase")
 	}
 	if err := v.OrNil(); err != nil {
 		return Task{}, err
@@ -115,7 +124,7 @@ func (s *Service) UpdateTask(ctx context.Context, p *auth.Principal, id int64, i
 	var changes []string
 	if in.Status != nil && *in.Status != t.Status {
 		if !slices.Contains(TaskStatuses, *in.Status) {
-			v.Add("status", "must be one of %s", strings.Join(TaskStatuses, ", "))
+			v.Add("status", "validation.one_of", strings.Join(TaskStatuses, ", "))
 		}
 		changes = append(changes, fmt.Sprintf("status %s → %s", t.Status, *in.Status))
 		t.Status = *in.Status
@@ -134,9 +143,9 @@ func (s *Service) UpdateTask(ctx context.Context, p *auth.Principal, id int64, i
 			t.SkipReason = r
 		}
 		if t.SkipReason == "" {
-			v.Add("skip_reason", "is required when a task is skipped")
+			v.Add("skip_reason", "validation.skip_reason_required")
 		} else if utf8.RuneCountInString(t.SkipReason) > 2000 {
-			v.Add("skip_reason", "must be at most 2,000 characters")
+			v.Add("skip_reason", "validation.max_chars", 2000)
 		}
 		if len(changes) > 0 {
 			changes[len(changes)-1] += " (" + t.SkipReason + ")"
@@ -196,7 +205,7 @@ func (s *Service) AddComment(ctx context.Context, p *auth.Principal, taskID int6
 	}
 	body = strings.TrimSpace(body)
 	if body == "" || utf8.RuneCountInString(body) > 10000 {
-		return Commented{}, apperr.Invalid("body", "is required (at most 10,000 characters)")
+		return Commented{}, apperr.Invalid("body", "validation.required_max_chars", 10000)
 	}
 	body, masked := pan.Mask(body)
 	cm := Comment{OrganisationID: t.OrganisationID, TaskID: t.ID, AuthorID: &p.User.ID, Body: body}

@@ -39,7 +39,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 		return Saved{}, err
 	}
 	if c.ClosedAt != nil {
-		return Saved{}, fmt.Errorf("%w: the case is closed; reopen it first", apperr.ErrConflict)
+		return Saved{}, apperr.Conflict("conflict.case_closed")
 	}
 	v := &apperr.ValidationError{}
 	var changes []string
@@ -54,7 +54,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 	}
 	if in.Summary != nil {
 		if utf8.RuneCountInString(*in.Summary) > 20000 {
-			v.Add("summary", "must be at most 20,000 characters")
+			v.Add("summary", "validation.max_chars", 20000)
 		}
 		var m int
 		c.Summary, m = pan.Mask(strings.TrimSpace(*in.Summary))
@@ -78,14 +78,14 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 	s.validateTimes(v, c.AwareAt, c.OccurredFrom, c.OccurredTo)
 	if in.IncidentType != nil {
 		if !slices.Contains(IncidentTypes, *in.IncidentType) {
-			v.Add("incident_type", "must be one of %s", strings.Join(IncidentTypes, ", "))
+			v.Add("incident_type", "validation.one_of", strings.Join(IncidentTypes, ", "))
 		}
 		c.IncidentType = *in.IncidentType
 		changes = append(changes, "incident_type")
 	}
 	if in.Severity != nil {
 		if !slices.Contains(Severities, *in.Severity) {
-			v.Add("severity", "must be one of %s", strings.Join(Severities, ", "))
+			v.Add("severity", "validation.one_of", strings.Join(Severities, ", "))
 		}
 		if *in.Severity != c.Severity {
 			changes = append(changes, "severity "+c.Severity+" → "+*in.Severity)

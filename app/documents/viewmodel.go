@@ -92,11 +92,7 @@ func (v *CaseView) Field(key string) string {
 // Build turns a source into the view-model for kind in lang, with the
 // edited fields (missing ones are prefilled from the case).
 func Build(src Source, kind KindInfo, lang string, fields map[string]string) *CaseView {
-	loc, err := time.LoadLocation(src.Org.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
-	l := localizer{lang: lang, loc: loc}
+	l := localizer{lang: lang, loc: src.Org.Location()}
 	v := &CaseView{Lang: lang, Kind: kind, Title: kind.Title.In(lang), Today: l.date(src.Now), Unknown: l.pick("（未確定）", "(not yet known)"),
 		Fields: map[string]string{}}
 	v.Org = OrgView{Name: src.Org.Name, LegalName: or(src.Org.LegalName, src.Org.Name), CorporateNumber: src.Org.CorporateNumber, Address: src.Org.Address,

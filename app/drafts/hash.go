@@ -57,7 +57,7 @@ func (d Document) ContentHash() string {
 // was rendered as.
 func (d Document) checkContent() error {
 	if d.ContentSHA256 != nil && *d.ContentSHA256 != d.ContentHash() {
-		return fmt.Errorf("%w: document %d does not match the content hash it was rendered with", ErrChanged, d.ID)
+		return &apperr.Error{Kind: ErrChanged, Code: "conflict.document_changed", Details: map[string]any{"version": d.Version}}
 	}
 	return nil
 }

@@ -59,10 +59,10 @@ func validKindLang(kind, lang string) (documents.KindInfo, error) {
 		for i, k := range documents.Kinds {
 			names[i] = string(k.Kind)
 		}
-		v.Add("kind", "must be one of %s", strings.Join(names, ", "))
+		v.Add("kind", "validation.one_of", strings.Join(names, ", "))
 	}
 	if lang != "ja" && lang != "en" {
-		v.Add("lang", "must be ja or en")
+		v.Add("lang", "validation.lang")
 	}
 	return ki, v.OrNil()
 }
@@ -78,11 +78,11 @@ func cleanFields(ki documents.KindInfo, in map[string]string) (map[string]string
 	}
 	for k, s := range in {
 		if !known[k] {
-			v.Add("fields."+k, "is not a field of %s", ki.Kind)
+			v.Add("fields."+k, "validation.not_kind_field", string(ki.Kind))
 			continue
 		}
 		if utf8.RuneCountInString(s) > 20000 {
-			v.Add("fields."+k, "must be at most 20,000 characters")
+			v.Add("fields."+k, "validation.max_chars", 20000)
 		}
 		out[k], _ = pan.Mask(s)
 	}
@@ -159,11 +159,20 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Documen
 
 // List returns the case's documents, newest version first per kind.
 func (s *Service) List(ctx context.Context, p *auth.Principal, caseID int64) ([]Document, error) {
-	if _, err := s.cases.Get(ctx, p, caseID); err != nil {
+	c, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
 		return nil, err
 	}
+	return s.ListOf(ctx, p, c)
+}
+
+// ListOf is List for a case the caller has loaded with cases.Service.Get.
+func (s *Service) ListOf(ctx context.Context, p *auth.Principal, c cases.Case) ([]Document, error) {
+	if !c.BelongsTo(p) {
+		return nil, apperr.ErrNotFound
+	}
 	var out []Document
-	err := s.st.DB.WithContext(ctx).Omit("pdf").Where("case_id = ? AND organisation_id = ?", caseID, p.OrgID()).
+	err := s.st.DB.WithContext(ctx).Omit("pdf").Where("case_id = ? AND organisation_id = ?", c.ID, c.OrganisationID).
 		Order("kind, lang, version DESC").Find(&out).Error
 	return out, err
 }
@@ -181,7 +190,7 @@ func (s *Service) PDF(ctx context.Context, p *auth.Principal, id int64) (Documen
 			return err
 		}
 		if len(d.PDF) == 0 {
-			return fmt.Errorf("%w: the document is %s, not rendered yet", apperr.ErrConflict, d.Status)
+			return apperr.Conflict("conflict.document_not_rendered", d.Status)
 		}
 		if sum := sha256.Sum256(d.PDF); !bytes.Equal(sum[:], d.SHA256) {
 			return fmt.Errorf("document %d: stored PDF does not match its SHA-256", d.ID)
@@ -212,7 +221,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 	}
 	contentSum = strings.ToLower(strings.TrimSpace(contentSum))
 	if contentSum == "" {
-		return d, apperr.Invalid("content_sha256", "is required: the content_sha256 of the document you reviewed")
+		return d, apperr.Invalid("content_sha256", "validation.reviewed_document_sha256")
 	}
 	if err := sameContent(d, contentSum); err != nil {
 		return d, err
@@ -253,7 +262,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return fmt.Errorf("%w: the document changed meanwhile", apperr.ErrConflict)
+			return apperr.Conflict("conflict.document_changed_meanwhile")
 		}
 		if err := timeline.Auto(ctx, tx, d.OrganisationID, d.CaseID, "document.approve", fmt.Sprintf("Document %s (%s) version %d approved", d.Kind, d.Lang, d.Version)); err != nil {
 			return err
@@ -277,7 +286,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 // approvable refuses a document that is not a rendered draft.
 func approvable(d Document) error {
 	if d.Status != StatusDraft {
-		return fmt.Errorf("%w: only a rendered draft can be approved (this one is %s)", apperr.ErrConflict, d.Status)
+		return apperr.Conflict("conflict.document_not_draft", d.Status)
 	}
 	return nil
 }
@@ -289,7 +298,7 @@ func sameContent(d Document, contentSum string) error {
 		return err
 	}
 	if current := d.ContentHash(); contentSum != current {
-		return fmt.Errorf("%w (you reviewed %.12s…, version %d is %.12s…)", ErrChanged, contentSum, d.Version, current)
+		return &apperr.Error{Kind: ErrChanged, Code: "conflict.document_changed", Details: map[string]any{"version": d.Version, "content_sha256": current}}
 	}
 	return nil
 }
@@ -305,7 +314,7 @@ func (s *Service) MarkSubmitted(ctx context.Context, p *auth.Principal, id int64
 		return d, err
 	}
 	if d.Status != StatusApproved {
-		return d, fmt.Errorf("%w: only an approved document can be marked sent (this one is %s)", apperr.ErrConflict, d.Status)
+		return d, apperr.Conflict("conflict.document_not_approved", d.Status)
 	}
 	at := in.SubmittedAt
 	if at.IsZero() {

@@ -49,7 +49,7 @@ func (s *Service) Preview(ctx context.Context, p *auth.Principal, caseID int64, 
 		view := documents.Build(src, ki, lang, nil)
 		_, pdf, err = s.renderView(ctx, body, view, src, Document{Lang: lang})
 		if err != nil {
-			return apperr.Invalid("body", "%v", err)
+			return apperr.Invalid("body", "validation.template", err.Error())
 		}
 		return nil
 	})
@@ -68,10 +68,10 @@ func (s *Service) SaveTemplate(ctx context.Context, p *auth.Principal, kind, lan
 		return Override{}, err
 	}
 	if len(body) > 200_000 {
-		return Override{}, apperr.Invalid("body", "must be at most 200,000 bytes")
+		return Override{}, apperr.Invalid("body", "validation.max_bytes", 200_000)
 	}
 	if _, err := documents.Compose(body, documents.Sample(ki, lang)); err != nil {
-		return Override{}, apperr.Invalid("body", "%v", err)
+		return Override{}, apperr.Invalid("body", "validation.template", err.Error())
 	}
 	o := Override{OrganisationID: p.OrgID(), Kind: kind, Lang: lang, Body: body, CreatedBy: &p.User.ID}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {

@@ -95,9 +95,6 @@ func (s *Service) caseInOrg(ctx context.Context, p *auth.Principal, caseID int64
 	if p.OrgID() == 0 {
 		return apperr.ErrNotFound
 	}
-	if _, ok := cases.Known(ctx, p, caseID); ok {
-		return nil
-	}
 	var n int64
 	if err := s.st.DB.WithContext(ctx).Raw(`SELECT count(*) FROM cases WHERE id = ? AND organisation_id = ?`, caseID, p.OrgID()).Scan(&n).Error; err != nil {
 		return err
@@ -122,7 +119,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, caseID int64, f
 	description = strings.TrimSpace(description)
 	v := &apperr.ValidationError{}
 	if utf8.RuneCountInString(description) > maxDescriptionRunes {
-		v.Add("description", "must be at most 2,000 characters")
+		v.Add("description", "validation.max_chars", maxDescriptionRunes)
 	}
 	// One byte past the limit tells "exactly at the limit" from "over it"
 	// without reading an unbounded body into memory.
@@ -135,9 +132,9 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, caseID int64, f
 	}
 	switch {
 	case int64(len(data)) > s.maxBytes:
-		v.Add("file", "is larger than the limit of %s", FormatSize(s.maxBytes))
+		v.Add("file", "validation.file_too_large", FormatSize(s.maxBytes))
 	case len(data) == 0:
-		v.Add("file", "is required and must not be empty")
+		v.Add("file", "validation.file_required")
 	}
 	if err := v.OrNil(); err != nil {
 		return Item{}, err
@@ -184,8 +181,20 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, caseID int64) ([]
 	if err := s.caseInOrg(ctx, p, caseID); err != nil {
 		return nil, err
 	}
+	return s.list(ctx, caseID, p.OrgID())
+}
+
+// ListOf is List for a case the caller has loaded with cases.Service.Get.
+func (s *Service) ListOf(ctx context.Context, p *auth.Principal, c cases.Case) ([]Item, error) {
+	if !c.BelongsTo(p) {
+		return nil, apperr.ErrNotFound
+	}
+	return s.list(ctx, c.ID, c.OrganisationID)
+}
+
+func (s *Service) list(ctx context.Context, caseID, orgID int64) ([]Item, error) {
 	out := []Item{}
-	err := s.st.DB.WithContext(ctx).Select(listColumns).Where("case_id = ? AND organisation_id = ?", caseID, p.OrgID()).
+	err := s.st.DB.WithContext(ctx).Select(listColumns).Where("case_id = ? AND organisation_id = ?", caseID, orgID).
 		Order("id").Find(&out).Error
 	return out, err
 }
@@ -262,13 +271,13 @@ func (s *Service) AddCustody(ctx context.Context, p *auth.Principal, evidenceID 
 	kind, handler, reason = strings.TrimSpace(kind), strings.TrimSpace(handler), strings.TrimSpace(reason)
 	v := &apperr.ValidationError{}
 	if !slices.Contains(Kinds, kind) {
-		v.Add("kind", "must be one of %s", strings.Join(Kinds, ", "))
+		v.Add("kind", "validation.one_of", strings.Join(Kinds, ", "))
 	}
 	switch {
 	case occurredAt.IsZero():
-		v.Add("occurred_at", "is required")
+		v.Add("occurred_at", "validation.required")
 	case occurredAt.After(s.now().Add(clockSkew)):
-		v.Add("occurred_at", "is in the future")
+		v.Add("occurred_at", "validation.future")
 	}
 	checkText(v, "handler", handler, maxHandlerRunes)
 	checkText(v, "reason", reason, maxReasonRunes)
@@ -308,12 +317,12 @@ func (s *Service) Custody(ctx context.Context, p *auth.Principal, evidenceID int
 func checkText(v *apperr.ValidationError, field, s string, max int) {
 	switch n := utf8.RuneCountInString(s); {
 	case n == 0:
-		v.Add(field, "is required")
+		v.Add(field, "validation.required")
 	case n > max:
-		v.Add(field, "must be at most %d characters", max)
+		v.Add(field, "validation.max_chars", max)
 	}
 	if pan.Contains(s) {
-		v.Add(field, "contains a full card number; give only the brand and the last 4 digits")
+		v.Add(field, "validation.full_pan")
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 )
 
 // ErrNotStored answers a download of an item held elsewhere.
-var ErrNotStored = fmt.Errorf("evidence: the file is held elsewhere and BreachDesk keeps no copy: %w", apperr.ErrConflict)
+var ErrNotStored = apperr.Conflict("conflict.evidence_not_stored")
 
 // CardDataError refuses an upload that holds card numbers (or that cannot
 // be checked): BreachDesk keeps no card data, so the file is not stored.
@@ -50,19 +50,18 @@ func refuseCardData(data []byte, filename string, sum []byte) error {
 	switch {
 	case errors.Is(err, errUnscannable):
 		e.Unreadable = strings.TrimPrefix(err.Error(), errUnscannable.Error()+": ")
-		e.invalid.Add("file", "cannot be checked for card numbers (%s), so it is not stored; record it as held by the forensic investigator instead", e.Unreadable)
+		e.invalid.Add("file", "validation.card_unscannable", e.Unreadable)
 	case err != nil:
 		return err
 	default:
-		where := make([]string, len(found))
+		where := make(apperr.List, len(found))
 		for i, f := range found {
-			where[i] = f.Where() + " (" + f.Card + ")"
+			where[i] = f.message()
 		}
 		if total > len(found) {
-			where = append(where, fmt.Sprintf("and %d more", total-len(found)))
+			where = append(where, apperr.Msg("validation.card_more", total-len(found)))
 		}
-		e.invalid.Add("file", "holds %d card number(s): %s. BreachDesk keeps no card data, so the file is not stored; record it as held by the forensic investigator instead (its name, SHA-256 and size, no content)",
-			total, strings.Join(where, "; "))
+		e.invalid.Add("file", "validation.card_data", total, where)
 	}
 	return e
 }
@@ -92,18 +91,18 @@ func (s *Service) RecordHeld(ctx context.Context, p *auth.Principal, caseID int6
 	v := &apperr.ValidationError{}
 	name := SanitiseFilename(in.Filename)
 	if in.Filename == "" {
-		v.Add("filename", "is required")
+		v.Add("filename", "validation.required")
 	}
 	sum, err := hex.DecodeString(strings.ToLower(strings.TrimSpace(in.SHA256)))
 	if err != nil || len(sum) != 32 {
-		v.Add("sha256", "must be the file's SHA-256 in 64 hexadecimal digits")
+		v.Add("sha256", "validation.sha256")
 	}
 	if in.SizeBytes < 0 {
-		v.Add("size_bytes", "must not be negative")
+		v.Add("size_bytes", "validation.not_negative")
 	}
 	checkText(v, "held_by", in.HeldBy, maxHandlerRunes)
 	if len([]rune(in.Description)) > maxDescriptionRunes {
-		v.Add("description", "must be at most 2,000 characters")
+		v.Add("description", "validation.max_chars", maxDescriptionRunes)
 	}
 	if err := v.OrNil(); err != nil {
 		return Item{}, err

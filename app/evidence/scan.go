@@ -15,6 +15,7 @@ import (
 	"github.com/ledongthuc/pdf"
 	"golang.org/x/text/encoding/japanese"
 
+	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/pan"
 )
 
@@ -27,14 +28,14 @@ type Finding struct {
 	Card   string `json:"card"`             // brand and last four, as masked
 }
 
-// Where says where in English: "line 12", "logs/app.log: line 3",
-// "PDF page 2".
-func (f Finding) Where() string {
-	at := fmt.Sprintf("line %d", f.Line)
+// message says where f was found and what: "logs/app.log: line 3
+// ([visa ****1111])", "PDF page 2 (…)", in the reader's language.
+func (f Finding) message() apperr.Message {
+	at := apperr.Msg("evidence.where_line", f.Line)
 	if f.Page > 0 {
-		at = fmt.Sprintf("PDF page %d", f.Page)
+		at = apperr.Msg("evidence.where_page", f.Page)
 	}
-	return prefix(f.Member) + at
+	return apperr.Msg("validation.card_found", prefix(f.Member), at, f.Card)
 }
 
 // Bounds of a scan, so that a small upload cannot make the server inflate

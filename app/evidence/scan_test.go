@@ -21,6 +21,8 @@ import (
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/evidence"
+	"github.com/breachdesk/breachdesk/app/i18n"
+	"github.com/breachdesk/breachdesk/frontend"
 )
 
 func zipOf(t *testing.T, files map[string][]byte) []byte {
@@ -75,6 +77,10 @@ func TestUploadWithCardNumbersIsRefused(t *testing.T) {
 	caseID := e.newCase(p)
 	sjis, _ := japanese.ShiftJIS.NewEncoder().String("決済ログ\r\nカード番号：4111-1111-1111-1111\r\n")
 	deep := zipOf(t, map[string][]byte{"inner.zip": zipOf(t, map[string][]byte{"deep/trace.txt": []byte("\n\n\n5555 5555 5555 4444")})})
+	msgs, err := i18n.Load(frontend.Messages, "i18n")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name  string
 		data  []byte
@@ -99,8 +105,8 @@ func TestUploadWithCardNumbersIsRefused(t *testing.T) {
 		if cde.SHA256 != hex.EncodeToString(sum[:]) || cde.SizeBytes != int64(len(tc.data)) || cde.Filename != tc.name {
 			t.Errorf("%s: refusal identifies %q %s %d", tc.name, cde.Filename, cde.SHA256, cde.SizeBytes)
 		}
-		if !strings.Contains(ve.Fields[0].Reason, tc.where) {
-			t.Errorf("%s: %q does not say %q", tc.name, ve.Fields[0].Reason, tc.where)
+		if got := msgs.Message("en", ve.Fields[0].Code, ve.Fields[0].Args...); ve.Fields[0].Code != "validation.card_data" || !strings.Contains(got, tc.where) {
+			t.Errorf("%s: %s %q does not say %q", tc.name, ve.Fields[0].Code, got, tc.where)
 		}
 	}
 	if n := e.count(`SELECT count(*) FROM evidence`); n != 0 {

@@ -36,7 +36,7 @@ const maxExportRows = 100_000
 
 func checkLang(lang string) error {
 	if lang != "ja" && lang != "en" {
-		return apperr.Invalid("lang", "must be ja or en")
+		return apperr.Invalid("lang", "validation.lang")
 	}
 	return nil
 }
@@ -129,10 +129,7 @@ func (s *Service) InquiriesCSV(ctx context.Context, p *auth.Principal, caseID in
 	if err != nil {
 		return Export{}, err
 	}
-	loc, err := time.LoadLocation(p.Organisation.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := p.Organisation.Location()
 	at := func(t *time.Time) string {
 		if t == nil {
 			return ""

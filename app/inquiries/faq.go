@@ -32,14 +32,14 @@ func (in *FAQInput) clean(m *masker) error {
 	checkLen(v, "question_en", in.QuestionEN, maxFAQQ, false)
 	checkLen(v, "answer_en", in.AnswerEN, maxAnswer, false)
 	if in.QuestionJA == "" && in.QuestionEN == "" {
-		v.Add("question_ja", "is required (or give the question in English)")
+		v.Add("question_ja", "validation.faq_question_required")
 	}
 	for _, l := range []struct{ lang, q, a string }{{"ja", in.QuestionJA, in.AnswerJA}, {"en", in.QuestionEN, in.AnswerEN}} {
 		if l.q != "" && l.a == "" {
-			v.Add("answer_"+l.lang, "is required when the question is given")
+			v.Add("answer_"+l.lang, "validation.faq_answer_required")
 		}
 		if l.q == "" && l.a != "" {
-			v.Add("question_"+l.lang, "is required when the answer is given")
+			v.Add("question_"+l.lang, "validation.faq_question_for_answer")
 		}
 	}
 	return v.OrNil()
@@ -116,7 +116,7 @@ func (s *Service) Promote(ctx context.Context, p *auth.Principal, inquiryID int6
 		return FAQEntry{}, err
 	}
 	if it.Answer == "" {
-		return FAQEntry{}, apperr.Invalid("answer", "answer the inquiry before adding it to the FAQ")
+		return FAQEntry{}, apperr.Invalid("answer", "validation.faq_unanswered")
 	}
 	in := FAQInput{QuestionJA: it.Question, AnswerJA: it.Answer}
 	switch lang {
@@ -124,11 +124,11 @@ func (s *Service) Promote(ctx context.Context, p *auth.Principal, inquiryID int6
 	case "en":
 		in = FAQInput{QuestionEN: it.Question, AnswerEN: it.Answer}
 	default:
-		return FAQEntry{}, apperr.Invalid("lang", "must be ja or en")
+		return FAQEntry{}, apperr.Invalid("lang", "validation.lang")
 	}
 	// An inquiry's question may be longer than an FAQ question may be.
 	if len([]rune(it.Question)) > maxFAQQ {
-		return FAQEntry{}, apperr.Invalid("question", "is longer than %d characters; add a shorter FAQ entry by hand", maxFAQQ)
+		return FAQEntry{}, apperr.Invalid("question", "validation.faq_question_long", maxFAQQ)
 	}
 	return s.addFAQ(ctx, p, it.CaseID, in, &it.ID)
 }
@@ -187,7 +187,7 @@ func (s *Service) MoveFAQ(ctx context.Context, p *auth.Principal, id int64, delt
 		return e, err
 	}
 	if delta != -1 && delta != 1 {
-		return e, apperr.Invalid("direction", "must be up or down")
+		return e, apperr.Invalid("direction", "validation.direction")
 	}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DB.Exec(`SELECT 1 FROM cases WHERE id = ? FOR UPDATE`, e.CaseID).Error; err != nil {

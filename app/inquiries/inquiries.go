@@ -144,7 +144,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, i
 // validate checks an inquiry as it will be stored (already masked).
 func (s *Service) validate(v *apperr.ValidationError, it *Inquiry) {
 	if it.ReceivedAt.After(s.now().Add(clockSkew)) {
-		v.Add("received_at", "is in the future")
+		v.Add("received_at", "validation.future")
 	}
 	checkOneOf(v, "channel", it.Channel, Channels)
 	checkOneOf(v, "affected", it.Affected, AffectedValues)
@@ -156,7 +156,7 @@ func (s *Service) validate(v *apperr.ValidationError, it *Inquiry) {
 	checkLen(v, "question", it.Question, maxQuestion, true)
 	checkLen(v, "answer", it.Answer, maxAnswer, false)
 	if it.Status == StatusAnswered && it.Answer == "" {
-		v.Add("answer", "is required to mark the inquiry answered")
+		v.Add("answer", "validation.answer_required")
 	}
 }
 
@@ -325,10 +325,21 @@ func (s *Service) filtered(ctx context.Context, p *auth.Principal, caseID int64,
 
 // Counts summarises a case's inquiries.
 func (s *Service) Counts(ctx context.Context, p *auth.Principal, caseID int64) (Counts, error) {
-	var c Counts
-	if _, err := s.cases.Get(ctx, p, caseID); err != nil {
-		return c, err
+	cs, err := s.cases.Get(ctx, p, caseID)
+	if err != nil {
+		return Counts{}, err
 	}
+	return s.CountsOf(ctx, p, cs)
+}
+
+// CountsOf is Counts for a case the caller has loaded with
+// cases.Service.Get.
+func (s *Service) CountsOf(ctx context.Context, p *auth.Principal, cs cases.Case) (Counts, error) {
+	var c Counts
+	if !cs.BelongsTo(p) {
+		return c, apperr.ErrNotFound
+	}
+	caseID := cs.ID
 	// Scanned into a flat struct: GORM would read Counts' slice as a relation.
 	var row struct{ Total, Open, Answered, Affected, NotAffected, Unknown int64 }
 	db := s.st.DB.WithContext(ctx)

@@ -36,7 +36,7 @@ func (s *Service) Lookup(ctx context.Context, p *auth.Principal, caseID int64, k
 		return nil, err
 	}
 	if strings.TrimSpace(key) == "" {
-		return nil, apperr.Invalid("lookup", "give an e-mail address, phone number or customer id")
+		return nil, apperr.Invalid("lookup", "validation.lookup")
 	}
 	return lookup(s.st.DB.WithContext(ctx), p.OrgID(), caseID, key)
 }
@@ -129,7 +129,7 @@ func (s *Service) LinkPerson(ctx context.Context, p *auth.Principal, id, personI
 			return it, err
 		}
 		if n == 0 {
-			return it, apperr.Invalid("person_id", "is not an affected person of this case")
+			return it, apperr.Invalid("person_id", "validation.not_case_person")
 		}
 		it.PersonID, it.Affected = &personID, AffectedYes
 	}

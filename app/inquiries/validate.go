@@ -34,16 +34,16 @@ func (m *masker) text(s string) string {
 func checkLen(v *apperr.ValidationError, field, s string, max int, required bool) {
 	switch n := utf8.RuneCountInString(s); {
 	case required && n == 0:
-		v.Add(field, "is required")
+		v.Add(field, "validation.required")
 	case n > max:
-		v.Add(field, "must be at most %d characters", max)
+		v.Add(field, "validation.max_chars", max)
 	}
 }
 
 // checkOneOf requires s to be one of allowed.
 func checkOneOf(v *apperr.ValidationError, field, s string, allowed []string) {
 	if !slices.Contains(allowed, s) {
-		v.Add(field, "must be one of %s", strings.Join(allowed, ", "))
+		v.Add(field, "validation.one_of", strings.Join(allowed, ", "))
 	}
 }
 

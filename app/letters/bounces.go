@@ -50,10 +50,10 @@ func ParseBounces(r io.Reader) ([]Bounce, error) {
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, apperr.Invalid("file", "is empty")
+		return nil, apperr.Invalid("file", "validation.empty")
 	}
 	if err != nil {
-		return nil, apperr.Invalid("file", "line 1: %v", err)
+		return nil, apperr.Invalid("file", "validation.csv_line", 1, err.Error())
 	}
 	emailCol, reasonCol := -1, -1
 	for i, h := range head {
@@ -65,7 +65,7 @@ func ParseBounces(r io.Reader) ([]Bounce, error) {
 		}
 	}
 	if emailCol < 0 {
-		return nil, apperr.Invalid("file", "line 1: no e-mail column (email, recipient or メールアドレス)")
+		return nil, apperr.Invalid("file", "validation.bounces_no_email_column")
 	}
 	v := &apperr.ValidationError{}
 	var out []Bounce
@@ -75,13 +75,13 @@ func ParseBounces(r io.Reader) ([]Bounce, error) {
 			break
 		}
 		if err != nil {
-			return nil, apperr.Invalid("file", "line %d: %v", line, err)
+			return nil, apperr.Invalid("file", "validation.csv_line", line, err.Error())
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
 		if emailCol >= len(rec) {
-			v.Add(fmt.Sprintf("line %d", line), "has no e-mail column")
+			v.Add("file", "validation.bounces_line_no_email", line)
 			continue
 		}
 		b := Bounce{Email: strings.TrimSpace(rec[emailCol])}
@@ -89,12 +89,12 @@ func ParseBounces(r io.Reader) ([]Bounce, error) {
 			b.Reason = rec[reasonCol]
 		}
 		if _, err := mail.ParseAddress(b.Email); err != nil {
-			v.Add(fmt.Sprintf("line %d", line), "is not an e-mail address")
+			v.Add("file", "validation.bounces_line_email", line)
 			continue
 		}
 		out = append(out, b)
 		if len(out) > MaxBounces {
-			return nil, apperr.Invalid("file", "has more than %d bounces; split it", MaxBounces)
+			return nil, apperr.Invalid("file", "validation.bounces_too_many", MaxBounces)
 		}
 	}
 	if err := v.OrNil(); err != nil {
@@ -116,17 +116,17 @@ func (s *Service) RecordBounces(ctx context.Context, p *auth.Principal, caseID i
 		return BounceResult{}, err
 	}
 	if len(bounces) == 0 {
-		return BounceResult{}, apperr.Invalid("bounces", "is empty")
+		return BounceResult{}, apperr.Invalid("bounces", "validation.empty")
 	}
 	if len(bounces) > MaxBounces {
-		return BounceResult{}, apperr.Invalid("bounces", "has more than %d entries; split it", MaxBounces)
+		return BounceResult{}, apperr.Invalid("bounces", "validation.bounces_too_many", MaxBounces)
 	}
 	emails, reasons := make([]string, len(bounces)), make([]string, len(bounces))
 	v := &apperr.ValidationError{}
 	for i, b := range bounces {
 		a, err := mail.ParseAddress(strings.TrimSpace(b.Email))
 		if err != nil {
-			v.Add(fmt.Sprintf("bounces[%d].email", i), "is not an e-mail address")
+			v.Add(fmt.Sprintf("bounces[%d].email", i), "validation.email")
 			continue
 		}
 		emails[i] = strings.ToLower(a.Address)

@@ -361,7 +361,7 @@ func TestBouncesMoveLettersToPrint(t *testing.T) {
 	// Bad bounce lists name the line.
 	_, err = letters.ParseBounces(strings.NewReader("email\nok@example.jp\nnot-an-address\n"))
 	var ve *apperr.ValidationError
-	if !errors.As(err, &ve) || ve.For("line 3") == "" {
+	if !errors.As(err, &ve) || ve.For("file") != "validation.bounces_line_email" || ve.Fields[0].Args[0] != 3 {
 		t.Errorf("bad line not named: %v", err)
 	}
 }

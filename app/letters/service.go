@@ -144,7 +144,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, i
 			return err
 		}
 		if n == 0 {
-			return apperr.Invalid("selection", "no persons of this case match")
+			return apperr.Invalid("selection", "validation.selection_empty")
 		}
 		b.Total, b.Chunks = n, (n+size-1)/size
 		if err := tx.DB.Model(&b).Updates(map[string]any{"total": b.Total, "chunks": b.Chunks}).Error; err != nil {
@@ -178,16 +178,16 @@ func (s *Service) validate(ctx context.Context, c cases.Case, in *NewBatch) (dra
 	err := s.st.DB.WithContext(ctx).Omit("pdf").Where("id = ? AND organisation_id = ? AND case_id = ?", in.DocumentID, c.OrganisationID, c.ID).Take(&doc).Error
 	switch {
 	case store.IsNotFound(err):
-		v.Add("document_id", "is not a document of this case")
+		v.Add("document_id", "validation.not_case_document")
 	case err != nil:
 		return doc, err
 	case doc.Kind != LetterKind:
-		v.Add("document_id", "must be a customer letter (%s), not %s", LetterKind, doc.Kind)
+		v.Add("document_id", "validation.letter_kind", LetterKind, doc.Kind)
 	case doc.Status != drafts.StatusApproved && doc.Status != drafts.StatusSubmitted:
-		v.Add("document_id", "must be approved by legal before it is sent (it is %s)", doc.Status)
+		v.Add("document_id", "validation.letter_not_approved", doc.Status)
 	}
 	if in.Channel != ChannelEmail && in.Channel != ChannelPrint {
-		v.Add("channel", "must be email or print")
+		v.Add("channel", "validation.either", ChannelEmail, ChannelPrint)
 	}
 	if in.Selection == "" {
 		in.Selection = SelectNotNotified
@@ -198,10 +198,10 @@ func (s *Service) validate(ctx context.Context, c cases.Case, in *NewBatch) (dra
 		in.Search = ""
 	case SelectSearch:
 		if in.Search == "" {
-			v.Add("search", "is required when selecting by search")
+			v.Add("search", "validation.search_required")
 		}
 	default:
-		v.Add("selection", "must be all, not_notified or search")
+		v.Add("selection", "validation.one_of", strings.Join([]string{SelectAll, SelectNotNotified, SelectSearch}, ", "))
 	}
 	return doc, v.OrNil()
 }

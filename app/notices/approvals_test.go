@@ -154,7 +154,7 @@ func TestApprovalNamesTheVersionItApproves(t *testing.T) {
 	if r.ContentSHA256 == approved || !r.LegalStale || !r.OwnerStale || r.LegalApproved || r.OwnerApproved {
 		t.Fatalf("review after a measure changed: %+v", r)
 	}
-	if _, err := fx.ns.Publish(ctx, &fx.manager, fx.noticeID); !errors.Is(err, apperr.ErrConflict) || !strings.Contains(err.Error(), "changed since") {
+	if _, err := fx.ns.Publish(ctx, &fx.manager, fx.noticeID); !errors.Is(err, apperr.ErrConflict) || !strings.Contains(err.Error(), "conflict.needs_legal_current") {
 		t.Fatalf("publishing what nobody approved: %v", err)
 	}
 	// Approved again (they see the measure now), then the row changes

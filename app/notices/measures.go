@@ -59,14 +59,14 @@ func (s *Service) SaveMeasure(ctx context.Context, p *auth.Principal, caseID, id
 		m.TitleEN = strings.TrimSpace(*in.TitleEN)
 	}
 	if m.TitleJA == "" || utf8.RuneCountInString(m.TitleJA) > 500 {
-		v.Add("title_ja", "is required (at most 500 characters)")
+		v.Add("title_ja", "validation.required_max_chars", 500)
 	}
 	if pan.Contains(m.TitleJA) || pan.Contains(m.TitleEN) {
-		v.Add("title_ja", "contains a full card number")
+		v.Add("title_ja", "validation.full_pan")
 	}
 	if in.Status != nil {
 		if !slices.Contains(MeasureStatuses, *in.Status) {
-			v.Add("status", "must be one of %s", strings.Join(MeasureStatuses, ", "))
+			v.Add("status", "validation.one_of", strings.Join(MeasureStatuses, ", "))
 		}
 		m.Status = *in.Status
 	}
@@ -89,7 +89,7 @@ func (s *Service) SaveMeasure(ctx context.Context, p *auth.Principal, caseID, id
 				return err
 			}
 			if n == 0 {
-				return apperr.Invalid("task_id", "is not a task of this case")
+				return apperr.Invalid("task_id", "validation.not_case_task")
 			}
 		}
 		if m.OwnerID != nil {
@@ -98,7 +98,7 @@ func (s *Service) SaveMeasure(ctx context.Context, p *auth.Principal, caseID, id
 				return err
 			}
 			if n == 0 {
-				return apperr.Invalid("owner_id", "is not a member of this organisation")
+				return apperr.Invalid("owner_id", "validation.not_member")
 			}
 		}
 		m.UpdatedAt = s.now()

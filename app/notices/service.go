@@ -35,8 +35,8 @@ type Service struct {
 	now      func() time.Time
 }
 
-// NewService wires the service; the renderer makes each published
-// version's PDF.
+// NewService returns the service; the renderer makes each published
+// version's PDF. Every argument is required.
 func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
 	if st == nil || clk == nil || cs == nil || as == nil || r == nil {
 		panic("notices.NewService: the store, clock, case and assessment services and the renderer are required")
@@ -63,14 +63,14 @@ func (in *Input) clean() error {
 	in.TitleJA, in.TitleEN = strings.TrimSpace(in.TitleJA), strings.TrimSpace(in.TitleEN)
 	for _, f := range []struct{ name, val string }{{"title_ja", in.TitleJA}, {"title_en", in.TitleEN}, {"update_line_ja", in.UpdateLineJA}, {"update_line_en", in.UpdateLineEN}} {
 		if utf8.RuneCountInString(f.val) > 300 {
-			v.Add(f.name, "must be at most 300 characters")
+			v.Add(f.name, "validation.max_chars", 300)
 		}
 		if pan.Contains(f.val) {
-			v.Add(f.name, "contains a full card number")
+			v.Add(f.name, "validation.full_pan")
 		}
 	}
 	if in.TitleJA == "" {
-		v.Add("title_ja", "is required")
+		v.Add("title_ja", "validation.required")
 	}
 	known := map[string]bool{}
 	for _, k := range Sections {
@@ -78,11 +78,11 @@ func (in *Input) clean() error {
 	}
 	for k, b := range in.Sections {
 		if !known[k] {
-			v.Add("sections."+k, "is not a section of a notice")
+			v.Add("sections."+k, "validation.notice_section")
 			continue
 		}
 		if utf8.RuneCountInString(b.JA)+utf8.RuneCountInString(b.EN) > 40000 {
-			v.Add("sections."+k, "is too long")
+			v.Add("sections."+k, "validation.max_chars", 40000)
 		}
 		// A public page must never show a card number, whoever typed it.
 		b.JA, _ = pan.Mask(b.JA)
@@ -107,14 +107,14 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, s
 		slug = fmt.Sprintf("%s-%s", p.Organisation.Slug, strings.ToLower(c.Reference))
 	}
 	if !slugPattern.MatchString(slug) {
-		return Notice{}, Version{}, apperr.Invalid("slug", "must be 3–81 lower-case letters, digits or hyphens")
+		return Notice{}, Version{}, apperr.Invalid("slug", "validation.notice_slug")
 	}
 	n := Notice{OrganisationID: c.OrganisationID, CaseID: c.ID, Slug: slug, Status: StatusDraft}
 	var v Version
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DB.Create(&n).Error; err != nil {
 			if store.IsUniqueViolation(err) {
-				return apperr.Invalid("slug", "is already used by another notice")
+				return apperr.Invalid("slug", "validation.notice_slug_taken")
 			}
 			return err
 		}
@@ -261,11 +261,11 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, sum 
 	case auth.RoleOwner:
 		field = "owner"
 	default:
-		return Version{}, fmt.Errorf("%w: approval is given by legal and by the owner", apperr.ErrForbidden)
+		return Version{}, apperr.Forbidden("forbidden.notice_approvers")
 	}
 	sum = strings.ToLower(strings.TrimSpace(sum))
 	if sum == "" {
-		return Version{}, apperr.Invalid("content_sha256", "is required: the content_sha256 of the version you reviewed")
+		return Version{}, apperr.Invalid("content_sha256", "validation.reviewed_sha256")
 	}
 	var v Version
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
@@ -273,7 +273,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, sum 
 			return err
 		}
 		if v.PublishedAt != nil {
-			return fmt.Errorf("%w: version %d is already published; edit to start the next one", apperr.ErrConflict, v.Version)
+			return apperr.Conflict("conflict.notice_published_edit", v.Version)
 		}
 		live, err := s.measures(tx, n.OrganisationID, n.CaseID)
 		if err != nil {
@@ -281,7 +281,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, sum 
 		}
 		current := ContentHash(v, Published(live))
 		if sum != current {
-			return fmt.Errorf("%w (you reviewed %.12s…, version %d is now %.12s…)", ErrChanged, sum, v.Version, current)
+			return &apperr.Error{Kind: ErrChanged, Code: "conflict.notice_changed", Details: map[string]any{"version": v.Version, "content_sha256": current}}
 		}
 		now := s.now()
 		if err := tx.DB.Model(&Version{}).Where("id = ?", v.ID).Updates(map[string]any{field + "_approved_by": p.User.ID, field + "_approved_at": now, field + "_approved_sha256": current}).Error; err != nil {
@@ -318,33 +318,33 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Ver
 			return err
 		}
 		if v.PublishedAt != nil {
-			return fmt.Errorf("%w: version %d is already published", apperr.ErrConflict, v.Version)
+			return apperr.Conflict("conflict.notice_published", v.Version)
 		}
 		live, err := s.measures(tx, n.OrganisationID, n.CaseID)
 		if err != nil {
 			return err
 		}
 		r := review(v, live)
-		var missing []string
+		var missing apperr.List
 		switch {
 		case r.LegalStale:
-			missing = append(missing, "approval by legal of the current text (legal approved other content: the text or the measures changed since)")
+			missing = append(missing, apperr.Msg("conflict.needs_legal_current"))
 		case !r.LegalApproved:
-			missing = append(missing, "approval by legal")
+			missing = append(missing, apperr.Msg("conflict.needs_legal"))
 		}
 		switch {
 		case r.OwnerStale:
-			missing = append(missing, "approval by the owner of the current text (the owner approved other content: the text or the measures changed since)")
+			missing = append(missing, apperr.Msg("conflict.needs_owner_current"))
 		case !r.OwnerApproved:
-			missing = append(missing, "approval by the owner")
+			missing = append(missing, apperr.Msg("conflict.needs_owner"))
 		}
 		for _, k := range Sections {
 			if !Optional[k] && strings.TrimSpace(v.Sections[k].JA) == "" {
-				missing = append(missing, "section "+k)
+				missing = append(missing, apperr.Msg("conflict.needs_section", SectionTitles[k]))
 			}
 		}
 		if len(missing) > 0 {
-			return fmt.Errorf("%w: publishing needs %s", apperr.ErrConflict, strings.Join(missing, ", "))
+			return apperr.Conflict("conflict.publish_needs", missing)
 		}
 		var org auth.Organisation
 		if err := tx.DB.Take(&org, n.OrganisationID).Error; err != nil {
@@ -420,10 +420,7 @@ func (s *Service) prefill(ctx context.Context, tx *store.Tx, p *auth.Principal, 
 	if err := tx.DB.Take(&org, c.OrganisationID).Error; err != nil {
 		return in, err
 	}
-	loc, err := time.LoadLocation(org.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := org.Location()
 	// Only neutral wording is proposed: the case's summary and notes are
 	// internal, and a public text must be written for the public.
 	aware := c.AwareAt.In(loc)

@@ -2,7 +2,6 @@ package obligations
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"time"
 )
@@ -132,9 +131,9 @@ func invalidFacts(f Facts) ValidationErrors {
 	errs := f.assessmentErrors()
 	switch {
 	case f.AwareAt.IsZero():
-		errs = append(errs, ValidationError{"aware_at", "required (RFC 3339 time with offset)"})
+		errs = append(errs, invalid("aware_at", "validation.facts.aware_at_required", "required (RFC 3339 time with offset)"))
 	case !plausibleYear(f.AwareAt):
-		errs = append(errs, ValidationError{"aware_at", fmt.Sprintf("year %d is implausible (must be %d–%d)", f.AwareAt.Year(), minYear, maxYear)})
+		errs = append(errs, invalid("aware_at", "validation.facts.year", "year %d is implausible (must be %d–%d)", f.AwareAt.Year(), minYear, maxYear))
 	}
 	return errs
 }

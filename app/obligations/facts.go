@@ -127,19 +127,9 @@ func (f Facts) EffectiveExternalAccess() Tri {
 	return f.ExternalAccess
 }
 
-// Location returns the organisation's zone (DefaultTimezone when empty).
-// An invalid zone falls back to the default; Validate reports it.
-func (f Facts) Location() *time.Location {
-	name := f.Timezone
-	if name == "" {
-		name = DefaultTimezone
-	}
-	loc, err := loadLocation(name)
-	if err != nil {
-		loc, _ = loadLocation(DefaultTimezone)
-	}
-	return loc
-}
+// Location returns the organisation's zone (see Location: DefaultTimezone
+// when Timezone is empty or invalid; Validate reports an invalid one).
+func (f Facts) Location() *time.Location { return Location(f.Timezone) }
 
 // ResidentsTotal sums the residents counts (negative counts ignored).
 func (f Facts) ResidentsTotal() int64 {

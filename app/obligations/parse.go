@@ -28,7 +28,7 @@ func ParseFacts(r io.Reader) (Facts, error) {
 		return Facts{}, fmt.Errorf("read facts: %w", err)
 	}
 	if len(data) > maxFactsBytes {
-		return Facts{}, ValidationErrors{{Field: "(input)", Reason: fmt.Sprintf("larger than %d bytes", maxFactsBytes)}}
+		return Facts{}, ValidationErrors{invalid("(input)", "validation.facts.too_large", "larger than %d bytes", maxFactsBytes)}
 	}
 	var f Facts
 	if err := f.UnmarshalJSON(data); err != nil {
@@ -46,13 +46,13 @@ func (f *Facts) UnmarshalJSON(data []byte) error {
 	dec.UseNumber()
 	var raw map[string]json.RawMessage
 	if err := dec.Decode(&raw); err != nil {
-		return ValidationErrors{{Field: "(input)", Reason: "not a JSON object: " + jsonErrText(err)}}
+		return ValidationErrors{invalid("(input)", "validation.facts.not_object", "not a JSON object: %s", jsonErrText(err))}
 	}
 	if raw == nil {
-		return ValidationErrors{{Field: "(input)", Reason: "must be a JSON object, not null"}}
+		return ValidationErrors{invalid("(input)", "validation.facts.null", "must be a JSON object, not null")}
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return ValidationErrors{{Field: "(input)", Reason: "unexpected data after the JSON object"}}
+		return ValidationErrors{invalid("(input)", "validation.facts.trailing", "unexpected data after the JSON object")}
 	}
 	var out Facts
 	var errs ValidationErrors
@@ -63,7 +63,7 @@ func (f *Facts) UnmarshalJSON(data []byte) error {
 			if name == "" {
 				name = `""` // an empty key must still be named
 			}
-			errs = append(errs, ValidationError{Field: name, Reason: "unknown field"})
+			errs = append(errs, invalid(name, "validation.facts.unknown_field", "unknown field"))
 			continue
 		}
 		if err := decode(&out, raw[key]); err != nil {
@@ -71,7 +71,7 @@ func (f *Facts) UnmarshalJSON(data []byte) error {
 			if errors.As(err, &ve) {
 				errs = append(errs, ve...)
 			} else {
-				errs = append(errs, ValidationError{Field: key, Reason: err.Error()})
+				errs = append(errs, on(key, err))
 			}
 		}
 	}
@@ -116,11 +116,11 @@ func decodeTime(m json.RawMessage, dst *time.Time) error {
 	}
 	var s string
 	if err := json.Unmarshal(m, &s); err != nil {
-		return errors.New("must be an RFC 3339 time string, e.g. 2026-12-01T10:00:00+09:00")
+		return invalid("", "validation.facts.time_string", "must be an RFC 3339 time string, e.g. 2026-12-01T10:00:00+09:00")
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return fmt.Errorf("must be an RFC 3339 time with offset, e.g. 2026-12-01T10:00:00+09:00 (got %q)", s)
+		return invalid("", "validation.facts.time_offset", "must be an RFC 3339 time with offset, e.g. 2026-12-01T10:00:00+09:00 (got %q)", s)
 	}
 	*dst = t
 	return nil
@@ -146,7 +146,7 @@ func decodeStrings[S ~string](m json.RawMessage, dst *[]S) error {
 	}
 	var ss []string
 	if err := json.Unmarshal(m, &ss); err != nil {
-		return errors.New("must be an array of strings")
+		return invalid("", "validation.facts.strings", "must be an array of strings")
 	}
 	out := make([]S, len(ss))
 	for i, s := range ss {
@@ -163,7 +163,7 @@ func decodeString[S ~string](m json.RawMessage, dst *S) error {
 	}
 	var s string
 	if err := json.Unmarshal(m, &s); err != nil {
-		return errors.New("must be a string or null")
+		return invalid("", "validation.facts.string", "must be a string or null")
 	}
 	*dst = S(s)
 	return nil
@@ -177,17 +177,17 @@ func parseCount(m json.RawMessage) (int64, error) {
 	// so that a spreadsheet export with quoted cells is noticed.
 	var n json.Number
 	if t := bytes.TrimSpace(m); len(t) > 0 && t[0] == '"' {
-		return 0, errors.New("must be a whole number, not a string")
+		return 0, invalid("", "validation.facts.count_string", "must be a whole number, not a string")
 	}
 	if err := json.Unmarshal(m, &n); err != nil {
-		return 0, errors.New("must be a whole number or null")
+		return 0, invalid("", "validation.facts.count", "must be a whole number or null")
 	}
 	v, err := strconv.ParseInt(n.String(), 10, 64)
 	if err != nil {
 		// Accept 1e3 or 1000.0 as long as it is an exact whole number.
 		fl, ferr := strconv.ParseFloat(n.String(), 64)
 		if ferr != nil || fl != math.Trunc(fl) || math.Abs(fl) > 1<<53 {
-			return 0, errors.New("must be a whole number")
+			return 0, invalid("", "validation.whole_number", "must be a whole number")
 		}
 		v = int64(fl)
 	}
@@ -214,14 +214,14 @@ func decodeResidents(f *Facts, m json.RawMessage) error {
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(m, &raw); err != nil || raw == nil {
-		return errors.New(`must be an object mapping jurisdiction codes to counts, e.g. {"JP":1200}`)
+		return invalid("", "validation.facts.residents_object", `must be an object mapping jurisdiction codes to counts, e.g. {"JP":1200}`)
 	}
 	var errs ValidationErrors
 	out := make(map[Jurisdiction]int64, len(raw))
 	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		v, err := parseCount(raw[k])
 		if err != nil {
-			errs = append(errs, ValidationError{Field: "residents." + k, Reason: err.Error()})
+			errs = append(errs, on("residents."+k, err))
 			continue
 		}
 		out[Jurisdiction(k)] = v

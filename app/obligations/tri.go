@@ -2,7 +2,6 @@ package obligations
 
 import (
 	"bytes"
-	"errors"
 )
 
 // Tri is a three-state flag: true, false or unknown. The zero value is
@@ -62,7 +61,7 @@ func (t Tri) MarshalJSON() ([]byte, error) {
 }
 
 // errTriType is returned for anything but true, false or null.
-var errTriType = errors.New("must be true, false or null (unknown)")
+var errTriType = invalid("", "validation.facts.tri", "must be true, false or null (unknown)")
 
 // UnmarshalJSON accepts true, false or null (unknown).
 func (t *Tri) UnmarshalJSON(b []byte) error {

@@ -36,3 +36,22 @@ func loadLocation(name string) (*time.Location, error) {
 	zoneCache[name] = loc
 	return loc, nil
 }
+
+// Location returns the zone called name, or DefaultTimezone's when name is
+// empty or names no zone (Validate reports a wrong name where one is typed
+// in). It is the one place a zone name becomes a *time.Location: the
+// engine's facts and an organisation's pages (auth.Organisation.Location)
+// read the same name the same way, so the deadlines the engine computes
+// and the times the pages show are in one zone.
+func Location(name string) *time.Location {
+	if name != "" {
+		if loc, err := loadLocation(name); err == nil {
+			return loc
+		}
+	}
+	loc, err := loadLocation(DefaultTimezone)
+	if err != nil {
+		panic(err) // the zone database is embedded (time/tzdata)
+	}
+	return loc
+}

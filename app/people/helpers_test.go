@@ -93,17 +93,20 @@ func byEmail(ps []people.Person, email string) people.Person {
 	return people.Person{}
 }
 
-func fieldError(t *testing.T, err error, field string) string {
+// fieldError returns err's error on field: its code and arguments.
+func fieldError(t *testing.T, err error, field string) apperr.FieldError {
 	t.Helper()
 	var ve *apperr.ValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("want a validation error on %q, got %v", field, err)
 	}
-	r := ve.For(field)
-	if r == "" {
-		t.Fatalf("want a validation error on %q, got %v", field, ve)
+	for _, f := range ve.Fields {
+		if f.Field == field {
+			return f
+		}
 	}
-	return r
+	t.Fatalf("want a validation error on %q, got %v", field, ve)
+	return apperr.FieldError{}
 }
 
 func sjis(t testing.TB, s string) string {

@@ -78,10 +78,10 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, caseID int64, fi
 		opts.Mode = ModePartial
 	}
 	if !slices.Contains([]string{ModePartial, ModeAllOrNothing}, opts.Mode) {
-		return Import{}, apperr.Invalid("mode", "must be %s or %s", ModePartial, ModeAllOrNothing)
+		return Import{}, apperr.Invalid("mode", "validation.either", ModePartial, ModeAllOrNothing)
 	}
 	if r == nil {
-		return Import{}, apperr.Invalid("file", "is required")
+		return Import{}, apperr.Invalid("file", "validation.required")
 	}
 	up, err := s.readUpload(r, opts.Mapping)
 	if err != nil {

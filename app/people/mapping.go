@@ -117,13 +117,13 @@ func resolveMapping(header []string, explicit map[string]string) ([]ColumnMappin
 		field := strings.TrimSpace(strings.ToLower(explicit[k]))
 		switch {
 		case !slices.Contains(Fields, field):
-			v.Add("mapping."+masked, "unknown field; use one of %s", strings.Join(Fields, ", "))
+			v.Add("mapping."+masked, "validation.mapping_field", strings.Join(Fields, ", "))
 		case IsCardData(masked) && field != FieldIgnore:
-			v.Add("mapping."+masked, "holds card data (security code, expiry date, PIN or track data), which is never imported; map it to ignore or leave it out")
+			v.Add("mapping."+masked, "validation.mapping_card_data")
 		case field != FieldIgnore && field != FieldExtra && used[field]:
-			v.Add("mapping."+masked, "field %s is mapped twice", field)
+			v.Add("mapping."+masked, "validation.mapping_twice", field)
 		case !slices.ContainsFunc(header, func(h string) bool { return normaliseHeader(h) == normaliseHeader(masked) }):
-			v.Add("mapping."+masked, "no such column in the file's header")
+			v.Add("mapping."+masked, "validation.mapping_no_column")
 		}
 		used[field] = true
 		want[normaliseHeader(masked)] = field
@@ -148,7 +148,7 @@ func resolveMapping(header []string, explicit map[string]string) ([]ColumnMappin
 		}
 	}
 	if !slices.ContainsFunc(out, func(m ColumnMapping) bool { return m.Field == FieldName || m.Field == FieldEmail }) {
-		return nil, apperr.Invalid("mapping", "no column for the name or the e-mail address was recognised; give an explicit mapping (column header → field)")
+		return nil, apperr.Invalid("mapping", "validation.mapping_none")
 	}
 	return out, nil
 }

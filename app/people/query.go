@@ -37,10 +37,10 @@ func (s *Service) People(ctx context.Context, p *auth.Principal, caseID int64, q
 	}
 	v := &apperr.ValidationError{}
 	if q.Limit < 1 || q.Limit > MaxPage {
-		v.Add("limit", "must be between 1 and %d; page with offset", MaxPage)
+		v.Add("limit", "validation.page_limit", MaxPage)
 	}
 	if q.Offset < 0 {
-		v.Add("offset", "must be 0 or more")
+		v.Add("offset", "validation.not_negative")
 	}
 	if err := v.OrNil(); err != nil {
 		return nil, 0, err

@@ -67,7 +67,7 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 	w := csv.NewWriter(bw)
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, apperr.Invalid("file", "is empty")
+		return nil, apperr.Invalid("file", "validation.empty")
 	}
 	if err != nil {
 		return nil, s.readErr(err, 1)
@@ -79,12 +79,12 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 		h, n := maskCell(strings.TrimSpace(h))
 		up.masked += int64(n)
 		if utf8.RuneCountInString(h) > maxHeaderRunes || !utf8.ValidString(h) || strings.IndexByte(h, 0) >= 0 {
-			return nil, apperr.Invalid("file", "the header of column %d is not valid text of at most %d characters", i+1, maxHeaderRunes)
+			return nil, apperr.Invalid("file", "validation.csv_header", i+1, maxHeaderRunes)
 		}
 		out = append(out, h)
 	}
 	if len(header) > maxColumns {
-		return nil, apperr.Invalid("file", "has more than %d columns", maxColumns)
+		return nil, apperr.Invalid("file", "validation.csv_columns", maxColumns)
 	}
 	if up.mapping, err = resolveMapping(out[1:], explicit); err != nil {
 		return nil, err
@@ -103,7 +103,7 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 		}
 		line, _ = cr.FieldPos(0)
 		if len(rec) > maxColumns {
-			return nil, apperr.Invalid("file", "line %d has more than %d columns", line, maxColumns)
+			return nil, apperr.Invalid("file", "validation.csv_line_columns", line, maxColumns)
 		}
 		out = append(out[:0], strconv.Itoa(line))
 		blank := true
@@ -115,11 +115,11 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 				continue
 			}
 			if !utf8.ValidString(cell) {
-				return nil, apperr.Invalid("file", "line %d is not valid UTF-8 text; save the file as \"CSV UTF-8\"", line)
+				return nil, apperr.Invalid("file", "validation.csv_line_utf8", line)
 			}
 			// PostgreSQL stores no NUL in text: the job's COPY would fail.
 			if strings.IndexByte(cell, 0) >= 0 {
-				return nil, apperr.Invalid("file", "line %d holds a NUL character, which no text has (a UTF-16 or binary file?); save the file as \"CSV UTF-8\"", line)
+				return nil, apperr.Invalid("file", "validation.csv_line_nul", line)
 			}
 			cell, n := maskCell(cell)
 			up.masked += int64(n)
@@ -141,7 +141,7 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 		return nil, err
 	}
 	if up.rows == 0 {
-		return nil, apperr.Invalid("file", "has a header but no rows")
+		return nil, apperr.Invalid("file", "validation.csv_no_rows")
 	}
 	ok = true
 	return up, nil
@@ -153,13 +153,13 @@ func (s *Service) readErr(err error, line int) error {
 	var pe *csv.ParseError
 	switch {
 	case errors.Is(err, errTooLarge):
-		return apperr.Invalid("file", "is larger than the limit of %d MiB", s.maxBytes>>20)
+		return apperr.Invalid("file", "validation.file_too_large_mib", s.maxBytes>>20)
 	case errors.Is(err, errRecordTooLarge):
-		return apperr.Invalid("file", "the record from line %d on is larger than 1 MiB", line)
+		return apperr.Invalid("file", "validation.csv_record_too_large", line)
 	case errors.Is(err, errUTF16):
-		return apperr.Invalid("file", "%s", err.Error())
+		return apperr.Invalid("file", "validation.csv_utf16")
 	case errors.As(err, &pe):
-		return apperr.Invalid("file", "line %d, column %d: %v (check the quotes)", pe.Line, pe.Column, pe.Err)
+		return apperr.Invalid("file", "validation.csv_parse", pe.Line, pe.Column, pe.Err.Error())
 	}
 	return fmt.Errorf("people: read upload: %w", err)
 }

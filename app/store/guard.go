@@ -61,7 +61,7 @@ func (g *guard) when(t time.Time, field string) {
 	if field == "" {
 		field = "value"
 	}
-	g.errs.Add(field, "is a date in the year %d; dates must lie between %d and %d", t.Year(), minYear, maxYear)
+	g.errs.Add(field, "validation.year_range", t.Year(), minYear, maxYear)
 }
 
 // guardWrites registers the guard's callbacks on db.
@@ -151,12 +151,12 @@ func (g *guard) text(s, field, tag string) string {
 		name = "value"
 	}
 	if strings.IndexByte(s, 0) >= 0 {
-		g.errs.Add(name, "contains a NUL character")
+		g.errs.Add(name, "validation.nul")
 		return s
 	}
 	if tag == tagRefuse {
 		if pan.Contains(s) {
-			g.errs.Add(name, "contains a full card number")
+			g.errs.Add(name, "validation.full_pan")
 		}
 		return s
 	}
@@ -310,7 +310,7 @@ func (g *guard) json(raw json.RawMessage, field string) json.RawMessage {
 	v = g.jsonValue(v, field)
 	out, err := json.Marshal(v)
 	if err != nil {
-		g.errs.Add(cmp.Or(field, "value"), "is not valid JSON")
+		g.errs.Add(cmp.Or(field, "value"), "validation.json")
 		return raw
 	}
 	return out
@@ -322,7 +322,7 @@ func (g *guard) jsonValue(v any, field string) any {
 		return g.text(x, field, "")
 	case json.Number:
 		if pan.Contains(x.String()) {
-			g.errs.Add(cmp.Or(field, "value"), "contains a full card number")
+			g.errs.Add(cmp.Or(field, "value"), "validation.full_pan")
 		}
 		return x
 	case []any:

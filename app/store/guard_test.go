@@ -145,10 +145,11 @@ func TestGuardRefuses(t *testing.T) {
 			t.Errorf("%s: %v, want a validation error on %s", name, err, tc.field)
 		}
 	}
-	if err := st.DB.Exec(`UPDATE guard_probe SET note = ?`, "x\x00").Error; err == nil || !strings.Contains(err.Error(), "NUL") {
+	var ve *apperr.ValidationError
+	if err := st.DB.Exec(`UPDATE guard_probe SET note = ?`, "x\x00").Error; !errors.As(err, &ve) || ve.For("value") != "validation.nul" {
 		t.Errorf("raw statement with a NUL: %v", err)
 	}
-	if err := st.DB.Exec(`UPDATE guard_probe SET at = ?`, time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC)).Error; err == nil || !strings.Contains(err.Error(), "year 1") {
+	if err := st.DB.Exec(`UPDATE guard_probe SET at = ?`, time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC)).Error; !errors.As(err, &ve) || ve.Fields[0].Code != "validation.year_range" || ve.Fields[0].Args[0] != 1 {
 		t.Errorf("raw statement with a date in the year 1: %v", err)
 	}
 	if err := st.DB.Create(&probe{At: new(time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))}).Error; err != nil {

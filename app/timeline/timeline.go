@@ -65,12 +65,12 @@ func AddManual(ctx context.Context, st *store.Store, p *auth.Principal, caseID i
 		// Validated in the transaction: "in the future" is by its clock.
 		v := &apperr.ValidationError{}
 		if summary == "" || utf8.RuneCountInString(summary) > 5000 {
-			v.Add("summary", "is required (at most 5,000 characters)")
+			v.Add("summary", "validation.required_max_chars", 5000)
 		}
 		if occurredAt.IsZero() {
-			v.Add("occurred_at", "is required")
+			v.Add("occurred_at", "validation.required")
 		} else if occurredAt.After(tx.Now().Add(5 * time.Minute)) {
-			v.Add("occurred_at", "is in the future")
+			v.Add("occurred_at", "validation.future")
 		}
 		if err := v.OrNil(); err != nil {
 			return err

@@ -79,11 +79,11 @@ func (s *Server) adminCancelInvitation(c *fiber.Ctx) error {
 func (s *Server) answerInvitation(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.FormValue("invitation"), 10, 64)
 	if err != nil || id <= 0 {
-		return apperr.Invalid("invitation", "must be the number of one of your invitations")
+		return apperr.Invalid("invitation", "validation.invitation")
 	}
 	accept := c.FormValue("answer") == "accept"
 	if !accept && c.FormValue("answer") != "decline" {
-		return apperr.Invalid("answer", "must be accept or decline")
+		return apperr.Invalid("answer", "validation.either", "accept", "decline")
 	}
 	if _, err := s.deps.Auth.AnswerInvitation(c.UserContext(), principal(c), id, accept); err != nil {
 		return err

@@ -50,7 +50,7 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	err := dec.Decode(v)
 	if err == nil {
 		if dec.More() {
-			return apperr.Invalid("body", "has data after the JSON object")
+			return apperr.Invalid("body", "validation.json_trailing")
 		}
 		return nil
 	}
@@ -59,23 +59,23 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	var pe *time.ParseError
 	switch {
 	case errors.Is(err, io.EOF):
-		return apperr.Invalid("body", "is empty; send a JSON object")
+		return apperr.Invalid("body", "validation.json_empty")
 	case errors.As(err, &te):
 		field := te.Field
 		if field == "" {
 			field = "body"
 		}
-		return apperr.Invalid(field, "must be %s, not a JSON %s", jsonKind(te.Type), te.Value)
+		return apperr.Invalid(field, "validation.json_type", jsonKind(te.Type), te.Value)
 	case errors.As(err, &se):
-		return apperr.Invalid("body", "is not valid JSON (at byte %d)", se.Offset)
+		return apperr.Invalid("body", "validation.json_syntax", se.Offset)
 	case errors.As(err, &pe):
-		return apperr.Invalid("body", "has a time that is not RFC 3339: %q", pe.Value)
+		return apperr.Invalid("body", "validation.json_time", pe.Value)
 	}
 	if f, ok := unknownField(err); ok {
-		return apperr.Invalid(f, "is not a known field")
+		return apperr.Invalid(f, "validation.json_unknown_field")
 	}
 	// Whatever else encoding/json says names Go types: say what to send.
-	return apperr.Invalid("body", "is not a JSON object of the fields this endpoint takes (see /api/v1/openapi.json)")
+	return apperr.Invalid("body", "validation.json_object")
 }
 
 // jsonKind names what a client should send for a Go type, in JSON's words:
@@ -180,10 +180,6 @@ func (s *Server) apiAdvanceCase(c *fiber.Ctx) error {
 		return err
 	}
 	cs, err := s.deps.Cases.Advance(c.UserContext(), principal(c), id, in.Phase, in.Reason)
-	var gate *cases.GateError
-	if errors.As(err, &gate) {
-		return c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": gate.Error(), "open_tasks": gate.OpenTasks, "open_obligations": gate.OpenObligations})
-	}
 	if err != nil {
 		return err
 	}

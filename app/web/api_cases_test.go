@@ -63,7 +63,13 @@ func TestCaseAPIValidatesAndMasks(t *testing.T) {
 			t.Errorf("%s: got %d fields %q, want 422 naming %s", body, code, fieldsOf(m), field)
 		}
 	}
-	code, m := c.json("POST", "/api/v1/cases", `{"title":"Skimming","summary":"PSP saw 4111 1111 1111 1111 at our shop","aware_at":"2026-11-01T10:00:00+09:00","incident_type":"card_skimming"}`)
+	// Each field error says why in English and as a code that stays put.
+	code, m := c.json("POST", "/api/v1/cases", `{"title":"x","aware_at":"`+future+`","incident_type":"other"}`)
+	if errs, _ := m["errors"].([]any); code != http.StatusUnprocessableEntity || len(errs) != 1 ||
+		fmt.Sprint(errs[0]) != "map[code:validation.future field:aware_at reason:is in the future]" {
+		t.Fatalf("a time in the future: %d %v", code, m)
+	}
+	code, m = c.json("POST", "/api/v1/cases", `{"title":"Skimming","summary":"PSP saw 4111 1111 1111 1111 at our shop","aware_at":"2026-11-01T10:00:00+09:00","incident_type":"card_skimming"}`)
 	if code != http.StatusCreated {
 		t.Fatalf("create: %d %v", code, m)
 	}
@@ -121,7 +127,8 @@ func TestCaseAPIValidatesAndMasks(t *testing.T) {
 		t.Fatalf("timeline: %d %v", code, m)
 	}
 	code, m = c.json("POST", base+"/phase", `{"phase":"closed"}`)
-	if code != http.StatusConflict || m["open_obligations"] == nil {
+	if code != http.StatusConflict || m["open_obligations"] == nil || m["code"] != "conflict.gate_tasks_obligations" ||
+		!strings.Contains(fmt.Sprint(m["detail"]), "Obligations still pending: jp.appi.individual_notice, ") {
 		t.Fatalf("close with open obligations: %d %v", code, m)
 	}
 }

@@ -81,7 +81,7 @@ func (c *client) sessionJSON(method, path, payload string) (int, map[string]any)
 }
 
 func hasChangedMessage(page string) bool {
-	return strings.Contains(page, "このページを開いた後に公表文") || strings.Contains(page, "The notice changed since you loaded this page")
+	return strings.Contains(page, "このページを開いた後に公表文") || strings.Contains(page, "The notice changed since you loaded it")
 }
 
 // The penetration test's attack (issue 17, finding 4): legal and the

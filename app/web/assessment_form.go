@@ -146,7 +146,7 @@ func (s *Server) factsJSON(c *fiber.Ctx) ([]byte, error) {
 		if raw := strings.TrimSpace(c.FormValue(k)); raw != "" {
 			n, err := strconv.ParseInt(strings.ReplaceAll(raw, ",", ""), 10, 64)
 			if err != nil {
-				v.Add(k, "must be a whole number")
+				v.Add(k, "validation.whole_number")
 				continue
 			}
 			m[k] = n
@@ -156,7 +156,9 @@ func (s *Server) factsJSON(c *fiber.Ctx) ([]byte, error) {
 		m["eu_risk"] = r
 	}
 	if t, err := s.parseLocalTime(c, "principal_notified_at"); err != nil {
-		_ = fieldErrorsInto(v, err)
+		if err := v.Merge(err); err != nil {
+			return nil, err
+		}
 	} else if t != nil {
 		m["principal_notified_at"] = t
 	}
@@ -169,7 +171,7 @@ func (s *Server) factsJSON(c *fiber.Ctx) ([]byte, error) {
 		code, count, ok := strings.Cut(line, "=")
 		n, err := strconv.ParseInt(strings.TrimSpace(strings.ReplaceAll(count, ",", "")), 10, 64)
 		if !ok || err != nil {
-			v.Add("residents", "line %d: write CODE=COUNT, e.g. JP=1200", i+1)
+			v.Add("residents", "validation.residents_line", i+1)
 			continue
 		}
 		residents[strings.TrimSpace(code)] = n
@@ -181,14 +183,6 @@ func (s *Server) factsJSON(c *fiber.Ctx) ([]byte, error) {
 		return nil, err
 	}
 	return json.Marshal(m)
-}
-
-func fieldErrorsInto(v *apperr.ValidationError, err error) error {
-	if ve, ok := err.(*apperr.ValidationError); ok {
-		v.Fields = append(v.Fields, ve.Fields...)
-		return nil
-	}
-	return err
 }
 
 func (s *Server) saveAssessment(c *fiber.Ctx) error {

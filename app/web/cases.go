@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -57,26 +56,13 @@ func (s *Server) parseLocalTime(c *fiber.Ctx, field string) (*time.Time, error) 
 	if t, err := time.Parse(time.RFC3339, raw); err == nil {
 		return &t, nil
 	}
-	loc := orgLocation(principal(c))
+	loc := principal(c).Organisation.Location()
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
 		if t, err := time.ParseInLocation(layout, raw, loc); err == nil {
 			return &t, nil
 		}
 	}
-	return nil, apperr.Invalid(field, "is not a date and time (YYYY-MM-DDTHH:MM)")
-}
-
-func orgLocation(p *auth.Principal) *time.Location {
-	if p != nil && p.Organisation.Timezone != "" {
-		if loc, err := time.LoadLocation(p.Organisation.Timezone); err == nil {
-			return loc
-		}
-	}
-	loc, err := time.LoadLocation(obligations.DefaultTimezone)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
+	return nil, apperr.Invalid(field, badTimeCode)
 }
 
 func optInt64(c *fiber.Ctx, field string) (*int64, error) {
@@ -86,7 +72,7 @@ func optInt64(c *fiber.Ctx, field string) (*int64, error) {
 	}
 	v, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || v <= 0 {
-		return nil, apperr.Invalid(field, "must be a positive whole number")
+		return nil, apperr.Invalid(field, "validation.positive_number")
 	}
 	return &v, nil
 }
@@ -110,7 +96,7 @@ func (s *Server) newCasePage(c *fiber.Ctx, status int, pg *Page) error {
 
 func (s *Server) newCaseForm(c *fiber.Ctx) error {
 	pg := s.newPage(c, "case.new", "dashboard")
-	pg.Form["aware_at"] = s.deps.Clock.Now().In(orgLocation(principal(c))).Format("2006-01-02T15:04")
+	pg.Form["aware_at"] = s.deps.Clock.Now().In(principal(c).Organisation.Location()).Format("2006-01-02T15:04")
 	return s.newCasePage(c, fiber.StatusOK, pg)
 }
 
@@ -230,22 +216,21 @@ func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 	if err != nil {
 		return d, err
 	}
-	ctx = cases.WithKnown(ctx, cs)
 	d.Case, d.Phases, d.PhaseIndex, d.Severities = cs, cases.Phases, cs.Phase.Index(), cases.Severities
 	d.Playbook = cases.Playbooks[cs.Playbook]
-	if d.Obligations, err = s.deps.Assessment.ObligationList(ctx, p, id); err != nil {
+	if d.Obligations, err = s.deps.Assessment.ObligationListOf(ctx, p, cs); err != nil {
 		return d, err
 	}
-	if d.History, err = s.deps.Assessment.History(ctx, p, id, caseHistoryShown); err != nil {
+	if d.History, err = s.deps.Assessment.HistoryOf(ctx, p, cs, caseHistoryShown); err != nil {
 		return d, err
 	}
 	if len(d.History) > 0 {
 		d.NeedsReview = d.History[0].NeedsReview
 	}
-	if d.Assessment, err = s.deps.Assessment.LatestVersion(ctx, p, id); err != nil {
+	if d.Assessment, err = s.deps.Assessment.LatestVersionOf(ctx, p, cs); err != nil {
 		return d, err
 	}
-	if d.tasks, err = s.deps.Cases.Tasks(ctx, p, id); err != nil {
+	if d.tasks, err = s.deps.Cases.TasksOf(ctx, p, cs); err != nil {
 		return d, err
 	}
 	for _, t := range d.tasks {
@@ -264,31 +249,25 @@ func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 	if d.Notices, err = s.deps.Notices.ForCase(ctx, p, id); err != nil {
 		return d, err
 	}
-	if s.deps.Drafts != nil {
-		all, err := s.deps.Drafts.List(ctx, p, id)
-		if err != nil {
-			return d, err
-		}
-		seen := map[string]bool{} // newest version of each kind and language
-		for _, doc := range all {
-			if k := doc.Kind + "/" + doc.Lang; !seen[k] {
-				seen[k] = true
-				d.Documents = append(d.Documents, doc)
-			}
+	all, err := s.deps.Drafts.ListOf(ctx, p, cs)
+	if err != nil {
+		return d, err
+	}
+	seen := map[string]bool{} // newest version of each kind and language
+	for _, doc := range all {
+		if k := doc.Kind + "/" + doc.Lang; !seen[k] {
+			seen[k] = true
+			d.Documents = append(d.Documents, doc)
 		}
 	}
-	if s.deps.Evidence != nil {
-		if d.Evidence, err = s.deps.Evidence.List(ctx, p, id); err != nil {
-			return d, err
-		}
+	if d.Evidence, err = s.deps.Evidence.ListOf(ctx, p, cs); err != nil {
+		return d, err
 	}
-	if s.deps.Inquiries != nil {
-		n, err := s.deps.Inquiries.Counts(ctx, p, id)
-		if err != nil {
-			return d, err
-		}
-		d.Inquiries = &n
+	n, err := s.deps.Inquiries.CountsOf(ctx, p, cs)
+	if err != nil {
+		return d, err
 	}
+	d.Inquiries = &n
 	return d, nil
 }
 
@@ -318,18 +297,13 @@ func (s *Server) caseResult(c *fiber.Ctx, caseID int64, anchor string, err error
 		return c.Redirect(fmt.Sprintf("/cases/%d#%s", caseID, anchor), fiber.StatusSeeOther)
 	}
 	pg := s.newPage(c, "", "dashboard")
-	var gate *cases.GateError
-	if errors.As(err, &gate) {
-		pg.Errors[""] = gate.Error()
-		return s.renderCaseByID(c, caseID, fiber.StatusConflict, pg)
-	}
 	if err := fieldErrors(pg, err); err != nil {
 		return err
 	}
 	for k := range pg.Errors {
 		pg.Form[k] = c.FormValue(k)
 	}
-	return s.renderCaseByID(c, caseID, fiber.StatusUnprocessableEntity, pg)
+	return s.renderCaseByID(c, caseID, statusOf(err), pg)
 }
 
 func (s *Server) renderCaseByID(c *fiber.Ctx, caseID int64, status int, pg *Page) error {

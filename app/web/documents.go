@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -145,12 +144,11 @@ func (s *Server) approveDocument(c *fiber.Ctx) error {
 	}
 	// The form carries the content hash of the document its page showed.
 	if _, err := s.deps.Drafts.Approve(c.UserContext(), principal(c), id, c.FormValue("content_sha256")); err != nil {
-		if errors.Is(err, drafts.ErrChanged) {
-			pg := s.newPage(c, "", "dashboard")
-			pg.Errors[""] = pg.T("docs.changed_since_loaded")
-			return s.documentPageWith(c, fiber.StatusConflict, pg)
+		pg := s.newPage(c, "", "dashboard")
+		if err := fieldErrors(pg, err); err != nil {
+			return err
 		}
-		return err
+		return s.documentPageWith(c, statusOf(err), pg)
 	}
 	s.flash(c, "flash.document_approved")
 	return c.Redirect(fmt.Sprintf("/documents/%d", id), fiber.StatusSeeOther)

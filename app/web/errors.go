@@ -24,7 +24,7 @@ func statusOf(err error) int {
 		return fiber.StatusNotFound
 	case errors.Is(err, apperr.ErrForbidden), errors.Is(err, errCSRF):
 		return fiber.StatusForbidden
-	case errors.Is(err, apperr.ErrUnauthenticated):
+	case errors.Is(err, apperr.ErrUnauthenticated), errors.Is(err, apperr.ErrBadCredentials):
 		return fiber.StatusUnauthorized
 	case errors.Is(err, apperr.ErrConflict):
 		return fiber.StatusConflict
@@ -48,7 +48,7 @@ func badText(err error) bool {
 // a page for the browser. Internal errors are logged, never shown.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if badText(err) {
-		err = apperr.Invalid("text", "contains a NUL character or bytes that are not UTF-8; remove them and try again")
+		err = apperr.Invalid("text", "validation.bad_text")
 	}
 	status := statusOf(err)
 	if status >= 500 {
@@ -81,18 +81,35 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		titleKey, textKey = "error.too_large", "error.too_large_text"
 		err = fmt.Errorf("the request is larger than the limit of %d MiB", s.app.Config().BodyLimit>>20)
 	}
+	var ve *apperr.ValidationError
+	var me *apperr.Error
 	if isAPI(c) {
 		body := fiber.Map{"error": s.msgs.T("en", titleKey), "status": status}
-		var ve *apperr.ValidationError
-		if errors.As(err, &ve) {
-			body["errors"] = ve.Fields
-		} else if status < 500 && status != fiber.StatusNotFound {
+		switch {
+		case errors.As(err, &ve):
+			fields := make([]apiFieldError, len(ve.Fields))
+			for i, f := range ve.Fields {
+				fields[i] = apiFieldError{Field: f.Field, Reason: s.msgs.Message("en", f.Code, f.Args...), Code: f.Code}
+			}
+			body["errors"] = fields
+		case errors.As(err, &me):
+			for k, v := range me.Details {
+				body[k] = v
+			}
+			body["detail"], body["code"] = s.msgs.Message("en", me.Code, me.Args...), me.Code
+			if me.Field != "" {
+				body["field"] = me.Field
+			}
+		case status < 500 && status != fiber.StatusNotFound:
 			body["detail"] = err.Error()
 		}
 		return c.Status(status).JSON(body)
 	}
 	pg := s.newPage(c, titleKey, "")
 	switch {
+	case errors.As(err, &ve), errors.As(err, &me):
+		// Each field named, in one line: no form shows them next to it.
+		pg.Data = pg.msgs.ErrorText(pg.Lang, err)
 	case status == fiber.StatusRequestEntityTooLarge:
 		pg.Data = pg.T(textKey, s.app.Config().BodyLimit>>20)
 	case textKey != "":
@@ -105,6 +122,14 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(status).SendString(pg.Title)
 	}
 	return nil
+}
+
+// apiFieldError is one invalid field as the API answers it: the message
+// in English and its code, which stays the same when the wording changes.
+type apiFieldError struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+	Code   string `json:"code"`
 }
 
 func isAPI(c *fiber.Ctx) bool {

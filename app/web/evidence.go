@@ -101,7 +101,7 @@ func (s *Server) recordHeldEvidence(c *fiber.Ctx) error {
 	pg := s.newPage(c, "evidence.held_title", "")
 	size, serr := strconv.ParseInt(strings.TrimSpace(c.FormValue("size_bytes")), 10, 64)
 	if serr != nil {
-		pg.Errors["size_bytes"] = pg.T("error.reason.positive_number")
+		pg.Errors["size_bytes"] = pg.T("validation.positive_number")
 	}
 	in.SizeBytes = size
 	if len(pg.Errors) == 0 {
@@ -218,10 +218,11 @@ func (s *Server) addCustody(c *fiber.Ctx) error {
 	// the reason the time was refused.
 	at, timeOK := s.evidenceTime(c, c.FormValue("occurred_at"))
 	_, err = s.deps.Evidence.AddCustody(ctx, p, id, c.FormValue("kind"), at, c.FormValue("handler"), c.FormValue("reason"))
-	if ve, ok := err.(*apperr.ValidationError); ok && !timeOK {
+	var ve *apperr.ValidationError
+	if errors.As(err, &ve) && !timeOK {
 		for i, f := range ve.Fields {
 			if f.Field == "occurred_at" {
-				ve.Fields[i].Reason = badTimeReason
+				ve.Fields[i] = apperr.FieldError{Field: f.Field, Code: badTimeCode}
 			}
 		}
 	}
@@ -240,8 +241,8 @@ func (s *Server) addCustody(c *fiber.Ctx) error {
 }
 
 // evidenceTime reads a custody time: RFC 3339 from scripts, or an HTML
-// datetime-local value meant in the organisation's time zone (Asia/Tokyo
-// when it has none), since that is the clock the team reads. An empty
+// datetime-local value meant in the organisation's time zone, since that
+// is the clock the team reads. An empty
 // value is zero and ok (the service says it is required); false means
 // the value could not be read.
 func (s *Server) evidenceTime(c *fiber.Ctx, raw string) (time.Time, bool) {
@@ -252,12 +253,7 @@ func (s *Server) evidenceTime(c *fiber.Ctx, raw string) (time.Time, bool) {
 	if t, err := time.Parse(time.RFC3339, raw); err == nil {
 		return t, true
 	}
-	loc := tokyo
-	if p := principal(c); p != nil && p.Organisation.Timezone != "" {
-		if l, err := time.LoadLocation(p.Organisation.Timezone); err == nil {
-			loc = l
-		}
-	}
+	loc := principal(c).Organisation.Location()
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
 		if t, err := time.ParseInLocation(layout, raw, loc); err == nil {
 			return t, true
@@ -266,16 +262,8 @@ func (s *Server) evidenceTime(c *fiber.Ctx, raw string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-const badTimeReason = "is not a date and time (YYYY-MM-DDTHH:MM)"
-
-// tokyo is the zone of organisations that have not set one.
-var tokyo = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Tokyo")
-	if err != nil {
-		return time.FixedZone("JST", 9*3600)
-	}
-	return l
-}()
+// badTimeCode says a form's date and time could not be read.
+const badTimeCode = "validation.local_time"
 
 func (s *Server) apiListEvidence(c *fiber.Ctx) error {
 	id, err := pathID(c)
@@ -368,7 +356,7 @@ func (s *Server) apiAddCustody(c *fiber.Ctx) error {
 	var at time.Time
 	if raw := strings.TrimSpace(in.OccurredAt); raw != "" {
 		if at, err = time.Parse(time.RFC3339, raw); err != nil {
-			return apperr.Invalid("occurred_at", "must be an RFC 3339 time, e.g. 2026-11-24T10:00:00+09:00")
+			return apperr.Invalid("occurred_at", "validation.rfc3339")
 		}
 	}
 	ev, err := s.deps.Evidence.AddCustody(ctx, p, id, in.Kind, at, in.Handler, in.Reason)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
@@ -97,7 +98,8 @@ func (s *Server) addFAQ(c *fiber.Ctx) error {
 // faqFailed shows the editor again with a validation error at the form
 // that caused it; other errors go to the error handler.
 func (s *Server) faqFailed(c *fiber.Ctx, caseID, entry int64, err error) error {
-	if _, ok := err.(*apperr.ValidationError); !ok {
+	var ve *apperr.ValidationError
+	if !errors.As(err, &ve) {
 		return err
 	}
 	return s.renderFAQ(c, caseID, fiber.StatusUnprocessableEntity, entry, err)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -107,10 +108,11 @@ func (s *Server) renderInquiries(c *fiber.Ctx, status int, pg *Page) error {
 	f := inquiryFilter(c)
 	d := inquiriesPageData{inquiryChoices: choices, Case: cs, Filter: f, Next: -1, Prev: -1, CanEdit: p.Can(inquiries.Editors...), MatchDefault: len(pg.Form) == 0}
 	d.Inquiries, d.Total, err = s.deps.Inquiries.List(ctx, p, id, f)
-	if ve, ok := err.(*apperr.ValidationError); ok {
+	var ve *apperr.ValidationError
+	if errors.As(err, &ve) {
 		// A hand-edited filter in the address bar: show everything and say why.
 		for _, fe := range ve.Fields {
-			pg.Errors["filter_"+fe.Field] = fe.Reason
+			pg.Errors["filter_"+fe.Field] = pg.msgs.Message(pg.Lang, fe.Code, fe.Args...)
 		}
 		d.Filter = inquiries.Filter{Limit: inquiriesPageSize}
 		d.Inquiries, d.Total, err = s.deps.Inquiries.List(ctx, p, id, d.Filter)
@@ -158,7 +160,7 @@ func (s *Server) createInquiry(c *fiber.Ctx) error {
 	} else {
 		// A zero time means "now" to the service, so an unreadable one
 		// must stop here rather than be logged as the present moment.
-		err = apperr.Invalid("received_at", badTimeReason)
+		err = apperr.Invalid("received_at", badTimeCode)
 	}
 	if err != nil {
 		pg := s.newPage(c, "", "dashboard")

@@ -25,7 +25,7 @@ func apiTime(field, raw string) (*time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, raw)
 	if err != nil {
-		return nil, apperr.Invalid(field, "must be an RFC 3339 time, e.g. 2026-11-24T10:00:00+09:00")
+		return nil, apperr.Invalid(field, "validation.rfc3339")
 	}
 	return &t, nil
 }
@@ -57,7 +57,7 @@ func (s *Server) apiCreateInquiry(c *fiber.Ctx) error {
 	}
 	var in apiInquiryInput
 	if err := c.BodyParser(&in); err != nil {
-		return apperr.Invalid("body", "must be a JSON object with question and the other inquiry fields")
+		return apperr.Invalid("body", "validation.json_inquiry")
 	}
 	at, err := apiTime("received_at", in.ReceivedAt)
 	if err != nil {
@@ -103,7 +103,7 @@ func (s *Server) apiPatchInquiry(c *fiber.Ctx) error {
 	}
 	var in apiInquiryPatch
 	if err := c.BodyParser(&in); err != nil {
-		return apperr.Invalid("body", "must be a JSON object with the fields to change")
+		return apperr.Invalid("body", "validation.json_patch")
 	}
 	if in.ReceivedAt != nil {
 		at, err := apiTime("received_at", *in.ReceivedAt)
@@ -111,7 +111,7 @@ func (s *Server) apiPatchInquiry(c *fiber.Ctx) error {
 			return err
 		}
 		if at == nil {
-			return apperr.Invalid("received_at", "cannot be removed")
+			return apperr.Invalid("received_at", "validation.not_removable")
 		}
 		in.Patch.ReceivedAt = at
 	}
@@ -131,7 +131,7 @@ func (s *Server) apiAnswerInquiry(c *fiber.Ctx) error {
 		Answer string `json:"answer" form:"answer"`
 	}
 	if err := c.BodyParser(&in); err != nil {
-		return apperr.Invalid("body", `must be a JSON object: {"answer": "..."}`)
+		return apperr.Invalid("body", "validation.json_answer")
 	}
 	saved, err := s.deps.Inquiries.Answer(c.UserContext(), principal(c), id, in.Answer)
 	if err != nil {
@@ -159,7 +159,7 @@ func (s *Server) apiAddFAQ(c *fiber.Ctx) error {
 	}
 	var in inquiries.FAQInput
 	if err := c.BodyParser(&in); err != nil {
-		return apperr.Invalid("body", "must be a JSON object with question_ja/answer_ja and/or question_en/answer_en")
+		return apperr.Invalid("body", "validation.json_faq")
 	}
 	e, err := s.deps.Inquiries.AddFAQ(c.UserContext(), principal(c), id, in)
 	if err != nil {

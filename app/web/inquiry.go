@@ -103,7 +103,7 @@ func (s *Server) updateInquiry(c *fiber.Ctx) error {
 	}
 	at, ok := s.evidenceTime(c, c.FormValue("received_at"))
 	if !ok || at.IsZero() {
-		return s.inquiryResult(c, apperr.Invalid("received_at", badTimeReason), "", "")
+		return s.inquiryResult(c, apperr.Invalid("received_at", badTimeCode), "", "")
 	}
 	val := func(k string) *string { v := c.FormValue(k); return &v }
 	pt := inquiries.Patch{ReceivedAt: &at, Channel: val("channel"), CallerName: val("caller_name"), CallerContact: val("caller_contact"),
@@ -156,7 +156,7 @@ func (s *Server) linkCaller(c *fiber.Ctx) error {
 	var personID int64
 	if raw := c.FormValue("person_id"); raw != "" {
 		if personID, err = strconv.ParseInt(raw, 10, 64); err != nil || personID <= 0 {
-			return s.inquiryResult(c, apperr.Invalid("person_id", "must be a positive whole number"), "", "caller")
+			return s.inquiryResult(c, apperr.Invalid("person_id", "validation.positive_number"), "", "caller")
 		}
 	}
 	_, err = s.deps.Inquiries.LinkPerson(c.UserContext(), principal(c), id, personID)

@@ -116,7 +116,7 @@ func (s *Server) uploadBounces(c *fiber.Ctx) error {
 	var res letters.BounceResult
 	fh, ferr := c.FormFile("file")
 	if ferr != nil {
-		err = apperr.Invalid("file", "choose the bounce list (CSV) to upload")
+		err = apperr.Invalid("file", "validation.choose_bounces")
 	} else {
 		f, oerr := fh.Open()
 		if oerr != nil {
@@ -124,9 +124,7 @@ func (s *Server) uploadBounces(c *fiber.Ctx) error {
 		}
 		defer f.Close()
 		var list []letters.Bounce
-		if list, err = letters.ParseBounces(f); err != nil {
-			err = onFileField(err)
-		} else {
+		if list, err = letters.ParseBounces(f); err == nil {
 			res, err = s.deps.Letters.RecordBounces(c.UserContext(), principal(c), id, list)
 		}
 	}
@@ -139,23 +137,6 @@ func (s *Server) uploadBounces(c *fiber.Ctx) error {
 		return s.lettersPageWith(c, fiber.StatusUnprocessableEntity, pg, form, nil)
 	}
 	return s.lettersPageWith(c, fiber.StatusOK, pg, form, &res)
-}
-
-// onFileField puts a file's line errors next to the upload field.
-func onFileField(err error) error {
-	ve, ok := err.(*apperr.ValidationError)
-	if !ok {
-		return err
-	}
-	var msgs []string
-	for _, f := range ve.Fields {
-		if f.Field == "file" {
-			msgs = append(msgs, f.Reason)
-		} else {
-			msgs = append(msgs, f.Field+": "+f.Reason)
-		}
-	}
-	return apperr.Invalid("file", "%s", strings.Join(msgs, "; "))
 }
 
 type batchPageData struct {

@@ -110,7 +110,7 @@ func TestLetterBatchPagesAndAPI(t *testing.T) {
 	w.WriteField("_csrf", browser.csrf())
 	w.Close()
 	r = browser.raw("POST", fmt.Sprintf("/cases/%d/bounces", own["case"]), w.FormDataContentType(), buf.Bytes())
-	if page := body(t, r); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "line 3") {
+	if page := body(t, r); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "3行目") {
 		t.Fatalf("bad bounce list: %d", r.StatusCode)
 	}
 }

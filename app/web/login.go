@@ -1,11 +1,8 @@
 package web
 
 import (
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
@@ -21,15 +18,10 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err != nil {
 		pg := s.newPage(c, "login.title", "")
 		pg.Form["email"] = email
-		switch {
-		case errors.Is(err, auth.ErrBadCredentials):
-			pg.Errors[""] = pg.T("login.failed")
-			return s.render(c, fiber.StatusUnauthorized, "login", pg)
-		case errors.Is(err, apperr.ErrThrottled):
-			pg.Errors[""] = pg.T("login.throttled")
-			return s.render(c, fiber.StatusTooManyRequests, "login", pg)
+		if err := fieldErrors(pg, err); err != nil {
+			return err
 		}
-		return err
+		return s.render(c, statusOf(err), "login", pg)
 	}
 	s.setSession(c, res.SessionToken)
 	if res.MFARequired {
@@ -50,15 +42,10 @@ func (s *Server) totpVerify(c *fiber.Ctx) error {
 	fresh, err := s.deps.Auth.VerifySecondFactor(c.UserContext(), token, c.FormValue("code"), c.IP())
 	if err != nil {
 		pg := s.newPage(c, "totp.title", "")
-		switch {
-		case errors.Is(err, auth.ErrBadCredentials):
-			pg.Errors["code"] = pg.T("totp.failed")
-			return s.render(c, fiber.StatusUnauthorized, "totp", pg)
-		case errors.Is(err, apperr.ErrThrottled):
-			pg.Errors[""] = pg.T("login.throttled")
-			return s.render(c, fiber.StatusTooManyRequests, "totp", pg)
+		if err := fieldErrors(pg, err); err != nil {
+			return err
 		}
-		return err
+		return s.render(c, statusOf(err), "totp", pg)
 	}
 	s.setSession(c, fresh)
 	return c.Redirect("/", fiber.StatusSeeOther)

@@ -116,7 +116,7 @@ func (s *Server) loadPrincipal(c *fiber.Ctx) error {
 }
 
 // errReadOnlyToken refuses a change made with a read-only API token.
-var errReadOnlyToken = fmt.Errorf("%w: this token may only read (GET, HEAD); create a token with write scope to change data", apperr.ErrForbidden)
+var errReadOnlyToken = apperr.Forbidden("forbidden.token_read_only")
 
 func (s *Server) setPrincipal(c *fiber.Ctx, p *auth.Principal, mfaPending bool) {
 	c.Locals(localPrincipal, p)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -126,18 +125,10 @@ func (s *Server) noticeResult(c *fiber.Ctx, err error, flash string) error {
 		return c.Redirect(fmt.Sprintf("/notice-drafts/%d", id), fiber.StatusSeeOther)
 	}
 	pg := s.newPage(c, "", "dashboard")
-	if errors.Is(err, notices.ErrChanged) {
-		pg.Errors[""] = pg.T("notice.changed_since_loaded")
-		return s.noticeEditorPage(c, fiber.StatusConflict, pg)
-	}
-	if apperr.IsConflict(err) {
-		pg.Errors[""] = err.Error()
-		return s.noticeEditorPage(c, fiber.StatusConflict, pg)
-	}
 	if err := fieldErrors(pg, err); err != nil {
 		return err
 	}
-	return s.noticeEditorPage(c, fiber.StatusUnprocessableEntity, pg)
+	return s.noticeEditorPage(c, statusOf(err), pg)
 }
 
 func (s *Server) saveNotice(c *fiber.Ctx) error {
@@ -195,9 +186,9 @@ func (s *Server) saveMeasure(c *fiber.Ctx) error {
 		}
 	}
 	if raw := c.FormValue("target_date"); raw != "" {
-		t, err := time.ParseInLocation("2006-01-02", raw, orgLocation(principal(c)))
+		t, err := time.ParseInLocation("2006-01-02", raw, principal(c).Organisation.Location())
 		if err != nil {
-			return s.caseResult(c, caseID, "measures", apperr.Invalid("target_date", "is not a date (YYYY-MM-DD)"), "")
+			return s.caseResult(c, caseID, "measures", apperr.Invalid("target_date", "validation.date"), "")
 		}
 		in.TargetDate = &t
 	}
@@ -248,19 +239,12 @@ func (s *Server) publicNotice(c *fiber.Ctx) error {
 	if lang == "en" && pub.Version.TitleEN == "" {
 		lang = "ja"
 	}
-	pg := &Page{Lang: lang, msgs: s.msgs, loc: orgLocationOf(pub.Org.Timezone), Title: pub.Version.Title(lang), now: s.deps.Clock.Now()}
+	pg := &Page{Lang: lang, msgs: s.msgs, loc: pub.Org.Location(), Title: pub.Version.Title(lang), now: s.deps.Clock.Now()}
 	pg.Data = publicData{Pub: pub, Lang: lang, Sections: notices.Sections, Titles: notices.SectionTitles, HasEN: pub.Version.TitleEN != "",
 		Statuses: map[string]notices.Bilingual{"planned": {JA: "実施予定", EN: "planned"}, "in_progress": {JA: "実施中", EN: "in progress"}, "done": {JA: "実施済み", EN: "done"}},
 		Base:     "/notices/" + pub.Notice.Slug}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
 	return s.renderWith(c, fiber.StatusOK, "public_notice", "public", pg)
-}
-
-func orgLocationOf(tz string) *time.Location {
-	if loc, err := time.LoadLocation(tz); err == nil {
-		return loc
-	}
-	return time.UTC
 }
 
 func (s *Server) publicNoticePDF(c *fiber.Ctx) error {

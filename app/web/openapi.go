@@ -67,7 +67,10 @@ var apiDocs = map[string]struct{ summary, body string }{
 
 var apiSchemas = fiber.Map{
 	"Error": obj(fiber.Map{"error": str(), "status": integer(), "detail": str(),
-		"errors": fiber.Map{"type": "array", "items": obj(fiber.Map{"field": str(), "reason": str()})}}),
+		"code":             fiber.Map{"type": "string", "description": "what detail says, as a stable message code (e.g. conflict.case_closed)"},
+		"errors":           fiber.Map{"type": "array", "items": obj(fiber.Map{"field": str(), "reason": str(), "code": fiber.Map{"type": "string", "description": "the reason as a stable message code (e.g. validation.required)"}})},
+		"open_tasks":       fiber.Map{"type": "array", "items": str(), "description": "409 on a phase change: the open tasks that need a reason"},
+		"open_obligations": fiber.Map{"type": "array", "items": str(), "description": "409 on closing: the obligations not yet submitted or waived"}}),
 	"NewCase": obj(fiber.Map{"title": str(), "summary": str(), "aware_at": dateTime(), "occurred_from": dateTime(), "occurred_to": dateTime(),
 		"incident_type": enum("card_skimming", "unauthorized_access", "ransomware", "misdelivery", "lost_device", "insider", "other"),
 		"playbook":      enum("jp-card-leak", "generic-personal-data"), "severity": enum("low", "medium", "high", "critical"), "owner_id": integer()}),

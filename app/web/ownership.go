@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
-	"github.com/breachdesk/breachdesk/app/cases"
 )
 
 // ownedBy says, per resource kind named in a route, how to check that an
@@ -46,16 +45,6 @@ func (s *Server) checkOwnership(c *fiber.Ctx, r Route) error {
 		if err != nil || id <= 0 {
 			return apperr.ErrNotFound
 		}
-		if x.kind == "case" && readOnly(c) {
-			// A page of a case reads the case anyway: read it here, once,
-			// and let the services find it (cases.WithKnown).
-			cs, err := s.deps.Cases.Get(c.UserContext(), principal(c), id)
-			if err != nil {
-				return err
-			}
-			c.SetUserContext(cases.WithKnown(c.UserContext(), cs))
-			continue
-		}
 		var found int
 		if err := s.deps.Store.DB.WithContext(c.UserContext()).Raw(query, id, principal(c).OrgID()).Scan(&found).Error; err != nil {
 			return err
@@ -67,8 +56,8 @@ func (s *Server) checkOwnership(c *fiber.Ctx, r Route) error {
 	return nil
 }
 
-// readOnly reports whether the request may not change anything, so a
-// record read at its start stays right for the whole request.
+// readOnly reports whether the request may not change anything (GET and
+// HEAD), which is all a read-only API token may send.
 func readOnly(c *fiber.Ctx) bool {
 	return c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
 }

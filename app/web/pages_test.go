@@ -42,6 +42,9 @@ func TestEveryPageRenders(t *testing.T) {
 				t.Errorf("[%s] GET %s: %d\n%.300s", lang, path, resp.StatusCode, page)
 				continue
 			}
+			if i := strings.Index(page, "&amp;{"); i >= 0 {
+				t.Errorf("[%s] GET %s shows a Go value instead of its text: %.80s", lang, path, page[i:])
+			}
 			if strings.Contains(page, "[") && strings.Contains(page, ".") {
 				for _, frag := range strings.Split(page, "[")[1:] {
 					if end := strings.Index(frag, "]"); end > 0 && !strings.ContainsAny(frag[:end], " <>\"=") && strings.Contains(frag[:end], ".") && strings.Count(frag[:end], ".") <= 3 && len(frag[:end]) < 60 && !strings.Contains(frag[:end], "@") {

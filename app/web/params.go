@@ -23,39 +23,33 @@ func pathID(c *fiber.Ctx) (int64, error) {
 func formID(c *fiber.Ctx, field string) (int64, error) {
 	id, err := strconv.ParseInt(c.FormValue(field), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, apperr.Invalid(field, "must be a positive whole number")
+		return 0, apperr.Invalid(field, "validation.positive_number")
 	}
 	return id, nil
 }
 
-// fieldErrors copies a validation error's fields onto the page, so each
-// message shows next to its field; any other error is returned unchanged.
+// fieldErrors puts an error's messages on the form that was sent, in the
+// reader's language: a validation error's next to each of its fields, the
+// message of any other domain error (apperr.Error) next to its field or,
+// when it names none, at the top. The form is shown again with
+// statusOf(err). An error with no message for the user (not found,
+// forbidden, internal) is returned unchanged, for handleError.
 func fieldErrors(pg *Page, err error) error {
 	var ve *apperr.ValidationError
-	if !errors.As(err, &ve) {
+	var me *apperr.Error
+	switch {
+	case errors.As(err, &ve):
+		for _, f := range ve.Fields {
+			msg := pg.msgs.Message(pg.Lang, f.Code, f.Args...)
+			if prev := pg.Errors[f.Field]; prev != "" {
+				msg = prev + pg.T("error.message_separator") + msg // several lines of one file, say
+			}
+			pg.Errors[f.Field] = msg
+		}
+	case errors.As(err, &me):
+		pg.Errors[me.Field] = pg.msgs.Message(pg.Lang, me.Code, me.Args...)
+	default:
 		return err
 	}
-	for _, f := range ve.Fields {
-		pg.Errors[f.Field] = reasonText(pg, f.Reason)
-	}
 	return nil
-}
-
-// reasonKeys name the catalogue entries of the reasons services give most
-// often. Services speak English (the API returns their words as they are);
-// the page shows these in the reader's language, any other reason as is.
-var reasonKeys = map[string]string{
-	"is required":                     "error.reason.required",
-	"is empty":                        "error.reason.empty",
-	"is in the future":                "error.reason.future",
-	"must be a positive whole number": "error.reason.positive_number",
-	"contains a full card number":     "error.reason.full_pan",
-	"contains a full card number; give only the brand and the last 4 digits": "error.reason.full_pan",
-}
-
-func reasonText(pg *Page, reason string) string {
-	if key, ok := reasonKeys[reason]; ok {
-		return pg.T(key)
-	}
-	return reason
 }

@@ -85,7 +85,7 @@ func (s *Server) uploadPeople(c *fiber.Ctx) error {
 	var imp people.Import
 	fh, ferr := c.FormFile("file")
 	if ferr != nil {
-		err = apperr.Invalid("file", "choose a CSV file to upload")
+		err = apperr.Invalid("file", "validation.choose_csv")
 	} else {
 		f, oerr := fh.Open()
 		if oerr != nil {
@@ -121,7 +121,7 @@ func parseMapping(raw string) (map[string]string, error) {
 		}
 		header, field, ok := strings.Cut(line, "=")
 		if !ok || strings.TrimSpace(header) == "" || strings.TrimSpace(field) == "" {
-			return nil, apperr.Invalid("mapping", "line %d: write “column header = field”", i+1)
+			return nil, apperr.Invalid("mapping", "validation.mapping_line", i+1)
 		}
 		out[strings.TrimSpace(header)] = strings.TrimSpace(field)
 	}
@@ -145,7 +145,7 @@ func foldMappingErrors(pg *Page) {
 	if prev, ok := pg.Errors["mapping"]; ok {
 		lines = append([]string{prev}, lines...)
 	}
-	pg.Errors["mapping"] = strings.Join(lines, "; ")
+	pg.Errors["mapping"] = strings.Join(lines, pg.T("error.message_separator"))
 }
 
 func (s *Server) importPage(c *fiber.Ctx) error {
@@ -172,7 +172,7 @@ func (s *Server) apiImportPeople(c *fiber.Ctx) error {
 	opts := people.Options{Mode: c.Query("mode")}
 	if raw := c.Query("mapping"); raw != "" {
 		if err := json.Unmarshal([]byte(raw), &opts.Mapping); err != nil {
-			return apperr.Invalid("mapping", "must be a JSON object of column header → field")
+			return apperr.Invalid("mapping", "validation.mapping_json")
 		}
 	}
 	name := c.Query("filename", "upload.csv")

@@ -97,12 +97,12 @@ func TestPeopleImportFormTakesAnExplicitMapping(t *testing.T) {
 	ct, b = mappingForm(t, c.csrf(), csv, "お客様のお名前 = nom\n存在しない列 = email\n")
 	r := c.raw("POST", path, ct, b)
 	page = body(t, r)
-	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "“お客様のお名前”: unknown field") ||
-		!strings.Contains(page, "“存在しない列”: no such column") || !strings.Contains(page, "お客様のお名前 = nom") {
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "“お客様のお名前”: 不明な項目です") ||
+		!strings.Contains(page, "“存在しない列”: ファイルの見出し行にこの列はありません") || !strings.Contains(page, "お客様のお名前 = nom") {
 		t.Fatalf("bad mapping: %d\n%s", r.StatusCode, page)
 	}
 	ct, b = mappingForm(t, c.csrf(), csv, "oops")
-	if page = body(t, c.raw("POST", path, ct, b)); !strings.Contains(page, "line 1") {
+	if page = body(t, c.raw("POST", path, ct, b)); !strings.Contains(page, "1行目") {
 		t.Fatalf("a mapping line without = is not named:\n%s", page)
 	}
 	ct, b = mappingForm(t, c.csrf(), csv, "お客様のお名前 = name\r\nご連絡先アドレス = email\r\n")

@@ -90,9 +90,11 @@ type Page struct {
 	Flash      string
 	Errors     map[string]string // field → message; "" = the whole form
 	Form       map[string]string // values to show again after an error
-	Zone       string            // name of the time zone times are shown in
-	Unread     int64             // unread notifications
-	Data       any
+	// Zone names the zone times are shown in: the organisation's
+	// (auth.Organisation.Location), UTC on pages outside any organisation.
+	Zone   string
+	Unread int64 // unread notifications
+	Data   any
 
 	msgs i18n.Catalogue
 	loc  *time.Location
@@ -195,6 +197,11 @@ func (p *Page) L(v any) string {
 			return t.EN
 		}
 		return t.JA
+	case *obligationsText: // optional texts, such as a rule's caveat
+		if t == nil {
+			return ""
+		}
+		return p.L(*t)
 	case string:
 		return t
 	}
@@ -212,10 +219,9 @@ func (s *Server) newPage(c *fiber.Ctx, titleKey, nav string) *Page {
 		pg.Flash = pg.T(k)
 	}
 	if pg.P != nil {
-		if tz := pg.P.Organisation.Timezone; tz != "" {
-			if loc, err := time.LoadLocation(tz); err == nil {
-				pg.loc, pg.Zone = loc, tz
-			}
+		if pg.P.OrgID() != 0 {
+			pg.loc = pg.P.Organisation.Location()
+			pg.Zone = pg.loc.String()
 		}
 		if !pg.MFAPending && pg.P.OrgID() != 0 {
 			pg.Unread, _ = notifications.Unread(c.UserContext(), s.deps.Store, pg.P)

@@ -96,7 +96,8 @@ func parse(fs *flag.FlagSet, args []string) (code int, done bool) {
 	return 0, false
 }
 
+// fail reports err and returns the exit status.
 func fail(w io.Writer, err error) int {
-	fmt.Fprintf(w, "breachdesk: %v\n", err)
+	fmt.Fprintf(w, "breachdesk: %s\n", errorText(err))
 	return 1
 }
