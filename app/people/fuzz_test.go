@@ -141,7 +141,7 @@ func FuzzReadUpload(f *testing.F) {
 			rows++
 			rec, errs, _, _ := cols.parse(line, cells[1:])
 			for _, e := range errs {
-				if e.Line != line || e.Field == "" || e.Reason == "" {
+				if e.Line != line || e.Field == "" || e.Code == "" {
 					t.Fatalf("row error without line or field: %+v (line %d)", e, line)
 				}
 			}

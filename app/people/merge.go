@@ -78,14 +78,14 @@ func (m *merger) identity(t *person, line int64, field, v string, dst *string, i
 	case *dst == "" && index[v] == nil:
 		*dst, index[v], t.dirty = v, t, true
 	case *dst == "":
-		m.warn(line, field, "belongs to another person of this case; merged without it")
+		m.warn(line, field, "validation.row_identity_taken")
 	default:
-		m.warn(line, field, "differs from the one of the person this row was merged into; the earlier one was kept")
+		m.warn(line, field, "validation.row_identity_differs")
 	}
 }
 
-func (m *merger) warn(line int64, field, reason string) {
-	m.warnings = append(m.warnings, RowError{Line: line, Field: field, Reason: reason, Warning: true})
+func (m *merger) warn(line int64, field, code string) {
+	m.warnings = append(m.warnings, RowError{Line: line, Field: field, Code: code, Warning: true})
 }
 
 // fill copies the row's values into the person's empty fields.

@@ -110,13 +110,28 @@ func (m ColumnMapping) Kept() bool {
 }
 
 // RowError is one problem of one row. It names the line and the field but
-// never repeats the cell's content, which may be personal data. Warning
-// marks a row that was imported with part of it left out.
+// never repeats the cell's content, which may be personal data. Code is the
+// catalogue message that says what is wrong, filled with Args (text, so
+// that they read back the same from the stored JSON); the web translates
+// it into the reader's language and, for the API, into Reason in English.
+// Warning marks a row that was imported with part of it left out.
 type RowError struct {
-	Line    int64  `json:"line"`
-	Field   string `json:"field"`
-	Reason  string `json:"reason"`
-	Warning bool   `json:"warning,omitempty"`
+	Line    int64    `json:"line"`
+	Field   string   `json:"field"`
+	Code    string   `json:"code"`
+	Args    []string `json:"args,omitempty"`
+	Reason  string   `json:"reason,omitempty"`
+	Warning bool     `json:"warning,omitempty"`
+}
+
+// MessageCode returns the error's code and arguments, for the translation
+// (app/i18n).
+func (e RowError) MessageCode() (string, []any) {
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		args[i] = a
+	}
+	return e.Code, args
 }
 
 // Person is one affected person of a case.

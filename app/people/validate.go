@@ -46,8 +46,10 @@ type rowErrors struct {
 	errs []RowError
 }
 
-func (e *rowErrors) add(field, reason string) {
-	e.errs = append(e.errs, RowError{Line: e.line, Field: field, Reason: reason})
+// add records a problem of field: code is a catalogue message (see
+// RowError), args fill it.
+func (e *rowErrors) add(field, code string, args ...string) {
+	e.errs = append(e.errs, RowError{Line: e.line, Field: field, Code: code, Args: args})
 }
 
 var (
@@ -92,7 +94,7 @@ func (c *columns) parse(line int64, cells []string) (rec record, errs []RowError
 		if field == FieldCardNumber {
 			brand, last4, ok := cardFromCell(cell)
 			if !ok {
-				e.add(field, "must be a card number or its last 4 digits")
+				e.add(field, "validation.row_card")
 			}
 			rec.CardLast4 = last4
 			if rec.CardBrand == "" {
@@ -136,7 +138,7 @@ func (c *columns) parse(line int64, cells []string) (rec record, errs []RowError
 		case FieldExtra:
 			key := c.extraKey(i)
 			if utf8.RuneCountInString(cell) > maxExtra {
-				e.add("extra."+key, "must be at most 2,000 characters")
+				e.add("extra."+key, "validation.row_max_chars", strconv.Itoa(maxExtra))
 			}
 			if rec.Extra == nil {
 				rec.Extra = map[string]string{}
@@ -188,7 +190,7 @@ func (c *columns) extraKey(i int) string {
 
 func (r *record) validate(e *rowErrors) {
 	if r.Name == "" && r.Email == "" {
-		e.add(FieldName, "is required (a name or an e-mail address)")
+		e.add(FieldName, "validation.row_name_required")
 	}
 	checkLen(e, FieldName, r.Name, maxName)
 	checkLen(e, FieldNameKana, r.NameKana, maxName)
@@ -196,26 +198,26 @@ func (r *record) validate(e *rowErrors) {
 	checkLen(e, FieldCustomerID, r.CustomerID, maxCustomerID)
 	checkLen(e, FieldCardBrand, r.CardBrand, maxBrand)
 	if r.Email != "" && !validEmail(r.Email) {
-		e.add(FieldEmail, "is not a valid e-mail address (name@example.jp, without a display name)")
+		e.add(FieldEmail, "validation.row_email")
 	}
 	r.Residency = strings.ToUpper(norm.NFKC.String(r.Residency))
 	if c, ok := countries[r.Residency]; ok {
 		r.Residency = c
 	}
 	if r.Residency != "" && !residencyRe.MatchString(r.Residency) {
-		e.add(FieldResidency, "must be a country code such as JP, or a region such as US-CA")
+		e.add(FieldResidency, "validation.row_residency")
 	}
 	r.validatePostal(e)
 	if r.Phone != "" && (!phoneChars.MatchString(r.Phone) || len(r.Phone) > maxPhone) {
-		e.add(FieldPhone, "may hold only digits, +, -, parentheses and spaces (at most 30)")
+		e.add(FieldPhone, "validation.row_phone")
 	}
 	lang, ok := languages[strings.ToLower(norm.NFKC.String(r.Language))]
 	if !ok {
-		e.add(FieldLanguage, "must be ja or en")
+		e.add(FieldLanguage, "validation.row_language")
 	}
 	r.Language = lang
 	if len(r.DataItems) > maxDataItems || slices.ContainsFunc(r.DataItems, func(s string) bool { return utf8.RuneCountInString(s) > maxDataItem }) {
-		e.add(FieldDataItems, "at most 30 items of at most 100 characters")
+		e.add(FieldDataItems, "validation.row_data_items")
 	}
 }
 
@@ -230,7 +232,7 @@ func (r *record) validatePostal(e *rowErrors) {
 	if r.Residency == "" || r.Residency == "JP" {
 		m := jpPostal.FindStringSubmatch(pc)
 		if m == nil {
-			e.add(FieldPostalCode, "must be a Japanese postal code: 7 digits, as 123-4567")
+			e.add(FieldPostalCode, "validation.row_postal_jp")
 			return
 		}
 		r.PostalCode = m[1] + "-" + m[2]
@@ -238,7 +240,7 @@ func (r *record) validatePostal(e *rowErrors) {
 	}
 	pc = strings.ToUpper(pc)
 	if !otherPostal.MatchString(pc) {
-		e.add(FieldPostalCode, "may hold only letters, digits, spaces and hyphens (at most 20)")
+		e.add(FieldPostalCode, "validation.row_postal_other")
 		return
 	}
 	r.PostalCode = pc
@@ -257,7 +259,7 @@ func validEmail(s string) bool {
 
 func checkLen(e *rowErrors, field, s string, max int) {
 	if utf8.RuneCountInString(s) > max {
-		e.add(field, "must be at most "+strconv.Itoa(max)+" characters")
+		e.add(field, "validation.row_max_chars", strconv.Itoa(max))
 	}
 }
 

@@ -158,6 +158,7 @@ func (s *Server) importPage(c *fiber.Ctx) error {
 		return err
 	}
 	pg := s.newPage(c, "import.title", "dashboard")
+	s.explainRows(pg.Lang, &imp)
 	pg.Data = imp
 	return s.render(c, fiber.StatusOK, "import", pg)
 }
@@ -180,6 +181,7 @@ func (s *Server) apiImportPeople(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.explainRows("en", &imp)
 	return c.Status(fiber.StatusAccepted).JSON(imp)
 }
 
@@ -192,7 +194,19 @@ func (s *Server) apiGetImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.explainRows("en", &imp)
 	return c.JSON(imp)
+}
+
+// explainRows says each row error of imp in lang, as the API's field
+// errors are said: the import keeps codes, the reader gets a sentence. A
+// row error stored before codes existed keeps its English reason.
+func (s *Server) explainRows(lang string, imp *people.Import) {
+	for i, e := range imp.Errors {
+		if code, args := e.MessageCode(); code != "" {
+			imp.Errors[i].Reason = s.msgs.Message(lang, code, args...)
+		}
+	}
 }
 
 func (s *Server) apiPeople(c *fiber.Ctx) error {

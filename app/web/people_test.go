@@ -41,8 +41,9 @@ func TestPeopleImportOverAPIAndPages(t *testing.T) {
 		t.Fatalf("import result: %d %v", code, m)
 	}
 	errs := fmt.Sprint(m["errors"])
-	if !strings.Contains(errs, "line:3") || !strings.Contains(errs, "email") {
-		t.Fatalf("errors do not name line 3 and the e-mail field: %s", errs)
+	if !strings.Contains(errs, "line:3") || !strings.Contains(errs, "field:email") ||
+		!strings.Contains(errs, "code:validation.row_email") || !strings.Contains(errs, "reason:is not a valid e-mail address") {
+		t.Fatalf("errors do not name line 3, the e-mail field, its code and an English reason: %s", errs)
 	}
 	code, m = c.json("GET", fmt.Sprintf("/api/v1/cases/%d/people?q=taro", own["case"]), "")
 	if code != 200 || m["total"].(float64) != 1 || strings.Contains(fmt.Sprint(m), "4111111111111111") {
@@ -50,9 +51,14 @@ func TestPeopleImportOverAPIAndPages(t *testing.T) {
 	}
 	browser := h.client()
 	browser.login("alice@a.example")
-	page := body(t, browser.do("GET", fmt.Sprintf("/imports/%d", imp.ID), nil))
-	if !strings.Contains(page, "not-an-email") && !strings.Contains(page, "email") {
-		t.Fatal("import page without the row errors")
+	// The page says the row error in the reader's language, and never
+	// repeats the cell (it may be personal data).
+	for lang, want := range map[string]string{"ja": "メールアドレスの形式ではありません", "en": "is not a valid e-mail address"} {
+		browser.post("/settings/language", url.Values{"language": {lang}})
+		page := body(t, browser.do("GET", fmt.Sprintf("/imports/%d", imp.ID), nil))
+		if !strings.Contains(page, want) || strings.Contains(page, "not-an-email") {
+			t.Errorf("[%s] import page: want the row error %q and not the cell", lang, want)
+		}
 	}
 	if r := browser.post(fmt.Sprintf("/cases/%d/people/import", own["case"]), url.Values{}); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("upload without a file: %d", r.StatusCode)
