@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/i18n"
+
 	"github.com/breachdesk/breachdesk/app/obligations"
 )
 
@@ -79,11 +81,11 @@ func (o Obligation) Deadline() *time.Time {
 // Listed is the part of the engine's obligation a list of obligations
 // shows.
 type Listed struct {
-	Recipient obligations.Text `json:"recipient"`
+	Recipient i18n.Text `json:"recipient"`
 }
 
 // Recipient is who the obligation is owed to, in both languages.
-func (o Obligation) Recipient() obligations.Text {
+func (o Obligation) Recipient() i18n.Text {
 	if o.Listed != nil {
 		return o.Listed.Recipient
 	}

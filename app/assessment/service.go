@@ -87,7 +87,7 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, caseID int64, f o
 	if err != nil {
 		return Version{}, nil, err
 	}
-	if err := p.Require(auth.RoleOwner, auth.RoleManager, auth.RoleLegal, auth.RoleResponder); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return Version{}, nil, err
 	}
 	note = strings.TrimSpace(note)

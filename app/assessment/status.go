@@ -52,7 +52,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64, in Su
 	if err != nil {
 		return o, err
 	}
-	if err := p.Require(submitters...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return o, err
 	}
 	if in, err = s.checkSubmission(in); err != nil {
@@ -74,7 +74,7 @@ func (s *Service) SubmitDocument(ctx context.Context, tx *store.Tx, p *auth.Prin
 	if err != nil || o.ID == 0 || !o.Open() {
 		return err
 	}
-	if err := p.Require(submitters...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return err
 	}
 	if in, err = s.checkSubmission(in); err != nil {
@@ -84,9 +84,6 @@ func (s *Service) SubmitDocument(ctx context.Context, tx *store.Tx, p *auth.Prin
 	_, err = s.decideTx(ctx, tx, p, o, fields, action, summary)
 	return err
 }
-
-// submitters may mark obligations submitted.
-var submitters = []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleLegal}
 
 // checkSubmission validates in and fills in its defaults.
 func (s *Service) checkSubmission(in Submission) (Submission, error) {
@@ -120,7 +117,7 @@ func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason
 	if err != nil {
 		return o, err
 	}
-	if err := p.Require(auth.RoleLegal); err != nil {
+	if err := p.Require(auth.Approve); err != nil {
 		return o, err
 	}
 	reason = strings.TrimSpace(reason)
@@ -141,11 +138,11 @@ func (s *Service) SetDraftState(ctx context.Context, p *auth.Principal, id int64
 	if err != nil {
 		return o, err
 	}
-	roles, err := draftStateRoles(status)
+	perm, err := draftStatePermission(status)
 	if err != nil {
 		return o, err
 	}
-	if err := p.Require(roles...); err != nil {
+	if err := p.Require(perm); err != nil {
 		return o, err
 	}
 	if !o.Open() {
@@ -160,7 +157,7 @@ func (s *Service) SetDraftState(ctx context.Context, p *auth.Principal, id int64
 // is not applicable, no longer open or already at status is left as it
 // is; the document's own state is the record.
 func (s *Service) FollowDocument(ctx context.Context, tx *store.Tx, p *auth.Principal, caseID int64, rule, status string) error {
-	roles, err := draftStateRoles(status)
+	perm, err := draftStatePermission(status)
 	if err != nil {
 		return err
 	}
@@ -168,7 +165,7 @@ func (s *Service) FollowDocument(ctx context.Context, tx *store.Tx, p *auth.Prin
 	if err != nil || o.ID == 0 || !o.Open() || o.Status == status {
 		return err
 	}
-	if err := p.Require(roles...); err != nil {
+	if err := p.Require(perm); err != nil {
 		return err
 	}
 	_, err = s.decideTx(ctx, tx, p, o, map[string]any{"status": status}, "obligation."+status, fmt.Sprintf("%s marked %s", o.RuleID, status))
@@ -186,14 +183,14 @@ func lockedObligation(tx *store.Tx, p *auth.Principal, caseID int64, rule string
 }
 
 // draftStateRoles are the roles that may set an obligation to status.
-func draftStateRoles(status string) ([]auth.Role, error) {
+func draftStatePermission(status string) (auth.Permission, error) {
 	switch status {
 	case StatusPending, StatusDrafted:
-		return []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleLegal}, nil
+		return auth.WriteDocuments, nil
 	case StatusApproved:
-		return []auth.Role{auth.RoleLegal}, nil
+		return auth.Approve, nil
 	}
-	return nil, apperr.Invalid("status", "validation.one_of", strings.Join([]string{StatusPending, StatusDrafted, StatusApproved}, ", "))
+	return 0, apperr.Invalid("status", "validation.one_of", strings.Join([]string{StatusPending, StatusDrafted, StatusApproved}, ", "))
 }
 
 // decide changes o with fields in a transaction of its own.

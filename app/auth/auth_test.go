@@ -195,7 +195,7 @@ func TestOperatorSeesEveryOrganisation(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _, _ = svc.Authenticate(ctx, res.SessionToken)
-	if p.OrgID() != orgs[1].ID || !p.Can(auth.RoleOwner) {
+	if p.OrgID() != orgs[1].ID || !p.May(auth.ManageMembers) {
 		t.Fatalf("operator after switch: %+v", p.Organisation)
 	}
 }

@@ -43,7 +43,7 @@ const invitationDays = 14
 // only by accepting while signed in, and the answer, its timing and the
 // members page are the same whether or not the address had an account.
 func (s *Service) Invite(ctx context.Context, p *Principal, email, name, password string, role Role) error {
-	if err := p.Require(RoleOwner); err != nil {
+	if err := p.Require(ManageMembers); err != nil {
 		return err
 	}
 	email, name = NormaliseEmail(email), strings.TrimSpace(name)
@@ -104,7 +104,7 @@ func (s *Service) Invite(ctx context.Context, p *Principal, email, name, passwor
 // Invitations lists the current organisation's open invitations. Owners
 // only.
 func (s *Service) Invitations(ctx context.Context, p *Principal) ([]Invitation, error) {
-	if err := p.Require(RoleOwner); err != nil {
+	if err := p.Require(ManageMembers); err != nil {
 		return nil, err
 	}
 	var out []Invitation
@@ -116,7 +116,7 @@ func (s *Service) Invitations(ctx context.Context, p *Principal) ([]Invitation, 
 // CancelInvitation withdraws an open invitation of the current
 // organisation. Owners only.
 func (s *Service) CancelInvitation(ctx context.Context, p *Principal, id int64) error {
-	if err := p.Require(RoleOwner); err != nil {
+	if err := p.Require(ManageMembers); err != nil {
 		return err
 	}
 	return s.st.InTx(ctx, func(tx *store.Tx) error {

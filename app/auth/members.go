@@ -18,7 +18,7 @@ type Member struct {
 
 // ListMembers lists the current organisation's members.
 func (s *Service) ListMembers(ctx context.Context, p *Principal) ([]Member, error) {
-	if err := p.Require(Roles...); err != nil {
+	if err := p.Require(ReadMembers); err != nil {
 		return nil, err
 	}
 	type row struct {
@@ -54,7 +54,7 @@ func (s *Service) Member(ctx context.Context, p *Principal, userID int64) (Membe
 // SetRole changes a member's role. Owners only; the last owner cannot be
 // demoted, so an organisation is never left without one.
 func (s *Service) SetRole(ctx context.Context, p *Principal, userID int64, role Role) error {
-	if err := p.Require(RoleOwner); err != nil {
+	if err := p.Require(ManageMembers); err != nil {
 		return err
 	}
 	if !role.Valid() {
@@ -76,7 +76,7 @@ func (s *Service) SetRole(ctx context.Context, p *Principal, userID int64, role 
 
 // RemoveMember takes a user out of the current organisation. Owners only.
 func (s *Service) RemoveMember(ctx context.Context, p *Principal, userID int64) error {
-	if err := p.Require(RoleOwner); err != nil {
+	if err := p.Require(ManageMembers); err != nil {
 		return err
 	}
 	m, err := s.Member(ctx, p, userID)

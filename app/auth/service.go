@@ -96,26 +96,13 @@ type Principal struct {
 // OrgID is the current organisation's id, the scope of every tenant query.
 func (p *Principal) OrgID() int64 { return p.Organisation.ID }
 
-// Can reports whether the principal may perform an action needing one of
-// the given roles in the current organisation. Operators may do everything.
-func (p *Principal) Can(roles ...Role) bool {
-	if p.User.IsOperator {
-		return true
-	}
-	for _, r := range roles {
-		if p.Role == r {
-			return true
-		}
-	}
-	return false
-}
-
-// Require returns apperr.ErrForbidden unless the principal has one of roles.
-func (p *Principal) Require(roles ...Role) error {
+// Require returns apperr.ErrNotFound outside an organisation and
+// apperr.ErrForbidden unless the principal holds perm.
+func (p *Principal) Require(perm Permission) error {
 	if p.Organisation.ID == 0 {
 		return apperr.ErrNotFound
 	}
-	if !p.Can(roles...) {
+	if !p.May(perm) {
 		return apperr.ErrForbidden
 	}
 	return nil

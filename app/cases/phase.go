@@ -39,7 +39,7 @@ func (s *Service) Advance(ctx context.Context, p *auth.Principal, id int64, to P
 	if err != nil {
 		return c, err
 	}
-	if err := p.Require(Managers...); err != nil {
+	if err := p.Require(auth.ManageCases); err != nil {
 		return c, err
 	}
 	if to.Index() < 0 {
@@ -111,7 +111,7 @@ func (s *Service) Reopen(ctx context.Context, p *auth.Principal, id int64, reaso
 	if err != nil {
 		return c, err
 	}
-	if err := p.Require(Managers...); err != nil {
+	if err := p.Require(auth.ManageCases); err != nil {
 		return c, err
 	}
 	if c.ClosedAt == nil {

@@ -43,12 +43,6 @@ func NewService(st *store.Store, clk clock.Clock, obligations Obligations) *Serv
 	return &Service{st: st, obligations: obligations, now: clk.Now}
 }
 
-// Editors may change a case; viewers only read.
-var Editors = []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleResponder, auth.RoleLegal}
-
-// Managers may create cases, change phases and assign work.
-var Managers = []auth.Role{auth.RoleOwner, auth.RoleManager}
-
 // NewCase is the input of Create.
 type NewCase struct {
 	Title        string     `json:"title"`
@@ -103,7 +97,7 @@ type Saved struct {
 // Create opens a case with the next reference number of its organisation
 // (INC-YYYY-NNNN) and seeds the playbook's tasks.
 func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Saved, error) {
-	if err := p.Require(Managers...); err != nil {
+	if err := p.Require(auth.ManageCases); err != nil {
 		return Saved{}, err
 	}
 	in.Title, in.Summary = strings.TrimSpace(in.Title), strings.TrimSpace(in.Summary)

@@ -66,7 +66,7 @@ func (s *Service) AddTask(ctx context.Context, p *auth.Principal, caseID int64, 
 	if err != nil {
 		return Task{}, err
 	}
-	if err := p.Require(Editors...); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return Task{}, err
 	}
 	in.Title = strings.TrimSpace(in.Title)
@@ -117,7 +117,7 @@ func (s *Service) UpdateTask(ctx context.Context, p *auth.Principal, id int64, i
 	if err != nil {
 		return t, err
 	}
-	if err := p.Require(Editors...); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return t, err
 	}
 	v := &apperr.ValidationError{}
@@ -200,7 +200,7 @@ func (s *Service) AddComment(ctx context.Context, p *auth.Principal, taskID int6
 	if err != nil {
 		return Commented{}, err
 	}
-	if err := p.Require(Editors...); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return Commented{}, err
 	}
 	body = strings.TrimSpace(body)

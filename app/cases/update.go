@@ -35,7 +35,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 	if err != nil {
 		return Saved{}, err
 	}
-	if err := p.Require(Managers...); err != nil {
+	if err := p.Require(auth.ManageCases); err != nil {
 		return Saved{}, err
 	}
 	if c.ClosedAt != nil {

@@ -1,11 +1,15 @@
 package documents
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
+)
 
 // QA is one curated question and answer of a call-centre FAQ, in both
 // languages; one language may be left empty.
 type QA struct {
-	Question, Answer Text
+	Question, Answer i18n.Text
 }
 
 // QAView is a curated question and answer in the document's language,

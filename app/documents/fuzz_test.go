@@ -12,6 +12,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/breachdesk/breachdesk/app/i18n"
+
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
@@ -202,7 +204,7 @@ func buildWith(kind KindInfo, lang, v string) *CaseView {
 			{Title: v, Phase: cases.PhaseRecovery, Status: "open"}},
 		Evidence:    []evidence.Item{{Filename: v}},
 		Obligations: []assessment.Obligation{{RuleID: "jp.police.consultation", Status: assessment.StatusSubmitted, SubmittedAt: &done, RecipientReference: v}},
-		FAQ:         []QA{{Question: Text{JA: v, EN: v}, Answer: Text{JA: v, EN: v}}},
+		FAQ:         []QA{{Question: i18n.Text{JA: v, EN: v}, Answer: i18n.Text{JA: v, EN: v}}},
 		Now:         now,
 	}
 	fields := map[string]string{}

@@ -48,9 +48,6 @@ func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessm
 	return &Service{st: st, cases: cs, as: as, renderer: r, now: clk.Now}
 }
 
-// Writers may generate and edit drafts.
-var Writers = []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleLegal}
-
 func validKindLang(kind, lang string) (documents.KindInfo, error) {
 	v := &apperr.ValidationError{}
 	ki, ok := documents.Info(documents.DocKind(kind))
@@ -96,7 +93,7 @@ func (s *Service) Generate(ctx context.Context, p *auth.Principal, caseID int64,
 	if err != nil {
 		return Document{}, err
 	}
-	if err := p.Require(Writers...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return Document{}, err
 	}
 	ki, err := validKindLang(kind, lang)
@@ -213,7 +210,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 	if err != nil {
 		return d, err
 	}
-	if err := p.Require(auth.RoleLegal); err != nil {
+	if err := p.Require(auth.Approve); err != nil {
 		return d, err
 	}
 	if err := approvable(d); err != nil {
@@ -310,7 +307,7 @@ func (s *Service) MarkSubmitted(ctx context.Context, p *auth.Principal, id int64
 	if err != nil {
 		return d, err
 	}
-	if err := p.Require(Writers...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return d, err
 	}
 	if d.Status != StatusApproved {

@@ -33,7 +33,7 @@ func (s *Service) Preview(ctx context.Context, p *auth.Principal, caseID int64, 
 	if _, err := s.cases.Get(ctx, p, caseID); err != nil {
 		return nil, err
 	}
-	if err := p.Require(Writers...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return nil, err
 	}
 	ki, err := validKindLang(kind, lang)
@@ -60,7 +60,7 @@ func (s *Service) Preview(ctx context.Context, p *auth.Principal, caseID int64, 
 // kind and language after checking that it executes and parses against a
 // sample case; owners and legal only.
 func (s *Service) SaveTemplate(ctx context.Context, p *auth.Principal, kind, lang, body string) (Override, error) {
-	if err := p.Require(auth.RoleOwner, auth.RoleLegal); err != nil {
+	if err := p.Require(auth.EditTemplates); err != nil {
 		return Override{}, err
 	}
 	ki, err := validKindLang(kind, lang)

@@ -113,7 +113,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, caseID int64, f
 	if err := s.caseInOrg(ctx, p, caseID); err != nil {
 		return Item{}, err
 	}
-	if err := p.Require(cases.Editors...); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return Item{}, err
 	}
 	description = strings.TrimSpace(description)
@@ -265,7 +265,7 @@ func (s *Service) AddCustody(ctx context.Context, p *auth.Principal, evidenceID 
 	if err != nil {
 		return CustodyEvent{}, err
 	}
-	if err := p.Require(cases.Editors...); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return CustodyEvent{}, err
 	}
 	kind, handler, reason = strings.TrimSpace(kind), strings.TrimSpace(handler), strings.TrimSpace(reason)

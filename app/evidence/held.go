@@ -10,7 +10,6 @@ import (
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
-	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
 )
@@ -84,7 +83,7 @@ func (s *Service) RecordHeld(ctx context.Context, p *auth.Principal, caseID int6
 	if err := s.caseInOrg(ctx, p, caseID); err != nil {
 		return Item{}, err
 	}
-	if err := p.Require(cases.Editors...); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return Item{}, err
 	}
 	in.Filename, in.HeldBy, in.Description = strings.TrimSpace(in.Filename), strings.TrimSpace(in.HeldBy), strings.TrimSpace(in.Description)

@@ -118,7 +118,7 @@ func (s *Service) InquiriesCSV(ctx context.Context, p *auth.Principal, caseID in
 	if err != nil {
 		return Export{}, err
 	}
-	if err := p.Require(Editors...); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return Export{}, err
 	}
 	if err := checkLang(lang); err != nil {

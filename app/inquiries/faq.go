@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/breachdesk/breachdesk/app/i18n"
+
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
@@ -78,7 +80,7 @@ func (s *Service) addFAQ(ctx context.Context, p *auth.Principal, caseID int64, i
 	if err != nil {
 		return FAQEntry{}, err
 	}
-	if err := p.Require(FAQEditors...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return FAQEntry{}, err
 	}
 	m := &masker{}
@@ -112,7 +114,7 @@ func (s *Service) Promote(ctx context.Context, p *auth.Principal, inquiryID int6
 	if err != nil {
 		return FAQEntry{}, err
 	}
-	if err := p.Require(FAQEditors...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return FAQEntry{}, err
 	}
 	if it.Answer == "" {
@@ -139,7 +141,7 @@ func (s *Service) UpdateFAQ(ctx context.Context, p *auth.Principal, id int64, in
 	if err != nil {
 		return e, err
 	}
-	if err := p.Require(FAQEditors...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return e, err
 	}
 	m := &masker{}
@@ -163,7 +165,7 @@ func (s *Service) DeleteFAQ(ctx context.Context, p *auth.Principal, id int64) (F
 	if err != nil {
 		return e, err
 	}
-	if err := p.Require(FAQEditors...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return e, err
 	}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
@@ -183,7 +185,7 @@ func (s *Service) MoveFAQ(ctx context.Context, p *auth.Principal, id int64, delt
 	if err != nil {
 		return e, err
 	}
-	if err := p.Require(FAQEditors...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return e, err
 	}
 	if delta != -1 && delta != 1 {
@@ -265,7 +267,7 @@ func DocumentFAQ(ctx context.Context, tx *store.Tx, orgID, caseID int64) ([]docu
 func toQA(es []FAQEntry) []documents.QA {
 	out := make([]documents.QA, len(es))
 	for i, e := range es {
-		out[i] = documents.QA{Question: documents.Text{JA: e.QuestionJA, EN: e.QuestionEN}, Answer: documents.Text{JA: e.AnswerJA, EN: e.AnswerEN}}
+		out[i] = documents.QA{Question: i18n.Text{JA: e.QuestionJA, EN: e.QuestionEN}, Answer: i18n.Text{JA: e.AnswerJA, EN: e.AnswerEN}}
 	}
 	return out
 }

@@ -41,14 +41,6 @@ func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessm
 	return &Service{st: st, cases: cs, as: as, renderer: r, now: clk.Now}
 }
 
-// Editors may log and answer inquiries: the same people who work a case.
-var Editors = cases.Editors
-
-// FAQEditors may change the FAQ sheet. What operators read out to the
-// public is vetted like a notice, so responders propose (by answering
-// inquiries) and these roles curate.
-var FAQEditors = []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleLegal}
-
 // Input is what staff record about an inquiry.
 type Input struct {
 	// ReceivedAt is when the call or message came in; zero means now.
@@ -86,7 +78,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, i
 	if err != nil {
 		return Saved{}, err
 	}
-	if err := p.Require(Editors...); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return Saved{}, err
 	}
 	now := s.now()
@@ -196,7 +188,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, pt Pa
 	if err != nil {
 		return Saved{}, err
 	}
-	if err := p.Require(Editors...); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return Saved{}, err
 	}
 	m := &masker{}

@@ -118,7 +118,7 @@ func (s *Service) LinkPerson(ctx context.Context, p *auth.Principal, id, personI
 	if err != nil {
 		return it, err
 	}
-	if err := p.Require(Editors...); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return it, err
 	}
 	it.PersonID, it.Affected = nil, AffectedUnknown

@@ -112,7 +112,7 @@ func (s *Service) RecordBounces(ctx context.Context, p *auth.Principal, caseID i
 	if err != nil {
 		return BounceResult{}, err
 	}
-	if err := p.Require(Senders...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return BounceResult{}, err
 	}
 	if len(bounces) == 0 {

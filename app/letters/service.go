@@ -98,9 +98,6 @@ func (noServer) Dial(context.Context) (mail.Conn, error) {
 	return nil, &mail.Error{Temporary: true, Err: errors.New("no SMTP server configured in this worker")}
 }
 
-// Senders may start batches: the people who run the notification.
-var Senders = []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleLegal}
-
 // NewBatch is what a user chooses for a batch.
 type NewBatch struct {
 	// DocumentID is an approved customer letter of the case; its text and
@@ -121,7 +118,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, i
 	if err != nil {
 		return Batch{}, err
 	}
-	if err := p.Require(Senders...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return Batch{}, err
 	}
 	doc, err := s.validate(ctx, c, &in)
@@ -375,7 +372,7 @@ func (s *Service) FilePDF(ctx context.Context, p *auth.Principal, fileID int64) 
 // persons count as notified by letter from then. It returns the file
 // (without its PDF), whose batch the caller goes back to.
 func (s *Service) MarkPosted(ctx context.Context, p *auth.Principal, fileID int64) (File, error) {
-	if err := p.Require(Senders...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return File{}, err
 	}
 	var f File

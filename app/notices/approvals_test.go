@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/i18n"
+
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
@@ -56,9 +58,9 @@ func setup(t *testing.T) fixture {
 
 func (fx fixture) save(t *testing.T, title string) notices.Version {
 	t.Helper()
-	in := notices.Input{TitleJA: title, TitleEN: title, Sections: map[string]notices.Bilingual{}}
+	in := notices.Input{TitleJA: title, TitleEN: title, Sections: map[string]i18n.Text{}}
 	for _, k := range notices.Sections {
-		in.Sections[k] = notices.Bilingual{JA: title + " 本文 " + k, EN: title + " text " + k}
+		in.Sections[k] = i18n.Text{JA: title + " 本文 " + k, EN: title + " text " + k}
 	}
 	v, err := fx.ns.Save(context.Background(), &fx.manager, fx.noticeID, in)
 	if err != nil {

@@ -39,7 +39,7 @@ func (s *Service) SaveMeasure(ctx context.Context, p *auth.Principal, caseID, id
 	if err != nil {
 		return Measure{}, err
 	}
-	if err := p.Require(Editors...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return Measure{}, err
 	}
 	m := Measure{OrganisationID: c.OrganisationID, CaseID: c.ID, Status: "planned"}

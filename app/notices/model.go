@@ -4,7 +4,11 @@
 // publication, and the recurrence-prevention measures it reports on.
 package notices
 
-import "time"
+import (
+	"time"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
+)
 
 // Notice is one case's public notice.
 type Notice struct {
@@ -25,33 +29,19 @@ const (
 	StatusUnpublished = "unpublished"
 )
 
-// Bilingual is a text in Japanese and English.
-type Bilingual struct {
-	JA string `json:"ja"`
-	EN string `json:"en"`
-}
-
-// In returns the text in lang, falling back to Japanese.
-func (b Bilingual) In(lang string) string {
-	if lang == "en" && b.EN != "" {
-		return b.EN
-	}
-	return b.JA
-}
-
 // Sections are a notice's parts, in the order Japanese notices give them.
 var Sections = []string{"background", "cause", "scope", "request", "delay_reason", "prevention", "reports", "contact"}
 
 // SectionTitles name the sections.
-var SectionTitles = map[string]Bilingual{
-	"background":   {"経緯", "What happened"},
-	"cause":        {"原因", "Cause"},
-	"scope":        {"対象となる情報", "Information involved"},
-	"request":      {"お客様へのお願い", "What we ask of you"},
-	"delay_reason": {"公表が遅れた理由", "Why we announce this now"},
-	"prevention":   {"再発防止策ならびにサイト再開について", "Preventing recurrence and reopening"},
-	"reports":      {"関係機関への届出状況", "Reports to authorities"},
-	"contact":      {"お問い合わせ窓口", "Contact"},
+var SectionTitles = map[string]i18n.Text{
+	"background":   {JA: "経緯", EN: "What happened"},
+	"cause":        {JA: "原因", EN: "Cause"},
+	"scope":        {JA: "対象となる情報", EN: "Information involved"},
+	"request":      {JA: "お客様へのお願い", EN: "What we ask of you"},
+	"delay_reason": {JA: "公表が遅れた理由", EN: "Why we announce this now"},
+	"prevention":   {JA: "再発防止策ならびにサイト再開について", EN: "Preventing recurrence and reopening"},
+	"reports":      {JA: "関係機関への届出状況", EN: "Reports to authorities"},
+	"contact":      {JA: "お問い合わせ窓口", EN: "Contact"},
 }
 
 // Optional sections may stay empty; the others are required to publish.
@@ -65,7 +55,7 @@ type Version struct {
 	Version         int                  `json:"version"`
 	TitleJA         string               `json:"title_ja"`
 	TitleEN         string               `json:"title_en"`
-	Sections        map[string]Bilingual `json:"sections" gorm:"serializer:json;type:jsonb"`
+	Sections        map[string]i18n.Text `json:"sections" gorm:"serializer:json;type:jsonb"`
 	UpdateLineJA    string               `json:"update_line_ja"`
 	UpdateLineEN    string               `json:"update_line_en"`
 	CreatedBy       *int64               `json:"created_by"`

@@ -6,15 +6,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/i18n"
+
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/documents"
 )
 
 // measureStatus names a measure's status for the public.
-var measureStatus = map[string]Bilingual{
-	"planned":     {"実施予定", "planned"},
-	"in_progress": {"実施中", "in progress"},
-	"done":        {"実施済み", "done"},
+var measureStatus = map[string]i18n.Text{
+	"planned":     {JA: "実施予定", EN: "planned"},
+	"in_progress": {JA: "実施中", EN: "in progress"},
+	"done":        {JA: "実施済み", EN: "done"},
 }
 
 // Source renders a version as the block grammar: the same words as the

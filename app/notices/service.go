@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/breachdesk/breachdesk/app/i18n"
+
 	"gorm.io/gorm/clause"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
@@ -44,16 +46,13 @@ func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessm
 	return &Service{st: st, cases: cs, as: as, renderer: r, now: clk.Now}
 }
 
-// Editors may write notices; approval needs legal and owner.
-var Editors = []auth.Role{auth.RoleOwner, auth.RoleManager, auth.RoleLegal}
-
 var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,80}$`)
 
 // Input is the editable text of a version.
 type Input struct {
 	TitleJA      string               `json:"title_ja"`
 	TitleEN      string               `json:"title_en"`
-	Sections     map[string]Bilingual `json:"sections"`
+	Sections     map[string]i18n.Text `json:"sections"`
 	UpdateLineJA string               `json:"update_line_ja"`
 	UpdateLineEN string               `json:"update_line_en"`
 }
@@ -99,7 +98,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, s
 	if err != nil {
 		return Notice{}, Version{}, err
 	}
-	if err := p.Require(Editors...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return Notice{}, Version{}, err
 	}
 	slug = strings.ToLower(strings.TrimSpace(slug))
@@ -171,7 +170,7 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, id int64, in Inpu
 	if err != nil {
 		return Version{}, err
 	}
-	if err := p.Require(Editors...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return Version{}, err
 	}
 	if err := in.clean(); err != nil {
@@ -309,7 +308,7 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Ver
 	if err != nil {
 		return Version{}, err
 	}
-	if err := p.Require(Editors...); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return Version{}, err
 	}
 	var v Version
@@ -397,7 +396,7 @@ func (s *Service) Unpublish(ctx context.Context, p *auth.Principal, id int64) er
 	if err != nil {
 		return err
 	}
-	if err := p.Require(auth.RoleOwner, auth.RoleLegal); err != nil {
+	if err := p.Require(auth.Unpublish); err != nil {
 		return err
 	}
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
@@ -415,7 +414,7 @@ func (s *Service) Unpublish(ctx context.Context, p *auth.Principal, id int64) er
 // wrote, the assessment, the submitted reports and the contact desk.
 func (s *Service) prefill(ctx context.Context, tx *store.Tx, p *auth.Principal, c cases.Case) (Input, error) {
 	in := Input{TitleJA: "弊社が運営するサイトへの不正アクセスによる個人情報漏えいに関するお詫びとお知らせ",
-		TitleEN: "Notice and apology concerning a personal data breach at our site", Sections: map[string]Bilingual{}}
+		TitleEN: "Notice and apology concerning a personal data breach at our site", Sections: map[string]i18n.Text{}}
 	var org auth.Organisation
 	if err := tx.DB.Take(&org, c.OrganisationID).Error; err != nil {
 		return in, err
@@ -424,14 +423,14 @@ func (s *Service) prefill(ctx context.Context, tx *store.Tx, p *auth.Principal, 
 	// Only neutral wording is proposed: the case's summary and notes are
 	// internal, and a public text must be written for the public.
 	aware := c.AwareAt.In(loc)
-	in.Sections["background"] = Bilingual{
+	in.Sections["background"] = i18n.Text{
 		JA: fmt.Sprintf("%s、弊社が運営するサイトにおいて、お客様の個人情報が漏えいした可能性があることが判明いたしました。直ちに第三者調査機関による調査を開始し、関係機関と連携して対応してまいりました。", jaDate(aware)),
 		EN: fmt.Sprintf("On %s we learned that personal information of our customers may have leaked from our website. We immediately engaged an independent forensic investigator and have been working with the authorities and card companies.", aware.Format("2 January 2006")),
 	}
 	var cause string
 	_ = tx.DB.Raw(`SELECT fields->>'cause' FROM documents WHERE case_id = ? AND kind IN ('ppc_final','ppc_preliminary','customer_letter_sample')
 		AND COALESCE(fields->>'cause','') <> '' ORDER BY created_at DESC LIMIT 1`, c.ID).Scan(&cause).Error
-	in.Sections["cause"] = Bilingual{JA: cause}
+	in.Sections["cause"] = i18n.Text{JA: cause}
 	var ver assessment.Version
 	if err := tx.DB.Where("case_id = ?", c.ID).Order("version DESC").Limit(1).Find(&ver).Error; err != nil {
 		return in, err
@@ -462,17 +461,17 @@ func (s *Service) prefill(ctx context.Context, tx *store.Tx, p *auth.Principal, 
 			}
 		}
 	}
-	in.Sections["scope"] = Bilingual{JA: strings.Join(scopeJA, "\n"), EN: strings.Join(scopeEN, "\n")}
-	in.Sections["request"] = Bilingual{
+	in.Sections["scope"] = i18n.Text{JA: strings.Join(scopeJA, "\n"), EN: strings.Join(scopeEN, "\n")}
+	in.Sections["request"] = i18n.Text{
 		JA: "クレジットカードのご利用明細に身に覚えのない請求がないか、お手数ですがご確認ください。不審な請求がございましたら、カード裏面に記載のカード会社へお問い合わせください。カードの再発行をご希望の場合、手数料はかかりません。弊社やカード会社を装った不審なメールや電話にご注意ください。",
 		EN: "Please check your card statements for charges you do not recognise and, if you find any, call the number on the back of your card. Reissuing your card is free of charge. Beware of e-mails or calls pretending to come from us or your card company."}
-	in.Sections["prevention"] = Bilingual{JA: "第三者調査機関の調査結果を踏まえ、システムのセキュリティ対策および監視体制の強化を行い、再発防止に努めてまいります。", EN: "Based on the independent investigation, we are strengthening the security of our systems and our monitoring."}
+	in.Sections["prevention"] = i18n.Text{JA: "第三者調査機関の調査結果を踏まえ、システムのセキュリティ対策および監視体制の強化を行い、再発防止に努めてまいります。", EN: "Based on the independent investigation, we are strengthening the security of our systems and our monitoring."}
 	reportsJA, reportsEN, err := s.reports(ctx, p, c.ID, loc)
 	if err != nil {
 		return in, err
 	}
-	in.Sections["reports"] = Bilingual{JA: reportsJA, EN: reportsEN}
-	in.Sections["contact"] = Bilingual{JA: org.ContactDesk, EN: org.ContactDesk}
+	in.Sections["reports"] = i18n.Text{JA: reportsJA, EN: reportsEN}
+	in.Sections["contact"] = i18n.Text{JA: org.ContactDesk, EN: org.ContactDesk}
 	return in, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/i18n"
+
 	"github.com/rickar/cal/v2/jp"
 )
 
@@ -38,7 +40,7 @@ func (JapanCalendar) Verified(year int) bool {
 // Holiday returns the name of the holiday on d (national, substitute or
 // citizens' holiday), if any. Weekends and the year-end closure are not
 // holidays; see ClosedReason.
-func (JapanCalendar) Holiday(d Date) (Text, bool) {
+func (JapanCalendar) Holiday(d Date) (i18n.Text, bool) {
 	name, ok := japanYear(d.Year)[d]
 	return name, ok
 }
@@ -55,7 +57,7 @@ func (JapanCalendar) Holidays(year int) []Date {
 
 // ClosedReason says why offices are closed on d; ok is false on a
 // business day. The reason feeds the explanation of a moved deadline.
-func (c JapanCalendar) ClosedReason(d Date) (Text, bool) {
+func (c JapanCalendar) ClosedReason(d Date) (i18n.Text, bool) {
 	if isYearEndClosure(d) {
 		return tx("年末年始の閉庁日（12月29日～1月3日）", "year-end closure (12/29–1/3)"), true
 	}
@@ -68,7 +70,7 @@ func (c JapanCalendar) ClosedReason(d Date) (Text, bool) {
 	case time.Sunday:
 		return tx("日曜日", "Sunday"), true
 	}
-	return Text{}, false
+	return i18n.Text{}, false
 }
 
 // isYearEndClosure reports whether d is in 12/29–1/3.
@@ -81,7 +83,7 @@ func isYearEndClosure(d Date) bool {
 // agrees with the official lists for the verified years (see the tests),
 // and the substitute and citizens' holidays are derived from the law below.
 // Add entries here, with the official source, if a one-off law moves a day.
-var japanOverrides = map[Date]Text{}
+var japanOverrides = map[Date]i18n.Text{}
 
 // holidayNamesJA translates the library's English names.
 var holidayNamesJA = map[string]string{
@@ -115,12 +117,12 @@ var (
 	// its holiday functions write to the shared *cal.Holiday while computing
 	// (the vernal equinox sets h.Day), which is a data race under parallel use.
 	japanMu    sync.Mutex
-	japanCache = map[int]map[Date]Text{}
+	japanCache = map[int]map[Date]i18n.Text{}
 )
 
 // japanYear returns the holidays of year, computed once and cached. The
 // returned map must not be modified.
-func japanYear(year int) map[Date]Text {
+func japanYear(year int) map[Date]i18n.Text {
 	japanMu.Lock()
 	defer japanMu.Unlock()
 	if m, ok := japanCache[year]; ok {
@@ -137,9 +139,9 @@ func japanYear(year int) map[Date]Text {
 // ending in 2032; deriving both from the law keeps later years right too.
 // The library's own observed dates are kept as well (a union), so a
 // disagreement can only add a closed day, the safe direction for deadlines.
-func computeJapanYear(year int) map[Date]Text {
-	national := map[Date]Text{} // 国民の祝日 proper
-	out := map[Date]Text{}
+func computeJapanYear(year int) map[Date]i18n.Text {
+	national := map[Date]i18n.Text{} // 国民の祝日 proper
+	out := map[Date]i18n.Text{}
 	for _, h := range jp.Holidays {
 		actual, observed := h.Calc(year)
 		if actual.IsZero() {
@@ -195,7 +197,7 @@ func computeJapanYear(year int) map[Date]Text {
 		if d.Year != year {
 			continue
 		}
-		if name == (Text{}) {
+		if name == (i18n.Text{}) {
 			delete(out, d)
 		} else {
 			out[d] = name

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
 )
 
 // Obligation is one report or notice owed for the facts: a rule applied,
@@ -11,10 +13,10 @@ import (
 type Obligation struct {
 	RuleID       string       `json:"rule_id"`
 	Jurisdiction Jurisdiction `json:"jurisdiction"`
-	Recipient    Text         `json:"recipient"`
-	Basis        Text         `json:"basis"`
+	Recipient    i18n.Text    `json:"recipient"`
+	Basis        i18n.Text    `json:"basis"`
 	DeadlineKind DeadlineKind `json:"deadline_kind"`
-	Deadline     Text         `json:"deadline"`
+	Deadline     i18n.Text    `json:"deadline"`
 	ClockStart   time.Time    `json:"clock_start"`
 	// WindowStart opens a guideline window (PPC preliminary: end of day 3).
 	WindowStart *time.Time `json:"window_start"`
@@ -30,10 +32,10 @@ type Obligation struct {
 	// assumed the worse way; see Result.NeedsReview.
 	Provisional bool `json:"provisional"`
 	// Overdue: DueAt is before the time the result was computed for.
-	Overdue     bool   `json:"overdue"`
-	Content     []Text `json:"content"`
-	Explanation Text   `json:"explanation"`
-	Caveat      *Text  `json:"caveat,omitempty"`
+	Overdue     bool        `json:"overdue"`
+	Content     []i18n.Text `json:"content"`
+	Explanation i18n.Text   `json:"explanation"`
+	Caveat      *i18n.Text  `json:"caveat,omitempty"`
 	// Internal: a duty to act owed to no one (see Rule.Internal).
 	Internal   bool     `json:"internal,omitempty"`
 	VerifiedOn string   `json:"verified_on"`

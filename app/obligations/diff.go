@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
 )
 
 // ChangeKind classifies one Change.
@@ -30,10 +32,10 @@ type Change struct {
 	Kind   ChangeKind `json:"kind"`
 	RuleID string     `json:"rule_id,omitempty"`
 	// Field is the review's facts field for review changes.
-	Field string `json:"field,omitempty"`
-	Old   string `json:"old,omitempty"`
-	New   string `json:"new,omitempty"`
-	Text  Text   `json:"text"`
+	Field string    `json:"field,omitempty"`
+	Old   string    `json:"old,omitempty"`
+	New   string    `json:"new,omitempty"`
+	Text  i18n.Text `json:"text"`
 }
 
 // Diff lists what changed from old to new: obligations added or removed,
@@ -149,7 +151,7 @@ func sameTime(a, b *time.Time) bool {
 
 // fmtTime shows an end-of-day deadline as a date, anything else with the
 // time and offset, in loc.
-func fmtTime(t *time.Time, loc *time.Location) Text {
+func fmtTime(t *time.Time, loc *time.Location) i18n.Text {
 	if t == nil {
 		return tx("なし", "none")
 	}
@@ -163,7 +165,7 @@ func fmtTime(t *time.Time, loc *time.Location) Text {
 }
 
 // whenText describes an obligation's main date for "added" changes.
-func whenText(o Obligation, loc *time.Location) Text {
+func whenText(o Obligation, loc *time.Location) i18n.Text {
 	switch {
 	case o.DueAt != nil:
 		t := fmtTime(o.DueAt, loc)

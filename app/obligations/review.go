@@ -3,6 +3,8 @@ package obligations
 import (
 	"cmp"
 	"slices"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
 )
 
 // NeedsReview is a point a person must check: an unknown fact the engine
@@ -14,7 +16,7 @@ type NeedsReview struct {
 	// Field is the facts field to fill in or check, e.g. "unauthorized_purpose".
 	Field string `json:"field"`
 	// Message explains what was assumed and why it matters.
-	Message Text `json:"message"`
+	Message i18n.Text `json:"message"`
 }
 
 // Review codes.
@@ -48,7 +50,7 @@ const (
 // reviews collects NeedsReview entries, one per (code, field).
 type reviews map[[2]string]NeedsReview
 
-func (rs reviews) add(code, field string, msg Text) {
+func (rs reviews) add(code, field string, msg i18n.Text) {
 	key := [2]string{code, field}
 	if _, ok := rs[key]; !ok {
 		rs[key] = NeedsReview{Code: code, Field: field, Message: msg}

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"sync"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
 )
 
 // DeadlineKind says how a rule's deadline is counted.
@@ -41,7 +43,7 @@ type Deadline struct {
 	// WindowFrom is the first day of a KindWindow window.
 	WindowFrom int `json:"window_from,omitempty"`
 	// Text states the deadline as the source does.
-	Text Text `json:"text"`
+	Text i18n.Text `json:"text"`
 }
 
 // Rule is one row of the rule table: who must be told what, by when, on
@@ -49,13 +51,13 @@ type Deadline struct {
 type Rule struct {
 	ID           string       `json:"id"`
 	Jurisdiction Jurisdiction `json:"jurisdiction"`
-	Recipient    Text         `json:"recipient"`
-	Trigger      Text         `json:"trigger"`
+	Recipient    i18n.Text    `json:"recipient"`
+	Trigger      i18n.Text    `json:"trigger"`
 	Deadline     Deadline     `json:"deadline"`
-	ClockStart   Text         `json:"clock_start"`
+	ClockStart   i18n.Text    `json:"clock_start"`
 	// Content lists the items the report or notice must contain, in order.
-	Content []Text `json:"content"`
-	Basis   Text   `json:"basis"`
+	Content []i18n.Text `json:"content"`
+	Basis   i18n.Text   `json:"basis"`
 	// Guideline marks a target from guidance or practice, not a statute.
 	Guideline bool `json:"guideline"`
 	// Zone is the IANA zone whose calendar days count ("" = the facts'
@@ -71,7 +73,7 @@ type Rule struct {
 	VerifiedOn string   `json:"verified_on"`
 	Sources    []Source `json:"sources"`
 	// Caveat carries RULES.md's ⚠ notes: points to re-verify.
-	Caveat *Text `json:"caveat,omitempty"`
+	Caveat *i18n.Text `json:"caveat,omitempty"`
 
 	// when decides whether the rule applies to the facts.
 	when func(*evalCtx) verdict
@@ -80,9 +82,9 @@ type Rule struct {
 // verdict is a rule's answer for one set of facts.
 type verdict struct {
 	applies     bool
-	provisional bool // applies only under an assumption about unknowns
-	why         Text // why it applies, for the explanation
-	days        int  // overrides Deadline.N when > 0 (APPI 30/60 days)
+	provisional bool      // applies only under an assumption about unknowns
+	why         i18n.Text // why it applies, for the explanation
+	days        int       // overrides Deadline.N when > 0 (APPI 30/60 days)
 }
 
 // no is the verdict of a rule that does not apply.
@@ -124,4 +126,4 @@ func RuleByID(id string) (Rule, bool) {
 	return Rule{}, false
 }
 
-func caveat(ja, en string) *Text { t := tx(ja, en); return &t }
+func caveat(ja, en string) *i18n.Text { t := tx(ja, en); return &t }

@@ -1,6 +1,10 @@
 package obligations
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
+)
 
 // Card-brand rules (RULES.md section C). They bind the merchant by
 // contract through the acquirer, whatever the residence of the cardholders.
@@ -63,7 +67,7 @@ func brandReviews(c *evalCtx) {
 func cardRules() []Rule {
 	visaRecipient := tx("Visa（Fraud Investigations、アクワイアラ経由）", "Visa Fraud Investigations, via the acquirer")
 	visaBasis := tx("Visa「What To Do If Compromised」（WTDIC）", "Visa What To Do If Compromised (WTDIC)")
-	cardTrigger := func(name string) Text {
+	cardTrigger := func(name string) i18n.Text {
 		return tx(name+"のカード情報（番号・セキュリティコード）の漏えい又はそのおそれ", "Known or suspected compromise of "+name+" card data (number or security code)")
 	}
 	discovery := tx("漏えい（のおそれ）を知った時点", "Discovery of the (suspected) compromise")
@@ -72,7 +76,7 @@ func cardRules() []Rule {
 			ID: "card.visa.notify", Jurisdiction: Card, Recipient: visaRecipient, Trigger: cardTrigger("Visa"),
 			Deadline:   Deadline{Kind: KindImmediately, Text: tx("直ちに", "Immediately")},
 			ClockStart: discovery,
-			Content: []Text{
+			Content: []i18n.Text{
 				tx("漏えい（のおそれ）の通知", "Notice of the (suspected) compromise"),
 				tx("封じ込め状況（隔離、電源を切らない、ログ保全）", "Containment status (isolate, do not power off, keep logs)"),
 			},
@@ -85,7 +89,7 @@ func cardRules() []Rule {
 			ID: "card.visa.incident_report", Jurisdiction: Card, Recipient: visaRecipient, Trigger: cardTrigger("Visa"),
 			Deadline:   Deadline{Kind: KindBusinessDays, N: 3, Text: tx("3営業日以内", "Within 3 business days")},
 			ClockStart: discovery,
-			Content:    []Text{tx("インシデントレポート（WTDIC付録Aの様式）", "Incident report (WTDIC Appendix A template)")},
+			Content:    []i18n.Text{tx("インシデントレポート（WTDIC付録Aの様式）", "Incident report (WTDIC Appendix A template)")},
 			Basis:      visaBasis, Sources: cardSourcesVisa,
 			when: brandApplies(Visa),
 		},
@@ -93,7 +97,7 @@ func cardRules() []Rule {
 			ID: "card.visa.account_numbers", Jurisdiction: Card, Recipient: visaRecipient, Trigger: cardTrigger("Visa"),
 			Deadline:   Deadline{Kind: KindBusinessDays, N: 10, Text: tx("10営業日以内", "Within 10 business days")},
 			ClockStart: discovery,
-			Content:    []Text{tx("漏えいのおそれがある全カード番号", "All at-risk account numbers")},
+			Content:    []i18n.Text{tx("漏えいのおそれがある全カード番号", "All at-risk account numbers")},
 			Basis:      visaBasis, Sources: cardSourcesVisa,
 			when: brandApplies(Visa),
 		},
@@ -103,7 +107,7 @@ func cardRules() []Rule {
 			Trigger:    cardTrigger("Mastercard"),
 			Deadline:   Deadline{Kind: KindHours, N: 24, Text: tx("知った時点から24時間以内、以後継続的に更新", "Within 24 hours of awareness, then ongoing updates")},
 			ClockStart: discovery,
-			Content: []Text{
+			Content: []i18n.Text{
 				tx("ADC報告様式", "ADC reporting form"),
 				tx("（PFI最終報告）封じ込め、手口、対象カード・データ項目、期間、PCI DSS上の所見", "(PFI final report) containment, method, at-risk accounts and data elements, window, PCI DSS findings"),
 			},
@@ -122,7 +126,7 @@ func cardRules() []Rule {
 			Trigger:    cardTrigger("American Express"),
 			Deadline:   Deadline{Kind: KindHours, N: 72, Text: tx("発見から72時間以内", "Within 72 hours of discovery")},
 			ClockStart: discovery,
-			Content: []Text{
+			Content: []i18n.Text{
 				tx("加盟店と連絡先", "Merchant and contact"),
 				tx("データの種類", "Data types"),
 				tx("発見日・発生日", "Discovery and occurrence dates"),
@@ -146,7 +150,7 @@ func cardRules() []Rule {
 			Trigger:    cardTrigger("JCB"),
 			Deadline:   Deadline{Kind: KindPromptly, Text: tx("速やかに連絡（加盟店向けの期限は未確認）", "Contact promptly (no merchant timeline found)")},
 			ClockStart: discovery,
-			Content:    []Text{tx("漏えい（のおそれ）の通知", "Notice of the (suspected) compromise")},
+			Content:    []i18n.Text{tx("漏えい（のおそれ）の通知", "Notice of the (suspected) compromise")},
 			Basis:      tx("加盟店契約（アクワイアラの案内）", "Merchant agreement (acquirer guidance)"),
 			Guideline:  true,
 			Sources: []Source{

@@ -1,6 +1,10 @@
 package obligations
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
+)
 
 // International rules (RULES.md section D, except the US states): GDPR,
 // UK GDPR, Singapore, Korea, Australia, Canada. Each applies when the
@@ -38,7 +42,7 @@ func encryptionSafe(c *evalCtx) bool {
 // and Canada, which the facts do not capture directly: sensitive data or a
 // financial-damage risk make harm likely; otherwise the rule still applies
 // provisionally and asks for the harm assessment.
-func harmLikely(c *evalCtx, j Jurisdiction, test Text) (provisional bool) {
+func harmLikely(c *evalCtx, j Jurisdiction, test i18n.Text) (provisional bool) {
 	if c.f.EffectiveSensitive().Or(c.f.EffectiveFinancialDamageRisk()).IsTrue() {
 		return false
 	}
@@ -49,13 +53,13 @@ func harmLikely(c *evalCtx, j Jurisdiction, test Text) (provisional bool) {
 }
 
 // residentsWhy explains a residents-based trigger.
-func residentsWhy(j Jurisdiction, n int64) Text {
+func residentsWhy(j Jurisdiction, n int64) i18n.Text {
 	return tx(fmt.Sprintf("%s の居住者 %d 人が対象。", j, n), fmt.Sprintf("%d residents of %s affected.", n, j))
 }
 
 // gdprRules builds Art. 33 and 34 for the EU or the UK: the texts are the
 // same, only the recipient differs. Both read Facts.EURisk.
-func gdprRules(j Jurisdiction, prefix string, authority Text, basis33, basis34, basis332 Text, primary Source) []Rule {
+func gdprRules(j Jurisdiction, prefix string, authority i18n.Text, basis33, basis34, basis332 i18n.Text, primary Source) []Rule {
 	srcs := sources([]Source{primary}, gdprCommentary)
 	art33 := func(c *evalCtx) verdict {
 		n := c.f.residents(j)
@@ -89,7 +93,7 @@ func gdprRules(j Jurisdiction, prefix string, authority Text, basis33, basis34, 
 				"不当な遅滞なく、可能な場合は知った時から72時間以内（遅れた場合は理由を付す。段階的報告可）",
 				"Without undue delay and, where feasible, not later than 72 hours after becoming aware; give reasons if late; may report in phases")},
 			ClockStart: tx("侵害を知った時点（分単位）", "Becoming aware of the breach (to the minute)"),
-			Content: []Text{
+			Content: []i18n.Text{
 				tx("(a) 侵害の性質（本人・記録の種類と概数を含む）", "(a) Nature of the breach, incl. categories and approximate numbers of people and records"),
 				tx("(b) DPO又は連絡窓口", "(b) DPO or other contact point"),
 				tx("(c) 生じうる結果", "(c) Likely consequences"),
@@ -106,7 +110,7 @@ func gdprRules(j Jurisdiction, prefix string, authority Text, basis33, basis34, 
 				"High risk (exceptions: data unintelligible, e.g. encrypted; later measures remove the high risk; disproportionate effort → public communication)"),
 			Deadline:   Deadline{Kind: KindPromptly, Text: tx("不当な遅滞なく", "Without undue delay")},
 			ClockStart: tx("侵害を知った時点", "Becoming aware of the breach"),
-			Content: []Text{
+			Content: []i18n.Text{
 				tx("平易な言葉による侵害の性質", "Nature of the breach in clear and plain language"),
 				tx("DPO又は連絡窓口", "DPO or other contact point"),
 				tx("生じうる結果", "Likely consequences"),
@@ -120,7 +124,7 @@ func gdprRules(j Jurisdiction, prefix string, authority Text, basis33, basis34, 
 			Trigger:    tx("処理者（processor）として個人データ侵害を知った場合（リスクの程度を問わない）", "The organisation is a processor and becomes aware of a personal-data breach (whatever the risk)"),
 			Deadline:   Deadline{Kind: KindPromptly, Text: tx("知った後、不当な遅滞なく", "Without undue delay after becoming aware")},
 			ClockStart: tx("侵害を知った時点", "Becoming aware of the breach"),
-			Content: []Text{
+			Content: []i18n.Text{
 				tx("侵害の性質（本人・記録の種類と概数）", "Nature of the breach (categories and approximate numbers of people and records)"),
 				tx("連絡窓口", "Contact point"),
 				tx("講じた措置", "Measures taken"),
@@ -189,7 +193,7 @@ func intlRules() []Rule {
 	}
 	krCaveat := caveat("2026-09-11施行の改正により、報告規定は34条4項（旧3項）。施行令40条1項の報告事由は1,000人以上、センシティブ情報・固有識別情報、外部からの不法な接近のいずれかで、内部者による持ち出しだけでは該当しません。回収・削除等で権益侵害の可能性が著しく低くなった場合は報告しないことができます（同項ただし書）。偽造・改ざん・毀損（ランサムウェア等）も報告対象です。",
 		"Since the amendment in force on 2026-09-11 the report is Art. 34(4) (formerly (3)). Decree Art. 40(1) requires it for 1,000 or more people, sensitive or unique-ID data, or unlawful access from outside; insider theft alone does not qualify. It may be omitted where retrieval or deletion has made harm markedly unlikely (proviso). Forgery, alteration and damage (e.g. ransomware) are reported too.")
-	krContent := []Text{
+	krContent := []i18n.Text{
 		tx("漏えいした項目", "Items leaked"),
 		tx("漏えいの時期と経緯", "When and how"),
 		tx("本人がとりうる対策", "What people can do"),
@@ -204,7 +208,7 @@ func intlRules() []Rule {
 			Trigger:    tx("シンガポール居住者のデータ侵害（のおそれ）", "A (suspected) data breach affecting Singapore residents"),
 			Deadline:   Deadline{Kind: KindDaysAfter, N: 30, Text: tx("合理的かつ迅速に評価（PDPCは30日以内を期待）", "Assess reasonably and expeditiously (PDPC expects within 30 days)")},
 			ClockStart: tx("侵害のおそれを知った時点", "Becoming aware of the suspected breach"),
-			Content:    []Text{tx("通知対象（重大な損害又は500人以上）かの評価と記録", "Assessment (significant harm or ≥500 people) and its record")},
+			Content:    []i18n.Text{tx("通知対象（重大な損害又は500人以上）かの評価と記録", "Assessment (significant harm or ≥500 people) and its record")},
 			Basis:      tx("PDPA 26C条", "PDPA s26C"), Guideline: true, Zone: "Asia/Singapore",
 			Sources: sgSources,
 			when: func(c *evalCtx) verdict {
@@ -221,7 +225,7 @@ func intlRules() []Rule {
 				"評価完了後3日以内（表示日は評価に30日を要した場合の最終日）",
 				"Within 3 calendar days after the assessment (the date shown assumes the full 30-day assessment)")},
 			ClockStart: tx("通知対象と評価した時点", "Concluding the breach is notifiable"),
-			Content: []Text{
+			Content: []i18n.Text{
 				tx("事実関係、日付と発見経緯", "Facts, dates and how discovered"),
 				tx("影響人数", "Number affected"),
 				tx("データの種類", "Data involved"),
@@ -249,7 +253,7 @@ func intlRules() []Rule {
 			Trigger:    tx("重大な損害（例外: 事前の暗号化、救済措置、法執行機関・PDPCの指示）", "Significant harm (exceptions: prior encryption, remedial action, told not to by law enforcement or the PDPC)"),
 			Deadline:   Deadline{Kind: KindPromptly, Text: tx("PDPCへの通知と同時又はその後", "At the same time as or after notifying the PDPC")},
 			ClockStart: tx("通知対象と評価した時点", "Concluding the breach is notifiable"),
-			Content:    []Text{tx("侵害の内容、本人がとるべき措置、連絡先", "What happened, steps for individuals, contact")},
+			Content:    []i18n.Text{tx("侵害の内容、本人がとるべき措置、連絡先", "What happened, steps for individuals, contact")},
 			Basis:      tx("PDPA 26D条", "PDPA s26D"), Zone: "Asia/Singapore", Sources: sgSources,
 			when: func(c *evalCtx) verdict {
 				n := c.f.residents(SG)
@@ -291,7 +295,7 @@ func intlRules() []Rule {
 			Trigger:    tx("適格データ侵害のおそれ（APP対象事業者）", "A suspected eligible data breach (APP entities)"),
 			Deadline:   Deadline{Kind: KindDaysAfter, N: 30, Text: tx("30日以内に評価", "Assess within 30 days")},
 			ClockStart: tx("侵害のおそれを知った時点", "Becoming aware of the suspected breach"),
-			Content:    []Text{tx("重大な損害のおそれの評価", "Assessment of likely serious harm")},
+			Content:    []i18n.Text{tx("重大な損害のおそれの評価", "Assessment of likely serious harm")},
 			Basis:      tx("Privacy Act 1988 26WH条", "Privacy Act 1988 s26WH"), Zone: "Australia/Sydney",
 			Sources: []Source{
 				unread("https://www.legislation.gov.au/C2004A03712/latest", "Privacy Act 1988 (Cth) 26WH・26WK・26WL条", "Privacy Act 1988 (Cth), ss 26WH, 26WK, 26WL", notReread),
@@ -310,7 +314,7 @@ func intlRules() []Rule {
 			Trigger:    tx("適格データ侵害（重大な損害のおそれ）", "An eligible data breach (likely serious harm)"),
 			Deadline:   Deadline{Kind: KindPromptly, Text: tx("実行可能な限り速やかに", "As soon as practicable")},
 			ClockStart: tx("適格データ侵害と判断した時点", "Determining an eligible data breach"),
-			Content: []Text{
+			Content: []i18n.Text{
 				tx("事業者の名称と連絡先", "Identity and contact details"),
 				tx("侵害の内容", "Description of the breach"),
 				tx("情報の種類", "Kinds of information"),
@@ -335,7 +339,7 @@ func intlRules() []Rule {
 			Trigger:    tx("重大な損害の現実的なリスク（RROSH）", "Real risk of significant harm (RROSH)"),
 			Deadline:   Deadline{Kind: KindPromptly, Text: tx("侵害と判断した後、実行可能な限り速やかに", "As soon as feasible after determining the breach")},
 			ClockStart: tx("侵害と判断した時点", "Determining that a breach occurred"),
-			Content: []Text{
+			Content: []i18n.Text{
 				tx("経緯と原因", "Circumstances and cause"),
 				tx("日付又は期間", "Date or period"),
 				tx("個人情報の内容", "Personal information involved"),

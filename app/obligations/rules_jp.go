@@ -1,12 +1,14 @@
 package obligations
 
+import "github.com/breachdesk/breachdesk/app/i18n"
+
 // Japanese rules: APPI (個人情報保護法), the Installment Sales Act (割賦販売法)
 // and the card/police practice of RULES.md sections A and B, each citing
 // the primary text it rests on (sources.go).
 
 // ppcReportItems are the nine items of 施行規則8条1項, in the order of the
 // report form (別記様式第一). The same list serves 速報 and 確報.
-var ppcReportItems = []Text{
+var ppcReportItems = []i18n.Text{
 	tx("概要", "Summary of the incident"),
 	tx("漏えい等が発生し、又は発生したおそれがある個人データの項目", "Data items leaked or possibly leaked"),
 	tx("漏えい等が発生し、又は発生したおそれがある個人データに係る本人の数", "Number of people affected"),
@@ -19,7 +21,7 @@ var ppcReportItems = []Text{
 }
 
 // individualNoticeItems are items 1, 2, 4, 5 and 9 (施行規則10条).
-var individualNoticeItems = []Text{ppcReportItems[0], ppcReportItems[1], ppcReportItems[3], ppcReportItems[4], ppcReportItems[8]}
+var individualNoticeItems = []i18n.Text{ppcReportItems[0], ppcReportItems[1], ppcReportItems[3], ppcReportItems[4], ppcReportItems[8]}
 
 var (
 	ppcRecipient = tx("個人情報保護委員会（権限委任業種は所管省庁）", "Personal Information Protection Commission (PPC), or the delegated ministry")
@@ -166,7 +168,7 @@ func japanRules() []Rule {
 			Trigger:      tx("カード情報（番号・セキュリティコード）の漏えい又はそのおそれ（CPP通知を含む）", "Known or suspected card-data leak (card number or security code), incl. a CPP alert"),
 			Deadline:     Deadline{Kind: KindImmediately, Text: tx("直ちに（契約上）", "Immediately (by contract)")},
 			ClockStart:   awareClock,
-			Content: []Text{
+			Content: []i18n.Text{
 				tx("加盟店名・サイト", "Merchant and site"),
 				tx("検知の日時と経緯", "When and how it was detected"),
 				tx("漏えいが疑われる期間", "Suspected period"),
@@ -201,7 +203,7 @@ func japanRules() []Rule {
 				"Known or suspected leak of card numbers; binds merchants and payment service providers alike (card-number handlers)"),
 			Deadline:   Deadline{Kind: KindNone, Text: tx("期限の定めなし（割賦販売法は措置を求めるが時期を定めていません）", "No deadline (the Act requires measures but names no time)")},
 			ClockStart: awareClock,
-			Content: []Text{
+			Content: []i18n.Text{
 				tx("状況の把握と被害拡大の防止", "Establish what happened and stop the harm spreading"),
 				tx("原因の究明", "Find the cause"),
 				tx("再発防止のための措置", "Measures against recurrence"),
@@ -231,7 +233,7 @@ func japanRules() []Rule {
 			Trigger:      tx("不正アクセス、ランサムウェア等、不正の目的によるおそれ（入力中の情報の窃取を含む）", "Unauthorised access, ransomware or another wrongful-purpose act (incl. web skimming)"),
 			Deadline:     Deadline{Kind: KindPromptly, Text: tx("法定期限なし（早期の相談が求められる）", "No statutory deadline; police ask for early contact")},
 			ClockStart:   awareClock,
-			Content: []Text{
+			Content: []i18n.Text{
 				tx("5W1Hの概要", "Summary (who, what, when, where, why, how)"),
 				tx("通信ログ・アクセスログ", "Network and access logs"),
 				tx("マルウェア・サーバーの記録", "Malware and server records"),

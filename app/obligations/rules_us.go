@@ -3,6 +3,8 @@ package obligations
 import (
 	"fmt"
 	"slices"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
 )
 
 // US state rules (RULES.md section D, checked against the statutes in the
@@ -21,23 +23,23 @@ type usState struct {
 	zone string
 	// elements make personal information together with a name.
 	elements []DataItem
-	basis    Text
+	basis    i18n.Text
 	sources  []Source
 	// owner is the deadline of the maintainer's notice to the owner.
 	owner      Deadline
-	ownerBasis Text
+	ownerBasis i18n.Text
 }
 
 // usPI reports whether the data items make personal information for the
 // state; provisional when elements come without a name item (most
 // definitions need both, but assuming a miss would be the unsafe error).
-func (st usState) usPI(c *evalCtx) (ok, provisional bool, why Text) {
+func (st usState) usPI(c *evalCtx) (ok, provisional bool, why i18n.Text) {
 	if c.f.Has(ItemLoginCredentials) {
 		return true, false, tx("ログイン情報を含む。", "Login credentials involved.")
 	}
 	elems := c.f.presentOf(st.elements)
 	if len(elems) == 0 {
-		return false, false, Text{}
+		return false, false, i18n.Text{}
 	}
 	why = tx("対象項目: "+joinStrings(elems)+"。", "Elements: "+joinStrings(elems)+".")
 	if !c.f.HasAny(nameItems...) {
@@ -66,7 +68,7 @@ func (st usState) applies(c *evalCtx, min int64) (n int64, v verdict, ok bool) {
 // rule builds one of the state's duties of the owner (or licensee) of the
 // data; min is the least number of residents of the state that triggers it
 // (1 for the resident notice).
-func (st usState) rule(suffix string, recipient Text, min int64, minText Text, dl Deadline, content []Text, cav *Text) Rule {
+func (st usState) rule(suffix string, recipient i18n.Text, min int64, minText i18n.Text, dl Deadline, content []i18n.Text, cav *i18n.Text) Rule {
 	trigger := tx("個人情報（氏名＋州の定める要素、又はログイン情報）の漏えい。鍵が取得されていない暗号化データを除く",
 		"Breach of personal information (name plus an element the state lists, or login credentials); data encrypted with the key not acquired is excluded")
 	if min > 1 {
@@ -99,7 +101,7 @@ func (st usState) ownerRule() Rule {
 			"Breach of personal information the organisation maintains but does not own; data encrypted with the key not acquired is excluded"),
 		Deadline:   st.owner,
 		ClockStart: tx("侵害の発見（判断）日", "Discovery (determination) of the breach"),
-		Content: []Text{
+		Content: []i18n.Text{
 			tx("侵害の内容と発見の日時", "What happened and when it was discovered"),
 			tx("対象の個人情報と影響を受けた居住者", "The personal information and residents affected"),
 			tx("講じた措置と連絡先", "Measures taken and contact"),
@@ -121,7 +123,7 @@ func days(n int, ja, en string) Deadline {
 	return Deadline{Kind: KindDaysAfter, N: n, Text: tx(ja, en)}
 }
 
-func threshold(op string, n int) Text {
+func threshold(op string, n int) i18n.Text {
 	return tx(fmt.Sprintf("（当該州の居住者%s%d人）", op, n), fmt.Sprintf(" (state residents %s %d)", op, n))
 }
 
@@ -129,7 +131,7 @@ var (
 	residentsRecipient = tx("影響を受ける州居住者", "Affected state residents")
 	bureausRecipient   = tx("全米の消費者信用報告機関（Equifax、Experian、TransUnion）", "Nationwide consumer reporting agencies (Equifax, Experian, TransUnion)")
 	bureausDeadline    = Deadline{Kind: KindPromptly, Text: tx("不当な遅滞なく", "Without unreasonable delay")}
-	bureausContent     = []Text{tx("通知の時期、配布方法、内容", "Timing, distribution and content of the notices")}
+	bureausContent     = []i18n.Text{tx("通知の時期、配布方法、内容", "Timing, distribution and content of the notices")}
 	ownerImmediately   = Deadline{Kind: KindImmediately, Text: tx("発見後直ちに", "Immediately following discovery")}
 )
 
@@ -200,7 +202,7 @@ func usRules() []Rule {
 
 	thirty := days(30, "発見（判断）から30日以内", "Within 30 days after discovery (determination)")
 	rules := []Rule{
-		ca.rule("residents", residentsRecipient, 1, Text{}, thirty, []Text{
+		ca.rule("residents", residentsRecipient, 1, i18n.Text{}, thirty, []i18n.Text{
 			tx("表題「Notice of Data Breach」、見出し: What Happened / What Information Was Involved / What We Are Doing / What You Can Do / For More Information（10ポイント以上）",
 				"Title \"Notice of Data Breach\"; headings What Happened / What Information Was Involved / What We Are Doing / What You Can Do / For More Information; at least 10-pt type"),
 			tx("事業者名と連絡先、個人情報の種類、侵害の日又は期間、警察による遅延の有無、概要", "Business name and contact; PI types; breach date or range; whether delayed for police; description"),
@@ -208,50 +210,50 @@ func usRules() []Rule {
 		}, caveat("法執行機関の要請又は範囲確定のための遅延は認められます。", "Delays are allowed for law enforcement or to determine the scope.")),
 		ca.rule("ag", tx("カリフォルニア州司法長官", "California Attorney General"), 501, threshold(">", 500),
 			days(45, "居住者への通知から15日以内に通知文の見本を提出（表示日は居住者期限＋15日の最終日）", "Sample notice within 15 days of notifying residents (date shown: resident deadline + 15 days, the latest)"),
-			[]Text{tx("居住者向け通知文の見本", "A sample copy of the resident notice")}, nil),
-		nys.rule("residents", residentsRecipient, 1, Text{}, thirty, []Text{
+			[]i18n.Text{tx("居住者向け通知文の見本", "A sample copy of the resident notice")}, nil),
+		nys.rule("residents", residentsRecipient, 1, i18n.Text{}, thirty, []i18n.Text{
 			tx("連絡先", "Contact information"),
 			tx("関係機関の電話番号とウェブサイト", "Agency phone numbers and websites"),
 			tx("データの種類と項目", "Categories of data and which elements"),
 		}, caveat("2024-12-21以降30日。遅延は法執行機関の要請のみ。", "30 days since 2024-12-21; delay only for law enforcement.")),
-		nys.rule("regulators", tx("州司法長官、州務省、州警察（金融サービス局（DFS）規制対象はDFSも）", "Attorney General, Department of State, State Police (and DFS for DFS-regulated entities)"), 1, Text{},
+		nys.rule("regulators", tx("州司法長官、州務省、州警察（金融サービス局（DFS）規制対象はDFSも）", "Attorney General, Department of State, State Police (and DFS for DFS-regulated entities)"), 1, i18n.Text{},
 			days(30, "居住者への通知時（表示日は居住者期限）", "When residents are notified (date shown: the resident deadline)"),
-			[]Text{tx("通知の時期・内容・配布方法と影響人数の概数", "Timing, content and distribution of the notices and the approximate number affected")},
+			[]i18n.Text{tx("通知の時期・内容・配布方法と影響人数の概数", "Timing, content and distribution of the notices and the approximate number affected")},
 			caveat("⚠ DFSへの通知はDFS規制対象事業者のみ。", "⚠ DFS notice applies to DFS-regulated entities only.")),
 		nys.rule("credit_bureaus", bureausRecipient, 5001, threshold(">", 5000), thirty, bureausContent,
 			caveat("⚠ 閾値5,000人は要確認。", "⚠ The 5,000 threshold needs verification.")),
-		txs.rule("residents", residentsRecipient, 1, Text{}, days(60, "侵害と判断してから60日以内", "Within 60 days after determining the breach"), []Text{
+		txs.rule("residents", residentsRecipient, 1, i18n.Text{}, days(60, "侵害と判断してから60日以内", "Within 60 days after determining the breach"), []i18n.Text{
 			tx("侵害の内容と対象の個人情報、連絡先", "What happened, the PI involved, contact"),
 		}, nil),
 		txs.rule("ag", tx("テキサス州司法長官（オンラインフォーム）", "Texas Attorney General (online form)"), 250, threshold("≥", 250),
-			days(30, "侵害と判断してから30日以内（2023-09-01以降）", "Within 30 days after determining the breach (since 2023-09-01)"), []Text{
+			days(30, "侵害と判断してから30日以内（2023-09-01以降）", "Within 30 days after determining the breach (since 2023-09-01)"), []i18n.Text{
 				tx("概要", "Description"), tx("影響を受けたテキサス州民の数と通知済みの数", "Number of Texans affected and notified"),
 				tx("講じた措置", "Measures taken"), tx("法執行機関の関与", "Law enforcement involved"),
 			}, caveat("⚠ フォームの項目は要確認。", "⚠ Form items need verification.")),
 		txs.rule("credit_bureaus", bureausRecipient, 10001, threshold(">", 10000), bureausDeadline, bureausContent, nil),
-		fl.rule("residents", residentsRecipient, 1, Text{},
-			days(30, "侵害と判断してから30日以内（正当な理由があれば15日延長可）", "Within 30 days after determination (+15 days for good cause)"), []Text{
+		fl.rule("residents", residentsRecipient, 1, i18n.Text{},
+			days(30, "侵害と判断してから30日以内（正当な理由があれば15日延長可）", "Within 30 days after determination (+15 days for good cause)"), []i18n.Text{
 				tx("侵害の日又は期間", "Date or range of the breach"), tx("対象の個人情報", "PI involved"), tx("連絡先", "Contact"),
 			}, nil),
 		fl.rule("dla", tx("フロリダ州法務局（Department of Legal Affairs）", "Florida Department of Legal Affairs"), 500, threshold("≥", 500),
-			days(30, "侵害と判断してから30日以内（正当な理由があれば15日延長可）", "Within 30 days after determination (+15 days for good cause)"), []Text{
+			days(30, "侵害と判断してから30日以内（正当な理由があれば15日延長可）", "Within 30 days after determination (+15 days for good cause)"), []i18n.Text{
 				tx("概要", "Synopsis"), tx("影響人数", "Number affected"), tx("提供するサービス", "Services offered"),
 				tx("通知文の写し", "Copy of the notice"), tx("連絡先", "Contact"),
 			}, nil),
 		fl.rule("credit_bureaus", bureausRecipient, 1001, threshold(">", 1000), bureausDeadline, bureausContent, nil),
-		co.rule("residents", residentsRecipient, 1, Text{}, days(30, "侵害と判断してから30日以内", "Within 30 days after determination"), []Text{
+		co.rule("residents", residentsRecipient, 1, i18n.Text{}, days(30, "侵害と判断してから30日以内", "Within 30 days after determination"), []i18n.Text{
 			tx("侵害の日又は期間", "Date or range of the breach"), tx("対象の個人情報", "PI involved"), tx("連絡先", "Contact"),
 			tx("信用情報機関とFTCの情報", "Credit bureau and FTC information"), tx("凍結・不正警告の案内", "Freeze and fraud-alert information"),
 		}, nil),
 		co.rule("ag", tx("コロラド州司法長官", "Colorado Attorney General"), 500, threshold("≥", 500),
-			days(30, "侵害と判断してから30日以内", "Within 30 days after determination"), []Text{tx("侵害の通知", "Notice of the breach")}, nil),
+			days(30, "侵害と判断してから30日以内", "Within 30 days after determination"), []i18n.Text{tx("侵害の通知", "Notice of the breach")}, nil),
 		co.rule("credit_bureaus", bureausRecipient, 1001, threshold(">", 1000), bureausDeadline, bureausContent, nil),
-		wa.rule("residents", residentsRecipient, 1, Text{}, days(30, "発見から30日以内", "Within 30 calendar days after discovery"), []Text{
+		wa.rule("residents", residentsRecipient, 1, i18n.Text{}, days(30, "発見から30日以内", "Within 30 calendar days after discovery"), []i18n.Text{
 			tx("事業者名と連絡先", "Business name and contact"), tx("個人情報の種類", "PI types"),
 			tx("侵害と発見の日", "Dates of breach and discovery"), tx("信用情報機関の電話番号", "Credit bureau numbers"),
 		}, caveat("損害を生じさせる合理的なおそれがない場合は不要。", "Not required when the breach is not reasonably likely to cause harm.")),
 		wa.rule("ag", tx("ワシントン州司法長官（ウェブフォーム）", "Washington Attorney General (web form)"), 501, threshold(">", 500),
-			days(30, "発見から30日以内", "Within 30 calendar days after discovery"), []Text{
+			days(30, "発見から30日以内", "Within 30 calendar days after discovery"), []i18n.Text{
 				tx("居住者向けと同じ事項", "The resident-notice items"), tx("封じ込めの概要", "Containment summary"), tx("通知文の見本", "Sample notice"),
 			}, nil),
 		wa.rule("credit_bureaus", bureausRecipient, 1001, threshold(">", 1000), bureausDeadline, bureausContent, nil),

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
 )
 
 // scheduler turns an applicable rule into an Obligation with dates.
@@ -43,7 +45,7 @@ func (s scheduler) schedule(r Rule, v verdict) Obligation {
 		VerifiedOn:   r.VerifiedOn,
 		Sources:      r.Sources,
 	}
-	var how Text
+	var how i18n.Text
 	switch r.Deadline.Kind {
 	case KindHours:
 		due := start.Add(time.Duration(n) * time.Hour)
@@ -123,13 +125,13 @@ func (s scheduler) checkVerified(days ...Date) {
 
 // japanDaysHow explains a KindJapanDays count, naming every closed day
 // between day N and the business day it moved to, each with its reason.
-func japanDaysHow(c Calendar, day1, dayN, due Date, n int, zone *time.Location) Text {
+func japanDaysHow(c Calendar, day1, dayN, due Date, n int, zone *time.Location) i18n.Text {
 	base := tx(fmt.Sprintf("知った日 %s（%s）を1日目として%d日目は %s。", dayJA(day1), zone, n, dayJA(dayN)),
 		fmt.Sprintf("The aware date %s (%s) is day 1; day %d is %s.", dayEN(day1), zone, n, dayEN(dayN)))
 	if due == dayN {
 		return join(base, tx("開庁日のため繰り下げなし。", "It is a business day, so it stands."))
 	}
-	cr, _ := c.(interface{ ClosedReason(Date) (Text, bool) })
+	cr, _ := c.(interface{ ClosedReason(Date) (i18n.Text, bool) })
 	var ja, en []string
 	for d := dayN; d.Compare(due) < 0; d = d.AddDays(1) {
 		reason := tx("閉庁日", "closed")

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
 )
 
 // Source is one text a rule rests on. Primary sources are the law's own
@@ -14,14 +16,14 @@ import (
 type Source struct {
 	Primary bool `json:"primary"`
 	// Cite names the text and the part relied on, e.g. 施行規則7条4号.
-	Cite Text   `json:"cite"`
-	URL  string `json:"url,omitempty"`
+	Cite i18n.Text `json:"cite"`
+	URL  string    `json:"url,omitempty"`
 	// CheckedOn is the date (YYYY-MM-DD) this text was last read for the
 	// rule; empty when it could not be read, which Note then explains.
 	CheckedOn string `json:"checked_on,omitempty"`
 	// Note says through which copy the text was read, or what could not be
 	// confirmed.
-	Note *Text `json:"note,omitempty"`
+	Note *i18n.Text `json:"note,omitempty"`
 }
 
 // UnmarshalJSON also accepts the plain strings that results stored before
@@ -66,7 +68,7 @@ func verifiedOn(sources []Source) string {
 
 // read is a primary source read on the given date, through the copy or
 // with the limits the note names (optional).
-func read(on, url, ja, en string, note ...Text) Source {
+func read(on, url, ja, en string, note ...i18n.Text) Source {
 	s := Source{Primary: true, Cite: tx(ja, en), URL: url, CheckedOn: on}
 	if len(note) > 0 {
 		s.Note = &note[0]
@@ -76,7 +78,7 @@ func read(on, url, ja, en string, note ...Text) Source {
 
 // unread is a primary source the rule rests on whose text could not be read
 // for the last review; the note says what the rule relies on instead.
-func unread(url, ja, en string, note Text) Source {
+func unread(url, ja, en string, note i18n.Text) Source {
 	return Source{Primary: true, Cite: tx(ja, en), URL: url, Note: &note}
 }
 

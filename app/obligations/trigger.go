@@ -3,6 +3,8 @@ package obligations
 import (
 	"fmt"
 	"strings"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
 )
 
 // TriggerCode names one of the four APPI reporting triggers of
@@ -20,7 +22,7 @@ const (
 // T4Threshold: T4 needs strictly more than this many persons.
 const T4Threshold = 1000
 
-var triggerLabels = map[TriggerCode]Text{
+var triggerLabels = map[TriggerCode]i18n.Text{
 	T1: tx("要配慮個人情報", "sensitive personal data"),
 	T2: tx("財産的被害のおそれ", "risk of financial damage"),
 	T3: tx("不正の目的をもって行われたおそれ", "possible wrongful purpose"),
@@ -28,7 +30,7 @@ var triggerLabels = map[TriggerCode]Text{
 }
 
 // Label returns the short name of the trigger.
-func (c TriggerCode) Label() Text { return triggerLabels[c] }
+func (c TriggerCode) Label() i18n.Text { return triggerLabels[c] }
 
 // Exclusions of the APPI duties.
 const (
@@ -55,7 +57,7 @@ type APPIAssessment struct {
 	// the earlier date is the safe one).
 	FinalDays int `json:"final_days,omitempty"`
 	// Why explains the outcome.
-	Why Text `json:"why"`
+	Why i18n.Text `json:"why"`
 }
 
 // assessAPPI runs the APPI trigger test (施行規則7条) on f and records the
@@ -138,7 +140,7 @@ func personsOver(f Facts, n int64) Tri {
 // with data_being_entered the exclusion is not applied (safer) and flagged.
 // A processor (委託先) that has notified its principal (委託元) is relieved
 // (Art. 26(1) proviso): the principal reports.
-func appiExclusion(f Facts, rs reviews) (string, Text) {
+func appiExclusion(f Facts, rs reviews) (string, i18n.Text) {
 	switch {
 	case f.HighLevelEncryption.IsTrue() && f.KeyCompromised.IsFalse() && f.DataBeingEntered.IsTrue():
 		rs.add(ReviewEncryptionSkimming, "high_level_encryption", tx(
@@ -171,7 +173,7 @@ func appiExclusion(f Facts, rs reviews) (string, Text) {
 			"委託先かどうかが不明です。委託先で委託元に通知済みなら報告義務は委託元に移ります。自社が報告する前提で計算しています。",
 			"Unknown whether the organisation is a processor. If it is, having notified the principal moves the duties to the principal; the engine assumes the organisation reports itself."))
 	}
-	return "", Text{}
+	return "", i18n.Text{}
 }
 
 // encryptionUnknownText is shared by every rule with an encryption safe
@@ -202,7 +204,7 @@ func addTriggerReview(f Facts, c TriggerCode, rs reviews) {
 }
 
 // appiWhy explains which triggers were met or assumed.
-func appiWhy(f Facts, a APPIAssessment) Text {
+func appiWhy(f Facts, a APPIAssessment) i18n.Text {
 	var ja, en []string
 	for _, c := range a.Triggers {
 		l := c.Label()
@@ -221,7 +223,7 @@ func appiWhy(f Facts, a APPIAssessment) Text {
 }
 
 // triggerDetail names the data items or flags behind a trigger.
-func triggerDetail(f Facts, c TriggerCode) Text {
+func triggerDetail(f Facts, c TriggerCode) i18n.Text {
 	var items []DataItem
 	switch c {
 	case T1:
@@ -245,7 +247,7 @@ func triggerDetail(f Facts, c TriggerCode) Text {
 			fmt.Sprintf(" — %d persons known, up to %d possibly affected (the possible number exceeds 1,000)", lo, hi))
 	}
 	if len(items) == 0 {
-		return Text{}
+		return i18n.Text{}
 	}
 	return tx("—"+joinStrings(items), " — "+joinStrings(items))
 }

@@ -1,6 +1,10 @@
 package obligations
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/breachdesk/breachdesk/app/i18n"
+)
 
 // DataItem names one kind of personal data involved in the leak. The list is
 // closed (KnownDataItems) so that a typo is a validation error instead of a
@@ -31,8 +35,8 @@ const (
 
 // DataItemInfo documents one data item for help pages and the UI.
 type DataItemInfo struct {
-	Item  DataItem `json:"item"`
-	Label Text     `json:"label"`
+	Item  DataItem  `json:"item"`
+	Label i18n.Text `json:"label"`
 }
 
 // KnownDataItems is the closed data-item vocabulary, in display order.
@@ -63,13 +67,13 @@ func (d DataItem) Known() bool {
 }
 
 // Label returns the display label of d, or the raw name for an unknown item.
-func (d DataItem) Label() Text {
+func (d DataItem) Label() i18n.Text {
 	for _, i := range KnownDataItems {
 		if i.Item == d {
 			return i.Label
 		}
 	}
-	return Text{JA: string(d), EN: string(d)}
+	return i18n.Text{JA: string(d), EN: string(d)}
 }
 
 // Item groups used by the triggers. They are declared once here so that the

@@ -71,7 +71,7 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, caseID int64, fi
 	if err != nil {
 		return Import{}, err
 	}
-	if err := p.Require(cases.Editors...); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return Import{}, err
 	}
 	if opts.Mode == "" {

@@ -55,7 +55,7 @@ type Added struct {
 // AddManual records something that happened at occurredAt (e.g. "the PSP
 // called about a CPP alert"). Card numbers in the text are masked.
 func AddManual(ctx context.Context, st *store.Store, p *auth.Principal, caseID int64, occurredAt time.Time, summary string) (Added, error) {
-	if err := p.Require(auth.RoleOwner, auth.RoleManager, auth.RoleResponder, auth.RoleLegal); err != nil {
+	if err := p.Require(auth.WorkCases); err != nil {
 		return Added{}, err
 	}
 	summary = strings.TrimSpace(summary)

@@ -33,7 +33,7 @@ func (s *Server) usersPage(c *fiber.Ctx, status int, pg *Page) error {
 		return err
 	}
 	d := usersData{Members: members, Roles: auth.Roles, InviteFields: inviteFields}
-	if p.Can(auth.RoleOwner) {
+	if p.May(auth.ManageMembers) {
 		if d.Invitations, err = s.deps.Auth.Invitations(ctx, p); err != nil {
 			return err
 		}
@@ -150,7 +150,7 @@ func (s *Server) adminOrganisations(c *fiber.Ctx) error {
 
 func (s *Server) auditLog(c *fiber.Ctx) error {
 	p := principal(c)
-	if err := p.Require(auth.RoleOwner, auth.RoleLegal, auth.RoleManager); err != nil {
+	if err := p.Require(auth.WriteDocuments); err != nil {
 		return err
 	}
 	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)

@@ -12,7 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
-	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/evidence"
 )
 
@@ -126,7 +125,6 @@ type evidencePageData struct {
 	Custody  []evidence.CustodyEvent
 	Register []evidence.Item // the case's other items, to move between them
 	Kinds    []string
-	CanEdit  bool
 	MaxSize  string
 }
 
@@ -146,7 +144,7 @@ func (s *Server) renderEvidence(c *fiber.Ctx, status int, pg *Page) error {
 	if err != nil {
 		return err
 	}
-	d := evidencePageData{Item: it, Kinds: evidence.Kinds, CanEdit: p.Can(cases.Editors...), MaxSize: evidence.FormatSize(s.deps.Evidence.MaxBytes())}
+	d := evidencePageData{Item: it, Kinds: evidence.Kinds, MaxSize: evidence.FormatSize(s.deps.Evidence.MaxBytes())}
 	if d.Custody, err = s.deps.Evidence.Custody(ctx, p, id); err != nil {
 		return err
 	}

@@ -22,9 +22,8 @@ type faqEntryView struct {
 }
 
 type faqPageData struct {
-	Case      cases.Case
-	Entries   []faqEntryView
-	CanCurate bool
+	Case    cases.Case
+	Entries []faqEntryView
 	// New is the add form's values and errors after a failed add.
 	New faqEntryView
 }
@@ -61,7 +60,7 @@ func (s *Server) renderFAQ(c *fiber.Ctx, caseID int64, status int, failed int64,
 	for _, f := range faqFields {
 		sent[f] = c.FormValue(f)
 	}
-	d := faqPageData{Case: cs, CanCurate: p.Can(inquiries.FAQEditors...), New: faqEntryView{Form: map[string]string{}, Errors: map[string]string{}}}
+	d := faqPageData{Case: cs, New: faqEntryView{Form: map[string]string{}, Errors: map[string]string{}}}
 	if failed == 0 {
 		d.New.Form, d.New.Errors = sent, pg.Errors
 	}

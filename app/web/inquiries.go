@@ -63,7 +63,6 @@ type inquiriesPageData struct {
 	// FilterQuery is the filter as a query string, for paging links.
 	FilterQuery string
 	Next, Prev  int
-	CanEdit     bool
 	// MatchDefault ticks "check the affected list" on a fresh form.
 	MatchDefault bool
 }
@@ -106,7 +105,7 @@ func (s *Server) renderInquiries(c *fiber.Ctx, status int, pg *Page) error {
 		pg = s.newPage(c, "", "dashboard")
 	}
 	f := inquiryFilter(c)
-	d := inquiriesPageData{inquiryChoices: choices, Case: cs, Filter: f, Next: -1, Prev: -1, CanEdit: p.Can(inquiries.Editors...), MatchDefault: len(pg.Form) == 0}
+	d := inquiriesPageData{inquiryChoices: choices, Case: cs, Filter: f, Next: -1, Prev: -1, MatchDefault: len(pg.Form) == 0}
 	d.Inquiries, d.Total, err = s.deps.Inquiries.List(ctx, p, id, f)
 	var ve *apperr.ValidationError
 	if errors.As(err, &ve) {

@@ -19,11 +19,9 @@ type inquiryPageData struct {
 	// Person is the affected person the caller is linked to.
 	Person *inquiries.Person
 	// Matches are the candidates of a lookup; Looked says one was made.
-	Matches   []inquiries.Person
-	Looked    bool
-	Lookup    string
-	CanEdit   bool
-	CanCurate bool
+	Matches []inquiries.Person
+	Looked  bool
+	Lookup  string
 }
 
 func (s *Server) inquiryPage(c *fiber.Ctx) error {
@@ -51,7 +49,6 @@ func (s *Server) renderInquiry(c *fiber.Ctx, status int, pg *Page, d *inquiryPag
 		d = &inquiryPageData{}
 	}
 	d.inquiryChoices, d.Case, d.Inquiry = choices, cs, it
-	d.CanEdit, d.CanCurate = p.Can(inquiries.Editors...), p.Can(inquiries.FAQEditors...)
 	if d.Person, err = s.deps.Inquiries.LinkedPerson(ctx, p, it); err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ type noticeEditorData struct {
 	// goes with the approve form, so an approval names what was shown.
 	Review   notices.Review
 	Sections []string
-	Titles   map[string]notices.Bilingual
+	Titles   map[string]i18n.Text
 	Measures []notices.Measure
 	Statuses []string
 	CaseRef  string
@@ -111,9 +111,9 @@ func (s *Server) noticeEditor(c *fiber.Ctx) error {
 
 func noticeInput(c *fiber.Ctx) notices.Input {
 	in := notices.Input{TitleJA: c.FormValue("title_ja"), TitleEN: c.FormValue("title_en"), UpdateLineJA: c.FormValue("update_line_ja"),
-		UpdateLineEN: c.FormValue("update_line_en"), Sections: map[string]notices.Bilingual{}}
+		UpdateLineEN: c.FormValue("update_line_en"), Sections: map[string]i18n.Text{}}
 	for _, k := range notices.Sections {
-		in.Sections[k] = notices.Bilingual{JA: c.FormValue("section_" + k + "_ja"), EN: c.FormValue("section_" + k + "_en")}
+		in.Sections[k] = i18n.Text{JA: c.FormValue("section_" + k + "_ja"), EN: c.FormValue("section_" + k + "_en")}
 	}
 	return in
 }
@@ -213,8 +213,8 @@ type publicData struct {
 	Pub      notices.Public
 	Lang     string
 	Sections []string
-	Titles   map[string]notices.Bilingual
-	Statuses map[string]notices.Bilingual
+	Titles   map[string]i18n.Text
+	Statuses map[string]i18n.Text
 	HasEN    bool
 	Base     string
 }
@@ -241,7 +241,7 @@ func (s *Server) publicNotice(c *fiber.Ctx) error {
 	}
 	pg := &Page{Lang: lang, msgs: s.msgs, loc: pub.Org.Location(), Title: pub.Version.Title(lang), now: s.deps.Clock.Now()}
 	pg.Data = publicData{Pub: pub, Lang: lang, Sections: notices.Sections, Titles: notices.SectionTitles, HasEN: pub.Version.TitleEN != "",
-		Statuses: map[string]notices.Bilingual{"planned": {JA: "実施予定", EN: "planned"}, "in_progress": {JA: "実施中", EN: "in progress"}, "done": {JA: "実施済み", EN: "done"}},
+		Statuses: map[string]i18n.Text{"planned": {JA: "実施予定", EN: "planned"}, "in_progress": {JA: "実施中", EN: "in progress"}, "done": {JA: "実施済み", EN: "done"}},
 		Base:     "/notices/" + pub.Notice.Slug}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
 	return s.renderWith(c, fiber.StatusOK, "public_notice", "public", pg)

@@ -13,7 +13,6 @@ import (
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/notifications"
-	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/frontend"
 )
 
@@ -80,10 +79,13 @@ var funcs = template.FuncMap{
 
 // Page is the data every template gets. Page-specific data goes in Data.
 type Page struct {
-	Lang       string
-	Title      string
-	Nav        string
-	P          *auth.Principal
+	Lang  string
+	Title string
+	Nav   string
+	P     *auth.Principal
+	// Can says what the principal may do, so a page offers only the forms
+	// the services will accept (auth.Permissions).
+	Can        auth.Permissions
 	MFAPending bool
 	Orgs       []auth.Organisation
 	CSRF       string
@@ -187,21 +189,17 @@ func (p *Page) Countdown(t *time.Time) string {
 	return p.T("time.remaining", span)
 }
 
-// L picks the page's language from a bilingual text value.
+// L picks the page's language from a bilingual text (i18n.Text, or a
+// pointer to one for optional texts such as a rule's caveat).
 func (p *Page) L(v any) string {
 	switch t := v.(type) {
-	case interface{ In(string) string }:
-		return t.In(p.Lang)
-	case obligationsText:
-		if p.Lang == "en" {
-			return t.EN
-		}
-		return t.JA
-	case *obligationsText: // optional texts, such as a rule's caveat
+	case *i18n.Text:
 		if t == nil {
 			return ""
 		}
-		return p.L(*t)
+		return t.In(p.Lang)
+	case i18n.Text:
+		return t.In(p.Lang)
 	case string:
 		return t
 	}
@@ -220,6 +218,7 @@ func (s *Server) newPage(c *fiber.Ctx, titleKey, nav string) *Page {
 	}
 	if pg.P != nil {
 		if pg.P.OrgID() != 0 {
+			pg.Can = pg.P.Permissions()
 			pg.loc = pg.P.Organisation.Location()
 			pg.Zone = pg.loc.String()
 		}
@@ -255,5 +254,3 @@ func (s *Server) renderWith(c *fiber.Ctx, status int, name, root string, pg *Pag
 	c.Type("html", "utf-8")
 	return c.Status(status).Send(buf.Bytes())
 }
-
-type obligationsText = obligations.Text

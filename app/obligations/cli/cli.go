@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/obligations"
 )
 
@@ -62,7 +64,7 @@ type options struct {
 	factsPath  string
 	rules      bool
 	format     string
-	lang       obligations.Lang
+	lang       string
 	at         time.Time
 	policy     obligations.Policy
 	stdin      io.Reader
@@ -117,8 +119,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (o options, code int, d
 	if fs.NArg() > 0 {
 		return usageErr(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
-	var ok bool
-	if o.lang, ok = obligations.ParseLang(*lang); !ok {
+	if o.lang = *lang; !slices.Contains(i18n.Languages, o.lang) {
 		return usageErr(fmt.Sprintf("--lang must be ja or en (got %q)", *lang))
 	}
 	switch o.format {

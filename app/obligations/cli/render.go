@@ -10,8 +10,8 @@ import (
 )
 
 // label returns the Japanese or English UI word.
-func label(lang obligations.Lang, ja, en string) string {
-	if lang == obligations.LangJA {
+func label(lang string, ja, en string) string {
+	if lang == "ja" {
 		return ja
 	}
 	return en
@@ -20,7 +20,7 @@ func label(lang obligations.Lang, ja, en string) string {
 const stampLayout = "2006-01-02 15:04 -07:00"
 
 // when returns the main date of an obligation and what kind of date it is.
-func when(o obligations.Obligation, lang obligations.Lang) (string, string) {
+func when(o obligations.Obligation, lang string) (string, string) {
 	switch {
 	case o.DueAt != nil:
 		kind := label(lang, "期限", "due")
@@ -35,7 +35,7 @@ func when(o obligations.Obligation, lang obligations.Lang) (string, string) {
 }
 
 // notes lists the flags a reader must not miss.
-func notes(o obligations.Obligation, lang obligations.Lang) string {
+func notes(o obligations.Obligation, lang string) string {
 	var n []string
 	if o.WindowStart != nil {
 		n = append(n, label(lang, "目安開始 ", "window from ")+o.WindowStart.Format(stampLayout))
@@ -49,12 +49,12 @@ func notes(o obligations.Obligation, lang obligations.Lang) string {
 	return strings.Join(n, "; ")
 }
 
-func writeResultTable(w io.Writer, res obligations.Result, lang obligations.Lang) error {
+func writeResultTable(w io.Writer, res obligations.Result, lang string) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "%s: %s (%s)\n", label(lang, "知った時点", "Aware at"), res.AwareAt.Format(time.RFC3339), res.Timezone)
 	fmt.Fprintf(ew, "%s: %s\n\n", label(lang, "個人情報保護法", "APPI"), appiSummary(res.APPI, lang))
 	var t table
-	if lang == obligations.LangJA {
+	if lang == "ja" {
 		t.add("日時", "種別", "ルール", "提出先・通知先", "備考")
 	} else {
 		t.add("WHEN", "KIND", "RULE", "RECIPIENT", "NOTES")
@@ -76,7 +76,7 @@ func writeResultTable(w io.Writer, res obligations.Result, lang obligations.Lang
 	return ew.err
 }
 
-func appiSummary(a obligations.APPIAssessment, lang obligations.Lang) string {
+func appiSummary(a obligations.APPIAssessment, lang string) string {
 	switch {
 	case a.Excluded != "":
 		return label(lang, "除外: ", "excluded: ") + a.Excluded
@@ -94,7 +94,7 @@ func appiSummary(a obligations.APPIAssessment, lang obligations.Lang) string {
 	return s + fmt.Sprintf(label(lang, "、確報 %d日", ", final report %d days"), a.FinalDays)
 }
 
-func writeResultMarkdown(w io.Writer, res obligations.Result, lang obligations.Lang) error {
+func writeResultMarkdown(w io.Writer, res obligations.Result, lang string) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "# %s\n\n", label(lang, "報告・通知義務", "Obligations"))
 	fmt.Fprintf(ew, "- %s: %s (%s)\n", label(lang, "知った時点", "Aware at"), res.AwareAt.Format(time.RFC3339), res.Timezone)
@@ -114,7 +114,7 @@ func writeResultMarkdown(w io.Writer, res obligations.Result, lang obligations.L
 	return ew.err
 }
 
-func writeRulesTable(w io.Writer, rules []obligations.Rule, lang obligations.Lang) error {
+func writeRulesTable(w io.Writer, rules []obligations.Rule, lang string) error {
 	ew := &errWriter{w: w}
 	for i, r := range rules {
 		if i > 0 {
@@ -130,7 +130,7 @@ func writeRulesTable(w io.Writer, rules []obligations.Rule, lang obligations.Lan
 	return ew.err
 }
 
-func writeRulesMarkdown(w io.Writer, rules []obligations.Rule, lang obligations.Lang) error {
+func writeRulesMarkdown(w io.Writer, rules []obligations.Rule, lang string) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "# %s\n\n", label(lang, "ルール一覧", "Rule table"))
 	fmt.Fprintln(ew, label(lang, "| ID | 法域 | 提出先・通知先 | 期限 | 確認日 | 一次資料（確認日） |", "| ID | Jurisdiction | Recipient | Deadline | Verified on | Primary sources (checked) |"))
@@ -154,7 +154,7 @@ func writeRulesMarkdown(w io.Writer, rules []obligations.Rule, lang obligations.
 }
 
 // ruleFields lists a rule's reference fields as label/value pairs.
-func ruleFields(r obligations.Rule, lang obligations.Lang) [][2]string {
+func ruleFields(r obligations.Rule, lang string) [][2]string {
 	kind := string(r.Deadline.Kind)
 	if r.Guideline {
 		kind += label(lang, "（目安）", " (guideline)")
@@ -193,7 +193,7 @@ func ruleFields(r obligations.Rule, lang obligations.Lang) [][2]string {
 }
 
 // checked is a source's check date, or a word saying it was not read.
-func checked(s obligations.Source, lang obligations.Lang) string {
+func checked(s obligations.Source, lang string) string {
 	if s.CheckedOn == "" {
 		return label(lang, "未読", "not read")
 	}
@@ -202,7 +202,7 @@ func checked(s obligations.Source, lang obligations.Lang) string {
 
 // sourceLine is one source as the rule reference lists it: the citation,
 // its address, when it was read and through what (or why it was not).
-func sourceLine(s obligations.Source, lang obligations.Lang) string {
+func sourceLine(s obligations.Source, lang string) string {
 	line := s.Cite.In(lang)
 	if s.URL != "" {
 		line += " <" + s.URL + ">"
