@@ -2,7 +2,7 @@
 // <name>.<lang>.tmpl, one per language:
 //
 //   - the document templates (each document kind names its template),
-//     which produce app/documents' block grammar; organisations may
+//     which produce app/pdf's block grammar; organisations may
 //     override them (stored and versioned in the database);
 //   - customer_email, the plain-text frame (subject, salutation,
 //     reference) around the approved customer letter that app/letters

@@ -13,11 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock"
-	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/mail"
@@ -108,18 +109,18 @@ func Count(t testing.TB, st *store.Store, sql string, args ...any) int64 {
 	return n
 }
 
-var renderer = sync.OnceValues(func() (*documents.Renderer, error) {
-	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
+var renderer = sync.OnceValues(func() (*pdf.Renderer, error) {
+	font, err := pdf.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
 	if err != nil {
 		return nil, err
 	}
-	return documents.NewRenderer(font)
+	return pdf.NewRenderer(font)
 })
 
 // Renderer is the PDF renderer with the machine's Japanese font, made
 // once per test binary. Without a font the test is skipped, except under
 // CI (.ci/run installs the fonts), where it fails.
-func Renderer(t testing.TB) *documents.Renderer {
+func Renderer(t testing.TB) *pdf.Renderer {
 	t.Helper()
 	r, err := renderer()
 	if err != nil {

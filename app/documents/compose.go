@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/breachdesk/breachdesk/templates"
 )
 
@@ -25,11 +27,11 @@ func BuiltinTemplate(kind KindInfo, lang string) (string, error) {
 func composeFuncs() template.FuncMap {
 	fm := template.FuncMap{
 		"oneline": func(s string) string {
-			return Escape(strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " "))
+			return pdf.Escape(strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " "))
 		},
 		"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
 	}
-	for k, v := range Funcs() {
+	for k, v := range pdf.Funcs() {
 		fm[k] = v
 	}
 	return fm
@@ -51,10 +53,10 @@ func ExecuteTemplate(src string, v *CaseView) (string, error) {
 }
 
 // Compose is ExecuteTemplate followed by Parse.
-func Compose(src string, v *CaseView) (Document, error) {
+func Compose(src string, v *CaseView) (pdf.Document, error) {
 	text, err := ExecuteTemplate(src, v)
 	if err != nil {
-		return Document{}, err
+		return pdf.Document{}, err
 	}
-	return Parse(text)
+	return pdf.Parse(text)
 }

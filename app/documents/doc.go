@@ -1,17 +1,6 @@
-// Package documents turns case data into PDFs: Build makes a kind's
-// view-model (CaseView) from the case, Go text/template templates produce a
-// small line-based block grammar from it (Parse, see grammar.go), and
-// Renderer lays the blocks out on A4 pages with gofpdf. PlainText gives the
-// blocks as text instead, which Email frames as the customer e-mail.
-//
-// This package is the only importer of gofpdf. It never uses gofpdf's own
-// text layout (MultiCell, SplitText, SplitLines): those drop a kanji at every
-// automatic line break. Wrap breaks lines itself, measured per character and
-// with kinsoku rules, and each line is written with CellFormat.
-//
-// The font is IPAexGothic (optionally IPAexMincho for running text) from the
-// Debian packages fonts-ipaexfont-gothic/-mincho, or the TrueType file named
-// by BREACHDESK_PDF_FONT (see FindFont). Font files are not committed or
-// embedded in the binary; NewRenderer fails at start-up when the font is
-// missing or unusable.
+// Package documents says what each generated document contains: Kinds
+// lists the documents and their editable fields, Build makes a kind's
+// view-model (CaseView) from a case, and Compose runs the kind's Go
+// text/template over it into the block grammar of package pdf, which lays
+// it out. Email frames a letter's text as the customer e-mail.
 package documents

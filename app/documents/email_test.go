@@ -3,6 +3,8 @@ package documents
 import (
 	"strings"
 	"testing"
+
+	"github.com/breachdesk/breachdesk/app/pdf"
 )
 
 // The e-mail is the salutation, the letter exactly as given, and the
@@ -50,7 +52,7 @@ func TestCustomerEmailHasTheRule10Items(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, body, err := Email{Lang: lang, Title: "t", Name: "山田 花子", Text: PlainText(doc), Reference: "INC-1-L7"}.Render()
+		_, body, err := Email{Lang: lang, Title: "t", Name: "山田 花子", Text: pdf.PlainText(doc), Reference: "INC-1-L7"}.Render()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"gorm.io/gorm/clause"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
@@ -34,14 +36,14 @@ type Service struct {
 	st       *store.Store
 	cases    *cases.Service
 	as       *assessment.Service
-	renderer *documents.Renderer
+	renderer *pdf.Renderer
 	now      func() time.Time
 }
 
 // NewService returns the service. Every argument is required: the
 // renderer makes drafts in the worker, approved PDFs and previews in the
 // web server.
-func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
+func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *pdf.Renderer) *Service {
 	if st == nil || clk == nil || cs == nil || as == nil || r == nil {
 		panic("drafts.NewService: the store, clock, case and assessment services and the renderer are required")
 	}
@@ -450,9 +452,9 @@ func (s *Service) renderView(ctx context.Context, body string, view *documents.C
 }
 
 func (s *Service) renderComposed(ctx context.Context, composed string, d Document, title, org, ref string, at time.Time, draft bool) ([]byte, error) {
-	doc, err := documents.Parse(composed)
+	doc, err := pdf.Parse(composed)
 	if err != nil {
 		return nil, err
 	}
-	return s.renderer.Render(ctx, doc, documents.Meta{Title: title, Organisation: org, Reference: ref, Lang: d.Lang, Draft: draft, GeneratedAt: at})
+	return s.renderer.Render(ctx, doc, pdf.Meta{Title: title, Organisation: org, Reference: ref, Lang: d.Lang, Draft: draft, GeneratedAt: at})
 }

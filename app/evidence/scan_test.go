@@ -14,12 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"golang.org/x/text/encoding/japanese"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
-	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/frontend"
@@ -56,11 +57,11 @@ func gzipOf(t *testing.T, name string, data []byte) []byte {
 // as documents render their text (a CID font: digits are glyph ids).
 func pdfWith(t *testing.T, text string) []byte {
 	t.Helper()
-	doc, err := documents.Parse(documents.Escape(text))
+	doc, err := pdf.Parse(pdf.Escape(text))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf, err := apptest.Renderer(t).Render(context.Background(), doc, documents.Meta{Title: "report", Lang: "ja", GeneratedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)})
+	pdf, err := apptest.Renderer(t).Render(context.Background(), doc, pdf.Meta{Title: "report", Lang: "ja", GeneratedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"gorm.io/gorm"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
@@ -14,7 +16,6 @@ import (
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock"
-	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
 )
@@ -28,13 +29,13 @@ type Service struct {
 	st       *store.Store
 	cases    *cases.Service
 	as       *assessment.Service
-	renderer *documents.Renderer
+	renderer *pdf.Renderer
 	now      func() time.Time
 }
 
 // NewService returns the service. The renderer makes the FAQ sheet's
 // PDF. Every argument is required.
-func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
+func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *pdf.Renderer) *Service {
 	if st == nil || clk == nil || cs == nil || as == nil || r == nil {
 		panic("inquiries.NewService: the store, clock, case and assessment services and the renderer are required")
 	}

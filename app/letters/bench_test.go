@@ -11,11 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/benchreport"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/config"
-	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/mail"
@@ -47,7 +48,7 @@ func TestBenchReport(t *testing.T) {
 	ctx := context.Background()
 	var d drafts.Document
 	e.st.DB.Omit("pdf").Take(&d, e.letterID)
-	doc, err := documents.Parse(d.Composed)
+	doc, err := pdf.Parse(d.Composed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,13 +85,13 @@ func TestBenchReport(t *testing.T) {
 // rawLettersPerSecond renders doc as PDFs of perFile letters (one: with
 // Render, more: with RenderLetters) on every core for about d and returns
 // letters per second.
-func rawLettersPerSecond(t *testing.T, doc documents.Document, d time.Duration, perFile int) float64 {
+func rawLettersPerSecond(t *testing.T, doc pdf.Document, d time.Duration, perFile int) float64 {
 	t.Helper()
 	r := apptest.Renderer(t)
-	meta := documents.Meta{Title: "letter", Organisation: "株式会社テストショップ", Lang: "ja", GeneratedAt: time.Date(2026, 11, 4, 10, 0, 0, 0, time.UTC)}
-	batch := make([]documents.Letter, perFile)
+	meta := pdf.Meta{Title: "letter", Organisation: "株式会社テストショップ", Lang: "ja", GeneratedAt: time.Date(2026, 11, 4, 10, 0, 0, 0, time.UTC)}
+	batch := make([]pdf.Letter, perFile)
 	for i := range batch {
-		batch[i] = documents.Letter{PostalCode: "100-0005", Address: "東京都千代田区丸の内一丁目" + strconv.Itoa(i) + "番地", Name: "山田 太郎" + strconv.Itoa(i), Reference: "INC-2026-0001-L" + strconv.Itoa(i), Doc: doc}
+		batch[i] = pdf.Letter{PostalCode: "100-0005", Address: "東京都千代田区丸の内一丁目" + strconv.Itoa(i) + "番地", Name: "山田 太郎" + strconv.Itoa(i), Reference: "INC-2026-0001-L" + strconv.Itoa(i), Doc: doc}
 	}
 	var done atomic.Int64
 	var wg sync.WaitGroup

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/lib/pq"
 
 	"github.com/breachdesk/breachdesk/app/audit"
@@ -26,7 +28,7 @@ type chunkWork struct {
 	title   string
 	org     string
 	ref     string
-	doc     documents.Document
+	doc     pdf.Document
 	text    string // the approved letter as plain text, for e-mails
 	pdf     []byte // the approved letter, for attachments
 	attempt struct{ final bool }
@@ -84,13 +86,13 @@ func (s *Service) load(ctx context.Context, batchID int64) (*chunkWork, error) {
 	if d.ApprovedContentSHA256 != nil && d.ContentHash() != *d.ApprovedContentSHA256 {
 		return nil, fmt.Errorf("letters: batch %d: letter document %d is not the content legal approved", batchID, d.ID)
 	}
-	doc, err := documents.Parse(d.Composed)
+	doc, err := pdf.Parse(d.Composed)
 	if err != nil {
 		return nil, fmt.Errorf("letters: batch %d: the approved letter does not parse: %w", batchID, err)
 	}
-	w.doc, w.text, w.pdf = doc, documents.PlainText(doc), d.PDF
+	w.doc, w.text, w.pdf = doc, pdf.PlainText(doc), d.PDF
 	for _, b := range doc.Blocks {
-		if b.Kind == documents.KindTitle {
+		if b.Kind == pdf.KindTitle {
 			w.title = strings.Join(strings.Fields(b.Text), " ")
 			break
 		}
@@ -267,14 +269,14 @@ func (s *Service) printChunk(ctx context.Context, w *chunkWork, chunk int) error
 	if err != nil || len(rs) == 0 {
 		return err
 	}
-	letters := make([]documents.Letter, len(rs))
+	letters := make([]pdf.Letter, len(rs))
 	ids := make([]int64, len(rs))
 	for i, r := range rs {
-		letters[i] = documents.Letter{PostalCode: r.PostalCode, Address: r.Address, Name: r.Name, Reference: w.reference(r.ID), Doc: w.doc}
+		letters[i] = pdf.Letter{PostalCode: r.PostalCode, Address: r.Address, Name: r.Name, Reference: w.reference(r.ID), Doc: w.doc}
 		ids[i] = r.ID
 	}
 	render := clock.Start()
-	pdf, err := s.renderer.RenderLetters(ctx, letters, documents.Meta{Title: w.title, Organisation: w.org, Lang: w.batch.Lang, GeneratedAt: s.now()})
+	pdf, err := s.renderer.RenderLetters(ctx, letters, pdf.Meta{Title: w.title, Organisation: w.org, Lang: w.batch.Lang, GeneratedAt: s.now()})
 	if err != nil {
 		return fmt.Errorf("letters: batch %d chunk %d: %w", w.batch.ID, chunk, err)
 	}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
@@ -35,7 +37,7 @@ type env struct {
 	auth     *auth.Service
 	cases    *cases.Service
 	drafts   *drafts.Service
-	renderer *documents.Renderer
+	renderer *pdf.Renderer
 	owner    auth.Principal
 	legal    auth.Principal
 	other    auth.Principal

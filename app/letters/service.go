@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
@@ -41,7 +43,7 @@ const (
 type Service struct {
 	st       *store.Store
 	cases    *cases.Service
-	renderer *documents.Renderer
+	renderer *pdf.Renderer
 	dialer   mail.Dialer
 	pacer    *pacer // nil: no rate limit
 	now      func() time.Time
@@ -55,7 +57,7 @@ type Service struct {
 // Options configure a Service.
 type Options struct {
 	// Renderer prints letters; it is required.
-	Renderer *documents.Renderer
+	Renderer *pdf.Renderer
 	// Dialer connects to the SMTP server. Without one (no server is
 	// configured), e-mail letters wait: every attempt is a temporary
 	// failure, so they are retried and in the end fall back to print.

@@ -6,10 +6,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/breachdesk/breachdesk/app/i18n"
 
 	"github.com/breachdesk/breachdesk/app/auth"
-	"github.com/breachdesk/breachdesk/app/documents"
 )
 
 // measureStatus names a measure's status for the public.
@@ -23,19 +24,19 @@ var measureStatus = map[string]i18n.Text{
 // public page, for the PDF kept with each published version.
 func Source(org auth.Organisation, v Version, history []Version, measures []PublishedMeasure, lang string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n", documents.Escape(v.Title(lang)))
+	fmt.Fprintf(&b, "# %s\n\n", pdf.Escape(v.Title(lang)))
 	for _, h := range history {
 		if line := h.UpdateLine(lang); line != "" {
-			fmt.Fprintf(&b, "%s\n\n", documents.Escape(line))
+			fmt.Fprintf(&b, "%s\n\n", pdf.Escape(line))
 		}
 	}
-	fmt.Fprintf(&b, "%s\n\n", documents.Escape(org.LegalName))
+	fmt.Fprintf(&b, "%s\n\n", pdf.Escape(org.LegalName))
 	for i, key := range Sections {
 		text := v.Sections[key].In(lang)
 		if strings.TrimSpace(text) == "" && Optional[key] {
 			continue
 		}
-		fmt.Fprintf(&b, "## %d. %s\n\n%s\n\n", i+1, SectionTitles[key].In(lang), documents.EscapeParagraphs(text))
+		fmt.Fprintf(&b, "## %d. %s\n\n%s\n\n", i+1, SectionTitles[key].In(lang), pdf.EscapeParagraphs(text))
 		if key == "prevention" && len(measures) > 0 {
 			for _, m := range measures {
 				title := m.TitleJA
@@ -46,7 +47,7 @@ func Source(org auth.Organisation, v Version, history []Version, measures []Publ
 				if lang == "en" {
 					line = fmt.Sprintf("%s (%s)", title, measureStatus[m.Status].In(lang))
 				}
-				fmt.Fprintf(&b, "- %s\n", documents.Escape(line))
+				fmt.Fprintf(&b, "- %s\n", pdf.Escape(line))
 			}
 			b.WriteString("\n")
 		}
@@ -56,9 +57,9 @@ func Source(org auth.Organisation, v Version, history []Version, measures []Publ
 
 // pdf renders one published version from its frozen content.
 func (s *Service) pdf(ctx context.Context, org auth.Organisation, n Notice, v Version, measures []PublishedMeasure, lang string, at time.Time) ([]byte, error) {
-	doc, err := documents.Parse(Source(org, v, []Version{v}, measures, lang))
+	doc, err := pdf.Parse(Source(org, v, []Version{v}, measures, lang))
 	if err != nil {
 		return nil, err
 	}
-	return s.renderer.Render(ctx, doc, documents.Meta{Title: v.Title(lang), Organisation: org.LegalName, Reference: "/notices/" + n.Slug, Lang: lang, GeneratedAt: at})
+	return s.renderer.Render(ctx, doc, pdf.Meta{Title: v.Title(lang), Organisation: org.LegalName, Reference: "/notices/" + n.Slug, Lang: lang, GeneratedAt: at})
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/breachdesk/breachdesk/app/i18n"
 
 	"gorm.io/gorm/clause"
@@ -33,13 +35,13 @@ type Service struct {
 	st       *store.Store
 	cases    *cases.Service
 	as       *assessment.Service
-	renderer *documents.Renderer
+	renderer *pdf.Renderer
 	now      func() time.Time
 }
 
 // NewService returns the service; the renderer makes each published
 // version's PDF. Every argument is required.
-func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *documents.Renderer) *Service {
+func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessment.Service, r *pdf.Renderer) *Service {
 	if st == nil || clk == nil || cs == nil || as == nil || r == nil {
 		panic("notices.NewService: the store, clock, case and assessment services and the renderer are required")
 	}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -21,7 +23,6 @@ import (
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/config"
-	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/inquiries"
@@ -374,11 +375,11 @@ func startJourneyApp(t *testing.T) journeyApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
+	font, err := pdf.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	renderer, err := documents.NewRenderer(font)
+	renderer, err := pdf.NewRenderer(font)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,13 +13,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock/clocktest"
 	"github.com/breachdesk/breachdesk/app/config"
-	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/inquiries"
@@ -79,11 +80,11 @@ func newHarnessWith(t *testing.T, clk *clocktest.Clock, tune func(*config.Config
 	if tune != nil {
 		tune(&cfg)
 	}
-	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
+	font, err := pdf.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	renderer, err := documents.NewRenderer(font)
+	renderer, err := pdf.NewRenderer(font)
 	if err != nil {
 		t.Fatal(err)
 	}

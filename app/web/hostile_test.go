@@ -19,6 +19,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/clock"
@@ -646,11 +648,11 @@ func hostileServer(t *testing.T, h *harness) (*harness, string) {
 		t.Fatal(err)
 	}
 	cfg.MaxUploadBytes = 1 << 20
-	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
+	font, err := pdf.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rd, err := documents.NewRenderer(font)
+	rd, err := pdf.NewRenderer(font)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/breachdesk/breachdesk/app/auth"
-	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/store"
 )
@@ -65,8 +66,8 @@ func TestLetterBatchPagesAndAPI(t *testing.T) {
 	}
 	var batchID int64
 	fmt.Sscanf(batchPath, "/letter-batches/%d", &batchID)
-	font, _ := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
-	rd, err := documents.NewRenderer(font)
+	font, _ := pdf.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
+	rd, err := pdf.NewRenderer(font)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/clock/clocktest"
-	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 )
@@ -244,9 +245,9 @@ func TestWorkerCheckpointsAtStartAndShutdown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a worker process")
 	}
-	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
+	font, err := pdf.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
 	if err == nil {
-		_, err = documents.NewRenderer(font)
+		_, err = pdf.NewRenderer(font)
 	}
 	if err != nil {
 		t.Skip(err) // the worker needs a Japanese font to start

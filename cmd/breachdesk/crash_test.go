@@ -11,13 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/clock/clocktest"
-	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/mail/mailtest"
@@ -38,16 +39,16 @@ type crashEnv struct {
 	cases  *cases.Service
 	// renderer is what the letters services here need; the workers
 	// render with their own.
-	renderer *documents.Renderer
+	renderer *pdf.Renderer
 }
 
 func newCrashEnv(t *testing.T, persons int) *crashEnv {
 	t.Helper()
-	font, err := documents.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
+	font, err := pdf.FindFont(os.Getenv("BREACHDESK_PDF_FONT"))
 	if err != nil {
 		t.Skip(err)
 	}
-	r, err := documents.NewRenderer(font)
+	r, err := pdf.NewRenderer(font)
 	if err != nil {
 		t.Fatal(err)
 	}

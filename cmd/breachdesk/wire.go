@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 
+	"github.com/breachdesk/breachdesk/app/pdf"
+
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
@@ -10,7 +12,6 @@ import (
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/config"
 	"github.com/breachdesk/breachdesk/app/demo"
-	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/drafts"
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/inquiries"
@@ -65,11 +66,11 @@ func wire(cfg config.Config, clk clock.Clock, st *store.Store) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	font, err := documents.FindFont(cfg.PDFFont)
+	font, err := pdf.FindFont(cfg.PDFFont)
 	if err != nil {
 		return nil, fmt.Errorf("PDF font: %w", err)
 	}
-	renderer, err := documents.NewRenderer(font)
+	renderer, err := pdf.NewRenderer(font)
 	if err != nil {
 		return nil, fmt.Errorf("PDF font %s: %w", font, err)
 	}
