@@ -207,3 +207,11 @@ func (s *Server) saveAssessment(c *fiber.Ctx) error {
 	}
 	return s.assessmentPage(c, fiber.StatusUnprocessableEntity, pg, true)
 }
+
+// assessmentRoutes are the form that records a case's facts.
+func (s *Server) assessmentRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/cases/:id/assessment", Access: Tenant, Param: "case", Handler: s.assessmentForm},
+		{Method: "POST", Path: "/cases/:id/assessment", Access: Tenant, Param: "case", Handler: s.saveAssessment},
+	}
+}

@@ -26,3 +26,24 @@ func (s *Server) readNotification(c *fiber.Ctx) error {
 	}
 	return c.Redirect("/notifications", fiber.StatusSeeOther)
 }
+
+// notificationRoutes are the user's notifications.
+func (s *Server) notificationRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/notifications", Access: Tenant, Handler: s.notificationsPage},
+		{Method: "POST", Path: "/notifications/:id/read", Access: Tenant, Param: "notification", Handler: s.readNotification},
+		{Method: "GET", Path: "/api/v1/notifications", Access: Tenant, API: true, Handler: s.apiNotifications},
+	}
+}
+
+func (s *Server) apiNotifications(c *fiber.Ctx) error {
+	list, err := notifications.List(c.UserContext(), s.deps.Store, principal(c), 200)
+	if err != nil {
+		return err
+	}
+	unread, err := notifications.Unread(c.UserContext(), s.deps.Store, principal(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"notifications": list, "unread": unread})
+}

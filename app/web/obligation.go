@@ -72,3 +72,40 @@ func (s *Server) obligationAction(c *fiber.Ctx, act func(id int64) (assessment.O
 	}
 	return s.renderObligation(c, fiber.StatusUnprocessableEntity, pg)
 }
+
+func (s *Server) submitObligation(c *fiber.Ctx) error {
+	return s.obligationAction(c, func(id int64) (assessment.Obligation, error) {
+		at, err := s.parseLocalTime(c, "submitted_at")
+		if err != nil {
+			return assessment.Obligation{}, err
+		}
+		in := assessment.Submission{RecipientReference: c.FormValue("recipient_reference")}
+		if at != nil {
+			in.SubmittedAt = *at
+		}
+		return s.deps.Assessment.Submit(c.UserContext(), principal(c), id, in)
+	}, "flash.obligation_submitted")
+}
+
+func (s *Server) waiveObligation(c *fiber.Ctx) error {
+	return s.obligationAction(c, func(id int64) (assessment.Obligation, error) {
+		return s.deps.Assessment.Waive(c.UserContext(), principal(c), id, c.FormValue("reason"))
+	}, "flash.obligation_waived")
+}
+
+func (s *Server) obligationStatus(c *fiber.Ctx) error {
+	return s.obligationAction(c, func(id int64) (assessment.Obligation, error) {
+		return s.deps.Assessment.SetDraftState(c.UserContext(), principal(c), id, c.FormValue("status"))
+	}, "flash.obligation_status")
+}
+
+// obligationRoutes are an obligation's page and the forms that decide it.
+func (s *Server) obligationRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/obligations/:id", Access: Tenant, Param: "obligation", Handler: s.obligationPage},
+		{Method: "POST", Path: "/obligations/:id/submit", Access: Tenant, Param: "obligation", Handler: s.submitObligation},
+		{Method: "POST", Path: "/obligations/:id/waive", Access: Tenant, Param: "obligation", Handler: s.waiveObligation},
+		{Method: "POST", Path: "/obligations/:id/status", Access: Tenant, Param: "obligation", Handler: s.obligationStatus},
+		{Method: "GET", Path: "/rules", Access: LoggedIn, Handler: s.rulesPage},
+	}
+}

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -52,4 +54,35 @@ func fieldErrors(pg *Page, err error) error {
 		return err
 	}
 	return nil
+}
+
+// parseLocalTime reads a datetime-local value in the organisation's zone,
+// or an RFC 3339 time.
+func (s *Server) parseLocalTime(c *fiber.Ctx, field string) (*time.Time, error) {
+	raw := strings.TrimSpace(c.FormValue(field))
+	if raw == "" {
+		return nil, nil
+	}
+	if t, err := time.Parse(time.RFC3339, raw); err == nil {
+		return &t, nil
+	}
+	loc := principal(c).Organisation.Location()
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, raw, loc); err == nil {
+			return &t, nil
+		}
+	}
+	return nil, apperr.Invalid(field, badTimeCode)
+}
+
+func optInt64(c *fiber.Ctx, field string) (*int64, error) {
+	raw := strings.TrimSpace(c.FormValue(field))
+	if raw == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || v <= 0 {
+		return nil, apperr.Invalid(field, "validation.positive_number")
+	}
+	return &v, nil
 }

@@ -76,7 +76,13 @@ func (s *Server) routeTable() []Route {
 	}
 	// Feature route groups, one per file.
 	routes = append(routes, s.caseRoutes()...)
+	routes = append(routes, s.assessmentRoutes()...)
+	routes = append(routes, s.taskRoutes()...)
+	routes = append(routes, s.obligationRoutes()...)
+	routes = append(routes, s.notificationRoutes()...)
 	routes = append(routes, s.caseAPIRoutes()...)
+	routes = append(routes, s.obligationAPIRoutes()...)
+	routes = append(routes, s.taskAPIRoutes()...)
 	routes = append(routes, s.evidenceRoutes()...)
 	routes = append(routes, s.documentRoutes()...)
 	routes = append(routes, s.noticeRoutes()...)

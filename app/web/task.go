@@ -1,6 +1,8 @@
 package web
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/breachdesk/breachdesk/app/auth"
@@ -88,4 +90,78 @@ func (s *Server) failedForm(c *fiber.Ctx, err error, fields ...string) (*Page, e
 		pg.Form[k] = c.FormValue(k)
 	}
 	return pg, nil
+}
+
+func (s *Server) addTask(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	in := cases.NewTask{Phase: cases.Phase(c.FormValue("phase")), Title: c.FormValue("title"), Description: c.FormValue("description")}
+	if in.AssigneeID, err = optInt64(c, "assignee_id"); err != nil {
+		return s.caseResult(c, id, "tasks", err, "")
+	}
+	if in.DueAt, err = s.parseLocalTime(c, "due_at"); err != nil {
+		return s.caseResult(c, id, "tasks", err, "")
+	}
+	_, err = s.deps.Cases.AddTask(c.UserContext(), principal(c), id, in)
+	return s.caseResult(c, id, "tasks", err, "flash.task_added")
+}
+
+func (s *Server) updateTask(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	t, err := s.deps.Cases.Task(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	var patch cases.TaskPatch
+	if v := c.FormValue("status"); v != "" {
+		patch.Status = &v
+	}
+	if v := c.FormValue("skip_reason"); v != "" {
+		patch.SkipReason = &v
+	}
+	switch v := c.FormValue("assignee_id"); v {
+	case "":
+	case "none":
+		patch.Unassign = true
+	default:
+		patch.AssigneeID, err = optInt64(c, "assignee_id")
+	}
+	if err == nil {
+		patch.DueAt, err = s.parseLocalTime(c, "due_at")
+	}
+	if err == nil {
+		_, err = s.deps.Cases.UpdateTask(c.UserContext(), principal(c), id, patch)
+	}
+	if err != nil {
+		return s.taskFormFailed(c, err, "status", "skip_reason", "assignee_id", "due_at")
+	}
+	s.flash(c, "flash.task_saved")
+	return c.Redirect(fmt.Sprintf("/cases/%d#task-%d", t.CaseID, t.ID), fiber.StatusSeeOther)
+}
+
+func (s *Server) commentTask(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err = s.deps.Cases.AddComment(c.UserContext(), principal(c), id, c.FormValue("body")); err != nil {
+		return s.taskFormFailed(c, err, "body")
+	}
+	s.flash(c, "flash.comment_added")
+	return c.Redirect(fmt.Sprintf("/tasks/%d#comments-h", id), fiber.StatusSeeOther)
+}
+
+// taskRoutes are a task's page and forms, and adding one to a case.
+func (s *Server) taskRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/cases/:id/tasks", Access: Tenant, Param: "case", Handler: s.addTask},
+		{Method: "GET", Path: "/tasks/:id", Access: Tenant, Param: "task", Handler: s.taskPage},
+		{Method: "POST", Path: "/tasks/:id", Access: Tenant, Param: "task", Handler: s.updateTask},
+		{Method: "POST", Path: "/tasks/:id/comments", Access: Tenant, Param: "task", Handler: s.commentTask},
+	}
 }
