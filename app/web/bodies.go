@@ -32,12 +32,13 @@ const anonymousBodyLimit = 16 << 10
 const credentialCheckTimeout = 5 * time.Second
 
 // bodyAllowance is fasthttp's HeaderReceived hook: it sets the most the
-// request's body may hold before the body is read. Small bodies need no
-// decision; a larger or chunked one is allowed the upload limit only when
-// its session or token is live (one indexed read, and only for bodies the
-// anonymous limit would refuse).
+// request's body may hold before the body is read. Small bodies and none
+// (no Content-Length and not chunked, -2: fasthttp reads no body then, as
+// for every plain GET) need no decision; a larger or chunked one is
+// allowed the upload limit only when its session or token is live (one
+// indexed read, and only for bodies the anonymous limit would refuse).
 func (s *Server) bodyAllowance(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	if n := h.ContentLength(); n >= 0 && n <= anonymousBodyLimit {
+	if n := h.ContentLength(); n == -2 || n >= 0 && n <= anonymousBodyLimit {
 		return fasthttp.RequestConfig{}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), credentialCheckTimeout)
