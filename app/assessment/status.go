@@ -55,7 +55,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64, in Su
 	if err := p.Require(auth.WriteDocuments); err != nil {
 		return o, err
 	}
-	if in, err = s.checkSubmission(in); err != nil {
+	if in, err = s.CheckSubmission(in); err != nil {
 		return o, err
 	}
 	if !o.Applicable || o.Status == StatusSubmitted || o.Status == StatusWaived {
@@ -77,7 +77,7 @@ func (s *Service) SubmitDocument(ctx context.Context, tx *store.Tx, p *auth.Prin
 	if err := p.Require(auth.WriteDocuments); err != nil {
 		return err
 	}
-	if in, err = s.checkSubmission(in); err != nil {
+	if in, err = s.CheckSubmission(in); err != nil {
 		return err
 	}
 	fields, action, summary := submitted(o, in)
@@ -85,8 +85,10 @@ func (s *Service) SubmitDocument(ctx context.Context, tx *store.Tx, p *auth.Prin
 	return err
 }
 
-// checkSubmission validates in and fills in its defaults.
-func (s *Service) checkSubmission(in Submission) (Submission, error) {
+// CheckSubmission validates in and fills in its defaults (the time sent is
+// now when not given). Callers that write anything before the obligation
+// call it first, so that a refused submission writes nothing.
+func (s *Service) CheckSubmission(in Submission) (Submission, error) {
 	v := &apperr.ValidationError{}
 	if in.SubmittedAt.IsZero() {
 		in.SubmittedAt = s.now()

@@ -309,3 +309,44 @@ func TestContentHashesAreNotReadAsCardNumbers(t *testing.T) {
 		t.Fatalf("stored %v %v, want %s", got.ContentSHA256, got.ApprovedContentSHA256, sum)
 	}
 }
+
+// Marking a document sent validates before it writes: a refused
+// submission (a time in the future) leaves the document approved and its
+// obligation as it was, whether the document answers an obligation (the
+// 速報) or none (the card-brand summary), so the form can be sent again.
+func TestMarkingSentWritesNothingWhenRefused(t *testing.T) {
+	t.Parallel()
+	fx := setup(t)
+	ctx := context.Background()
+	for _, kind := range []string{"ppc_preliminary", "card_brand_summary"} {
+		d, err := fx.drafts.Generate(ctx, &fx.owner, fx.caseID, kind, "ja", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d = fx.render(t, d.ID)
+		if d, err = fx.drafts.Approve(ctx, &fx.legal, d.ID, d.ContentHash()); err != nil {
+			t.Fatal(err)
+		}
+		future := fx.clk.Now().Add(48 * time.Hour)
+		_, err = fx.drafts.MarkSubmitted(ctx, &fx.legal, d.ID, assessment.Submission{SubmittedAt: future})
+		var ve *apperr.ValidationError
+		if !errors.As(err, &ve) || ve.For("submitted_at") != "validation.future" {
+			t.Fatalf("%s sent in the future: %v, want a validation error on submitted_at", kind, err)
+		}
+		after, err := fx.drafts.Get(ctx, &fx.legal, d.ID)
+		if err != nil || after.Status != drafts.StatusApproved || after.SubmittedAt != nil {
+			t.Fatalf("%s after a refused submission: %s sent %v (%v), want approved and not sent", kind, after.Status, after.SubmittedAt, err)
+		}
+		if kind == "ppc_preliminary" {
+			obs, _ := fx.as.Obligations(ctx, &fx.owner, fx.caseID)
+			for _, o := range obs {
+				if o.RuleID == "jp.appi.ppc.preliminary" && (o.Status != assessment.StatusApproved || o.SubmittedAt != nil) {
+					t.Fatalf("obligation after a refused submission: %s sent %v", o.Status, o.SubmittedAt)
+				}
+			}
+		}
+		if _, err := fx.drafts.MarkSubmitted(ctx, &fx.legal, d.ID, assessment.Submission{SubmittedAt: fx.clk.Now().Add(-time.Hour)}); err != nil {
+			t.Fatalf("%s sent again with a right time: %v", kind, err)
+		}
+	}
+}

@@ -315,11 +315,12 @@ func (s *Service) MarkSubmitted(ctx context.Context, p *auth.Principal, id int64
 	if d.Status != StatusApproved {
 		return d, apperr.Conflict("conflict.document_not_approved", d.Status)
 	}
-	at := in.SubmittedAt
-	if at.IsZero() {
-		at = s.now()
+	// Validated before anything is written: the document and its
+	// obligation are marked sent together, or neither is.
+	if in, err = s.as.CheckSubmission(in); err != nil {
+		return d, err
 	}
-	in.SubmittedAt = at
+	at := in.SubmittedAt
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DB.Model(&Document{}).Where("id = ?", d.ID).Updates(map[string]any{"status": StatusSubmitted, "submitted_at": at, "updated_at": s.now()}).Error; err != nil {
 			return err
