@@ -2,9 +2,11 @@ package web
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
 )
@@ -49,7 +51,7 @@ func (s *Server) newCaseForm(c *fiber.Ctx) error {
 
 func (s *Server) createCase(c *fiber.Ctx) error {
 	pg := s.newPage(c, "case.new", "dashboard")
-	for _, f := range []string{"title", "summary", "aware_at", "incident_type", "playbook", "severity", "owner_id"} {
+	for _, f := range []string{"title", "summary", "aware_at", "occurred_from", "occurred_to", "incident_type", "playbook", "severity", "owner_id"} {
 		pg.Form[f] = c.FormValue(f)
 	}
 	in := cases.NewCase{Title: c.FormValue("title"), Summary: c.FormValue("summary"), IncidentType: c.FormValue("incident_type"),
@@ -58,6 +60,9 @@ func (s *Server) createCase(c *fiber.Ctx) error {
 		_ = fieldErrors(pg, err)
 	} else if t != nil {
 		in.AwareAt = *t
+	}
+	if err := s.parseLeakPeriod(c, &in.OccurredFrom, &in.OccurredTo); err != nil {
+		_ = fieldErrors(pg, err)
 	}
 	owner, err := optInt64(c, "owner_id")
 	if err != nil {
@@ -93,6 +98,9 @@ func (s *Server) updateCase(c *fiber.Ctx) error {
 		return s.caseResult(c, id, "details", err, "")
 	}
 	patch.AwareAt = aware
+	if err := s.parseLeakPeriod(c, &patch.OccurredFrom, &patch.OccurredTo); err != nil {
+		return s.caseResult(c, id, "details", err, "")
+	}
 	if patch.OwnerID, err = optInt64(c, "owner_id"); err != nil {
 		return s.caseResult(c, id, "details", err, "")
 	}
@@ -116,4 +124,22 @@ func (s *Server) reopenCase(c *fiber.Ctx) error {
 	}
 	_, err = s.deps.Cases.Reopen(c.UserContext(), principal(c), id, c.FormValue("reason"))
 	return s.caseResult(c, id, "phase", err, "flash.case_reopened")
+}
+
+// parseLeakPeriod reads the period in which the leak happened (the forms'
+// occurred_from and occurred_to, in the organisation's zone) into from and
+// to; an empty field leaves its end as it is. Both ends' errors are given
+// together.
+func (s *Server) parseLeakPeriod(c *fiber.Ctx, from, to **time.Time) error {
+	v := &apperr.ValidationError{}
+	for field, dst := range map[string]**time.Time{"occurred_from": from, "occurred_to": to} {
+		t, err := s.parseLocalTime(c, field)
+		if err := v.Merge(err); err != nil {
+			return err
+		}
+		if t != nil {
+			*dst = t
+		}
+	}
+	return v.OrNil()
 }
