@@ -2,6 +2,7 @@ package assessment
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"time"
@@ -62,8 +63,12 @@ func (d *Deadlines) recompute(ctx context.Context, tx *store.Tx, c cases.Case, f
 	changes := obligations.Diff(previous, result)
 
 	seen := map[string]bool{}
+	deadlines := map[string]time.Time{}
 	for _, ob := range result.Obligations {
 		seen[ob.RuleID] = true
+		if at := cmp.Or(ob.DueAt, ob.TargetAt); at != nil {
+			deadlines[ob.RuleID] = *at
+		}
 		raw, err := json.Marshal(ob)
 		if err != nil {
 			return nil, err
@@ -97,6 +102,10 @@ func (d *Deadlines) recompute(ctx context.Context, tx *store.Tx, c cases.Case, f
 		if err := d.cancelReminders(ctx, tx, row.ID); err != nil {
 			return nil, err
 		}
+	}
+	// The tasks that carry out an obligation move with its deadline.
+	if err := cases.FollowDeadlines(ctx, tx, c.ID, deadlines); err != nil {
+		return nil, err
 	}
 	cs := ChangeSet{OrganisationID: c.OrganisationID, CaseID: c.ID, AssessmentVersion: version, Changes: changes, NeedsReview: result.NeedsReview}
 	if cs.Changes == nil {

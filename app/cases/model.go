@@ -72,11 +72,15 @@ type Task struct {
 	Description    string     `json:"description"`
 	AssigneeID     *int64     `json:"assignee_id"`
 	DueAt          *time.Time `json:"due_at"`
-	Status         string     `json:"status"`
-	SkipReason     string     `json:"skip_reason"`
-	CompletedAt    *time.Time `json:"completed_at"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
+	// DueSetByHand is set when someone gave the task its due date; until
+	// then a task that serves an obligation (see Serves) follows the
+	// obligation's deadline.
+	DueSetByHand bool       `json:"due_set_by_hand"`
+	Status       string     `json:"status"`
+	SkipReason   string     `json:"skip_reason"`
+	CompletedAt  *time.Time `json:"completed_at"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }
 
 // TaskStatuses lists the allowed task statuses.

@@ -159,7 +159,7 @@ func (s *Service) UpdateTask(ctx context.Context, p *auth.Principal, id int64, i
 		changes = append(changes, "assigned")
 	}
 	if in.DueAt != nil {
-		t.DueAt = utc(in.DueAt)
+		t.DueAt, t.DueSetByHand = utc(in.DueAt), true
 		changes = append(changes, "due "+in.DueAt.UTC().Format(time.RFC3339))
 	}
 	if err := v.OrNil(); err != nil {
