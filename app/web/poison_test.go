@@ -177,12 +177,17 @@ func digitsOf(text string) string {
 
 // plainCard is any card number written the classic way (digits, single
 // spaces or hyphens) with a brand's prefix: one that was not injected but
-// made up from parts.
-var plainCard = regexp.MustCompile(`[0-9](?:[ -]?[0-9]){12,18}`)
+// made up from parts. It stands alone: a run of digits inside a longer
+// token of letters and digits (a SHA-256 in hex, a token's hash) is no
+// one's card number, and in the hundreds of hashes a run reads as a Luhn-valid
+// number with a brand's prefix on some runs (it did: "4420622064844" on
+// 2026-12-07). The injected numbers are found wherever they are (leaks).
+var plainCard = regexp.MustCompile(`(?:^|[^0-9A-Za-z])([0-9](?:[ -]?[0-9]){12,18})(?:$|[^0-9A-Za-z])`)
 
 func plainCards(text string) []string {
 	var out []string
-	for _, m := range plainCard.FindAllString(digitsFolded(text), -1) {
+	for _, sub := range plainCard.FindAllStringSubmatch(digitsFolded(text), -1) {
+		m := sub[1]
 		d := []byte(strings.NewReplacer(" ", "", "-", "").Replace(m))
 		if pan.Luhn(d) && pan.Brand(d) != "card" {
 			out = append(out, m)
