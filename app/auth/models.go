@@ -47,13 +47,19 @@ type Organisation struct {
 	CorporateNumber string
 	Address         string
 	Representative  string
-	ContactDesk     string
-	AcquirerName    string
-	PSPName         string         `gorm:"column:psp_name"`
-	CardBrands      pq.StringArray `gorm:"type:text[]"`
-	Timezone        string
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// ContactDesk names the desk people affected can reach; ContactPhone,
+	// ContactHours, ContactEmail and ContactURL (a web form) say how.
+	ContactDesk  string
+	ContactPhone string
+	ContactHours string
+	ContactEmail string `pan:"refuse"`
+	ContactURL   string `gorm:"column:contact_url"`
+	AcquirerName string
+	PSPName      string         `gorm:"column:psp_name"`
+	CardBrands   pq.StringArray `gorm:"type:text[]"`
+	Timezone     string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Location is the organisation's time zone: the times its people read and

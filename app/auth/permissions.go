@@ -29,6 +29,9 @@ const (
 	EditTemplates
 	// ManageMembers: invite, change and remove members (owner).
 	ManageMembers
+	// EditProfile: change the organisation's legal details, which every
+	// report, letter and notice prints (owner).
+	EditProfile
 )
 
 var grants = map[Permission][]Role{
@@ -40,13 +43,14 @@ var grants = map[Permission][]Role{
 	Unpublish:      {RoleOwner, RoleLegal},
 	EditTemplates:  {RoleOwner, RoleLegal},
 	ManageMembers:  {RoleOwner},
+	EditProfile:    {RoleOwner},
 }
 
 // Permissions are the principal's permissions as fields, for pages: a
 // template shows a form when .Can.WorkCases, the same test the service
 // makes when the form is sent.
 type Permissions struct {
-	WorkCases, ManageCases, WriteDocuments, Approve, Unpublish, EditTemplates, ManageMembers bool
+	WorkCases, ManageCases, WriteDocuments, Approve, Unpublish, EditTemplates, ManageMembers, EditProfile bool
 }
 
 // Permissions returns what the principal may do.
@@ -59,6 +63,7 @@ func (p *Principal) Permissions() Permissions {
 		Unpublish:      p.May(Unpublish),
 		EditTemplates:  p.May(EditTemplates),
 		ManageMembers:  p.May(ManageMembers),
+		EditProfile:    p.May(EditProfile),
 	}
 }
 

@@ -14,7 +14,7 @@ func TestPermissionsByRole(t *testing.T) {
 		role auth.Role
 		want auth.Permissions
 	}{
-		{auth.RoleOwner, auth.Permissions{WorkCases: true, ManageCases: true, WriteDocuments: true, Unpublish: true, EditTemplates: true, ManageMembers: true}},
+		{auth.RoleOwner, auth.Permissions{WorkCases: true, ManageCases: true, WriteDocuments: true, Unpublish: true, EditTemplates: true, ManageMembers: true, EditProfile: true}},
 		{auth.RoleManager, auth.Permissions{WorkCases: true, ManageCases: true, WriteDocuments: true}},
 		{auth.RoleLegal, auth.Permissions{WorkCases: true, WriteDocuments: true, Approve: true, Unpublish: true, EditTemplates: true}},
 		{auth.RoleResponder, auth.Permissions{WorkCases: true}},
@@ -32,7 +32,7 @@ func TestPermissionsByRole(t *testing.T) {
 		}
 	}
 	operator := &auth.Principal{Organisation: auth.Organisation{ID: 1}, User: auth.User{IsOperator: true}}
-	if got := operator.Permissions(); got != (auth.Permissions{WorkCases: true, ManageCases: true, WriteDocuments: true, Approve: true, Unpublish: true, EditTemplates: true, ManageMembers: true}) {
+	if got := operator.Permissions(); got != (auth.Permissions{WorkCases: true, ManageCases: true, WriteDocuments: true, Approve: true, Unpublish: true, EditTemplates: true, ManageMembers: true, EditProfile: true}) {
 		t.Errorf("operator: %+v, want every permission", got)
 	}
 	if err := (&auth.Principal{Role: auth.RoleOwner}).Require(auth.WorkCases); err == nil {

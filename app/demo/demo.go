@@ -56,7 +56,7 @@ type Services struct {
 // passwords, which it returns (they are not stored anywhere in clear),
 // and, the first time, a realistic card-skimming case.
 func Seed(ctx context.Context, sv Services) ([]Login, error) {
-	st, a := sv.Store, sv.Auth
+	a := sv.Auth
 	var logins []Login
 	for _, p := range people {
 		pw := password()
@@ -65,13 +65,21 @@ func Seed(ctx context.Context, sv Services) ([]Login, error) {
 		}
 		logins = append(logins, Login{Email: p.email, Password: pw, Role: p.role})
 	}
-	err := st.DB.WithContext(ctx).Exec(`UPDATE organisations SET legal_name = ?, corporate_number = ?, address = ?, representative = ?,
-		contact_desk = ?, acquirer_name = ?, psp_name = ?, card_brands = ? WHERE slug = ?`,
-		"株式会社デモショップ", "1234567890123", "東京都千代田区丸の内1-1-1", "代表取締役 山田 太郎",
-		"お客様相談窓口 0120-000-000（平日10:00〜17:00）", "デモカード株式会社", "デモペイメント株式会社",
-		"{visa,mastercard,jcb,amex}", OrgSlug).Error
+	org, err := a.OrganisationBySlug(ctx, OrgSlug)
 	if err != nil {
 		return nil, err
+	}
+	owner, err := a.UserByEmail(ctx, people[0].email)
+	if err != nil {
+		return nil, err
+	}
+	p := &auth.Principal{User: owner, Organisation: org, Role: auth.RoleOwner}
+	if _, err := a.UpdateProfile(audit.WithActor(ctx, p.Actor("127.0.0.1")), p, auth.Profile{Name: "デモショップ", LegalName: "株式会社デモショップ",
+		// A made-up number with a valid check digit.
+		CorporateNumber: "9234567890123", Address: "東京都千代田区丸の内1-1-1", Representative: "代表取締役 山田 太郎",
+		ContactDesk: "お客様相談窓口", ContactPhone: "0120-000-000", ContactHours: "平日10:00〜17:00", ContactEmail: "support@demo.example",
+		AcquirerName: "デモカード株式会社", PSPName: "デモペイメント株式会社", CardBrands: []string{"visa", "mastercard", "jcb", "amex"}, Timezone: "Asia/Tokyo"}); err != nil {
+		return nil, fmt.Errorf("demo profile: %w", err)
 	}
 	return logins, seedCase(ctx, sv)
 }

@@ -63,7 +63,8 @@ type CaseView struct {
 	Fields map[string]string
 }
 
-// OrgView is the organisation as documents show it.
+// OrgView is the organisation as documents show it. ContactDesk is the
+// whole contact line in the document's language (auth.Organisation.Contact).
 type OrgView struct {
 	Name, LegalName, CorporateNumber, Address, Representative, ContactDesk, Acquirer, PSP string
 }
@@ -96,7 +97,7 @@ func Build(src Source, kind KindInfo, lang string, fields map[string]string) *Ca
 	v := &CaseView{Lang: lang, Kind: kind, Title: kind.Title.In(lang), Today: l.date(src.Now), Unknown: l.pick("（未確定）", "(not yet known)"),
 		Fields: map[string]string{}}
 	v.Org = OrgView{Name: src.Org.Name, LegalName: or(src.Org.LegalName, src.Org.Name), CorporateNumber: src.Org.CorporateNumber, Address: src.Org.Address,
-		Representative: src.Org.Representative, ContactDesk: src.Org.ContactDesk, Acquirer: src.Org.AcquirerName, PSP: src.Org.PSPName}
+		Representative: src.Org.Representative, ContactDesk: src.Org.Contact().In(lang), Acquirer: src.Org.AcquirerName, PSP: src.Org.PSPName}
 	c := src.Case
 	v.Case = CaseFacts{Reference: c.Reference, Title: c.Title, Summary: c.Summary, IncidentType: l.incident(c.IncidentType), AwareAt: l.dateTime(c.AwareAt)}
 	if c.OccurredFrom != nil {
@@ -167,7 +168,7 @@ func (v *CaseView) buildFacts(src Source, l localizer) {
 		}
 	}
 	for _, b := range f.CardBrands {
-		v.Brands = append(v.Brands, string(b))
+		v.Brands = append(v.Brands, b.Name().In(l.lang))
 	}
 	for _, j := range obligations.KnownJurisdictions {
 		if n, ok := f.Residents[j]; ok {

@@ -120,7 +120,7 @@ func TestPPCFinalReportHasTheNineItemsInOrder(t *testing.T) {
 		}
 		pos += i
 	}
-	for _, want := range []string{"株式会社テストショップ", "1234567890123", "2,345名", "2,401件", "クレジットカード番号", "セキュリティコード", "決済画面のJavaScriptが改ざんされ", "2026年11月2日10時00分", "下書き"} {
+	for _, want := range []string{"株式会社テストショップ", "1234567890123", "2,345名", "2,401件", "クレジットカード番号", "セキュリティコード", "決済画面のJavaScriptが改ざんされ", "2026年11月2日10時00分", "下書き", "Visa、JCB"} {
 		if !strings.Contains(text, squash(want)) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -473,7 +473,7 @@ func (s *Service) prefill(ctx context.Context, tx *store.Tx, p *auth.Principal, 
 		return in, err
 	}
 	in.Sections["reports"] = i18n.Text{JA: reportsJA, EN: reportsEN}
-	in.Sections["contact"] = i18n.Text{JA: org.ContactDesk, EN: org.ContactDesk}
+	in.Sections["contact"] = org.Contact()
 	return in, nil
 }
 

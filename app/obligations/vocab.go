@@ -149,6 +149,23 @@ var KnownCardBrands = []CardBrand{Visa, Mastercard, Amex, JCB, Diners, Discover,
 // Known reports whether b is an accepted brand.
 func (b CardBrand) Known() bool { return slices.Contains(KnownCardBrands, b) }
 
+// brandNames are the brands as they write their own names.
+var brandNames = map[CardBrand]i18n.Text{
+	Visa: {JA: "Visa", EN: "Visa"}, Mastercard: {JA: "Mastercard", EN: "Mastercard"},
+	Amex: {JA: "American Express", EN: "American Express"}, JCB: {JA: "JCB", EN: "JCB"},
+	Diners: {JA: "Diners Club", EN: "Diners Club"}, Discover: {JA: "Discover", EN: "Discover"},
+	UnionPay: {JA: "銀聯（UnionPay）", EN: "UnionPay"},
+}
+
+// Name is the brand as pages and documents print it ("Visa", not the
+// key "visa"); an unknown key is printed as it is.
+func (b CardBrand) Name() i18n.Text {
+	if n, ok := brandNames[b]; ok {
+		return n
+	}
+	return i18n.Text{JA: string(b), EN: string(b)}
+}
+
 // EURisk is the controller's GDPR risk assessment: none ("unlikely to result
 // in a risk", Art. 33(1)), risk, or high (Art. 34). Empty means unknown.
 type EURisk string

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/pdf"
+	"github.com/breachdesk/breachdesk/app/store"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -93,6 +95,18 @@ func TestJourneyInBrowser(t *testing.T) {
 	}
 	owner.do(chromedp.SendKeys(chromedp.ID("code"), code))
 	owner.submit(`form[action="/login/totp"] button[type=submit]`)
+	// A new organisation: its details come first, before the dashboard.
+	owner.waitPath("/organisation")
+	owner.waitText("main", "はじめに事業者情報を入力してください")
+	owner.shot("profile-first")
+	for id, v := range journeyProfile {
+		owner.do(chromedp.SetValue(chromedp.ID("pf-"+id), v))
+	}
+	owner.do(chromedp.Click(chromedp.CSS(`input[name=card_brands][value=visa]`)), chromedp.Click(chromedp.CSS(`input[name=card_brands][value=jcb]`)))
+	owner.submit(`form[action="/organisation"] button[type=submit]`)
+	owner.waitText("main", "事業者情報を保存しました")
+	owner.shot("profile-saved")
+	owner.open("/")
 	owner.waitPath("/")
 	owner.shot("dashboard-empty")
 
@@ -114,6 +128,8 @@ func TestJourneyInBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("incident_type"), "card_skimming"),
 		chromedp.SetValue(chromedp.ID("playbook"), "jp-card-leak"),
 		chromedp.SendKeys(chromedp.ID("summary"), "PSP reported common point of purchase; checkout JS altered."),
+		chromedp.SetValue(chromedp.ID("occurred_from"), "2026-10-01T09:12"),
+		chromedp.SetValue(chromedp.ID("occurred_to"), aware.Add(-24*time.Hour).Format("2006-01-02T15:04")),
 	)
 	owner.submit(`form[action="/cases"] button[type=submit]`)
 	caseID := owner.pathID(`^/cases/(\d+)$`)
@@ -220,6 +236,7 @@ func TestJourneyInBrowser(t *testing.T) {
 	if pdf := legal.fetch(fmt.Sprintf("/documents/%d/pdf", docID)); pdf.Status != 200 || pdf.Type != "application/pdf" || pdf.Head != "%PDF-" || pdf.Size < 1000 {
 		t.Fatalf("PDF download: %+v", pdf)
 	}
+	app.pdfSays(t, "the PPC final report", `SELECT pdf FROM documents WHERE id = ?`, docID)
 
 	// 7. Import affected persons from a CSV file; the progress bar reaches
 	// 100 %.
@@ -252,6 +269,7 @@ func TestJourneyInBrowser(t *testing.T) {
 	legal.open(fmt.Sprintf("/documents/%d", letterID))
 	legal.submit(`form[action$="/approve"] button[type=submit]`)
 	legal.waitJS(`!!document.querySelector('form[action$="/submit"]')`, "approved letter")
+	app.pdfSays(t, "the customer letter", `SELECT pdf FROM documents WHERE id = ?`, letterID)
 
 	owner.open(casePath + "/letters")
 	owner.do(chromedp.Click(chromedp.CSS(`input[name=channel][value=email]`)))
@@ -308,6 +326,8 @@ func TestJourneyInBrowser(t *testing.T) {
 		t.Fatalf("the visitor has a session cookie: %q", cookies)
 	}
 	visitor.shot("public-notice")
+	visitor.waitText("main", journeyProfile["legal_name"])
+	app.pdfSays(t, "the public notice", `SELECT pdf_ja FROM notice_versions WHERE notice_id = ? AND pdf_ja IS NOT NULL ORDER BY version DESC LIMIT 1`, noticeID)
 	visitor.shotAt(375, "public-notice")
 
 	// The dashboard now lists the case and its clocks.
@@ -343,7 +363,30 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
+// journeyProfile is what the owner of the journey's new organisation
+// types into its profile.
+var journeyProfile = map[string]string{"legal_name": "株式会社ジャーニーショップ", "corporate_number": "9234567890123",
+	"address": "東京都千代田区丸の内2-2-2", "representative": "代表取締役 旅 太郎", "contact_desk": "お客様相談窓口",
+	"contact_phone": "0120-222-333", "contact_hours": "平日10:00〜17:00", "contact_email": "desk@journey.example"}
+
+// pdfSays checks that the PDF the query finds (by id) prints the
+// organisation's details from its profile and the leak period's start.
+func (a journeyApp) pdfSays(t *testing.T, what, query string, id int64) {
+	t.Helper()
+	var pdf []byte
+	if err := a.st.DB.Raw(query, id).Row().Scan(&pdf); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	text := strings.Join(strings.Fields(apptest.PDFText(t, pdf)), "")
+	for _, want := range []string{journeyProfile["legal_name"], "0120-222-333", "2026年10月1日"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%s does not print %q", what, want)
+		}
+	}
+}
+
 type journeyApp struct {
+	st         *store.Store
 	clk        *clocktest.Clock
 	base       string
 	zone       *time.Location
@@ -449,7 +492,7 @@ func startJourneyApp(t *testing.T) journeyApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return journeyApp{clk: clk, base: "http://" + ln.Addr().String(), zone: zone, smtp: srv, totpSecret: enr.Secret}
+	return journeyApp{st: st, clk: clk, base: "http://" + ln.Addr().String(), zone: zone, smtp: srv, totpSecret: enr.Secret}
 }
 
 // tab is one browser tab in its own browser context (own cookies), with

@@ -105,6 +105,26 @@ func (h *harness) user(email, org string, role auth.Role) auth.User {
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	if org != "" {
+		// An established organisation, whose owner the dashboard does not
+		// send to the profile first (newOrganisationUser makes one that is
+		// new).
+		if err := h.st.DB.Exec(`UPDATE organisations SET legal_name = name || '株式会社', address = '東京都千代田区1-1', representative = '代表取締役 試験 太郎'
+			WHERE slug = ? AND legal_name = ''`, org).Error; err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	return u
+}
+
+// newOrganisationUser is user in an organisation whose details were never
+// entered, as one created from the command line is.
+func (h *harness) newOrganisationUser(email, org string, role auth.Role) auth.User {
+	h.t.Helper()
+	u, err := h.auth.CreateUser(context.Background(), auth.NewUser{Email: email, Name: email, Password: password, OrgSlug: org, Role: role})
+	if err != nil {
+		h.t.Fatal(err)
+	}
 	return u
 }
 

@@ -76,8 +76,11 @@ type dashboardData struct {
 const dashboardCases = 50
 
 func (s *Server) dashboard(c *fiber.Ctx) error {
-	pg := s.newPage(c, "dashboard.title", "dashboard")
 	p := principal(c)
+	if sent, err := profileFirst(c, p); sent || err != nil {
+		return err
+	}
+	pg := s.newPage(c, "dashboard.title", "dashboard")
 	var d dashboardData
 	if p.OrgID() != 0 {
 		var err error

@@ -75,6 +75,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Path: "/api/v1/openapi.json", Access: Public, API: true, Handler: s.openAPI},
 	}
 	// Feature route groups, one per file.
+	routes = append(routes, s.profileRoutes()...)
 	routes = append(routes, s.caseRoutes()...)
 	routes = append(routes, s.assessmentRoutes()...)
 	routes = append(routes, s.taskRoutes()...)

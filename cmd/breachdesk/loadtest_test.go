@@ -68,6 +68,25 @@ func TestLoadtestAgainstARunningServer(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
+	// An organisation made from the command line has no details yet, and
+	// its owner's dashboard asks for them first: give them over the API, as
+	// an operator setting up a merchant would.
+	req, err := http.NewRequest(http.MethodPut, "http://"+addr+"/api/v1/organisation/profile", strings.NewReader(
+		`{"name":"Load Shop","legal_name":"株式会社ロードショップ","address":"東京都千代田区1-1","representative":"代表取締役 負荷 試験"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("profile over the API: %d", resp.StatusCode)
+	}
+
 	out := filepath.Join(t.TempDir(), "report.json")
 	lt := runCLI(t, []string{"BREACHDESK_LOADTEST_PASSWORD=" + pw, "BREACHDESK_METRICS_TOKEN=" + metricsToken}, "", "loadtest", "--url", "http://"+addr, "--token", token,
 		"--email", "load@shop.example", "--duration", "3s", "--clients", "2", "--think", "20ms",
