@@ -39,7 +39,7 @@ type FieldDef struct {
 
 var ppcFields = []FieldDef{
 	{"summary", i18n.Text{JA: "概要（事実経過）", EN: "Summary (course of events)"}, func(v *CaseView) string { return v.Case.Summary }},
-	{"discovered_by", i18n.Text{JA: "発見者・発覚の経緯", EN: "Who discovered it and how"}, func(v *CaseView) string { return v.FirstTimelineEntry }},
+	{"discovered_by", i18n.Text{JA: "発見者・発覚の経緯", EN: "Who discovered it and how"}, func(v *CaseView) string { return v.Awareness }},
 	{"cause", i18n.Text{JA: "原因", EN: "Cause"}, nil},
 	{"secondary_damage", i18n.Text{JA: "二次被害又はそのおそれの有無及びその内容", EN: "Secondary harm or its risk, and what it is"}, nil},
 	{"persons_response", i18n.Text{JA: "本人への対応の実施状況", EN: "Status of measures for the persons affected"}, nil},
@@ -54,9 +54,17 @@ var Kinds = []KindInfo{
 	{PPCPreliminary, i18n.Text{JA: "個人データの漏えい等の事態の発生に関する報告（速報）", EN: "Report on a personal data breach (preliminary)"}, "ppc_report", "jp.appi.ppc.preliminary", ppcFields},
 	{PPCFinal, i18n.Text{JA: "個人データの漏えい等の事態の発生に関する報告（確報）", EN: "Report on a personal data breach (final)"}, "ppc_report", "jp.appi.ppc.final", ppcFields},
 	{AcquirerReport, i18n.Text{JA: "カード情報漏えい（疑い）に関するご報告", EN: "Card data compromise report"}, "acquirer_report", "jp.card.acquirer", []FieldDef{
-		{"detection", i18n.Text{JA: "検知の経緯", EN: "How it was detected"}, func(v *CaseView) string { return v.FirstTimelineEntry }},
+		{"detection", i18n.Text{JA: "検知の経緯", EN: "How it was detected"}, func(v *CaseView) string { return v.Awareness }},
 		{"systems", i18n.Text{JA: "影響を受けたシステム", EN: "Affected systems"}, nil},
+		// What Japanese acquirers ask after a leak: how card data is taken
+		// (the payment method and whether the merchant keeps it), the shop
+		// software and its version, counts per brand, and the forensic
+		// investigator with its schedule.
+		{"shop_software", i18n.Text{JA: "ECサイトのシステムとバージョン（パッケージ・プラグイン等）", EN: "Shop software and version (package, plugins)"}, nil},
+		{"payment_method", i18n.Text{JA: "決済方式（リンク型・リダイレクト型、トークン型、JavaScript型等）と非保持化の状況", EN: "Payment method (link/redirect, token, JavaScript) and card-data non-retention"}, nil},
 		{"card_data_storage", i18n.Text{JA: "カード情報の保持・通過の状況", EN: "Whether card data was stored or passed through"}, nil},
+		{"brand_counts", i18n.Text{JA: "ブランド別の件数", EN: "Counts per brand"}, nil},
+		{"forensics", i18n.Text{JA: "フォレンジック調査（調査会社、依頼日、着手・報告の予定）", EN: "Forensic investigation (investigator, date engaged, start and report dates)"}, nil},
 		{"actions", i18n.Text{JA: "実施済みの対応", EN: "Actions taken"}, func(v *CaseView) string { return lines(v.DoneMeasures) }},
 		{"contact", i18n.Text{JA: "連絡先", EN: "Contact"}, func(v *CaseView) string { return v.Org.ContactDesk }},
 	}},
@@ -72,7 +80,9 @@ var Kinds = []KindInfo{
 		{"request", i18n.Text{JA: "相談事項", EN: "What we ask the police"}, nil},
 	}},
 	{CustomerLetterSample, i18n.Text{JA: "個人情報漏えいに関するお詫びとお知らせ（本人通知・見本）", EN: "Notice of a data breach (letter to persons, sample)"}, "customer_letter", "jp.appi.individual_notice", []FieldDef{
-		{"summary", i18n.Text{JA: "概要", EN: "What happened"}, func(v *CaseView) string { return v.Case.Summary }},
+		// Never prefilled from the case's summary: that is the team's
+		// internal note, and this goes to customers.
+		{"summary", i18n.Text{JA: "概要", EN: "What happened"}, nil},
 		{"cause", i18n.Text{JA: "原因", EN: "Cause"}, nil},
 		{"secondary_damage", i18n.Text{JA: "二次被害又はそのおそれ", EN: "Secondary harm or its risk"}, nil},
 		{"request", i18n.Text{JA: "お客様へのお願い", EN: "What you can do"}, func(v *CaseView) string { return v.DefaultRequest }},

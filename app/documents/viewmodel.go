@@ -2,6 +2,7 @@ package documents
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,14 +50,20 @@ type CaseView struct {
 	Brands    []string
 	Residents []string
 	// Reports lists the case's obligations and where each stands.
-	Reports            []ReportView
-	OtherReports       []string
-	Timeline           []TimelineView
-	FirstTimelineEntry string
-	DoneMeasures       []string
-	PlannedMeasures    []string
-	EvidenceList       []string
-	DefaultRequest     string
+	Reports []ReportView
+	// OtherBodies are the bodies other than the PPC and the persons
+	// (police, acquirer, brands) with where their reports stand, one line
+	// per body: a brand with three rules is one body.
+	OtherBodies  []ReportView
+	OtherReports []string
+	Timeline     []TimelineView
+	// Awareness says when the organisation became aware, the start of the
+	// 発見者・発覚の経緯 field (how it began, not the attack).
+	Awareness       string
+	DoneMeasures    []string
+	PlannedMeasures []string
+	EvidenceList    []string
+	DefaultRequest  string
 	// FAQ is the curated call-centre FAQ in the document's language.
 	FAQ []QAView
 	// Fields are the edited free-text fields, by key ("" = not written yet).
@@ -77,6 +84,7 @@ type CaseFacts struct {
 // ReportView is one obligation as a line of a report.
 type ReportView struct {
 	RuleID, Recipient, Due, Status, SubmittedAt, Reference string
+	status                                                 string // the obligation's status code
 }
 
 // TimelineView is one timeline entry, formatted.
@@ -180,7 +188,7 @@ func (v *CaseView) buildFacts(src Source, l localizer) {
 func (v *CaseView) buildProgress(src Source, l localizer) {
 	for _, o := range src.Obligations {
 		d := o.Detail()
-		r := ReportView{RuleID: o.RuleID, Recipient: l.pick(d.Recipient.JA, d.Recipient.EN), Status: l.status(o.Status), Reference: o.RecipientReference}
+		r := ReportView{RuleID: o.RuleID, Recipient: l.pick(d.Recipient.JA, d.Recipient.EN), Status: l.status(o.Status), Reference: o.RecipientReference, status: o.Status}
 		if dl := o.Deadline(); dl != nil {
 			r.Due = l.dateTime(*dl)
 		}
@@ -192,13 +200,13 @@ func (v *CaseView) buildProgress(src Source, l localizer) {
 			v.OtherReports = append(v.OtherReports, l.pick(fmt.Sprintf("%s：%s 報告済み", r.Recipient, r.SubmittedAt), fmt.Sprintf("%s: reported %s", r.Recipient, r.SubmittedAt)))
 		}
 	}
+	v.OtherBodies = otherBodies(v.Reports)
 	for _, e := range src.Timeline {
 		v.Timeline = append(v.Timeline, TimelineView{When: l.dateTime(e.OccurredAt), What: e.Summary})
-		// The earliest note written by a person usually says how it began.
-		if e.Kind == "manual" && v.FirstTimelineEntry == "" {
-			v.FirstTimelineEntry = l.dateTime(e.OccurredAt) + " " + e.Summary
-		}
 	}
+	aware := l.dateTime(src.Case.AwareAt)
+	v.Awareness = l.pick(aware+"、漏えい等が発生した（又はそのおそれがある）ことを認識した。（誰が、何によって気付いたかを記入してください。）",
+		aware+": we became aware that a leak had happened or may have happened. (Say who noticed it, and from what.)")
 	pb := cases.Playbooks[src.Case.Playbook]
 	title := func(t cases.Task) string {
 		for _, pt := range pb.Tasks {
@@ -296,3 +304,36 @@ func or(a, b string) string {
 }
 
 func lines(xs []string) string { return strings.Join(xs, "\n") }
+
+// statusOrder ranks obligation statuses from the least advanced.
+var statusOrder = []string{assessment.StatusPending, assessment.StatusDrafted, assessment.StatusApproved, assessment.StatusSubmitted, assessment.StatusWaived}
+
+// otherBodies groups the reports to bodies other than the PPC and the
+// persons (the appi rules; the Installment Sales Act's measures are the
+// merchant's own duty, no report) by recipient, in their order: the status
+// shown is the least advanced of the body's rules, and a submission date
+// only when every one of them was submitted.
+func otherBodies(reports []ReportView) []ReportView {
+	var out []ReportView
+	index := map[string]int{}
+	for _, r := range reports {
+		if strings.HasPrefix(r.RuleID, "jp.appi.") || strings.HasPrefix(r.RuleID, "jp.isa.") {
+			continue
+		}
+		i, seen := index[r.Recipient]
+		if !seen {
+			index[r.Recipient] = len(out)
+			out = append(out, r)
+			continue
+		}
+		if rank(r.status) < rank(out[i].status) {
+			out[i].Status, out[i].status = r.Status, r.status
+		}
+		if r.SubmittedAt == "" || out[i].SubmittedAt == "" {
+			out[i].SubmittedAt, out[i].Reference = "", ""
+		}
+	}
+	return out
+}
+
+func rank(status string) int { return slices.Index(statusOrder, status) }

@@ -3,6 +3,7 @@ package notices_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -203,6 +204,10 @@ func TestPublicNoticeIsTheFrozenApprovedVersion(t *testing.T) {
 	pdf1, err := fx.ns.PublicPDF(ctx, fx.slug, 1, "ja")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The PDF is dated, as a notice on paper is.
+	if text := apptest.PDFText(t, pdf1); !regexp.MustCompile(`\d{4}年\d{1,2}月\d{1,2}日`).MatchString(text) {
+		t.Fatalf("the published PDF has no date:\n%s", text)
 	}
 	want := []notices.PublishedMeasure{{TitleJA: "WAF introduced", Status: "planned"}}
 	check := func(version int, want []notices.PublishedMeasure) {

@@ -21,16 +21,18 @@ var measureStatus = map[string]i18n.Text{
 }
 
 // Source renders a version as the block grammar: the same words as the
-// public page, for the PDF kept with each published version.
-func Source(org auth.Organisation, v Version, history []Version, measures []PublishedMeasure, lang string) string {
+// public page, for the PDF kept with each published version, dated (the
+// day it was published, in the organisation's zone) and signed with the
+// organisation's legal name and representative as a Japanese notice is.
+func Source(org auth.Organisation, v Version, history []Version, measures []PublishedMeasure, lang string, at time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", pdf.Escape(v.Title(lang)))
+	fmt.Fprintf(&b, "@sign %s | %s | %s\n\n", pdf.Escape(noticeDate(at.In(org.Location()), lang)), pdf.Escape(org.LegalName), pdf.Escape(org.Representative))
 	for _, h := range history {
 		if line := h.UpdateLine(lang); line != "" {
 			fmt.Fprintf(&b, "%s\n\n", pdf.Escape(line))
 		}
 	}
-	fmt.Fprintf(&b, "%s\n\n", pdf.Escape(org.LegalName))
 	for i, key := range Sections {
 		text := v.Sections[key].In(lang)
 		if strings.TrimSpace(text) == "" && Optional[key] {
@@ -57,9 +59,17 @@ func Source(org auth.Organisation, v Version, history []Version, measures []Publ
 
 // pdf renders one published version from its frozen content.
 func (s *Service) pdf(ctx context.Context, org auth.Organisation, n Notice, v Version, measures []PublishedMeasure, lang string, at time.Time) ([]byte, error) {
-	doc, err := pdf.Parse(Source(org, v, []Version{v}, measures, lang))
+	doc, err := pdf.Parse(Source(org, v, []Version{v}, measures, lang, at))
 	if err != nil {
 		return nil, err
 	}
 	return s.renderer.Render(ctx, doc, pdf.Meta{Title: v.Title(lang), Organisation: org.LegalName, Reference: "/notices/" + n.Slug, Lang: lang, GeneratedAt: at})
+}
+
+// noticeDate is the notice's date as the reader's language writes it.
+func noticeDate(t time.Time, lang string) string {
+	if lang == "en" {
+		return t.Format("2 January 2006")
+	}
+	return jaDate(t)
 }
