@@ -13,6 +13,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/mail/mailtest"
+	"github.com/breachdesk/breachdesk/app/store"
 )
 
 // A batch of 1,000 e-mails through a real SMTP server arrives once each;
@@ -398,7 +399,7 @@ func TestLastAttemptGivesUpToPrint(t *testing.T) {
 func TestCreateValidatesAndKeepsTenants(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	svc := e.service(nil, letters.Options{})
+	svc := e.service(mailtest.New(t), letters.Options{})
 	ctx := context.Background()
 	field := func(err error, name string) {
 		t.Helper()
@@ -432,5 +433,49 @@ func TestCreateValidatesAndKeepsTenants(t *testing.T) {
 	// One letter per (batch, person), whatever happens.
 	if err := e.st.DB.Exec(`INSERT INTO letters (organisation_id, batch_id, person_id, chunk, channel) SELECT organisation_id, batch_id, person_id, 0, 'print' FROM letters WHERE batch_id = ?`, b.ID).Error; err == nil {
 		t.Error("a second letter for the same person and batch was accepted")
+	}
+}
+
+// A person has one letter in flight across batches and channels: a
+// "not notified" print batch started while an e-mail batch still holds
+// some persons pending leaves them out (they got both before), and the
+// database refuses a second pending letter for a person whatever the
+// code does. An e-mail batch on a server without SMTP is refused before
+// it starts instead of waiting for hours.
+func TestOneLetterInFlightPerPerson(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	e.addPeople(12, 0)
+	withMail := e.service(mailtest.New(t), letters.Options{}) // no workers: its letters stay pending
+	first, err := withMail.Create(ctx, &e.owner, e.caseID, letters.NewBatch{DocumentID: e.letterID, Channel: letters.ChannelEmail,
+		Selection: letters.SelectSearch, Search: "太郎1"}) // 太郎1, 太郎10, 太郎11, 太郎12
+	if err != nil || first.Total != 4 {
+		t.Fatalf("e-mail batch: %+v %v", first, err)
+	}
+	second, err := withMail.Create(ctx, &e.owner, e.caseID, letters.NewBatch{DocumentID: e.letterID, Channel: letters.ChannelPrint, Selection: letters.SelectNotNotified})
+	if err != nil || second.Total != 8 {
+		t.Fatalf("print batch of the not notified: %+v %v, want the 8 persons without a letter in flight", second, err)
+	}
+	if n := e.count(`SELECT count(*) FROM (SELECT person_id FROM letters WHERE state = 'pending' GROUP BY person_id HAVING count(*) > 1) x`); n != 0 {
+		t.Fatalf("%d persons have two letters in flight", n)
+	}
+	if _, err := withMail.Create(ctx, &e.owner, e.caseID, letters.NewBatch{DocumentID: e.letterID, Channel: letters.ChannelPrint, Selection: letters.SelectAll}); err == nil {
+		t.Fatal("a batch of persons who all have a letter in flight was started")
+	}
+	err = e.st.DB.Exec(`INSERT INTO letters (organisation_id, batch_id, person_id, chunk, channel, state)
+		SELECT organisation_id, ?, person_id, 0, 'print', 'pending' FROM letters WHERE batch_id = ? LIMIT 1`, second.ID, first.ID).Error
+	if !store.IsUniqueViolation(err) {
+		t.Fatalf("a second pending letter for a person: %v, want a unique violation", err)
+	}
+
+	noMail := e.service(nil, letters.Options{})
+	if noMail.EmailOn() {
+		t.Fatal("a service without a dialer says e-mail is on")
+	}
+	_, err = noMail.Create(ctx, &e.owner, e.caseID, letters.NewBatch{DocumentID: e.letterID, Channel: letters.ChannelEmail, Selection: letters.SelectAll})
+	var ve *apperr.ValidationError
+	if !errors.As(err, &ve) || ve.For("channel") != "validation.email_off" {
+		t.Fatalf("an e-mail batch without SMTP: %v, want refused on channel", err)
 	}
 }

@@ -45,8 +45,11 @@ type Service struct {
 	cases    *cases.Service
 	renderer *pdf.Renderer
 	dialer   mail.Dialer
-	pacer    *pacer // nil: no rate limit
-	now      func() time.Time
+	// emailOn is false when no SMTP server is configured: an e-mail batch
+	// would wait for hours and fall back to print, so it is refused.
+	emailOn bool
+	pacer   *pacer // nil: no rate limit
+	now     func() time.Time
 
 	printSize, emailSize int
 	// beforeMark, when set, runs between the server's acceptance of an
@@ -75,10 +78,11 @@ func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, o Options) 
 	if st == nil || clk == nil || cs == nil || o.Renderer == nil {
 		panic("letters.NewService: the store, clock, case service and renderer are required")
 	}
-	if o.Dialer == nil {
+	emailOn := o.Dialer != nil
+	if !emailOn {
 		o.Dialer = noServer{}
 	}
-	s := &Service{st: st, cases: cs, renderer: o.Renderer, dialer: o.Dialer,
+	s := &Service{st: st, cases: cs, renderer: o.Renderer, dialer: o.Dialer, emailOn: emailOn,
 		now: clk.Now, printSize: DefaultPrintChunk, emailSize: DefaultEmailChunk}
 	if o.Rate > 0 {
 		s.pacer = newPacer(st.DB, pacingName, o.Rate)
@@ -99,6 +103,10 @@ type noServer struct{}
 func (noServer) Dial(context.Context) (mail.Conn, error) {
 	return nil, &mail.Error{Temporary: true, Err: errors.New("no SMTP server configured in this worker")}
 }
+
+// EmailOn reports whether this server can send e-mail letters (an SMTP
+// server is configured).
+func (s *Service) EmailOn() bool { return s.emailOn }
 
 // NewBatch is what a user chooses for a batch.
 type NewBatch struct {
@@ -139,6 +147,10 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, i
 			return err
 		}
 		n, err := s.insertLetters(tx, b)
+		if store.IsUniqueViolation(err) {
+			// Another batch took some of these persons meanwhile.
+			return apperr.Conflict("conflict.letters_in_flight")
+		}
 		if err != nil {
 			return err
 		}
@@ -187,6 +199,8 @@ func (s *Service) validate(ctx context.Context, c cases.Case, in *NewBatch) (dra
 	}
 	if in.Channel != ChannelEmail && in.Channel != ChannelPrint {
 		v.Add("channel", "validation.either", ChannelEmail, ChannelPrint)
+	} else if in.Channel == ChannelEmail && !s.emailOn {
+		v.Add("channel", "validation.email_off")
 	}
 	if in.Selection == "" {
 		in.Selection = SelectNotNotified
@@ -210,7 +224,10 @@ func (s *Service) validate(ctx context.Context, c cases.Case, in *NewBatch) (dra
 // address, or one refused or bounced before) gets a print letter when a
 // postal address is known; a person with neither gets no_address.
 func (s *Service) insertLetters(tx *store.Tx, b Batch) (int, error) {
-	where := []string{"p.case_id = @case", "p.organisation_id = @org"}
+	// A person with a letter still pending in another batch is left out:
+	// one notification in flight per person, whatever the channel.
+	where := []string{"p.case_id = @case", "p.organisation_id = @org",
+		"NOT EXISTS (SELECT 1 FROM letters l WHERE l.person_id = p.id AND l.state = 'pending')"}
 	args := map[string]any{"case": b.CaseID, "org": b.OrganisationID, "batch": b.ID, "size": b.ChunkSize, "lang": b.Lang}
 	switch b.Selection {
 	case SelectNotNotified:

@@ -37,6 +37,9 @@ type lettersPageData struct {
 	Form     letters.NewBatch
 	Bounces  *letters.BounceResult
 	NotReady bool // no approved letter yet
+	// EmailOff is set when this server has no SMTP server: the page says
+	// so before a batch starts, and offers post only.
+	EmailOff bool
 }
 
 type batchSummary struct {
@@ -58,7 +61,10 @@ func (s *Server) lettersPageWith(c *fiber.Ctx, status int, pg *Page, form letter
 	if err != nil {
 		return err
 	}
-	d := lettersPageData{Case: cs, Form: form, Bounces: bounces}
+	d := lettersPageData{Case: cs, Form: form, Bounces: bounces, EmailOff: !s.deps.Letters.EmailOn()}
+	if d.EmailOff && d.Form.Channel == "" {
+		d.Form.Channel = letters.ChannelPrint
+	}
 	for _, doc := range docs {
 		if doc.Kind == letters.LetterKind && (doc.Status == drafts.StatusApproved || doc.Status == drafts.StatusSubmitted) {
 			d.Letters = append(d.Letters, doc)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/pdf"
 
 	"github.com/breachdesk/breachdesk/app/apptest"
@@ -196,7 +197,13 @@ func TestCrashDuringEmailBatchLosesAndDuplicatesNothing(t *testing.T) {
 	t.Parallel()
 	e := newCrashEnv(t, 500)
 	srv := mailtest.New(t)
-	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{Renderer: e.renderer, EmailChunk: 40})
+	// The batch is created here with e-mail configured, as by the web
+	// process; the worker processes send it.
+	dialer, err := mail.NewSMTP(srv.URL, "Shop <notice@shop.example>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{Renderer: e.renderer, Dialer: dialer, EmailChunk: 40})
 	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.docID, Channel: letters.ChannelEmail, Selection: letters.SelectAll})
 	if err != nil {
 		t.Fatal(err)

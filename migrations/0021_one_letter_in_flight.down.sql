@@ -1,0 +1,1 @@
+DROP INDEX letters_one_pending_per_person;
