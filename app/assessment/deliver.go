@@ -2,9 +2,11 @@ package assessment
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
+	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/store"
@@ -23,6 +25,7 @@ type dueReminder struct {
 	Timezone  string
 	Status    string
 	Open      bool
+	Computed  []byte // the engine's obligation, for its recipient's name
 }
 
 // Deliver turns reminder id into in-app notifications for the case owner
@@ -48,7 +51,7 @@ func (d *Deadlines) Deliver(ctx context.Context, id int64, complete func(tx *sto
 	}
 	return 0, d.st.InTx(ctx, func(tx *store.Tx) error {
 		var r dueReminder
-		err := tx.DB.Raw(`SELECT r.*, o.rule_id, o.case_id, o.due_at, o.target_at, o.status,
+		err := tx.DB.Raw(`SELECT r.*, o.rule_id, o.case_id, o.due_at, o.target_at, o.status, o.computed,
 				(o.applicable AND o.status NOT IN ('submitted','waived')) AS open,
 				c.reference, c.title, g.timezone
 			FROM reminders r
@@ -81,19 +84,22 @@ func (d *Deadlines) Deliver(ctx context.Context, id int64, complete func(tx *sto
 // e-mail. A recipient already notified of r (by an earlier attempt that
 // committed) is skipped.
 func (d *Deadlines) notify(ctx context.Context, tx *store.Tx, r dueReminder) error {
-	var recipients []int64
-	if err := tx.DB.Raw(`SELECT DISTINCT u FROM (
+	var recipients []struct {
+		ID       int64
+		Language string
+	}
+	if err := tx.DB.Raw(`SELECT DISTINCT x.u AS id, u.language FROM (
 			SELECT owner_id AS u FROM cases WHERE id = ? AND owner_id IS NOT NULL
 			UNION SELECT assignee_id FROM tasks WHERE case_id = ? AND assignee_id IS NOT NULL AND status IN ('todo','doing')
-		) x JOIN memberships m ON m.user_id = x.u AND m.organisation_id = ?`, r.CaseID, r.CaseID, r.OrganisationID).Scan(&recipients).Error; err != nil {
+		) x JOIN memberships m ON m.user_id = x.u AND m.organisation_id = ? JOIN users u ON u.id = x.u`, r.CaseID, r.CaseID, r.OrganisationID).Scan(&recipients).Error; err != nil {
 		return err
 	}
-	title, body := reminderText(r)
-	for _, uid := range recipients {
+	for _, to := range recipients {
+		title, body := reminderText(r, to.Language)
 		var id int64
 		err := tx.DB.Raw(`INSERT INTO notifications (organisation_id, user_id, case_id, reminder_id, title, body, link, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reminder_id, user_id) DO NOTHING RETURNING id`,
-			r.OrganisationID, uid, r.CaseID, r.ID, title, body, fmt.Sprintf("/cases/%d", r.CaseID), tx.Now()).Scan(&id).Error
+			r.OrganisationID, to.ID, r.CaseID, r.ID, title, body, fmt.Sprintf("/cases/%d", r.CaseID), tx.Now()).Scan(&id).Error
 		if err != nil {
 			return err
 		}
@@ -107,20 +113,44 @@ func (d *Deadlines) notify(ctx context.Context, tx *store.Tx, r dueReminder) err
 	return nil
 }
 
-// reminderText is bilingual: a reminder may reach people who read either.
-func reminderText(r dueReminder) (title, body string) {
+// reminderWords are a reminder's thresholds and an obligation's statuses
+// as a reminder says them.
+var reminderWords = map[string]i18n.Text{
+	ThresholdWarn: {JA: "期限が近づいています", EN: "deadline approaching"}, ThresholdDayBefore: {JA: "期限まで24時間です", EN: "due in 24 hours"},
+	ThresholdDue: {JA: "期限になりました", EN: "due now"}, ThresholdOverdue: {JA: "期限を過ぎています", EN: "OVERDUE"},
+	StatusPending: {JA: "未着手", EN: "pending"}, StatusDrafted: {JA: "起案済み", EN: "drafted"}, StatusApproved: {JA: "承認済み", EN: "approved"},
+	StatusSubmitted: {JA: "提出済み", EN: "submitted"}, StatusWaived: {JA: "免除", EN: "waived"},
+}
+
+// reminderText is the notification in the recipient's language (Japanese
+// unless they chose English), its deadline in the organisation's zone:
+// who is owed what, by when, and where it stands.
+func reminderText(r dueReminder, lang string) (title, body string) {
 	loc := obligations.Location(r.Timezone) // as auth.Organisation.Location
 	deadline := r.DueAt
 	if deadline == nil {
 		deadline = r.TargetAt
 	}
-	when := "-"
-	if deadline != nil {
-		when = deadline.In(loc).Format("2006-01-02 15:04 MST")
+	var ob obligations.Obligation
+	_ = json.Unmarshal(r.Computed, &ob)
+	recipient := ob.Recipient.In(lang)
+	if recipient == "" {
+		recipient = r.RuleID
 	}
-	ja := map[string]string{ThresholdWarn: "期限が近づいています", ThresholdDayBefore: "期限まで24時間", ThresholdDue: "期限になりました", ThresholdOverdue: "期限を過ぎています"}[r.Threshold]
-	en := map[string]string{ThresholdWarn: "deadline approaching", ThresholdDayBefore: "due in 24 hours", ThresholdDue: "due now", ThresholdOverdue: "OVERDUE"}[r.Threshold]
-	title = fmt.Sprintf("[%s] %s: %s / %s", r.Reference, r.RuleID, ja, en)
-	body = fmt.Sprintf("%s\n%s\n期限 / Deadline: %s\n状態 / Status: %s", r.Title, r.RuleID, when, r.Status)
-	return title, body
+	say := func(w string) string { return reminderWords[w].In(lang) }
+	if lang == "en" {
+		when := "-"
+		if deadline != nil {
+			when = deadline.In(loc).Format("2 January 2006 15:04 MST")
+		}
+		return fmt.Sprintf("[%s] %s: %s", r.Reference, recipient, say(r.Threshold)),
+			fmt.Sprintf("%s\n%s (%s)\nDeadline: %s\nStatus: %s", r.Title, recipient, r.RuleID, when, say(r.Status))
+	}
+	when := "－"
+	if deadline != nil {
+		t := deadline.In(loc)
+		when = fmt.Sprintf("%d年%d月%d日 %d時%02d分", t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute())
+	}
+	return fmt.Sprintf("[%s] %s：%s", r.Reference, recipient, say(r.Threshold)),
+		fmt.Sprintf("%s\n%s（%s）\n期限：%s\n状態：%s", r.Title, recipient, r.RuleID, when, say(r.Status))
 }

@@ -101,3 +101,59 @@ func TestDeliverReminder(t *testing.T) {
 		t.Fatalf("missing reminder: %d completions, %v", completed, err)
 	}
 }
+
+// A reminder reaches each person in their language, one language at a
+// time: the case owner (no choice: Japanese) and an assignee who chose
+// English. It names who is owed what, not only the rule's key.
+func TestReminderSpeaksItsReadersLanguage(t *testing.T) {
+	t.Parallel()
+	f := setup(t, clocktest.New(t))
+	ctx := context.Background()
+	if err := f.auth.SetLanguage(ctx, &f.legal, "en"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.cases.Create(ctx, &f.owner, cases.NewCase{Title: "Old leak", AwareAt: f.clk.Now().Add(-40 * 24 * time.Hour),
+		IncidentType: "unauthorized_access", OwnerID: &f.owner.User.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks, err := f.cases.Tasks(ctx, &f.owner, c.Case.ID)
+	if err != nil || len(tasks) == 0 {
+		t.Fatalf("tasks: %d %v", len(tasks), err)
+	}
+	if _, err := f.cases.UpdateTask(ctx, &f.owner, tasks[0].ID, cases.TaskPatch{AssigneeID: &f.legal.User.ID}); err != nil {
+		t.Fatal(err)
+	}
+	var due int64
+	f.st.DB.Raw(`SELECT r.id FROM reminders r JOIN obligations o ON o.id = r.obligation_id
+		WHERE o.case_id = ? AND o.rule_id = 'jp.appi.ppc.preliminary' AND r.state = 'scheduled' AND r.fire_at <= ? ORDER BY r.id LIMIT 1`, c.Case.ID, f.clk.Now()).Scan(&due)
+	if due == 0 {
+		t.Fatal("no preliminary-report reminder due")
+	}
+	if _, err := assessment.NewDeadlines(f.st, f.clk).Deliver(ctx, due, func(*store.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		UserID      int64
+		Title, Body string
+	}
+	f.st.DB.Raw(`SELECT user_id, title, body FROM notifications WHERE reminder_id = ? ORDER BY user_id`, due).Scan(&got)
+	if len(got) != 2 {
+		t.Fatalf("%d notifications, want the owner's and the assignee's", len(got))
+	}
+	for _, n := range got {
+		text := n.Title + "\n" + n.Body
+		if strings.Contains(text, " / ") {
+			t.Errorf("a notification in two languages: %q", text)
+		}
+		want := []string{"個人情報保護委員会", "期限：", "状態：未着手"}
+		if n.UserID == f.legal.User.ID {
+			want = []string{"Personal Information Protection Commission", "Deadline:", "Status: pending"}
+		}
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("user %d's notification lacks %q: %q", n.UserID, w, text)
+			}
+		}
+	}
+}
