@@ -56,7 +56,11 @@ type CaseView struct {
 	// per body: a brand with three rules is one body.
 	OtherBodies  []ReportView
 	OtherReports []string
-	Timeline     []TimelineView
+	// Timeline is the course of events as a reader outside the team can
+	// follow it: the leak period, the awareness, the team's own notes and
+	// the reports made, in time order. The system's log of changes is not
+	// in it.
+	Timeline []TimelineView
 	// Awareness says when the organisation became aware, the start of the
 	// 発見者・発覚の経緯 field (how it began, not the attack).
 	Awareness       string
@@ -201,9 +205,7 @@ func (v *CaseView) buildProgress(src Source, l localizer) {
 		}
 	}
 	v.OtherBodies = otherBodies(v.Reports)
-	for _, e := range src.Timeline {
-		v.Timeline = append(v.Timeline, TimelineView{When: l.dateTime(e.OccurredAt), What: e.Summary})
-	}
+	v.Timeline = events(src, l)
 	aware := l.dateTime(src.Case.AwareAt)
 	v.Awareness = l.pick(aware+"、漏えい等が発生した（又はそのおそれがある）ことを認識した。（誰が、何によって気付いたかを記入してください。）",
 		aware+": we became aware that a leak had happened or may have happened. (Say who noticed it, and from what.)")
@@ -337,3 +339,35 @@ func otherBodies(reports []ReportView) []ReportView {
 }
 
 func rank(status string) int { return slices.Index(statusOrder, status) }
+
+// events is the course of events for documents (see CaseView.Timeline).
+func events(src Source, l localizer) []TimelineView {
+	type event struct {
+		at   time.Time
+		what string
+	}
+	var out []event
+	c := src.Case
+	if c.OccurredFrom != nil {
+		out = append(out, event{*c.OccurredFrom, l.pick("この頃から漏えい等が発生していた（又はそのおそれがある）。", "The leak began, or may have begun, around this time.")})
+	}
+	out = append(out, event{c.AwareAt, l.pick("漏えい等の発生（又はそのおそれ）を認識し、対応を開始した。", "We became aware of the leak, or its possibility, and began our response.")})
+	for _, e := range src.Timeline {
+		if e.Kind == "manual" {
+			out = append(out, event{e.OccurredAt, e.Summary})
+		}
+	}
+	for _, o := range src.Obligations {
+		if o.SubmittedAt == nil || o.Status != assessment.StatusSubmitted {
+			continue
+		}
+		d := o.Detail()
+		out = append(out, event{*o.SubmittedAt, l.pick(d.Recipient.JA+"へ報告・連絡した。", "Reported to "+d.Recipient.EN+".")})
+	}
+	slices.SortStableFunc(out, func(a, b event) int { return a.at.Compare(b.at) })
+	views := make([]TimelineView, len(out))
+	for i, e := range out {
+		views[i] = TimelineView{When: l.dateTime(e.at), What: e.what}
+	}
+	return views
+}

@@ -365,7 +365,8 @@ func TestMarkingSentWritesNothingWhenRefused(t *testing.T) {
 // once; the customer letter copies no internal note and greets no one in
 // general (each letter carries its addressee); the acquirer report asks
 // what acquirers ask (shop software, payment method, counts per brand,
-// the forensic investigation).
+// the forensic investigation); the police memo tells the course of events
+// in words, not the system's log.
 func TestFirstDraftsAreFitToSend(t *testing.T) {
 	t.Parallel()
 	fx := setup(t)
@@ -398,6 +399,15 @@ func TestFirstDraftsAreFitToSend(t *testing.T) {
 	for _, want := range []string{"ECサイトのシステム・バージョン", "決済方式・非保持化の状況", "ブランド別件数", "フォレンジック調査"} {
 		if !strings.Contains(acquirer, squash(want)) {
 			t.Errorf("the acquirer report does not ask for %s", want)
+		}
+	}
+	memo := text("police_memo")
+	if !strings.Contains(memo, squash("漏えい等の発生（又はそのおそれ）を認識し、対応を開始した")) {
+		t.Error("the police memo's course of events does not start from the awareness")
+	}
+	for _, log := range []string{"opened with playbook", "needs review", "Assessment v"} {
+		if strings.Contains(memo, squash(log)) {
+			t.Errorf("the police memo's course of events pastes the system log (%q)", log)
 		}
 	}
 	letter := text("customer_letter_sample")

@@ -28,5 +28,12 @@ func TestRulesPageShowsPrimarySources(t *testing.T) {
 				t.Errorf("[%s] /rules lacks %q", lang, w)
 			}
 		}
+		// Caveats and notes read as text, not as Go values.
+		if i := strings.Index(page, "&amp;{"); i >= 0 || strings.Contains(page, "map[") {
+			t.Errorf("[%s] /rules prints a Go value: %q", lang, page[max(i, 0):min(max(i, 0)+80, len(page))])
+		}
+		if !strings.Contains(page, "⚠ ") || strings.Contains(page, "⚠ &amp;") {
+			t.Errorf("[%s] /rules shows no caveat as text", lang)
+		}
 	}
 }
