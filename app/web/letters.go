@@ -62,8 +62,8 @@ func (s *Server) lettersPageWith(c *fiber.Ctx, status int, pg *Page, form letter
 		return err
 	}
 	d := lettersPageData{Case: cs, Form: form, Bounces: bounces, EmailOff: !s.deps.Letters.EmailOn()}
-	if d.EmailOff && d.Form.Channel == "" {
-		d.Form.Channel = letters.ChannelPrint
+	if d.EmailOff {
+		d.Form.Channel = letters.ChannelPrint // the e-mail choice is disabled
 	}
 	for _, doc := range docs {
 		if doc.Kind == letters.LetterKind && (doc.Status == drafts.StatusApproved || doc.Status == drafts.StatusSubmitted) {

@@ -100,8 +100,8 @@ func TestLetterBatchPagesAndAPI(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(fieldsOf(m), "channel") {
 		t.Fatalf("API e-mail batch without SMTP: %d %v, want 422 on channel", code, m)
 	}
-	if page := body(t, browser.do("GET", fmt.Sprintf("/cases/%d/letters", own["case"]), nil)); !strings.Contains(page, `id="b-email-off"`) || !strings.Contains(page, `value="email" disabled`) {
-		t.Fatal("the letters page does not say e-mail is off")
+	if page := body(t, browser.do("GET", fmt.Sprintf("/cases/%d/letters", own["case"]), nil)); !strings.Contains(page, `id="b-email-off"`) || !strings.Contains(page, `value="email" disabled`) || !strings.Contains(page, `value="print" checked`) {
+		t.Fatalf("the letters page does not say e-mail is off:\n%s", page)
 	}
 	code, m = api.json("POST", fmt.Sprintf("/api/v1/cases/%d/bounces", own["case"]), `{"bounces":[{"email":"p1@example.jp","reason":"550 unknown"}]}`)
 	if code != 200 || m["matched"] != float64(1) {
