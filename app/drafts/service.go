@@ -13,6 +13,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/pdf"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
@@ -225,6 +226,9 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 	if err := sameContent(d, contentSum); err != nil {
 		return d, err
 	}
+	if err := latestVersion(s.st.DB.WithContext(ctx), d); err != nil {
+		return d, err
+	}
 	ki, _ := documents.Info(documents.DocKind(d.Kind))
 	org, ref := d.PDFOrganisation, d.PDFReference
 	if org == "" && ref == "" { // rendered before the header was kept
@@ -252,6 +256,9 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 			return err
 		}
 		if err := sameContent(locked, contentSum); err != nil {
+			return err
+		}
+		if err := latestVersion(tx.DB, locked); err != nil {
 			return err
 		}
 		res := tx.DB.Model(&Document{}).Where("id = ? AND status = ?", d.ID, StatusDraft).
@@ -288,6 +295,50 @@ func approvable(d Document) error {
 		return apperr.Conflict("conflict.document_not_draft", d.Status)
 	}
 	return nil
+}
+
+// latestVersion refuses an approval of a version that a newer one of the
+// same document (case, kind, language) has replaced: what legal approves
+// is what would be sent.
+func latestVersion(db *gorm.DB, d Document) error {
+	var newest int
+	if err := db.Model(&Document{}).Where("case_id = ? AND kind = ? AND lang = ?", d.CaseID, d.Kind, d.Lang).
+		Select("COALESCE(max(version), 0)").Scan(&newest).Error; err != nil {
+		return err
+	}
+	if newest > d.Version {
+		return apperr.Conflict("conflict.document_superseded", d.Version, newest)
+	}
+	return nil
+}
+
+// Awaiting is a document that waits for legal's approval, with its case.
+type Awaiting struct {
+	ID            int64     `json:"id"`
+	CaseID        int64     `json:"case_id"`
+	CaseReference string    `json:"case_reference"`
+	CaseTitle     string    `json:"case_title"`
+	Kind          string    `json:"kind"`
+	Lang          string    `json:"lang"`
+	Version       int       `json:"version"`
+	RenderedAt    time.Time `json:"rendered_at"`
+}
+
+// AwaitingApproval lists the organisation's documents that wait for
+// legal: the newest version of each, rendered and not yet approved,
+// the one waiting longest first.
+func (s *Service) AwaitingApproval(ctx context.Context, p *auth.Principal) ([]Awaiting, error) {
+	if p.OrgID() == 0 {
+		return nil, apperr.ErrNotFound
+	}
+	out := []Awaiting{}
+	err := s.st.DB.WithContext(ctx).Table("documents d").
+		Select("d.id, d.case_id, c.reference AS case_reference, c.title AS case_title, d.kind, d.lang, d.version, d.rendered_at").
+		Joins("JOIN cases c ON c.id = d.case_id").
+		Where(`d.organisation_id = ? AND d.status = ? AND NOT EXISTS (
+			SELECT 1 FROM documents n WHERE n.case_id = d.case_id AND n.kind = d.kind AND n.lang = d.lang AND n.version > d.version)`,
+			p.OrgID(), StatusDraft).Order("d.rendered_at, d.id").Limit(200).Scan(&out).Error
+	return out, err
 }
 
 // sameContent refuses an approval of contentSum unless d, as stored,

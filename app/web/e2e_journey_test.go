@@ -229,6 +229,10 @@ func TestJourneyInBrowser(t *testing.T) {
 	owner.shot("document")
 
 	legal.login(journeyLegal)
+	// Legal finds it in the queue of documents awaiting approval.
+	legal.open("/approvals")
+	legal.waitJS(fmt.Sprintf(`!!document.querySelector('main a[href="/documents/%d"]')`, docID), "the report in legal's queue")
+	legal.shot("approvals")
 	legal.open(fmt.Sprintf("/documents/%d", docID))
 	legal.submit(`form[action$="/approve"] button[type=submit]`)
 	legal.waitJS(`!!document.querySelector('form[action$="/submit"]')`, "approved document")

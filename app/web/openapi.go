@@ -38,6 +38,7 @@ var apiDocs = map[string]struct{ summary, body string }{
 	"POST /api/v1/cases/:id/faq":                     {"Add an FAQ entry (question/answer in ja and/or en); owner, manager or legal; 201", "FAQEntry"},
 	"GET /api/v1/notifications":                      {"The caller's notifications and unread count", ""},
 	"GET /api/v1/openapi.json":                       {"This document", ""},
+	"GET /api/v1/approvals":                          {"The documents waiting for legal's approval: the newest version of each, rendered, oldest first", ""},
 	"GET /api/v1/organisation/profile":               {"The organisation's details as the reports, letters and public notice print them", ""},
 	"PUT /api/v1/organisation/profile":               {"Replace the organisation's details (owner): a field left out is empty; name and legal_name are required, corporate_number's check digit is checked, contact_url is https", "Profile"},
 	"POST /api/v1/cases/:id/people/import":           {"Import the affected-person list: the body is the CSV (UTF-8 with or without BOM, or Shift_JIS/CP932); ?filename=, ?mode=partial|all_or_nothing, ?mapping={header: field}; card numbers are reduced to brand + last 4 before anything is stored; 202 with the import", ""},

@@ -76,6 +76,7 @@ func (s *Server) routeTable() []Route {
 	}
 	// Feature route groups, one per file.
 	routes = append(routes, s.profileRoutes()...)
+	routes = append(routes, s.approvalRoutes()...)
 	routes = append(routes, s.caseRoutes()...)
 	routes = append(routes, s.assessmentRoutes()...)
 	routes = append(routes, s.taskRoutes()...)
