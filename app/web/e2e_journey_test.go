@@ -122,13 +122,17 @@ func TestJourneyInBrowser(t *testing.T) {
 		"the title error, in Japanese, next to the title field")
 	owner.shot("case-new-error")
 	aware := app.clk.Now().In(app.zone).Add(-3 * time.Hour)
+	// The leak began two months before: relative to the test's "today",
+	// which make test-dates moves.
+	leakFrom := aware.Add(-60 * 24 * time.Hour)
+	app.leakStart = fmt.Sprintf("%d年%d月%d日", leakFrom.Year(), leakFrom.Month(), leakFrom.Day())
 	owner.do(
 		chromedp.SendKeys(chromedp.ID("title"), "Web skimming on the checkout page"),
 		chromedp.SetValue(chromedp.ID("aware_at"), aware.Format("2006-01-02T15:04")),
 		chromedp.SetValue(chromedp.ID("incident_type"), "card_skimming"),
 		chromedp.SetValue(chromedp.ID("playbook"), "jp-card-leak"),
 		chromedp.SendKeys(chromedp.ID("summary"), "PSP reported common point of purchase; checkout JS altered."),
-		chromedp.SetValue(chromedp.ID("occurred_from"), "2026-10-01T09:12"),
+		chromedp.SetValue(chromedp.ID("occurred_from"), leakFrom.Format("2006-01-02T15:04")),
 		chromedp.SetValue(chromedp.ID("occurred_to"), aware.Add(-24*time.Hour).Format("2006-01-02T15:04")),
 	)
 	owner.submit(`form[action="/cases"] button[type=submit]`)
@@ -382,7 +386,7 @@ func (a journeyApp) pdfSays(t *testing.T, what, query string, id int64) {
 		t.Fatalf("%s: %v", what, err)
 	}
 	text := strings.Join(strings.Fields(apptest.PDFText(t, pdf)), "")
-	for _, want := range []string{journeyProfile["legal_name"], "0120-222-333", "2026年10月1日"} {
+	for _, want := range []string{journeyProfile["legal_name"], "0120-222-333", a.leakStart} {
 		if !strings.Contains(text, want) {
 			t.Errorf("%s does not print %q", what, want)
 		}
@@ -390,6 +394,7 @@ func (a journeyApp) pdfSays(t *testing.T, what, query string, id int64) {
 }
 
 type journeyApp struct {
+	leakStart  string // the leak period's start as the Japanese documents print it
 	st         *store.Store
 	clk        *clocktest.Clock
 	base       string
