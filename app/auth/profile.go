@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/lib/pq"
@@ -114,7 +113,20 @@ func (s *Service) UpdateProfile(ctx context.Context, p *Principal, in Profile) (
 	return org, err
 }
 
-// profileLimits are the most characters each text field may hold.
+// Field returns the text field called name (its JSON name, which forms
+// use too), or nil for no such field: forms read and fill the profile
+// through it, so the list of fields is profileLimits alone.
+func (p *Profile) Field(name string) *string {
+	for _, l := range profileLimits {
+		if l.field == name {
+			return l.get(p)
+		}
+	}
+	return nil
+}
+
+// profileLimits are the profile's text fields with the most characters
+// each may hold.
 var profileLimits = []struct {
 	field string
 	get   func(*Profile) *string
@@ -171,7 +183,7 @@ func checkProfile(in Profile) (Profile, error) {
 	}
 	if in.Timezone == "" {
 		in.Timezone = obligations.DefaultTimezone
-	} else if _, err := time.LoadLocation(in.Timezone); err != nil || in.Timezone == "Local" {
+	} else if _, err := obligations.LoadZone(in.Timezone); err != nil {
 		v.Add("timezone", "validation.timezone")
 	}
 	brands := []string{}

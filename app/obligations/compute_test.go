@@ -571,7 +571,7 @@ func TestRulesTable(t *testing.T) {
 			t.Errorf("%s: incomplete rule", r.ID)
 		}
 		if r.Zone != "" {
-			if _, err := loadLocation(r.Zone); err != nil {
+			if _, err := LoadZone(r.Zone); err != nil {
 				t.Errorf("%s: zone %s: %v", r.ID, r.Zone, err)
 			}
 		}

@@ -20,7 +20,7 @@ func (s scheduler) schedule(r Rule, v verdict) Obligation {
 	start := s.f.AwareAt
 	zone := s.loc
 	if r.Zone != "" {
-		if z, err := loadLocation(r.Zone); err == nil {
+		if z, err := LoadZone(r.Zone); err == nil {
 			zone = z
 		}
 	}

@@ -18,9 +18,10 @@ var (
 // errLocalZone rejects zone names whose meaning depends on the machine.
 var errLocalZone = errors.New(`must be an IANA zone name such as Asia/Tokyo, not the machine-dependent "Local"`)
 
-// loadLocation is time.LoadLocation with a cache (it reads the zone database
-// on every call) and without the machine-dependent "Local".
-func loadLocation(name string) (*time.Location, error) {
+// LoadZone is time.LoadLocation with a cache (it reads the zone database
+// on every call) and without the machine-dependent "Local": the check for
+// a zone name a person types in (the facts, the organisation's profile).
+func LoadZone(name string) (*time.Location, error) {
 	if name == "Local" {
 		return nil, errLocalZone
 	}
@@ -45,11 +46,11 @@ func loadLocation(name string) (*time.Location, error) {
 // and the times the pages show are in one zone.
 func Location(name string) *time.Location {
 	if name != "" {
-		if loc, err := loadLocation(name); err == nil {
+		if loc, err := LoadZone(name); err == nil {
 			return loc
 		}
 	}
-	loc, err := loadLocation(DefaultTimezone)
+	loc, err := LoadZone(DefaultTimezone)
 	if err != nil {
 		panic(err) // the zone database is embedded (time/tzdata)
 	}

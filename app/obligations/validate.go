@@ -154,7 +154,7 @@ func (f Facts) assessmentErrors() ValidationErrors {
 		add("eu_risk", "validation.facts.eu_risk", "must be none, risk, high or null (got %q)", string(f.EURisk))
 	}
 	if f.Timezone != "" {
-		if _, err := loadLocation(f.Timezone); err != nil {
+		if _, err := LoadZone(f.Timezone); err != nil {
 			add("timezone", "validation.facts.timezone", "unknown time zone %q (use an IANA name such as Asia/Tokyo)", f.Timezone)
 		}
 	}

@@ -66,19 +66,20 @@ func (s *Server) renderProfile(c *fiber.Ctx, status int, pg *Page, brands []stri
 
 // fillProfileForm shows p in the form's fields.
 func fillProfileForm(pg *Page, p auth.Profile) {
-	for k, v := range map[string]string{"name": p.Name, "legal_name": p.LegalName, "corporate_number": p.CorporateNumber, "address": p.Address,
-		"representative": p.Representative, "contact_desk": p.ContactDesk, "contact_phone": p.ContactPhone, "contact_hours": p.ContactHours,
-		"contact_email": p.ContactEmail, "contact_url": p.ContactURL, "acquirer_name": p.AcquirerName, "psp_name": p.PSPName, "timezone": p.Timezone} {
-		pg.Form[k] = v
+	for _, g := range profileGroups {
+		for _, f := range g.Fields {
+			pg.Form[f.Name] = *p.Field(f.Name)
+		}
 	}
 }
 
 func (s *Server) saveProfile(c *fiber.Ctx) error {
-	in := auth.Profile{Name: c.FormValue("name"), LegalName: c.FormValue("legal_name"), CorporateNumber: c.FormValue("corporate_number"),
-		Address: c.FormValue("address"), Representative: c.FormValue("representative"), ContactDesk: c.FormValue("contact_desk"),
-		ContactPhone: c.FormValue("contact_phone"), ContactHours: c.FormValue("contact_hours"), ContactEmail: c.FormValue("contact_email"),
-		ContactURL: c.FormValue("contact_url"), AcquirerName: c.FormValue("acquirer_name"), PSPName: c.FormValue("psp_name"),
-		Timezone: c.FormValue("timezone"), CardBrands: []string{}}
+	in := auth.Profile{CardBrands: []string{}}
+	for _, g := range profileGroups {
+		for _, f := range g.Fields {
+			*in.Field(f.Name) = c.FormValue(f.Name)
+		}
+	}
 	for _, b := range c.Context().PostArgs().PeekMulti("card_brands") {
 		in.CardBrands = append(in.CardBrands, string(b))
 	}
