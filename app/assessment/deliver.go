@@ -113,13 +113,10 @@ func (d *Deadlines) notify(ctx context.Context, tx *store.Tx, r dueReminder) err
 	return nil
 }
 
-// reminderWords are a reminder's thresholds and an obligation's statuses
-// as a reminder says them.
-var reminderWords = map[string]i18n.Text{
+// thresholdWords are a reminder's thresholds as a reminder says them.
+var thresholdWords = map[string]i18n.Text{
 	ThresholdWarn: {JA: "期限が近づいています", EN: "deadline approaching"}, ThresholdDayBefore: {JA: "期限まで24時間です", EN: "due in 24 hours"},
 	ThresholdDue: {JA: "期限になりました", EN: "due now"}, ThresholdOverdue: {JA: "期限を過ぎています", EN: "OVERDUE"},
-	StatusPending: {JA: "未着手", EN: "pending"}, StatusDrafted: {JA: "起案済み", EN: "drafted"}, StatusApproved: {JA: "承認済み", EN: "approved"},
-	StatusSubmitted: {JA: "提出済み", EN: "submitted"}, StatusWaived: {JA: "免除", EN: "waived"},
 }
 
 // reminderText is the notification in the recipient's language (Japanese
@@ -137,20 +134,20 @@ func reminderText(r dueReminder, lang string) (title, body string) {
 	if recipient == "" {
 		recipient = r.RuleID
 	}
-	say := func(w string) string { return reminderWords[w].In(lang) }
+
 	if lang == "en" {
 		when := "-"
 		if deadline != nil {
 			when = deadline.In(loc).Format("2 January 2006 15:04 MST")
 		}
-		return fmt.Sprintf("[%s] %s: %s", r.Reference, recipient, say(r.Threshold)),
-			fmt.Sprintf("%s\n%s (%s)\nDeadline: %s\nStatus: %s", r.Title, recipient, r.RuleID, when, say(r.Status))
+		return fmt.Sprintf("[%s] %s: %s", r.Reference, recipient, thresholdWords[r.Threshold].In(lang)),
+			fmt.Sprintf("%s\n%s (%s)\nDeadline: %s\nStatus: %s", r.Title, recipient, r.RuleID, when, StatusNames[r.Status].In(lang))
 	}
 	when := "－"
 	if deadline != nil {
 		t := deadline.In(loc)
 		when = fmt.Sprintf("%d年%d月%d日 %d時%02d分", t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute())
 	}
-	return fmt.Sprintf("[%s] %s：%s", r.Reference, recipient, say(r.Threshold)),
-		fmt.Sprintf("%s\n%s（%s）\n期限：%s\n状態：%s", r.Title, recipient, r.RuleID, when, say(r.Status))
+	return fmt.Sprintf("[%s] %s：%s", r.Reference, recipient, thresholdWords[r.Threshold].In(lang)),
+		fmt.Sprintf("%s\n%s（%s）\n期限：%s\n状態：%s", r.Title, recipient, r.RuleID, when, StatusNames[r.Status].In(lang))
 }

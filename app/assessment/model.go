@@ -69,6 +69,13 @@ func (o Obligation) Open() bool {
 	return o.Applicable && o.Status != StatusSubmitted && o.Status != StatusWaived
 }
 
+// StatusNames are the statuses as documents and notifications write them
+// (the pages take theirs from the catalogue).
+var StatusNames = map[string]i18n.Text{
+	StatusPending: {JA: "未着手", EN: "pending"}, StatusDrafted: {JA: "起案済み", EN: "drafted"}, StatusApproved: {JA: "承認済み", EN: "approved"},
+	StatusSubmitted: {JA: "提出済み", EN: "submitted"}, StatusWaived: {JA: "免除", EN: "waived"},
+}
+
 // Deadline is the time the obligation should be met by: the legal or
 // guideline due time, else the organisation's own target.
 func (o Obligation) Deadline() *time.Time {

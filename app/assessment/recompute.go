@@ -2,7 +2,6 @@ package assessment
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"time"
@@ -66,9 +65,6 @@ func (d *Deadlines) recompute(ctx context.Context, tx *store.Tx, c cases.Case, f
 	deadlines := map[string]time.Time{}
 	for _, ob := range result.Obligations {
 		seen[ob.RuleID] = true
-		if at := cmp.Or(ob.DueAt, ob.TargetAt); at != nil {
-			deadlines[ob.RuleID] = *at
-		}
 		raw, err := json.Marshal(ob)
 		if err != nil {
 			return nil, err
@@ -80,6 +76,9 @@ func (d *Deadlines) recompute(ctx context.Context, tx *store.Tx, c cases.Case, f
 		row.Jurisdiction = string(ob.Jurisdiction)
 		row.Computed = raw
 		row.WindowStart, row.DueAt, row.TargetAt = utcPtr(ob.WindowStart), utcPtr(ob.DueAt), utcPtr(ob.TargetAt)
+		if at := row.Deadline(); at != nil {
+			deadlines[ob.RuleID] = *at
+		}
 		row.Guideline, row.Provisional, row.Applicable = ob.Guideline, ob.Provisional, true
 		row.UpdatedAt = now
 		if err := tx.DB.Save(row).Error; err != nil {

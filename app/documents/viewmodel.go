@@ -263,13 +263,7 @@ func (l localizer) dateTime(t time.Time) string {
 	return fmt.Sprintf("%d年%d月%d日 %02d時%02d分", t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute())
 }
 
-func (l localizer) status(s string) string {
-	ja := map[string]string{"pending": "未着手", "drafted": "起案済み", "approved": "承認済み", "submitted": "提出済み", "waived": "免除"}
-	if l.lang == "en" {
-		return s
-	}
-	return ja[s]
-}
+func (l localizer) status(s string) string { return assessment.StatusNames[s].In(l.lang) }
 
 func (l localizer) incident(s string) string {
 	m := map[string][2]string{"card_skimming": {"決済画面の改ざん等によるカード情報の窃取", "card skimming"}, "unauthorized_access": {"不正アクセス", "unauthorised access"},
