@@ -324,11 +324,7 @@ func TestDocumentApprovalNamesItsContent(t *testing.T) {
 	h.user("lee@a.example", "org-a", auth.RoleLegal)
 	own := h.fixtures("org-a", "lee@a.example", "none")
 	ctx := context.Background()
-	org, err := h.auth.OrganisationBySlug(ctx, "org-a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &auth.Principal{User: alice, Organisation: org, Role: auth.RoleOwner}
+	p := h.principalIn(alice, "org-a", auth.RoleOwner)
 	legal := h.client()
 	legal.login("lee@a.example")
 	render := func(id int64) {

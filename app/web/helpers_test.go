@@ -117,6 +117,17 @@ func (h *harness) user(email, org string, role auth.Role) auth.User {
 	return u
 }
 
+// principalIn is u acting as role in organisation org (read as it is
+// now), as the services see a signed-in request.
+func (h *harness) principalIn(u auth.User, org string, role auth.Role) *auth.Principal {
+	h.t.Helper()
+	o, err := h.auth.OrganisationBySlug(context.Background(), org)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return &auth.Principal{User: u, Organisation: o, Role: role}
+}
+
 // newOrganisationUser is user in an organisation whose details were never
 // entered, as one created from the command line is.
 func (h *harness) newOrganisationUser(email, org string, role auth.Role) auth.User {

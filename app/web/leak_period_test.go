@@ -20,11 +20,7 @@ func TestLeakPeriodInTheForms(t *testing.T) {
 	t.Parallel()
 	h := newHarnessAt(t, clocktest.At(formsToday))
 	alice := h.user("alice@a.example", "org-a", auth.RoleOwner)
-	org, err := h.auth.OrganisationBySlug(t.Context(), "org-a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &auth.Principal{User: alice, Organisation: org, Role: auth.RoleOwner}
+	p := h.principalIn(alice, "org-a", auth.RoleOwner)
 	c := h.client()
 	c.login("alice@a.example")
 	c.post("/settings/language", url.Values{"language": {"ja"}})

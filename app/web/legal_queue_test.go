@@ -23,11 +23,7 @@ func TestLegalQueueAndStaleVersions(t *testing.T) {
 	h.user("lee@a.example", "org-a", auth.RoleLegal)
 	own := h.fixtures("org-a", "lee@a.example", "none")
 	ctx := context.Background()
-	org, err := h.auth.OrganisationBySlug(ctx, "org-a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &auth.Principal{User: alice, Organisation: org, Role: auth.RoleOwner}
+	p := h.principalIn(alice, "org-a", auth.RoleOwner)
 	render := func(id int64) {
 		t.Helper()
 		if err := h.st.InTx(ctx, func(tx *store.Tx) error { return h.drafts.RenderInTx(ctx, tx, id) }); err != nil {

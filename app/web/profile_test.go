@@ -73,11 +73,7 @@ func TestOrganisationProfileReachesTheReport(t *testing.T) {
 	var caseID int64
 	fmt.Sscanf(r.Header.Get("Location"), "/cases/%d", &caseID)
 	ctx := context.Background()
-	org, err := h.auth.OrganisationBySlug(ctx, "new-shop")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &auth.Principal{User: owner, Organisation: org, Role: auth.RoleOwner}
+	p := h.principalIn(owner, "new-shop", auth.RoleOwner)
 	d, err := h.drafts.Generate(ctx, p, caseID, "ppc_preliminary", "ja", nil)
 	if err != nil {
 		t.Fatal(err)
