@@ -20,6 +20,7 @@ var commands = map[string]command{
 	"migrate":     {"apply (or revert) database migrations", runMigrate},
 	"user":        {"manage users: user create", runUser},
 	"token":       {"manage API tokens: token create", runToken},
+	"org":         {"organisation details: org profile show | set", runOrg},
 	"audit":       {"audit log: audit verify | checkpoint | key", runAudit},
 	"demo":        {"seed the demo organisation and users", runDemo},
 	"obligations": {"compute legal deadlines from facts (no database)", runObligations},
