@@ -66,7 +66,7 @@ func Workers(t testing.TB, st *store.Store, clk clock.Clock, a *auth.Service) wo
 		t.Fatal(err)
 	}
 	return workflows.Deps{Store: st, Clock: clk, Auth: a, Deadlines: deadlines, Emailer: notifications.NewEmailer(st, clk, noSMTP, "http://breachdesk.invalid"),
-		Drafts: drafts.NewService(st, clk, cs, as, r), People: people.NewService(st, clk, cs), Letters: letters.NewService(st, clk, cs, letters.Options{Renderer: r})}
+		Drafts: drafts.NewService(st, clk, cs, as, r), People: people.NewService(st, clk, cs), Letters: letters.NewService(st, clk, cs, as, letters.Options{Renderer: r})}
 }
 
 // Principal creates a user named "Name of <email>" with role in org (the

@@ -117,7 +117,7 @@ func (d *Deadlines) recompute(ctx context.Context, tx *store.Tx, c cases.Case, f
 		return nil, err
 	}
 	for _, ch := range changes {
-		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "obligation."+string(ch.Kind), ch.Text.EN); err != nil {
+		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "obligation."+string(ch.Kind), "timeline.obligation_change", ch.Text); err != nil {
 			return nil, err
 		}
 	}

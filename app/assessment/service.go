@@ -113,7 +113,7 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, caseID int64, f o
 		if err := tx.DB.Create(&v).Error; err != nil {
 			return err
 		}
-		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "assessment.save", fmt.Sprintf("Assessment version %d saved", v.Version)); err != nil {
+		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "assessment.save", "timeline.assessment_saved", v.Version); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "assessment.save", TargetType: "case", TargetID: fmt.Sprint(c.ID),

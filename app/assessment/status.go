@@ -12,6 +12,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
@@ -85,6 +86,27 @@ func (s *Service) SubmitDocument(ctx context.Context, tx *store.Tx, p *auth.Prin
 	return err
 }
 
+// CompleteBySystem marks the obligation of rule in case caseID of
+// organisation orgID submitted in tx, for a change the system made
+// without a signed-in user (the letters worker notifying the last
+// person, say): the change and the obligation commit together or not at
+// all. It records the submission as Submit does (reminders cancelled,
+// timeline, audit log with the actor in ctx) but with no deciding user.
+// An obligation that is not applicable or no longer open is left as it
+// is, so calling it again changes nothing.
+func (s *Service) CompleteBySystem(ctx context.Context, tx *store.Tx, orgID, caseID int64, rule string, in Submission) error {
+	o, err := lockedObligationOf(tx, orgID, caseID, rule)
+	if err != nil || o.ID == 0 || !o.Open() {
+		return err
+	}
+	if in, err = s.CheckSubmission(in); err != nil {
+		return err
+	}
+	fields, action, entry := submitted(o, in)
+	_, err = s.decideTx(ctx, tx, nil, o, fields, action, entry)
+	return err
+}
+
 // CheckSubmission validates in and fills in its defaults (the time sent is
 // now when not given). Callers that write anything before the obligation
 // call it first, so that a refused submission writes nothing.
@@ -106,10 +128,10 @@ func (s *Service) CheckSubmission(in Submission) (Submission, error) {
 }
 
 // submitted is the decision that o was sent as in says.
-func submitted(o Obligation, in Submission) (fields map[string]any, action, summary string) {
+func submitted(o Obligation, in Submission) (fields map[string]any, action string, entry apperr.Message) {
 	at := in.SubmittedAt.UTC()
 	return map[string]any{"status": StatusSubmitted, "submitted_at": at, "recipient_reference": in.RecipientReference},
-		"obligation.submit", fmt.Sprintf("%s submitted (%s)", o.RuleID, at.Format(time.RFC3339))
+		"obligation.submit", apperr.Msg("timeline.obligation_submitted", obligations.Title(o.RuleID), at)
 }
 
 // Waive records legal's decision that an obligation does not have to be
@@ -130,7 +152,7 @@ func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason
 	if !o.Applicable || o.Status == StatusSubmitted || o.Status == StatusWaived {
 		return o, apperr.Conflict(decided(o))
 	}
-	return s.decide(ctx, p, o, map[string]any{"status": StatusWaived, "waive_reason": reason}, "obligation.waive", fmt.Sprintf("%s waived: %s", o.RuleID, reason))
+	return s.decide(ctx, p, o, map[string]any{"status": StatusWaived, "waive_reason": reason}, "obligation.waive", apperr.Msg("timeline.obligation_waived", obligations.Title(o.RuleID), reason))
 }
 
 // SetDraftState moves an obligation between pending, drafted and approved
@@ -150,7 +172,7 @@ func (s *Service) SetDraftState(ctx context.Context, p *auth.Principal, id int64
 	if !o.Open() {
 		return o, apperr.Conflict(decided(o))
 	}
-	return s.decide(ctx, p, o, map[string]any{"status": status}, "obligation."+status, fmt.Sprintf("%s marked %s", o.RuleID, status))
+	return s.decide(ctx, p, o, map[string]any{"status": status}, "obligation."+status, statusEntry(o, status))
 }
 
 // FollowDocument moves the obligation of rule in case caseID to status
@@ -170,7 +192,7 @@ func (s *Service) FollowDocument(ctx context.Context, tx *store.Tx, p *auth.Prin
 	if err := p.Require(perm); err != nil {
 		return err
 	}
-	_, err = s.decideTx(ctx, tx, p, o, map[string]any{"status": status}, "obligation."+status, fmt.Sprintf("%s marked %s", o.RuleID, status))
+	_, err = s.decideTx(ctx, tx, p, o, map[string]any{"status": status}, "obligation."+status, statusEntry(o, status))
 	return err
 }
 
@@ -178,9 +200,18 @@ func (s *Service) FollowDocument(ctx context.Context, tx *store.Tx, p *auth.Prin
 // principal's case caseID, locked for the rest of tx; its ID is 0 when
 // there is none.
 func lockedObligation(tx *store.Tx, p *auth.Principal, caseID int64, rule string) (Obligation, error) {
+	return lockedObligationOf(tx, p.OrgID(), caseID, rule)
+}
+
+// lockedObligationOf is lockedObligation for organisation orgID, for the
+// system, which acts without a principal.
+func lockedObligationOf(tx *store.Tx, orgID, caseID int64, rule string) (Obligation, error) {
 	var o Obligation
+	if orgID == 0 {
+		return o, nil
+	}
 	err := tx.DB.Clauses(clause.Locking{Strength: "UPDATE"}).
-		Where("organisation_id = ? AND case_id = ? AND rule_id = ? AND applicable", p.OrgID(), caseID, rule).Limit(1).Find(&o).Error
+		Where("organisation_id = ? AND case_id = ? AND rule_id = ? AND applicable", orgID, caseID, rule).Limit(1).Find(&o).Error
 	return o, err
 }
 
@@ -196,19 +227,23 @@ func draftStatePermission(status string) (auth.Permission, error) {
 }
 
 // decide changes o with fields in a transaction of its own.
-func (s *Service) decide(ctx context.Context, p *auth.Principal, o Obligation, fields map[string]any, action, summary string) (Obligation, error) {
+func (s *Service) decide(ctx context.Context, p *auth.Principal, o Obligation, fields map[string]any, action string, entry apperr.Message) (Obligation, error) {
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		o, err = s.decideTx(ctx, tx, p, o, fields, action, summary)
+		o, err = s.decideTx(ctx, tx, p, o, fields, action, entry)
 		return err
 	})
 	return o, err
 }
 
 // decideTx changes o with fields in tx, reschedules its reminders and
-// records the decision on the timeline and in the audit log.
-func (s *Service) decideTx(ctx context.Context, tx *store.Tx, p *auth.Principal, o Obligation, fields map[string]any, action, summary string) (Obligation, error) {
-	fields["decided_by"] = p.User.ID
+// records the decision on the timeline and in the audit log. A nil p is
+// the system: no user decided.
+func (s *Service) decideTx(ctx context.Context, tx *store.Tx, p *auth.Principal, o Obligation, fields map[string]any, action string, entry apperr.Message) (Obligation, error) {
+	fields["decided_by"] = nil // the system (CompleteBySystem)
+	if p != nil {
+		fields["decided_by"] = p.User.ID
+	}
 	fields["updated_at"] = s.now()
 	if err := tx.DB.Model(&Obligation{}).Where("id = ? AND organisation_id = ?", o.ID, o.OrganisationID).Updates(fields).Error; err != nil {
 		return o, err
@@ -219,7 +254,7 @@ func (s *Service) decideTx(ctx context.Context, tx *store.Tx, p *auth.Principal,
 	if err := s.deadlines.schedule(ctx, tx, o, s.now()); err != nil {
 		return o, err
 	}
-	if err := timeline.Auto(ctx, tx, o.OrganisationID, o.CaseID, action, summary); err != nil {
+	if err := timeline.Record(ctx, tx, o.OrganisationID, o.CaseID, action, entry.Code, entry.Args...); err != nil {
 		return o, err
 	}
 	return o, audit.Record(ctx, tx, audit.Entry{OrganisationID: o.OrganisationID, Action: action, TargetType: "obligation", TargetID: fmt.Sprint(o.ID), Details: fields})
@@ -234,4 +269,9 @@ func decided(o Obligation) string {
 		return "conflict.obligation_waived"
 	}
 	return "conflict.obligation_submitted"
+}
+
+// statusEntry is the timeline entry for o moved to status.
+func statusEntry(o Obligation, status string) apperr.Message {
+	return apperr.Msg("timeline.obligation_status", obligations.Title(o.RuleID), StatusNames[status])
 }

@@ -3,6 +3,7 @@ package cases_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -170,7 +171,8 @@ func TestPhaseGates(t *testing.T) {
 	entries, _ := timeline.List(ctx, st, p.OrgID(), c.Case.ID)
 	found := false
 	for _, e := range entries {
-		if strings.Contains(e.Summary, "PSP asked us") {
+		text := e.Text(func(code string, args ...any) string { return code + fmt.Sprint(args...) }, func(t time.Time) string { return t.String() })
+		if e.MessageCode == "timeline.phase_with_open_tasks" && strings.Contains(text, "PSP asked us") {
 			found = true
 		}
 	}

@@ -84,11 +84,11 @@ func (s *Service) Advance(ctx context.Context, p *auth.Principal, id int64, to P
 		if err := tx.DB.Save(&c).Error; err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("Phase %s → %s", from, to)
+		code, args := "timeline.phase", []any{apperr.Msg("phase." + string(from)), apperr.Msg("phase." + string(to))}
 		if len(open) > 0 {
-			summary += fmt.Sprintf(" with %d open task(s); reason: %s", len(open), reason)
+			code, args = "timeline.phase_with_open_tasks", append(args, len(open), reason)
 		}
-		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "case.phase", summary); err != nil {
+		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "case.phase", code, args...); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "case.phase", TargetType: "case", TargetID: fmt.Sprint(c.ID),
@@ -127,7 +127,7 @@ func (s *Service) Reopen(ctx context.Context, p *auth.Principal, id int64, reaso
 		if err := tx.DB.Save(&c).Error; err != nil {
 			return err
 		}
-		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "case.reopen", "Case reopened: "+reason); err != nil {
+		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "case.reopen", "timeline.case_reopened", reason); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "case.reopen", TargetType: "case", TargetID: fmt.Sprint(c.ID), Details: map[string]any{"reason": reason}})

@@ -158,7 +158,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Sa
 				return err
 			}
 		}
-		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "case.create", fmt.Sprintf("Case %s opened with playbook %s v%d", c.Reference, pb.Key, pb.Version)); err != nil {
+		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "case.create", "timeline.case_opened", c.Reference, pb.Name, pb.Version); err != nil {
 			return err
 		}
 		// The legal clocks start at awareness, before anyone fills in the

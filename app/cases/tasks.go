@@ -11,6 +11,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
@@ -93,7 +94,7 @@ func (s *Service) AddTask(ctx context.Context, p *auth.Principal, caseID int64, 
 		if err := tx.DB.Create(&t).Error; err != nil {
 			return err
 		}
-		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "task.create", "Task added: "+t.Title); err != nil {
+		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "task.create", "timeline.task_added", t.Title); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "task.create", TargetType: "task", TargetID: fmt.Sprint(t.ID)})
@@ -121,12 +122,12 @@ func (s *Service) UpdateTask(ctx context.Context, p *auth.Principal, id int64, i
 		return t, err
 	}
 	v := &apperr.ValidationError{}
-	var changes []string
+	var changes apperr.List
 	if in.Status != nil && *in.Status != t.Status {
 		if !slices.Contains(TaskStatuses, *in.Status) {
 			v.Add("status", "validation.one_of", strings.Join(TaskStatuses, ", "))
 		}
-		changes = append(changes, fmt.Sprintf("status %s → %s", t.Status, *in.Status))
+		changes = append(changes, apperr.Msg("timeline.task_status", apperr.Msg("task.status."+t.Status), apperr.Msg("task.status."+*in.Status)))
 		t.Status = *in.Status
 		t.CompletedAt = nil
 		if t.Status == "done" || t.Status == "skipped" {
@@ -148,19 +149,19 @@ func (s *Service) UpdateTask(ctx context.Context, p *auth.Principal, id int64, i
 			v.Add("skip_reason", "validation.max_chars", 2000)
 		}
 		if len(changes) > 0 {
-			changes[len(changes)-1] += " (" + t.SkipReason + ")"
+			changes = append(changes, apperr.Msg("timeline.task_skip_reason", t.SkipReason))
 		}
 	}
 	if in.Unassign {
 		t.AssigneeID = nil
-		changes = append(changes, "unassigned")
+		changes = append(changes, apperr.Msg("timeline.task_unassigned"))
 	} else if in.AssigneeID != nil {
 		t.AssigneeID = in.AssigneeID
-		changes = append(changes, "assigned")
+		changes = append(changes, apperr.Msg("timeline.task_assigned"))
 	}
 	if in.DueAt != nil {
 		t.DueAt, t.DueSetByHand = utc(in.DueAt), true
-		changes = append(changes, "due "+in.DueAt.UTC().Format(time.RFC3339))
+		changes = append(changes, apperr.Msg("timeline.task_due", in.DueAt.UTC()))
 	}
 	if err := v.OrNil(); err != nil {
 		return t, err
@@ -176,8 +177,7 @@ func (s *Service) UpdateTask(ctx context.Context, p *auth.Principal, id int64, i
 		if err := tx.DB.Save(&t).Error; err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("Task %q: %s", t.Title, strings.Join(changes, ", "))
-		if err := timeline.Auto(ctx, tx, t.OrganisationID, t.CaseID, "task.update", summary); err != nil {
+		if err := timeline.Record(ctx, tx, t.OrganisationID, t.CaseID, "task.update", "timeline.task_changed", s.taskTitle(t), changes); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: t.OrganisationID, Action: "task.update", TargetType: "task", TargetID: fmt.Sprint(t.ID), Details: map[string]any{"changes": changes}})
@@ -229,4 +229,17 @@ func (s *Service) Comments(ctx context.Context, p *auth.Principal, taskID int64)
 	var out []Comment
 	err := s.st.DB.WithContext(ctx).Where("task_id = ? AND organisation_id = ?", taskID, p.OrgID()).Order("id").Find(&out).Error
 	return out, err
+}
+
+// taskTitle names t in both languages: a playbook task by its playbook
+// title, a task someone added by what they typed.
+func (s *Service) taskTitle(t Task) i18n.Text {
+	for _, pb := range Playbooks {
+		for _, pt := range pb.Tasks {
+			if t.Key != "" && pt.Key == t.Key {
+				return pt.Title
+			}
+		}
+	}
+	return i18n.Text{JA: t.Title, EN: t.Title}
 }

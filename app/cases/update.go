@@ -42,13 +42,13 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 		return Saved{}, apperr.Conflict("conflict.case_closed")
 	}
 	v := &apperr.ValidationError{}
-	var changes []string
+	var changes apperr.List
 	masked := 0
 	if in.Title != nil {
 		t := strings.TrimSpace(*in.Title)
 		checkShortText(v, "title", t, 200, true)
 		if t != c.Title {
-			changes = append(changes, "title")
+			changes = append(changes, apperr.Msg("timeline.field.title"))
 		}
 		c.Title = t
 	}
@@ -59,21 +59,21 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 		var m int
 		c.Summary, m = pan.Mask(strings.TrimSpace(*in.Summary))
 		masked += m
-		changes = append(changes, "summary")
+		changes = append(changes, apperr.Msg("timeline.field.summary"))
 	}
 	awareMoved := false
 	if in.AwareAt != nil && !in.AwareAt.Equal(c.AwareAt) {
 		awareMoved = true
-		changes = append(changes, fmt.Sprintf("aware_at %s → %s", c.AwareAt.Format(time.RFC3339), in.AwareAt.UTC().Format(time.RFC3339)))
+		changes = append(changes, apperr.Msg("timeline.field.aware_at_moved", c.AwareAt, in.AwareAt.UTC()))
 		c.AwareAt = in.AwareAt.UTC()
 	}
 	if in.OccurredFrom != nil {
 		c.OccurredFrom = utc(in.OccurredFrom)
-		changes = append(changes, "occurred_from")
+		changes = append(changes, apperr.Msg("timeline.field.occurred_from"))
 	}
 	if in.OccurredTo != nil {
 		c.OccurredTo = utc(in.OccurredTo)
-		changes = append(changes, "occurred_to")
+		changes = append(changes, apperr.Msg("timeline.field.occurred_to"))
 	}
 	s.validateTimes(v, c.AwareAt, c.OccurredFrom, c.OccurredTo)
 	if in.IncidentType != nil {
@@ -81,20 +81,20 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 			v.Add("incident_type", "validation.one_of", strings.Join(IncidentTypes, ", "))
 		}
 		c.IncidentType = *in.IncidentType
-		changes = append(changes, "incident_type")
+		changes = append(changes, apperr.Msg("timeline.field.incident_type"))
 	}
 	if in.Severity != nil {
 		if !slices.Contains(Severities, *in.Severity) {
 			v.Add("severity", "validation.one_of", strings.Join(Severities, ", "))
 		}
 		if *in.Severity != c.Severity {
-			changes = append(changes, "severity "+c.Severity+" → "+*in.Severity)
+			changes = append(changes, apperr.Msg("timeline.field.severity_changed", apperr.Msg("severity."+c.Severity), apperr.Msg("severity."+*in.Severity)))
 		}
 		c.Severity = *in.Severity
 	}
 	if in.OwnerID != nil {
 		c.OwnerID = in.OwnerID
-		changes = append(changes, "owner")
+		changes = append(changes, apperr.Msg("timeline.field.owner"))
 	}
 	if err := v.OrNil(); err != nil {
 		return Saved{}, err
@@ -112,8 +112,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 		if err := tx.DB.Save(&c).Error; err != nil {
 			return err
 		}
-		summary := "Case updated: " + strings.Join(changes, ", ")
-		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "case.update", summary); err != nil {
+		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "case.update", "timeline.case_updated", changes); err != nil {
 			return err
 		}
 		if awareMoved {

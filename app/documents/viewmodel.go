@@ -106,7 +106,7 @@ func (v *CaseView) Field(key string) string {
 // edited fields (missing ones are prefilled from the case).
 func Build(src Source, kind KindInfo, lang string, fields map[string]string) *CaseView {
 	l := localizer{lang: lang, loc: src.Org.Location()}
-	v := &CaseView{Lang: lang, Kind: kind, Title: kind.Title.In(lang), Today: l.date(src.Now), Unknown: l.pick("（未確定）", "(not yet known)"),
+	v := &CaseView{Lang: lang, Kind: kind, Title: kind.Title.In(lang), Today: l.date(src.Now), Unknown: l.pick(UnknownJA, UnknownEN),
 		Fields: map[string]string{}}
 	v.Org = OrgView{Name: src.Org.Name, LegalName: or(src.Org.LegalName, src.Org.Name), CorporateNumber: src.Org.CorporateNumber, Address: src.Org.Address,
 		Representative: src.Org.Representative, ContactDesk: src.Org.Contact().In(lang), Acquirer: src.Org.AcquirerName, PSP: src.Org.PSPName}

@@ -51,6 +51,11 @@ type Document struct {
 	// so the approved PDF shows what legal read.
 	PDFOrganisation string `json:"-" gorm:"column:pdf_organisation"`
 	PDFReference    string `json:"-" gorm:"column:pdf_reference"`
+	// ReturnedAt, ReturnedBy and ReturnComment record legal sending this
+	// version back instead of approving it (SendBack).
+	ReturnedAt    *time.Time `json:"returned_at"`
+	ReturnedBy    *int64     `json:"returned_by"`
+	ReturnComment string     `json:"return_comment"`
 }
 
 // FieldMap decodes the edited fields.

@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/breachdesk/breachdesk/app/pdf"
-
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -23,10 +21,12 @@ import (
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/documents"
+	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/inquiries"
 	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/pan"
+	"github.com/breachdesk/breachdesk/app/pdf"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
 	"github.com/breachdesk/breachdesk/templates"
@@ -116,13 +116,20 @@ func (s *Service) Generate(ctx context.Context, p *auth.Principal, caseID int64,
 		if err := tx.DB.Raw(`SELECT COALESCE(max(version), 0) + 1 FROM documents WHERE case_id = ? AND kind = ? AND lang = ?`, c.ID, kind, lang).Scan(&d.Version).Error; err != nil {
 			return err
 		}
+		if d.Version == 1 && len(fields) == 0 && ki.Kind == documents.PPCFinal {
+			from, err := preliminaryFields(tx, c.ID, lang)
+			if err != nil {
+				return err
+			}
+			d.Fields, _ = json.Marshal(from)
+		}
 		if err := tx.DB.Create(&d).Error; err != nil {
 			return err
 		}
 		if _, err := tx.Enqueue(ctx, jobs.RenderDocument{DocumentID: d.ID}, nil); err != nil {
 			return err
 		}
-		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "document.generate", fmt.Sprintf("Document %s (%s) version %d generated", kind, lang, d.Version)); err != nil {
+		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "document.generate", "timeline.document_generated", ki.Title, apperr.Msg("timeline.lang."+lang), d.Version); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "document.generate", TargetType: "document", TargetID: fmt.Sprint(d.ID),
@@ -270,7 +277,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 		if res.RowsAffected != 1 {
 			return apperr.Conflict("conflict.document_changed_meanwhile")
 		}
-		if err := timeline.Auto(ctx, tx, d.OrganisationID, d.CaseID, "document.approve", fmt.Sprintf("Document %s (%s) version %d approved", d.Kind, d.Lang, d.Version)); err != nil {
+		if err := timeline.Record(ctx, tx, d.OrganisationID, d.CaseID, "document.approve", "timeline.document_approved", kindTitle(d.Kind), apperr.Msg("timeline.lang."+d.Lang), d.Version); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.approve", TargetType: "document", TargetID: fmt.Sprint(d.ID),
@@ -322,22 +329,32 @@ type Awaiting struct {
 	Lang          string    `json:"lang"`
 	Version       int       `json:"version"`
 	RenderedAt    time.Time `json:"rendered_at"`
+	// Unfilled names the items the draft still prints as not known.
+	Unfilled []string `json:"unfilled" gorm:"-"`
+	Composed string   `json:"-"`
 }
 
 // AwaitingApproval lists the organisation's documents that wait for
-// legal: the newest version of each, rendered and not yet approved,
-// the one waiting longest first.
+// legal: the newest version of each, rendered, neither approved nor sent
+// back, the one waiting longest first.
 func (s *Service) AwaitingApproval(ctx context.Context, p *auth.Principal) ([]Awaiting, error) {
 	if p.OrgID() == 0 {
 		return nil, apperr.ErrNotFound
 	}
 	out := []Awaiting{}
 	err := s.st.DB.WithContext(ctx).Table("documents d").
-		Select("d.id, d.case_id, c.reference AS case_reference, c.title AS case_title, d.kind, d.lang, d.version, d.rendered_at").
+		Select("d.id, d.case_id, c.reference AS case_reference, c.title AS case_title, d.kind, d.lang, d.version, d.rendered_at, d.composed").
 		Joins("JOIN cases c ON c.id = d.case_id").
-		Where(`d.organisation_id = ? AND d.status = ? AND NOT EXISTS (
+		Where(`d.organisation_id = ? AND d.status = ? AND d.returned_at IS NULL AND NOT EXISTS (
 			SELECT 1 FROM documents n WHERE n.case_id = d.case_id AND n.kind = d.kind AND n.lang = d.lang AND n.version > d.version)`,
 			p.OrgID(), StatusDraft).Order("d.rendered_at, d.id").Limit(200).Scan(&out).Error
+	for i := range out {
+		out[i].Unfilled = documents.ReviewOf(out[i].Composed).Unfilled
+		if out[i].Unfilled == nil {
+			out[i].Unfilled = []string{}
+		}
+		out[i].Composed = ""
+	}
 	return out, err
 }
 
@@ -509,4 +526,27 @@ func (s *Service) renderComposed(ctx context.Context, composed string, d Documen
 		return nil, err
 	}
 	return s.renderer.Render(ctx, doc, pdf.Meta{Title: title, Organisation: org, Reference: ref, Lang: d.Lang, Draft: draft, GeneratedAt: at})
+}
+
+// kindTitle names a document kind in both languages.
+func kindTitle(kind string) i18n.Text {
+	if ki, ok := documents.Info(documents.DocKind(kind)); ok {
+		return ki.Title
+	}
+	return i18n.Text{JA: kind, EN: kind}
+}
+
+// preliminaryFields are the written fields of the case's PPC preliminary
+// report in lang, which the final report starts from (what was reported
+// first is what the final report completes): the version sent if any,
+// else the one approved, else the newest draft. Empty when there is none.
+func preliminaryFields(tx *store.Tx, caseID int64, lang string) (map[string]string, error) {
+	var prior Document
+	err := tx.DB.Omit("pdf").Where("case_id = ? AND kind = ? AND lang = ? AND status IN ?", caseID, documents.PPCPreliminary, lang,
+		[]string{StatusSubmitted, StatusApproved, StatusDraft}).
+		Order("CASE status WHEN 'submitted' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END, version DESC").Limit(1).Find(&prior).Error
+	if err != nil || prior.ID == 0 {
+		return map[string]string{}, err
+	}
+	return prior.FieldMap(), nil
 }

@@ -161,8 +161,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, caseID int64, f
 		if err := tx.DB.Create(&ev).Error; err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("Evidence added: %s (sha256 %s…)", it.Filename, it.SHA256.Short())
-		if err := timeline.Auto(ctx, tx, it.OrganisationID, it.CaseID, "evidence.upload", summary); err != nil {
+		if err := timeline.Record(ctx, tx, it.OrganisationID, it.CaseID, "evidence.upload", "timeline.evidence_added", it.Filename, it.SHA256.Short()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: it.OrganisationID, Action: "evidence.upload", TargetType: "evidence", TargetID: fmt.Sprint(it.ID),
@@ -290,8 +289,7 @@ func (s *Service) AddCustody(ctx context.Context, p *auth.Principal, evidenceID 
 		if err := tx.DB.Create(&ev).Error; err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("Evidence %s: %s by %s (%s)", it.Filename, kind, handler, occurredAt.UTC().Format(time.RFC3339))
-		if err := timeline.Auto(ctx, tx, it.OrganisationID, it.CaseID, "evidence.custody", summary); err != nil {
+		if err := timeline.Record(ctx, tx, it.OrganisationID, it.CaseID, "evidence.custody", "timeline.evidence_custody", it.Filename, apperr.Msg("evidence.kind."+kind), handler, occurredAt.UTC()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: it.OrganisationID, Action: "evidence.custody", TargetType: "evidence", TargetID: fmt.Sprint(it.ID),

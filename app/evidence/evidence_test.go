@@ -129,7 +129,8 @@ func TestUploadListOpenRoundTrip(t *testing.T) {
 		t.Fatalf("download audit rows: %d", n)
 	}
 	prefix := hex.EncodeToString(want[:])[:12]
-	if n := e.count(`SELECT count(*) FROM timeline_entries WHERE case_id = ? AND summary = ?`, caseID, "Evidence added: access.log (sha256 "+prefix+"…)"); n != 1 {
+	if n := e.count(`SELECT count(*) FROM timeline_entries WHERE case_id = ? AND message_code = 'timeline.evidence_added'
+		AND message_args = ?::jsonb`, caseID, `[{"s":"access.log"},{"s":"`+prefix+`"}]`); n != 1 {
 		t.Fatalf("timeline entry for the upload: %d", n)
 	}
 

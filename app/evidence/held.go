@@ -117,8 +117,7 @@ func (s *Service) RecordHeld(ctx context.Context, p *auth.Principal, caseID int6
 		if err := tx.DB.Create(&ev).Error; err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("Evidence recorded as held by %s: %s (sha256 %s…)", in.HeldBy, it.Filename, it.SHA256.Short())
-		if err := timeline.Auto(ctx, tx, it.OrganisationID, it.CaseID, "evidence.held", summary); err != nil {
+		if err := timeline.Record(ctx, tx, it.OrganisationID, it.CaseID, "evidence.held", "timeline.evidence_held", in.HeldBy, it.Filename, it.SHA256.Short()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: it.OrganisationID, Action: "evidence.held", TargetType: "evidence", TargetID: fmt.Sprint(it.ID),

@@ -162,7 +162,7 @@ func (s *Service) InquiriesCSV(ctx context.Context, p *auth.Principal, caseID in
 func (s *Service) auditExport(ctx context.Context, orgID, caseID int64, action string, e Export, lang string, onTimeline bool) error {
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
 		if onTimeline {
-			if err := timeline.Auto(ctx, tx, orgID, caseID, action, fmt.Sprintf("FAQ sheet exported: %s (%d entries)", e.Filename, e.Entries)); err != nil {
+			if err := timeline.Record(ctx, tx, orgID, caseID, action, "timeline.faq_exported", e.Filename, e.Entries); err != nil {
 				return err
 			}
 		}

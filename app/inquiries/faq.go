@@ -101,7 +101,7 @@ func (s *Service) addFAQ(ctx context.Context, p *auth.Principal, caseID int64, i
 		if err := tx.DB.Create(&e).Error; err != nil {
 			return err
 		}
-		return s.faqChanged(ctx, tx, e, "faq.add", fmt.Sprintf("FAQ entry added: %s", e.title()), map[string]any{"source_inquiry_id": source, "masked_card_numbers": m.n})
+		return s.faqChanged(ctx, tx, e, "faq.add", "timeline.faq_added", map[string]any{"source_inquiry_id": source, "masked_card_numbers": m.n})
 	})
 	return e, err
 }
@@ -154,7 +154,7 @@ func (s *Service) UpdateFAQ(ctx context.Context, p *auth.Principal, id int64, in
 			"question_ja": e.QuestionJA, "answer_ja": e.AnswerJA, "question_en": e.QuestionEN, "answer_en": e.AnswerEN, "updated_at": e.UpdatedAt}).Error; err != nil {
 			return err
 		}
-		return s.faqChanged(ctx, tx, e, "faq.update", fmt.Sprintf("FAQ entry changed: %s", e.title()), map[string]any{"masked_card_numbers": m.n})
+		return s.faqChanged(ctx, tx, e, "faq.update", "timeline.faq_changed", map[string]any{"masked_card_numbers": m.n})
 	})
 	return e, err
 }
@@ -172,7 +172,7 @@ func (s *Service) DeleteFAQ(ctx context.Context, p *auth.Principal, id int64) (F
 		if err := tx.DB.Where("id = ? AND organisation_id = ?", e.ID, e.OrganisationID).Delete(&FAQEntry{}).Error; err != nil {
 			return err
 		}
-		return s.faqChanged(ctx, tx, e, "faq.delete", fmt.Sprintf("FAQ entry removed: %s", e.title()), nil)
+		return s.faqChanged(ctx, tx, e, "faq.delete", "timeline.faq_removed", nil)
 	})
 	return e, err
 }
@@ -229,8 +229,8 @@ func indexOf(ids []int64, id int64) int {
 // faqChanged writes the timeline entry and the audit row of an FAQ
 // change. The sheet is what the public is told, so its changes belong on
 // the case's timeline.
-func (s *Service) faqChanged(ctx context.Context, tx *store.Tx, e FAQEntry, action, summary string, details map[string]any) error {
-	if err := timeline.Auto(ctx, tx, e.OrganisationID, e.CaseID, action, summary); err != nil {
+func (s *Service) faqChanged(ctx context.Context, tx *store.Tx, e FAQEntry, action, code string, details map[string]any) error {
+	if err := timeline.Record(ctx, tx, e.OrganisationID, e.CaseID, action, code, e.title()); err != nil {
 		return err
 	}
 	if details == nil {

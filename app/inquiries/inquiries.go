@@ -120,7 +120,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, i
 		// start of the call centre is the event worth showing. Each
 		// inquiry is in the audit log.
 		if before == 0 {
-			if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "inquiry.first", "Call centre: first inquiry logged"); err != nil {
+			if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "inquiry.first", "timeline.first_inquiry"); err != nil {
 				return err
 			}
 		}

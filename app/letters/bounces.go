@@ -201,9 +201,8 @@ func (s *Service) RecordBounces(ctx context.Context, p *auth.Principal, caseID i
 				return err
 			}
 		}
-		summary := fmt.Sprintf("Bounces recorded: %d addresses, %d persons matched, %d letters go to print instead, %d unreachable",
-			res.Received, res.Matched, res.Reprinted, res.Unreachable)
-		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "letters.bounces", summary); err != nil {
+		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "letters.bounces", "timeline.letters_bounces",
+			res.Received, res.Matched, res.Reprinted, res.Unreachable); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "letters.bounces", TargetType: "case",

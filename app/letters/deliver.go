@@ -189,6 +189,10 @@ func (s *Service) markSent(ctx context.Context, letterID int64) error {
 		FROM l WHERE people.id = l.person_id`, now, letterID, now, now).Error
 }
 
+// temporaryPrefix starts the last error of a letter left pending by a
+// temporary failure: such a letter waits for a retry (see RetryState).
+const temporaryPrefix = "temporary: "
+
 // temporary handles a 4xx or a connection problem: the letters stay
 // pending and the job is retried with backoff, unless this was the last
 // attempt, when they are given up.
@@ -201,7 +205,7 @@ func (s *Service) temporary(ctx context.Context, w *chunkWork, rs []recipient, e
 		ids[i] = r.ID
 	}
 	if uerr := s.st.DB.WithContext(context.WithoutCancel(ctx)).Exec(`UPDATE letters SET attempts = attempts + 1, last_error = ?
-		WHERE id = ANY(?) AND state = 'pending'`, "temporary: "+reason(err), pq.Array(ids)).Error; uerr != nil {
+		WHERE id = ANY(?) AND state = 'pending'`, temporaryPrefix+reason(err), pq.Array(ids)).Error; uerr != nil {
 		return errors.Join(err, uerr)
 	}
 	slog.Info("letters: temporary e-mail failure, will retry", "batch", w.batch.ID, "pending", len(rs), "err", err)
@@ -317,12 +321,15 @@ func (s *Service) finishIfDone(ctx context.Context, b Batch) error {
 		if err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("Letter batch #%d finished: %d sent by e-mail, %d printed (%d instead of e-mail), %d failed, %d without address",
-			b.ID, c.Sent, c.Printed, c.Fallback, c.Failed, c.NoAddress)
-		if err := timeline.Auto(ctx, tx, b.OrganisationID, b.CaseID, "letters.batch_done", summary); err != nil {
+		if err := timeline.Record(ctx, tx, b.OrganisationID, b.CaseID, "letters.batch_done", "timeline.letters_batch_done",
+			b.ID, c.Sent, c.Printed, c.Fallback, c.Failed, c.NoAddress); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{OrganisationID: b.OrganisationID, Action: "letters.batch_done", TargetType: "letter_batch",
-			TargetID: fmt.Sprint(b.ID), Details: map[string]any{"sent": c.Sent, "printed": c.Printed, "fallback": c.Fallback, "failed": c.Failed, "no_address": c.NoAddress}})
+		if err := audit.Record(ctx, tx, audit.Entry{OrganisationID: b.OrganisationID, Action: "letters.batch_done", TargetType: "letter_batch",
+			TargetID: fmt.Sprint(b.ID), Details: map[string]any{"sent": c.Sent, "printed": c.Printed, "fallback": c.Fallback, "failed": c.Failed, "no_address": c.NoAddress}}); err != nil {
+			return err
+		}
+		// Its e-mails may have notified the last persons of the case.
+		return s.completeNotice(ctx, tx, b.OrganisationID, b.CaseID, b.ID)
 	})
 }

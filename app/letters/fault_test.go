@@ -32,7 +32,7 @@ func TestFaultSMTPDownThenUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{Renderer: e.renderer, Dialer: d, EmailChunk: 40})
+	svc := letters.NewService(e.st, e.clk, e.cases, e.as, letters.Options{Renderer: e.renderer, Dialer: d, EmailChunk: 40})
 	e.work(svc)
 	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.letterID, Channel: letters.ChannelEmail})
 	if err != nil {

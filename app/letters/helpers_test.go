@@ -36,6 +36,7 @@ type env struct {
 	st       *store.Store
 	auth     *auth.Service
 	cases    *cases.Service
+	as       *assessment.Service
 	drafts   *drafts.Service
 	renderer *pdf.Renderer
 	owner    auth.Principal
@@ -61,6 +62,7 @@ func newEnv(t testing.TB) *env {
 	st.DB.Exec(`UPDATE organisations SET legal_name = '株式会社テストショップ', contact_desk = 'お客様窓口 0120-000-000' WHERE slug = 'shop'`)
 	var as *assessment.Service
 	e.cases, as = apptest.Cases(st, clk)
+	e.as = as
 	e.drafts = drafts.NewService(st, clk, e.cases, as, r)
 	c, err := e.cases.Create(ctx, &e.owner, cases.NewCase{Title: "決済画面の改ざん", AwareAt: clk.Now().Add(-48 * time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
@@ -125,7 +127,7 @@ func (e *env) service(srv *mailtest.Server, o letters.Options) *letters.Service 
 		}
 		o.Dialer = d
 	}
-	return letters.NewService(e.st, e.clk, e.cases, o)
+	return letters.NewService(e.st, e.clk, e.cases, e.as, o)
 }
 
 // work runs River workers with the letters service until the test ends.

@@ -119,6 +119,27 @@ type Counts struct {
 	Bounced  int `json:"bounced"`
 }
 
+// Retry is a batch's e-mails waiting for a retry after a temporary
+// failure (the SMTP server down or throttling): the progress alone would
+// stand still with no word why.
+type Retry struct {
+	// Waiting is how many e-mail letters wait for a retry.
+	Waiting int `json:"waiting"`
+	// LastError is the reason of the latest temporary failure, as kept on
+	// the letters.
+	LastError string `json:"last_error"`
+	// Attempts is how many times the waiting letters were tried so far
+	// (the most of any of them).
+	Attempts int `json:"attempts"`
+	// MaxAttempts is the attempt after which letters still refused go to
+	// print instead; 0 when unknown (the chunk's job is gone).
+	MaxAttempts int `json:"max_attempts"`
+	// NextAttemptAt is when the job queue tries the earliest waiting chunk
+	// again; nil when no retry is scheduled (one is under way, or the
+	// worker has not yet picked up the failure).
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+}
+
 // Done is how many letters need nothing more.
 func (c Counts) Done() int { return c.Total - c.Pending }
 

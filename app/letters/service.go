@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
@@ -39,10 +40,22 @@ const (
 	DefaultEmailChunk = 200
 )
 
+// NoticeCompleter marks an obligation submitted for the system, in the
+// transaction of the change that met it (assessment.Service does). The
+// letters worker has no signed-in user, and the letters that notify the
+// last person are what meets the individual-notice obligation.
+type NoticeCompleter interface {
+	// CompleteBySystem marks the obligation of rule in the case submitted
+	// as in says, in tx; one not applicable or no longer open is left
+	// as it is.
+	CompleteBySystem(ctx context.Context, tx *store.Tx, orgID, caseID int64, rule string, in assessment.Submission) error
+}
+
 // Service creates letter batches and works their chunks.
 type Service struct {
 	st       *store.Store
 	cases    *cases.Service
+	notice   NoticeCompleter
 	renderer *pdf.Renderer
 	dialer   mail.Dialer
 	// emailOn is false when no SMTP server is configured: an e-mail batch
@@ -72,17 +85,18 @@ type Options struct {
 	PrintChunk, EmailChunk int
 }
 
-// NewService returns the service. The store, clock, case service and
-// o.Renderer are required.
-func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, o Options) *Service {
-	if st == nil || clk == nil || cs == nil || o.Renderer == nil {
-		panic("letters.NewService: the store, clock, case service and renderer are required")
+// NewService returns the service. The store, clock, case service, the
+// completer of the individual-notice obligation (the assessment service)
+// and o.Renderer are required.
+func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, nc NoticeCompleter, o Options) *Service {
+	if st == nil || clk == nil || cs == nil || nc == nil || o.Renderer == nil {
+		panic("letters.NewService: the store, clock, case service, notice completer and renderer are required")
 	}
 	emailOn := o.Dialer != nil
 	if !emailOn {
 		o.Dialer = noServer{}
 	}
-	s := &Service{st: st, cases: cs, renderer: o.Renderer, dialer: o.Dialer, emailOn: emailOn,
+	s := &Service{st: st, cases: cs, notice: nc, renderer: o.Renderer, dialer: o.Dialer, emailOn: emailOn,
 		now: clk.Now, printSize: DefaultPrintChunk, emailSize: DefaultEmailChunk}
 	if o.Rate > 0 {
 		s.pacer = newPacer(st.DB, pacingName, o.Rate)
@@ -168,8 +182,8 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, i
 		if err := tx.EnqueueMany(ctx, params); err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("Letter batch #%d started: %d letters by %s (%s)", b.ID, b.Total, b.Channel, b.Lang)
-		if err := timeline.Auto(ctx, tx, b.OrganisationID, b.CaseID, "letters.batch", summary); err != nil {
+		if err := timeline.Record(ctx, tx, b.OrganisationID, b.CaseID, "letters.batch", "timeline.letters_batch_started",
+			b.ID, b.Total, apperr.Msg("letters.channel."+b.Channel), apperr.Msg("timeline.lang."+b.Lang)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: b.OrganisationID, Action: "letters.batch_created", TargetType: "letter_batch",
@@ -334,6 +348,38 @@ func counts(db *gorm.DB, batchID int64) (Counts, error) {
 	return c, err
 }
 
+// RetryState returns the batch's e-mails waiting for a retry after a
+// temporary failure: how many, the last reason, the attempts so far and,
+// from the job queue, the limit and when the next attempt is due. It is
+// the zero Retry when none waits.
+func (s *Service) RetryState(ctx context.Context, p *auth.Principal, batchID int64) (Retry, error) {
+	var r Retry
+	if _, err := s.Get(ctx, p, batchID); err != nil {
+		return r, err
+	}
+	// The letters say which wait and why; River's job of each chunk says
+	// when it runs again (it alone schedules retries) and when it last
+	// ran, which orders the reasons of several chunks. A chunk has one
+	// job (unique by its arguments); the newest is taken all the same.
+	err := s.st.DB.WithContext(ctx).Raw(`WITH w AS (
+			SELECT id, chunk, attempts, last_error FROM letters
+			WHERE batch_id = @batch AND state = 'pending' AND channel = 'email' AND starts_with(last_error, @prefix)),
+		j AS (
+			SELECT DISTINCT ON (chunk) chunk, state, max_attempts, attempted_at, scheduled_at
+			FROM (SELECT id, (args->>'chunk')::int AS chunk, state, max_attempts, attempted_at, scheduled_at
+				FROM river_job WHERE kind = @kind AND args @> jsonb_build_object('batch_id', CAST(@batch AS bigint))) x
+			WHERE chunk IN (SELECT chunk FROM w)
+			ORDER BY chunk, id DESC)
+		SELECT (SELECT count(*) FROM w) AS waiting,
+			COALESCE((SELECT max(attempts) FROM w), 0) AS attempts,
+			COALESCE((SELECT w.last_error FROM w LEFT JOIN j USING (chunk)
+				ORDER BY j.attempted_at DESC NULLS LAST, w.attempts DESC, w.id DESC LIMIT 1), '') AS last_error,
+			COALESCE((SELECT max(max_attempts) FROM j), 0) AS max_attempts,
+			(SELECT min(scheduled_at) FROM j WHERE state IN ('retryable', 'scheduled')) AS next_attempt_at`,
+		map[string]any{"batch": batchID, "prefix": temporaryPrefix, "kind": jobs.LetterChunk{}.Kind()}).Scan(&r).Error
+	return r, err
+}
+
 // LetterRow is a letter with the person it goes to, for the batch page.
 type LetterRow struct {
 	Letter
@@ -418,11 +464,62 @@ func (s *Service) MarkPosted(ctx context.Context, p *auth.Principal, fileID int6
 		if err := tx.DB.Raw(`SELECT case_id FROM letter_batches WHERE id = ?`, f.BatchID).Scan(&caseID).Error; err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("Letters posted: %d letters of batch #%d (file %d)", f.Letters, f.BatchID, f.ID)
-		if err := timeline.Auto(ctx, tx, f.OrganisationID, caseID, "letters.posted", summary); err != nil {
+		if err := timeline.Record(ctx, tx, f.OrganisationID, caseID, "letters.posted", "timeline.letters_posted", f.Letters, f.BatchID, f.ID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{OrganisationID: f.OrganisationID, Action: "letters.posted", TargetType: "letter_file",
-			TargetID: fmt.Sprint(f.ID), Details: map[string]any{"batch_id": f.BatchID, "letters": f.Letters}})
+		if err := audit.Record(ctx, tx, audit.Entry{OrganisationID: f.OrganisationID, Action: "letters.posted", TargetType: "letter_file",
+			TargetID: fmt.Sprint(f.ID), Details: map[string]any{"batch_id": f.BatchID, "letters": f.Letters}}); err != nil {
+			return err
+		}
+		return s.completeNotice(ctx, tx, f.OrganisationID, caseID, f.BatchID)
 	})
+}
+
+// noticeRule is the obligation the customer letter answers: the notice
+// to the affected persons.
+var noticeRule = func() string {
+	ki, _ := documents.Info(documents.CustomerLetterSample)
+	return ki.Obligation
+}()
+
+// completeNotice marks the case's individual-notice obligation submitted
+// in tx once every person of the case has been notified, by e-mail or by
+// post, as of the time the last of them was: their letters are the
+// notice, and nobody would otherwise think to record it. The changes that
+// notify persons (a batch finishing, a print file posted) call it after
+// they wrote; the obligation is left alone while anyone is not notified,
+// and once it is no longer open.
+func (s *Service) completeNotice(ctx context.Context, tx *store.Tx, orgID, caseID, batchID int64) error {
+	// One check at a time per case. Two print files posted at once would
+	// otherwise each miss the persons the other marks (neither sees the
+	// other's uncommitted rows) and leave the obligation open with
+	// everyone notified; after the lock, the check sees what the other
+	// committed.
+	if err := tx.DB.Exec(`SELECT pg_advisory_xact_lock(hashtextextended('breachdesk.letters.notice.' || ?::bigint::text, 0))`, caseID).Error; err != nil {
+		return err
+	}
+	var r struct {
+		Persons    int
+		Unnotified int
+		// Last is when the last person was first notified, by either
+		// channel: the notice was complete then.
+		Last *time.Time
+	}
+	if err := tx.DB.Raw(`SELECT count(*) AS persons,
+			count(*) FILTER (WHERE notified_email_at IS NULL AND notified_letter_at IS NULL) AS unnotified,
+			max(LEAST(notified_email_at, notified_letter_at)) AS last
+		FROM people WHERE case_id = ? AND organisation_id = ?`, caseID, orgID).Scan(&r).Error; err != nil {
+		return err
+	}
+	if r.Persons == 0 || r.Unnotified > 0 || r.Last == nil {
+		return nil
+	}
+	at := *r.Last
+	if now := tx.Now(); at.After(now) {
+		// Written by another process whose clock runs a little ahead of
+		// this one's: a submission is never in the future.
+		at = now
+	}
+	return s.notice.CompleteBySystem(ctx, tx, orgID, caseID, noticeRule,
+		assessment.Submission{SubmittedAt: at, RecipientReference: fmt.Sprintf("letters: batch #%d", batchID)})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
@@ -105,7 +106,7 @@ func (s *Service) SaveMeasure(ctx context.Context, p *auth.Principal, caseID, id
 		if err := tx.DB.Save(&m).Error; err != nil {
 			return err
 		}
-		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "measure.save", fmt.Sprintf("Prevention measure %q: %s", m.TitleJA, m.Status)); err != nil {
+		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "measure.save", "timeline.measure_saved", i18n.Text{JA: m.TitleJA, EN: m.TitleEN}, apperr.Msg("measure.status."+m.Status)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "measure.save", TargetType: "measure", TargetID: fmt.Sprint(m.ID)})

@@ -127,7 +127,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, s
 		if err := tx.DB.Create(&v).Error; err != nil {
 			return err
 		}
-		if err := timeline.Auto(ctx, tx, c.OrganisationID, c.ID, "notice.create", "Public notice drafted: /notices/"+slug); err != nil {
+		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "notice.create", "timeline.notice_drafted", "/notices/"+slug); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "notice.create", TargetType: "notice", TargetID: fmt.Sprint(n.ID), Details: map[string]any{"slug": slug}})
@@ -383,7 +383,7 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Ver
 		if err := tx.DB.Model(&Notice{}).Where("id = ?", n.ID).Updates(map[string]any{"status": StatusPublished, "published_version": v.Version, "updated_at": now}).Error; err != nil {
 			return err
 		}
-		if err := timeline.Auto(ctx, tx, n.OrganisationID, n.CaseID, "notice.publish", fmt.Sprintf("Notice version %d published at /notices/%s", v.Version, n.Slug)); err != nil {
+		if err := timeline.Record(ctx, tx, n.OrganisationID, n.CaseID, "notice.publish", "timeline.notice_published", v.Version, "/notices/"+n.Slug); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: n.OrganisationID, Action: "notice.publish", TargetType: "notice", TargetID: fmt.Sprint(n.ID),
@@ -405,7 +405,7 @@ func (s *Service) Unpublish(ctx context.Context, p *auth.Principal, id int64) er
 		if err := tx.DB.Model(&Notice{}).Where("id = ?", n.ID).Updates(map[string]any{"status": StatusUnpublished, "updated_at": s.now()}).Error; err != nil {
 			return err
 		}
-		if err := timeline.Auto(ctx, tx, n.OrganisationID, n.CaseID, "notice.unpublish", "Notice taken off the public site: /notices/"+n.Slug); err != nil {
+		if err := timeline.Record(ctx, tx, n.OrganisationID, n.CaseID, "notice.unpublish", "timeline.notice_unpublished", "/notices/"+n.Slug); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: n.OrganisationID, Action: "notice.unpublish", TargetType: "notice", TargetID: fmt.Sprint(n.ID)})

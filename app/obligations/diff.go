@@ -26,8 +26,8 @@ const (
 )
 
 // Change is one difference between two results, with a sentence for the
-// case timeline (e.g. "jp.appi.ppc.final: due moved from 2026-12-30 to
-// 2027-01-29").
+// case timeline (e.g. "Final report to the PPC: due moved from 2026-12-30
+// to 2027-01-29"), which names rules by their titles, not their keys.
 type Change struct {
 	Kind   ChangeKind `json:"kind"`
 	RuleID string     `json:"rule_id,omitempty"`
@@ -59,14 +59,15 @@ func Diff(old, new Result) []Change {
 		n, inNew := newObs[id]
 		switch {
 		case !inOld:
-			when := whenText(n, loc)
+			when, name := whenText(n, loc), Title(id)
 			out = append(out, Change{Kind: ChangeAdded, RuleID: id, New: when.EN,
-				Text: tx(fmt.Sprintf("%s: 追加（%s、%s）", id, n.Recipient.JA, when.JA),
-					fmt.Sprintf("%s: added (%s, %s)", id, n.Recipient.EN, when.EN))})
+				Text: tx(fmt.Sprintf("%s: 追加（%s）", name.JA, when.JA),
+					fmt.Sprintf("%s: added (%s)", name.EN, when.EN))})
 		case !inNew:
+			name := Title(id)
 			out = append(out, Change{Kind: ChangeRemoved, RuleID: id,
-				Text: tx(fmt.Sprintf("%s: 不要になりました（%s）", id, o.Recipient.JA),
-					fmt.Sprintf("%s: no longer required (%s)", id, o.Recipient.EN))})
+				Text: tx(fmt.Sprintf("%s: 不要になりました", name.JA),
+					fmt.Sprintf("%s: no longer required", name.EN))})
 		default:
 			out = append(out, obligationChanges(id, o, n, loc)...)
 		}
@@ -84,6 +85,7 @@ func byRule(obs []Obligation) map[string]Obligation {
 
 func obligationChanges(id string, o, n Obligation, loc *time.Location) []Change {
 	var out []Change
+	name := Title(id)
 	dates := []struct {
 		kind       ChangeKind
 		ja, en     string
@@ -99,13 +101,13 @@ func obligationChanges(id string, o, n Obligation, loc *time.Location) []Change 
 		}
 		ov, nv := fmtTime(d.oldT, loc), fmtTime(d.newT, loc)
 		out = append(out, Change{Kind: d.kind, RuleID: id, Old: ov.EN, New: nv.EN,
-			Text: tx(fmt.Sprintf("%s: %sが %s から %s に変わりました", id, d.ja, ov.JA, nv.JA),
-				fmt.Sprintf("%s: %s moved from %s to %s", id, d.en, ov.EN, nv.EN))})
+			Text: tx(fmt.Sprintf("%s: %sが %s から %s に変わりました", name.JA, d.ja, ov.JA, nv.JA),
+				fmt.Sprintf("%s: %s moved from %s to %s", name.EN, d.en, ov.EN, nv.EN))})
 	}
 	if o.Provisional != n.Provisional {
-		t := tx(id+": 事実が確定し、暫定ではなくなりました", id+": no longer provisional (facts confirmed)")
+		t := tx(name.JA+": 事実が確定し、暫定ではなくなりました", name.EN+": no longer provisional (facts confirmed)")
 		if n.Provisional {
-			t = tx(id+": 未確定の事実に基づく暫定になりました", id+": now provisional (rests on unknown facts)")
+			t = tx(name.JA+": 未確定の事実に基づく暫定になりました", name.EN+": now provisional (rests on unknown facts)")
 		}
 		out = append(out, Change{Kind: ChangeProvisional, RuleID: id, Old: fmt.Sprint(o.Provisional), New: fmt.Sprint(n.Provisional), Text: t})
 	}
@@ -125,15 +127,13 @@ func reviewChanges(old, new []NeedsReview) []Change {
 	for k, r := range newSet {
 		if _, ok := oldSet[k]; !ok {
 			out = append(out, Change{Kind: ChangeReviewAdded, Field: r.Field, New: r.Code,
-				Text: tx(fmt.Sprintf("要確認の追加（%s、%s）: %s", r.Code, r.Field, r.Message.JA),
-					fmt.Sprintf("needs review (%s, %s): %s", r.Code, r.Field, r.Message.EN))})
+				Text: tx("要確認: "+r.Message.JA, "Needs review: "+r.Message.EN)})
 		}
 	}
 	for k, r := range oldSet {
 		if _, ok := newSet[k]; !ok {
 			out = append(out, Change{Kind: ChangeReviewResolved, Field: r.Field, Old: r.Code,
-				Text: tx(fmt.Sprintf("要確認が解消（%s、%s）", r.Code, r.Field),
-					fmt.Sprintf("review resolved (%s, %s)", r.Code, r.Field))})
+				Text: tx("確認済み: "+r.Message.JA, "Review resolved: "+r.Message.EN)})
 		}
 	}
 	slices.SortFunc(out, func(a, b Change) int {

@@ -21,9 +21,9 @@ func TestDiff(t *testing.T) {
 	}
 	all := strings.Join(en, "\n")
 	for _, want := range []string{
-		"jp.appi.ppc.final: due moved from 2027-01-04 to 2027-01-29",
-		"jp.police.consultation: no longer provisional",
-		"review resolved (APPI_T3_UNKNOWN, unauthorized_purpose)",
+		"Final report to the PPC: due moved from 2027-01-04 to 2027-01-29",
+		"Police consultation: no longer provisional",
+		"Review resolved: ",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("missing %q in\n%s", want, all)
@@ -32,11 +32,11 @@ func TestDiff(t *testing.T) {
 	// Adding EU residents adds GDPR; removing the card data removes reports.
 	eu := Compute(mustFacts(t, fx("2026-12-01T10:00:00+09:00", `"data_items":["card_number"],"high_level_encryption":false,"unauthorized_purpose":true,"residents":{"JP":5,"EU":2},"eu_risk":"risk"`)), at)
 	added := Diff(after, eu)
-	if !hasChange(added, ChangeAdded, "eu.gdpr.art33", "eu.gdpr.art33: added (Lead supervisory authority, due 2026-12-04 10:00 +09:00)") {
+	if !hasChange(added, ChangeAdded, "eu.gdpr.art33", "Lead supervisory authority: added (due 2026-12-04 10:00 +09:00)") {
 		t.Errorf("no GDPR added change in %+v", added)
 	}
 	removed := Diff(eu, after)
-	if !hasChange(removed, ChangeRemoved, "eu.gdpr.art33", "eu.gdpr.art33: no longer required") {
+	if !hasChange(removed, ChangeRemoved, "eu.gdpr.art33", "Lead supervisory authority: no longer required") {
 		t.Errorf("no GDPR removed change in %+v", removed)
 	}
 	// Recomputing the same facts later changes nothing (computed_at and
@@ -58,4 +58,25 @@ func hasChange(cs []Change, kind ChangeKind, rule, text string) bool {
 		}
 	}
 	return false
+}
+
+// A change names the rule by its title in both languages, never by its key,
+// and every title given is for a rule in the table.
+func TestChangesNameRulesByTitle(t *testing.T) {
+	t.Parallel()
+	for id := range titles {
+		if _, ok := RuleByID(id); !ok {
+			t.Errorf("title for unknown rule %s", id)
+		}
+	}
+	at := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	before := Compute(mustFacts(t, fx("2026-12-01T10:00:00+09:00", `"data_items":["card_number"],"high_level_encryption":false`)), at)
+	after := Compute(mustFacts(t, fx("2026-12-01T10:00:00+09:00", `"data_items":["card_number"],"high_level_encryption":false,"unauthorized_purpose":true`)), at)
+	for _, c := range Diff(before, after) {
+		for _, text := range []string{c.Text.JA, c.Text.EN} {
+			if c.RuleID != "" && strings.Contains(text, c.RuleID) || strings.Contains(text, "_UNKNOWN") {
+				t.Errorf("change text shows an engine key: %q", text)
+			}
+		}
+	}
 }

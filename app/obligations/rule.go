@@ -49,7 +49,10 @@ type Deadline struct {
 // Rule is one row of the rule table: who must be told what, by when, on
 // which legal basis, and how sure we are of it.
 type Rule struct {
-	ID           string       `json:"id"`
+	ID string `json:"id"`
+	// Title names the report or notice (the table fills it in from
+	// titles, falling back to the recipient).
+	Title        i18n.Text    `json:"title"`
 	Jurisdiction Jurisdiction `json:"jurisdiction"`
 	Recipient    i18n.Text    `json:"recipient"`
 	Trigger      i18n.Text    `json:"trigger"`
@@ -100,6 +103,9 @@ var ruleTable = sync.OnceValue(func() []Rule {
 	all := slices.Concat(japanRules(), cardRules(), intlRules(), usRules())
 	for i := range all {
 		all[i].VerifiedOn = verifiedOn(all[i].Sources)
+		if all[i].Title = titles[all[i].ID]; all[i].Title.JA == "" {
+			all[i].Title = all[i].Recipient
+		}
 	}
 	rank := func(j Jurisdiction) int {
 		if j == Card {

@@ -102,8 +102,7 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, caseID int64, fi
 		if _, err := tx.Enqueue(ctx, jobs.ImportPeople{ImportID: imp.ID}, nil); err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("Affected-person list uploaded: %s (%d rows, %d card numbers masked, %d columns of card data dropped)", imp.Filename, imp.RowsTotal, imp.PansMasked, imp.CardDataColumns)
-		if err := timeline.Auto(ctx, tx, imp.OrganisationID, imp.CaseID, "people.import", summary); err != nil {
+		if err := timeline.Record(ctx, tx, imp.OrganisationID, imp.CaseID, "people.import", "timeline.import_uploaded", imp.Filename, imp.RowsTotal, imp.PansMasked, imp.CardDataColumns); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: imp.OrganisationID, Action: "people.import", TargetType: "import", TargetID: fmt.Sprint(imp.ID),

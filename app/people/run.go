@@ -224,9 +224,8 @@ func (s *Service) finish(ctx context.Context, imp *Import, status string) error 
 			Row().Scan(&imp.RowsImported, &imp.RowsMerged, &imp.RowsInvalid, &imp.PansMasked); err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("Affected-person import %d %s: %d imported (%d merged into existing persons), %d invalid",
-			imp.ID, status, imp.RowsImported, imp.RowsMerged, imp.RowsInvalid)
-		if err := timeline.Auto(ctx, tx, imp.OrganisationID, imp.CaseID, "people.import."+status, summary); err != nil {
+		if err := timeline.Record(ctx, tx, imp.OrganisationID, imp.CaseID, "people.import."+status, "timeline.import_"+status,
+			imp.ID, imp.RowsImported, imp.RowsMerged, imp.RowsInvalid); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: imp.OrganisationID, Action: "people.import." + status, TargetType: "import",

@@ -24,24 +24,19 @@ type Entry struct {
 	OccurredAt     time.Time `json:"occurred_at"`
 	Kind           string    `json:"kind"` // auto or manual
 	Action         string    `json:"action"`
-	Summary        string    `json:"summary"`
-	ActorID        *int64    `json:"actor_id"`
-	CreatedAt      time.Time `json:"created_at"`
+	// Summary is a manual entry's text, or an automatic entry written
+	// before entries carried message codes.
+	Summary string `json:"summary"`
+	// MessageCode and MessageArgs are an automatic entry's catalogue
+	// message (see Record); Text says it in the reader's language.
+	MessageCode string    `json:"message_code,omitempty"`
+	MessageArgs []Arg     `json:"-" gorm:"serializer:json;type:jsonb"`
+	ActorID     *int64    `json:"actor_id"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // TableName is the timeline table.
 func (Entry) TableName() string { return "timeline_entries" }
-
-// Auto writes an automatic entry for a change made in tx, at the current
-// time, by the actor in ctx.
-func Auto(ctx context.Context, tx *store.Tx, orgID, caseID int64, action, summary string) error {
-	e := Entry{OrganisationID: orgID, CaseID: caseID, OccurredAt: tx.Now(), Kind: "auto", Action: action, Summary: summary}
-	if a := audit.ActorFrom(ctx); a.UserID != 0 {
-		id := a.UserID
-		e.ActorID = &id
-	}
-	return tx.DB.WithContext(ctx).Create(&e).Error
-}
 
 // Added is a manual entry as recorded.
 type Added struct {
@@ -77,7 +72,7 @@ func AddManual(ctx context.Context, st *store.Store, p *auth.Principal, caseID i
 		}
 		var text string
 		text, masked = pan.Mask(summary)
-		e = Entry{OrganisationID: p.OrgID(), CaseID: caseID, OccurredAt: occurredAt.UTC(), Kind: "manual", Action: "note", Summary: text, ActorID: &p.User.ID}
+		e = Entry{OrganisationID: p.OrgID(), CaseID: caseID, OccurredAt: occurredAt.UTC(), Kind: "manual", Action: "note", Summary: text, MessageArgs: Args{}, ActorID: &p.User.ID}
 		var n int64
 		if err := tx.DB.Raw(`SELECT count(*) FROM cases WHERE id = ? AND organisation_id = ?`, caseID, p.OrgID()).Scan(&n).Error; err != nil {
 			return err

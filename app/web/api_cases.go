@@ -105,7 +105,20 @@ func (s *Server) apiTimeline(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"timeline": list})
+	// Only the words and the zone of a page: no session or notifications.
+	pg := &Page{Lang: s.lang(c), msgs: s.msgs, loc: principal(c).Organisation.Location()}
+	out := make([]timelineItem, len(list))
+	for i, e := range list {
+		out[i] = timelineItem{Entry: e, Text: pg.Entry(e)}
+	}
+	return c.JSON(fiber.Map{"timeline": out})
+}
+
+// timelineItem is a timeline entry as the API gives it: with its text in
+// the caller's language (an automatic entry is stored as a message code).
+type timelineItem struct {
+	timeline.Entry
+	Text string `json:"text"`
 }
 
 func (s *Server) apiAddTimeline(c *fiber.Ctx) error {

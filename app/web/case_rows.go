@@ -107,7 +107,7 @@ type timelineRow struct {
 func (d *casePageData) timelineRows(pg *Page) []timelineRow {
 	out := make([]timelineRow, len(d.Timeline))
 	for i, e := range d.Timeline {
-		out[i] = timelineRow{Kind: e.Kind, ISO: pg.RFC3339(&e.OccurredAt), Text: pg.Local(e.OccurredAt), Summary: e.Summary, Manual: e.Kind == "manual"}
+		out[i] = timelineRow{Kind: e.Kind, ISO: pg.RFC3339(&e.OccurredAt), Text: pg.Local(e.OccurredAt), Summary: pg.Entry(e), Manual: e.Kind == "manual"}
 	}
 	return out
 }

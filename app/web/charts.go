@@ -43,7 +43,7 @@ func (d *casePageData) TimelineChart(pg *Page) template.HTML {
 		tl.Start = nil
 	}
 	for _, e := range d.Timeline {
-		tl.Events = append(tl.Events, charts.Point{At: e.OccurredAt, Label: e.Summary})
+		tl.Events = append(tl.Events, charts.Point{At: e.OccurredAt, Label: pg.Entry(e)})
 	}
 	overdue := 0
 	for _, o := range d.Obligations {

@@ -20,6 +20,7 @@ func (s *Server) documentRoutes() []Route {
 		{Method: "GET", Path: "/documents/:id/pdf", Access: Tenant, Param: "document", Handler: s.documentPDF},
 		{Method: "POST", Path: "/documents/:id/regenerate", Access: Tenant, Param: "document", Handler: s.regenerateDocument},
 		{Method: "POST", Path: "/documents/:id/approve", Access: Tenant, Param: "document", Handler: s.approveDocument},
+		{Method: "POST", Path: "/documents/:id/send-back", Access: Tenant, Param: "document", Handler: s.sendBackDocument},
 		{Method: "POST", Path: "/documents/:id/submit", Access: Tenant, Param: "document", Handler: s.submitDocument},
 		{Method: "GET", Path: "/templates", Access: Tenant, Handler: s.templatesPage},
 		{Method: "POST", Path: "/templates", Access: Tenant, Handler: s.saveTemplate},
@@ -30,6 +31,7 @@ func (s *Server) documentRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/documents/:id", Access: Tenant, API: true, Param: "document", Handler: s.apiGetDocument},
 		{Method: "GET", Path: "/api/v1/documents/:id/pdf", Access: Tenant, API: true, Param: "document", Handler: s.documentPDF},
 		{Method: "POST", Path: "/api/v1/documents/:id/approve", Access: Tenant, API: true, Param: "document", Handler: s.apiApproveDocument},
+		{Method: "POST", Path: "/api/v1/documents/:id/send-back", Access: Tenant, API: true, Param: "document", Handler: s.apiSendBackDocument},
 		{Method: "POST", Path: "/api/v1/documents/:id/submit", Access: Tenant, API: true, Param: "document", Handler: s.apiSubmitDocument},
 	}
 }
@@ -67,6 +69,9 @@ type documentPageData struct {
 	Versions      []drafts.Document
 	CaseRef       string
 	CaseID        int64
+	// Review is the draft as legal reads it before approving, with the
+	// items still printed as not known.
+	Review documents.Review
 }
 
 func (s *Server) documentPage(c *fiber.Ctx) error {
@@ -99,7 +104,8 @@ func (s *Server) documentPageWith(c *fiber.Ctx, status int, pg *Page) error {
 	}
 	ki, _ := documents.Info(documents.DocKind(d.Kind))
 	pg.Title = cs.Reference + " · " + ki.Title.In(pg.Lang)
-	pg.Data = documentPageData{Doc: d, ContentSHA256: d.ContentHash(), Kind: ki, Fields: d.FieldMap(), Versions: versions, CaseRef: cs.Reference, CaseID: cs.ID}
+	pg.Data = documentPageData{Doc: d, ContentSHA256: d.ContentHash(), Kind: ki, Fields: d.FieldMap(), Versions: versions, CaseRef: cs.Reference, CaseID: cs.ID,
+		Review: documents.ReviewOf(d.Composed)}
 	return s.render(c, status, "document", pg)
 }
 
@@ -152,6 +158,23 @@ func (s *Server) approveDocument(c *fiber.Ctx) error {
 	}
 	s.flash(c, "flash.document_approved")
 	return c.Redirect(fmt.Sprintf("/documents/%d", id), fiber.StatusSeeOther)
+}
+
+func (s *Server) sendBackDocument(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.deps.Drafts.SendBack(c.UserContext(), principal(c), id, c.FormValue("comment")); err != nil {
+		pg := s.newPage(c, "", "dashboard")
+		pg.Form["comment"] = c.FormValue("comment")
+		if err := fieldErrors(pg, err); err != nil {
+			return err
+		}
+		return s.documentPageWith(c, statusOf(err), pg)
+	}
+	s.flash(c, "flash.document_sent_back")
+	return c.Redirect("/approvals", fiber.StatusSeeOther)
 }
 
 func (s *Server) submitDocument(c *fiber.Ctx) error {
@@ -240,6 +263,7 @@ func apiDocument(d drafts.Document) fiber.Map {
 		"sha256": hexOrNil(d.SHA256), "content_sha256": content, "approved_content_sha256": d.ApprovedContentSHA256,
 		"template_version": d.TemplateVersion, "error": d.Error, "fields": d.Fields,
 		"approved_at": d.ApprovedAt, "submitted_at": d.SubmittedAt, "rendered_at": d.RenderedAt, "created_at": d.CreatedAt,
+		"returned_at": d.ReturnedAt, "return_comment": d.ReturnComment, "unfilled": unfilled(d),
 		"pdf_url": fmt.Sprintf("/api/v1/documents/%d/pdf", d.ID)}
 }
 
@@ -316,6 +340,29 @@ func (s *Server) apiApproveDocument(c *fiber.Ctx) error {
 	return c.JSON(apiDocument(d))
 }
 
+// sendBack is the body of POST /api/v1/documents/{id}/send-back.
+type sendBack struct {
+	Comment string `json:"comment"`
+}
+
+func (s *Server) apiSendBackDocument(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in sendBack
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	d, err := s.deps.Drafts.SendBack(c.UserContext(), principal(c), id, in.Comment)
+	if err != nil {
+		return err
+	}
+	return c.JSON(apiDocument(d))
+}
+
 func (s *Server) apiSubmitDocument(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -332,4 +379,12 @@ func (s *Server) apiSubmitDocument(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(apiDocument(d))
+}
+
+// unfilled names the items d still prints as not known (never null).
+func unfilled(d drafts.Document) []string {
+	if items := documents.ReviewOf(d.Composed).Unfilled; items != nil {
+		return items
+	}
+	return []string{}
 }

@@ -238,6 +238,9 @@ func TestJourneyInBrowser(t *testing.T) {
 	legal.waitJS(fmt.Sprintf(`!!document.querySelector('main a[href="/documents/%d"]')`, docID), "the report in legal's queue")
 	legal.shot("approvals")
 	legal.open(fmt.Sprintf("/documents/%d", docID))
+	// Legal reads the report on the page before approving it.
+	legal.waitJS(`!!document.querySelector('#preview .doc-body dl')`, "the report's content above the approve button")
+	legal.shot("document-review")
 	legal.submit(`form[action$="/approve"] button[type=submit]`)
 	legal.waitJS(`!!document.querySelector('form[action$="/submit"]')`, "approved document")
 	legal.shot("document-approved")
@@ -440,7 +443,7 @@ func startJourneyApp(t *testing.T) journeyApp {
 	as := assessment.NewService(st, clk, cs, deadlines)
 	ds := drafts.NewService(st, clk, cs, as, renderer)
 	ps := people.NewService(st, clk, cs)
-	ls := letters.NewService(st, clk, cs, letters.Options{Renderer: renderer, Dialer: mailer})
+	ls := letters.NewService(st, clk, cs, as, letters.Options{Renderer: renderer, Dialer: mailer})
 	client, err := workflows.NewClient(workflows.Deps{Store: st, Clock: clk, Auth: a, Deadlines: deadlines, Emailer: notifications.NewEmailer(st, clk, mailer, ""),
 		Drafts: ds, People: ps, Letters: ls, LetterRetryBase: 100 * time.Millisecond})
 	if err != nil {

@@ -91,7 +91,7 @@ func newHarnessWith(t *testing.T, clk *clocktest.Clock, tune func(*config.Config
 	ds := drafts.NewService(st, clk, cs, as, renderer)
 	ns := notices.NewService(st, clk, cs, as, renderer)
 	srv, err := web.New(web.Deps{Config: cfg, Clock: clk, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, clk, 1<<20), Drafts: ds,
-		Notices: ns, People: people.NewService(st, clk, cs), Letters: letters.NewService(st, clk, cs, letters.Options{Renderer: renderer}),
+		Notices: ns, People: people.NewService(st, clk, cs), Letters: letters.NewService(st, clk, cs, as, letters.Options{Renderer: renderer}),
 		Inquiries: inquiries.NewService(st, clk, cs, as, renderer)})
 	if err != nil {
 		t.Fatal(err)

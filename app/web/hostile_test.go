@@ -660,7 +660,7 @@ func hostileServer(t *testing.T, h *harness) (*harness, string) {
 		t.Fatal(err)
 	}
 	srv, err := web.New(web.Deps{Config: cfg, Clock: h.clk, Store: h.st, Auth: h.auth, Cases: h.cases, Assessment: h.as, Evidence: evidence.NewService(h.st, h.clk, cfg.MaxUploadBytes),
-		Drafts: h.drafts, Notices: h.notices, People: people.NewService(h.st, h.clk, h.cases), Letters: letters.NewService(h.st, h.clk, h.cases, letters.Options{Renderer: rd}),
+		Drafts: h.drafts, Notices: h.notices, People: people.NewService(h.st, h.clk, h.cases), Letters: letters.NewService(h.st, h.clk, h.cases, h.as, letters.Options{Renderer: rd}),
 		Inquiries: inquiries.NewService(h.st, h.clk, h.cases, h.as, rd)})
 	if err != nil {
 		t.Fatal(err)

@@ -18,10 +18,11 @@ import (
 )
 
 // codeArg says which argument of a call is a message code: apperr's
-// constructors, ValidationError.Add and the obligations engine's invalid.
+// constructors, ValidationError.Add, the obligations engine's invalid and
+// the timeline's automatic entries (timeline.Record and the FAQ's helper).
 var codeArg = map[string]int{
 	"apperr.Invalid": 1, "apperr.New": 1, "apperr.Conflict": 0, "apperr.Forbidden": 0, "apperr.Msg": 0,
-	".Add": 1, "invalid": 1,
+	".Add": 1, "invalid": 1, ".Record": 5, ".faqChanged": 4,
 }
 
 // errorNamespaces are the catalogue's namespaces for the messages of

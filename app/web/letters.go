@@ -152,6 +152,9 @@ type batchPageData struct {
 	Problems []letters.LetterRow
 	Case     cases.Case
 	Bar      []barSegment
+	// Retry says why a running batch stands still: e-mails waiting for
+	// a retry after a temporary failure.
+	Retry letters.Retry
 }
 
 func (s *Server) batchPage(c *fiber.Ctx) error {
@@ -176,9 +179,13 @@ func (s *Server) batchPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	retry, err := s.deps.Letters.RetryState(ctx, p, id)
+	if err != nil {
+		return err
+	}
 	pg := s.newPage(c, "", "dashboard")
 	pg.Title = fmt.Sprintf("%s · %s #%d", cs.Reference, pg.T("letters.batch"), b.ID)
-	pg.Data = batchPageData{Batch: b, Counts: counts, Files: files, Problems: problems, Case: cs, Bar: progressBar(counts)}
+	pg.Data = batchPageData{Batch: b, Counts: counts, Files: files, Problems: problems, Case: cs, Bar: progressBar(counts), Retry: retry}
 	return s.render(c, fiber.StatusOK, "letter_batch", pg)
 }
 
@@ -251,7 +258,11 @@ func (s *Server) apiBatch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"batch": b, "counts": counts, "files": files})
+	retry, err := s.deps.Letters.RetryState(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"batch": b, "counts": counts, "files": files, "retry": retry})
 }
 
 // apiBounces takes {"bounces":[{"email","reason"}]} as JSON, or a bounce

@@ -71,7 +71,7 @@ func TestLetterBatchPagesAndAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := letters.NewService(h.st, h.clk, h.cases, letters.Options{Renderer: rd})
+	svc := letters.NewService(h.st, h.clk, h.cases, h.as, letters.Options{Renderer: rd})
 	if err := svc.RunChunk(ctx, batchID, 0, false); err != nil {
 		t.Fatal(err)
 	}

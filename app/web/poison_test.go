@@ -846,7 +846,7 @@ func (r *poisonRun) publishAndSend(ctx context.Context, legalUser auth.User) {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	svc := letters.NewService(h.st, h.clk, h.cases, letters.Options{Renderer: apptest.Renderer(r.t), Dialer: dialer})
+	svc := letters.NewService(h.st, h.clk, h.cases, h.as, letters.Options{Renderer: apptest.Renderer(r.t), Dialer: dialer})
 	for _, ch := range []string{letters.ChannelEmail, letters.ChannelPrint} {
 		b, err := svc.Create(ctx, owner, caseID, letters.NewBatch{DocumentID: letterID, Channel: ch, AttachPDF: true, Selection: letters.SelectAll})
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/notifications"
+	"github.com/breachdesk/breachdesk/app/timeline"
 	"github.com/breachdesk/breachdesk/frontend"
 )
 
@@ -187,6 +188,12 @@ func (p *Page) Countdown(t *time.Time) string {
 		return p.T("time.overdue_by", span)
 	}
 	return p.T("time.remaining", span)
+}
+
+// Entry says a timeline entry in the page's language, its times in the
+// page's zone.
+func (p *Page) Entry(e timeline.Entry) string {
+	return e.Text(func(code string, args ...any) string { return p.msgs.Message(p.Lang, code, args...) }, p.Local)
 }
 
 // L picks the page's language from a bilingual text (i18n.Text, or a

@@ -38,6 +38,7 @@ type crashEnv struct {
 	caseID int64
 	docID  int64
 	cases  *cases.Service
+	as     *assessment.Service
 	// renderer is what the letters services here need; the workers
 	// render with their own.
 	renderer *pdf.Renderer
@@ -74,6 +75,7 @@ func newCrashEnv(t *testing.T, persons int) *crashEnv {
 	legal := principal("legal@shop.example", auth.RoleLegal)
 	var as *assessment.Service
 	e.cases, as = apptest.Cases(st, clk)
+	e.as = as
 	ds := drafts.NewService(st, clk, e.cases, as, r)
 	c, err := e.cases.Create(ctx, &e.owner, cases.NewCase{Title: "Skimmer", AwareAt: clk.Now().Add(-time.Hour), IncidentType: "card_skimming"})
 	if err != nil {
@@ -179,7 +181,7 @@ func (e *crashEnv) runUntilWith(isDone func() bool, smtpURL string, killer func(
 }
 
 func (e *crashEnv) counts(batchID int64) letters.Counts {
-	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{Renderer: e.renderer})
+	svc := letters.NewService(e.st, e.clk, e.cases, e.as, letters.Options{Renderer: e.renderer})
 	_, c, err := svc.Progress(context.Background(), &e.owner, batchID)
 	if err != nil {
 		e.t.Fatal(err)
@@ -203,7 +205,7 @@ func TestCrashDuringEmailBatchLosesAndDuplicatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{Renderer: e.renderer, Dialer: dialer, EmailChunk: 40})
+	svc := letters.NewService(e.st, e.clk, e.cases, e.as, letters.Options{Renderer: e.renderer, Dialer: dialer, EmailChunk: 40})
 	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.docID, Channel: letters.ChannelEmail, Selection: letters.SelectAll})
 	if err != nil {
 		t.Fatal(err)
@@ -306,7 +308,7 @@ func TestCrashDuringPrintBatchLosesAndDuplicatesNothing(t *testing.T) {
 	// kill soon after a chunk starts falls inside it. (River leaves a
 	// short pause between fetches: a kill at a random moment of the batch
 	// may well fall between chunks and prove nothing.)
-	svc := letters.NewService(e.st, e.clk, e.cases, letters.Options{Renderer: e.renderer, PrintChunk: 100})
+	svc := letters.NewService(e.st, e.clk, e.cases, e.as, letters.Options{Renderer: e.renderer, PrintChunk: 100})
 	b, err := svc.Create(context.Background(), &e.owner, e.caseID, letters.NewBatch{DocumentID: e.docID, Channel: letters.ChannelPrint, Selection: letters.SelectAll})
 	if err != nil {
 		t.Fatal(err)

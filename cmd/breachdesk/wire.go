@@ -97,14 +97,14 @@ func wire(cfg config.Config, clk clock.Clock, st *store.Store) (*app, error) {
 		notices:      notices.NewService(st, clk, cs, as, renderer),
 		inquiries:    inquiries.NewService(st, clk, cs, as, renderer),
 		people:       people.NewService(st, clk, cs),
-		letters:      letters.NewService(st, clk, cs, lopts),
+		letters:      letters.NewService(st, clk, cs, as, lopts),
 		emailer:      notifications.NewEmailer(st, clk, mailer, cfg.BaseURL),
 		checkpointer: checkpointer,
 	}, nil
 }
 
-// newAuth is the auth service as the configuration sets it up; the user
-// and token commands need nothing else.
+// newAuth is the auth service as the configuration sets it up; the user,
+// token and org profile commands need nothing else.
 func newAuth(cfg config.Config, clk clock.Clock, st *store.Store) (*auth.Service, error) {
 	return auth.NewService(st, clk, auth.Options{SecretKey: cfg.SecretKey, SessionTTL: cfg.SessionTTL,
 		Window: cfg.Throttle.Window, MaxPerAccount: cfg.Throttle.MaxPerAccount, MaxPerIP: cfg.Throttle.MaxPerIP})
