@@ -8,6 +8,8 @@ export GOTOOLCHAIN := go1.27.3
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 BIN := bin/breachdesk
+# axe-core for the browser tests (see the rule below `test`).
+AXE := frontend/node_modules/axe-core/axe.min.js
 
 .PHONY: run build test test-dates vet vulncheck fuzz bench faulttest clean
 
@@ -20,8 +22,15 @@ build:
 	$(GO) build -o $(BIN) ./cmd/breachdesk
 
 ## test: vet and run every test against a real PostgreSQL
-test: vet
+test: vet $(AXE)
 	$(GO) test -count=1 -timeout 15m ./...
+
+## axe-core, which the browser tests run on every page they look at, comes
+## from npm (frontend/package.json, pinned by its lock file). Without npm
+## the check is skipped outside CI; CI (.ci/run) installs npm.
+$(AXE): frontend/package.json frontend/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix frontend --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the browser tests skip the accessibility check"; fi
 
 ## test-dates: the tests again with the test clock's "today" on each of
 ## TEST_DATES, days that break naive date code: the day the suite first broke

@@ -52,7 +52,7 @@ func (d *Deadlines) Deliver(ctx context.Context, id int64, complete func(tx *sto
 	return 0, d.st.InTx(ctx, func(tx *store.Tx) error {
 		var r dueReminder
 		err := tx.DB.Raw(`SELECT r.*, o.rule_id, o.case_id, o.due_at, o.target_at, o.status, o.computed,
-				(o.applicable AND o.status NOT IN ('submitted','waived')) AS open,
+				(o.applicable AND o.status NOT IN ('submitted','waived') AND c.voided_at IS NULL) AS open,
 				c.reference, c.title, g.timezone
 			FROM reminders r
 			JOIN obligations o ON o.id = r.obligation_id

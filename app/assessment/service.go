@@ -83,7 +83,7 @@ func toValidation(err error) error {
 // Save stores facts as the case's next assessment version and recomputes
 // the obligations. It returns the version and what changed.
 func (s *Service) Save(ctx context.Context, p *auth.Principal, caseID int64, f obligations.Facts, note string) (Version, []obligations.Change, error) {
-	c, err := s.cases.Get(ctx, p, caseID)
+	c, err := s.cases.GetWritable(ctx, p, caseID)
 	if err != nil {
 		return Version{}, nil, err
 	}
@@ -104,7 +104,7 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, caseID int64, f o
 	var changes []obligations.Change
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		// Lock the case: two saves at once must not get the same version.
-		if err := tx.DB.Exec(`SELECT 1 FROM cases WHERE id = ? FOR UPDATE`, c.ID).Error; err != nil {
+		if err := cases.LockWritable(ctx, tx, c.ID); err != nil {
 			return err
 		}
 		if err := tx.DB.Raw(`SELECT COALESCE(max(version), 0) + 1 FROM assessments WHERE case_id = ?`, c.ID).Scan(&v.Version).Error; err != nil {

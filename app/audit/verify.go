@@ -110,24 +110,3 @@ func linkProblem(r Row, expect int64, prevHash []byte) *Problem {
 	}
 	return nil
 }
-
-// Query selects audit rows for the log page.
-type Query struct {
-	OrganisationID int64 // required: the log is tenant-scoped
-	BeforeSeq      int64 // page backwards from here; 0 = newest
-	Limit          int
-}
-
-// List returns one organisation's rows, newest first.
-func List(ctx context.Context, s *store.Store, q Query) ([]Row, error) {
-	if q.Limit <= 0 || q.Limit > 500 {
-		q.Limit = 100
-	}
-	db := s.DB.WithContext(ctx).Where("organisation_id = ?", q.OrganisationID)
-	if q.BeforeSeq > 0 {
-		db = db.Where("seq < ?", q.BeforeSeq)
-	}
-	var out []Row
-	err := db.Order("seq DESC").Limit(q.Limit).Find(&out).Error
-	return out, err
-}

@@ -53,6 +53,7 @@ func setupAt(t *testing.T, clk *clocktest.Clock) (*store.Store, *cases.Service, 
 type obligationsFake struct {
 	open    []string
 	changed []int64 // the cases whose clock start was reported
+	voided  []int64 // the cases whose reminders were to be cancelled
 }
 
 func (f *obligationsFake) Open(context.Context, *store.Tx, int64, int64) ([]string, error) {

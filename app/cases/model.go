@@ -58,6 +58,12 @@ type Case struct {
 	CreatedBy       *int64     `json:"created_by"`
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
+	// VoidedAt is set when the case was withdrawn as opened in error
+	// (Void): it stays readable, but leaves every list and count and
+	// accepts no change. VoidedBy and VoidReason say who and why.
+	VoidedAt   *time.Time `json:"voided_at"`
+	VoidedBy   *int64     `json:"voided_by"`
+	VoidReason string     `json:"void_reason"`
 }
 
 // Task is one step of a case.

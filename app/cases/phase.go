@@ -35,7 +35,7 @@ func gateError(tasks, obligations []string) error {
 // obligation submitted or waived, with no override: waiving is legal's
 // decision, made on each obligation.
 func (s *Service) Advance(ctx context.Context, p *auth.Principal, id int64, to Phase, reason string) (Case, error) {
-	c, err := s.Get(ctx, p, id)
+	c, err := s.GetWritable(ctx, p, id)
 	if err != nil {
 		return c, err
 	}
@@ -107,7 +107,7 @@ func phasesBefore(to Phase) []string {
 
 // Reopen takes a closed case back to recovery.
 func (s *Service) Reopen(ctx context.Context, p *auth.Principal, id int64, reason string) (Case, error) {
-	c, err := s.Get(ctx, p, id)
+	c, err := s.GetWritable(ctx, p, id)
 	if err != nil {
 		return c, err
 	}

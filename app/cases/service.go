@@ -24,6 +24,8 @@ type Obligations interface {
 	Open(ctx context.Context, tx *store.Tx, orgID, caseID int64) ([]string, error)
 	// AwareAtChanged recomputes deadlines after the clock start moved.
 	AwareAtChanged(ctx context.Context, tx *store.Tx, c Case) error
+	// CaseVoided cancels the reminders of a case voided in tx.
+	CaseVoided(ctx context.Context, tx *store.Tx, c Case) error
 }
 
 // Service manages cases and tasks.
@@ -54,6 +56,9 @@ type NewCase struct {
 	Playbook     string     `json:"playbook"`
 	Severity     string     `json:"severity"`
 	OwnerID      *int64     `json:"owner_id"`
+	// ConfirmOldAwareAt confirms an awareness date so far back that it is
+	// asked about (see OldAwareAt).
+	ConfirmOldAwareAt bool `json:"confirm_old_aware_at"`
 }
 
 // checkShortText refuses card numbers in short, structured fields (the
@@ -113,6 +118,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Sa
 		v.Add("summary", "validation.max_chars", 20000)
 	}
 	s.validateTimes(v, in.AwareAt, in.OccurredFrom, in.OccurredTo)
+	s.checkOldAwareAt(v, in.AwareAt, in.ConfirmOldAwareAt)
 	pb, ok := Playbooks[in.Playbook]
 	if !ok {
 		v.Add("playbook", "validation.playbook_unknown", in.Playbook)
@@ -221,6 +227,9 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Case, e
 // ListFilter selects and pages cases.
 type ListFilter struct {
 	IncludeClosed bool
+	// IncludeVoided lists the cases voided as opened in error too; every
+	// list leaves them out otherwise.
+	IncludeVoided bool
 	Limit         int // default and maximum 1,000
 	Offset        int
 }
@@ -231,6 +240,9 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]
 	db := s.st.DB.WithContext(ctx).Where("organisation_id = ?", p.OrgID())
 	if !f.IncludeClosed {
 		db = db.Where("closed_at IS NULL")
+	}
+	if !f.IncludeVoided {
+		db = db.Where("voided_at IS NULL")
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
@@ -246,6 +258,9 @@ func (s *Service) Count(ctx context.Context, p *auth.Principal, f ListFilter) (i
 	db := s.st.DB.WithContext(ctx).Model(&Case{}).Where("organisation_id = ?", p.OrgID())
 	if !f.IncludeClosed {
 		db = db.Where("closed_at IS NULL")
+	}
+	if !f.IncludeVoided {
+		db = db.Where("voided_at IS NULL")
 	}
 	err := db.Count(&n).Error
 	return n, err

@@ -63,7 +63,7 @@ type NewTask struct {
 
 // AddTask adds a task of the team's own to a case.
 func (s *Service) AddTask(ctx context.Context, p *auth.Principal, caseID int64, in NewTask) (Task, error) {
-	c, err := s.Get(ctx, p, caseID)
+	c, err := s.GetWritable(ctx, p, caseID)
 	if err != nil {
 		return Task{}, err
 	}
@@ -116,6 +116,9 @@ type TaskPatch struct {
 func (s *Service) UpdateTask(ctx context.Context, p *auth.Principal, id int64, in TaskPatch) (Task, error) {
 	t, err := s.Task(ctx, p, id)
 	if err != nil {
+		return t, err
+	}
+	if _, err := s.GetWritable(ctx, p, t.CaseID); err != nil {
 		return t, err
 	}
 	if err := p.Require(auth.WorkCases); err != nil {
@@ -198,6 +201,9 @@ type Commented struct {
 func (s *Service) AddComment(ctx context.Context, p *auth.Principal, taskID int64, body string) (Commented, error) {
 	t, err := s.Task(ctx, p, taskID)
 	if err != nil {
+		return Commented{}, err
+	}
+	if _, err := s.GetWritable(ctx, p, t.CaseID); err != nil {
 		return Commented{}, err
 	}
 	if err := p.Require(auth.WorkCases); err != nil {

@@ -26,12 +26,15 @@ type Patch struct {
 	IncidentType *string    `json:"incident_type"`
 	Severity     *string    `json:"severity"`
 	OwnerID      *int64     `json:"owner_id"`
+	// ConfirmOldAwareAt confirms moving aware_at so far back that it is
+	// asked about (see OldAwareAt).
+	ConfirmOldAwareAt bool `json:"confirm_old_aware_at"`
 }
 
 // Update applies a patch. Moving aware_at moves every legal clock, so it
 // recomputes the obligations in the same transaction.
 func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Patch) (Saved, error) {
-	c, err := s.Get(ctx, p, id)
+	c, err := s.GetWritable(ctx, p, id)
 	if err != nil {
 		return Saved{}, err
 	}
@@ -66,6 +69,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 		awareMoved = true
 		changes = append(changes, apperr.Msg("timeline.field.aware_at_moved", c.AwareAt, in.AwareAt.UTC()))
 		c.AwareAt = in.AwareAt.UTC()
+		s.checkOldAwareAt(v, c.AwareAt, in.ConfirmOldAwareAt)
 	}
 	if in.OccurredFrom != nil {
 		c.OccurredFrom = utc(in.OccurredFrom)

@@ -9,6 +9,7 @@
 package charts
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,9 @@ type Words struct {
 	Deadlines   string // lane name
 	Submissions string // lane name
 	Events      string // lane name
+	// More says how many more deadlines a marker stands for, as a format
+	// with one %d ("ほか%d件" / "+%d more"); "" gives "+N".
+	More string
 }
 
 // Point is something that happened at a time.
@@ -219,9 +223,12 @@ func clusterDeadlines(ds []Deadline, pos func(time.Time) (float64, float64)) []c
 }
 
 // text is the cluster's label: the first deadline's, and how many more.
-func (c cluster) text() string {
+func (c cluster) text(w Words) string {
 	if len(c.all) == 1 {
 		return c.first.Label
+	}
+	if w.More != "" {
+		return c.first.Label + " " + fmt.Sprintf(w.More, len(c.all)-1)
 	}
 	return c.first.Label + " +" + strconv.Itoa(len(c.all)-1)
 }

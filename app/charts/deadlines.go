@@ -2,7 +2,6 @@ package charts
 
 import (
 	"html/template"
-	"strings"
 	"time"
 )
 
@@ -24,7 +23,6 @@ type DeadlineChart struct {
 // Row is one case's deadlines.
 type Row struct {
 	Label     string // the case reference
-	Href      string // the case page; only site-relative paths are linked
 	Deadlines []Deadline
 }
 
@@ -77,7 +75,7 @@ func (c DeadlineChart) SVG() template.HTML {
 	for i, r := range c.Rows {
 		rl := rowLayout{Row: r, items: clusterDeadlines(r.Deadlines, pos)}
 		for _, p := range rl.items {
-			text := p.text()
+			text := p.text(c.Words)
 			if p.clamped != 0 {
 				text = shortDate(p.first.At, loc) + " " + text
 			}
@@ -119,7 +117,7 @@ func (c DeadlineChart) SVG() template.HTML {
 		if i > 0 {
 			s.empty("line", "class", "row-sep", "x1", "4", "x2", num(width-4), "y1", num(rl.y-16), "y2", num(rl.y-16), "stroke", colLine, "stroke-width", "1")
 		}
-		s.rowLabel(rl.Label, rl.Href, rl.y)
+		s.rowLabel(rl.Label, rl.y)
 		for j, p := range rl.items {
 			s.leader(p.x, rl.y, rl.labels[j].row)
 		}
@@ -144,16 +142,9 @@ func (c DeadlineChart) SVG() template.HTML {
 	return s.result()
 }
 
-// rowLabel writes a case's reference, linked to the case when the link is
-// a path on this site.
-func (s *svg) rowLabel(text, href string, y float64) {
-	attrs := []string{"class", "row-label", "x", num(dcLeft - 12), "y", num(y + 4), "text-anchor", "end", "font-weight", "600"}
-	text = truncate(text, 16)
-	if strings.HasPrefix(href, "/") && !strings.HasPrefix(href, "//") {
-		s.open("a", "href", href)
-		s.elem("text", text, append(attrs, "fill", colAccent, "text-decoration", "underline")...)
-		s.close("a")
-		return
-	}
-	s.elem("text", text, append(attrs, "fill", colFG)...)
+// rowLabel writes a case's reference. It is not a link: the picture is
+// one image to assistive technology (role="img"), which must hold nothing
+// to focus or follow; the table under it links each case.
+func (s *svg) rowLabel(text string, y float64) {
+	s.elem("text", truncate(text, 16), "class", "row-label", "x", num(dcLeft-12), "y", num(y+4), "text-anchor", "end", "font-weight", "600", "fill", colFG)
 }

@@ -20,7 +20,7 @@ func TestDeadlineChart(t *testing.T) {
 	}{
 		{
 			name: "one case, overdue and upcoming",
-			rows: []Row{{Label: "INC-2026-0001", Href: "/cases/1", Deadlines: []Deadline{
+			rows: []Row{{Label: "INC-2026-0001", Deadlines: []Deadline{
 				{At: day(-2), Label: "jp.appi.ppc.preliminary", State: Overdue},
 				{At: day(25), Label: "jp.appi.ppc.final", State: Open},
 			}}},
@@ -29,7 +29,7 @@ func TestDeadlineChart(t *testing.T) {
 		},
 		{
 			name: "outside the window: pinned to the edges with their dates",
-			rows: []Row{{Label: "INC-2026-0002", Href: "/cases/2", Deadlines: []Deadline{
+			rows: []Row{{Label: "INC-2026-0002", Deadlines: []Deadline{
 				{At: day(-40), Label: "old", State: Overdue},
 				{At: day(60), Label: "far", State: Open},
 			}}},
@@ -39,8 +39,8 @@ func TestDeadlineChart(t *testing.T) {
 		{
 			name: "two cases",
 			rows: []Row{
-				{Label: "INC-A", Href: "/cases/3", Deadlines: []Deadline{{At: day(1), Label: "a", State: Open}}},
-				{Label: "INC-B", Href: "/cases/4", Deadlines: []Deadline{{At: day(2), Label: "b", State: Open}, {At: day(-1), Label: "c", State: Overdue}}},
+				{Label: "INC-A", Deadlines: []Deadline{{At: day(1), Label: "a", State: Open}}},
+				{Label: "INC-B", Deadlines: []Deadline{{At: day(2), Label: "b", State: Open}, {At: day(-1), Label: "c", State: Overdue}}},
 			},
 			side: []int{1, -1, 1}, clamped: []bool{false, false, false}, states: []string{"open", "overdue", "open"}, late: 1,
 			labels: []string{"a", "期限超過 c", "b"},
@@ -114,11 +114,11 @@ func TestDeadlineChartWindow(t *testing.T) {
 	}
 }
 
-func TestDeadlineChartEscapesAndLinksOnlyLocalPaths(t *testing.T) {
+func TestDeadlineChartEscapesAndHoldsNoLinks(t *testing.T) {
 	c := DeadlineChart{ID: "dc", Title: `<script>x</script> & co`, Now: now, Words: words, Rows: []Row{
-		{Label: "<b>INC</b>", Href: "javascript:alert(1)", Deadlines: []Deadline{{At: day(1), Label: `"><script>`, State: Open}}},
-		{Label: "INC&2", Href: "/cases/2?a=1&b=2", Deadlines: []Deadline{{At: day(1), Label: "ok", State: Open}}},
-		{Label: "INC-3", Href: "//evil.example/", Deadlines: []Deadline{{At: day(1), Label: "ok", State: Open}}},
+		{Label: "<b>INC</b>", Deadlines: []Deadline{{At: day(1), Label: `"><script>`, State: Open}}},
+		{Label: "INC&2", Deadlines: []Deadline{{At: day(1), Label: "ok", State: Open}}},
+		{Label: "INC-3", Deadlines: []Deadline{{At: day(1), Label: "ok", State: Open}}},
 	}}
 	out := string(c.SVG())
 	if strings.Contains(out, "<script") || strings.Contains(out, "<b>") || strings.Contains(out, "javascript:") || strings.Contains(out, "evil.example") {
@@ -139,7 +139,13 @@ func TestDeadlineChartEscapesAndLinksOnlyLocalPaths(t *testing.T) {
 		}
 	}
 	walk(root)
-	if len(links) != 1 || links[0] != "/cases/2?a=1&b=2=INC&2" {
+	// A picture with role="img" is one image to assistive technology: a
+	// link inside it could be neither announced nor reached (axe-core:
+	// nested-interactive). The table under the chart links each case.
+	if len(links) != 0 {
 		t.Fatalf("links %v", links)
+	}
+	if !strings.Contains(out, "INC&amp;2") {
+		t.Fatal("the row label is not escaped text")
 	}
 }

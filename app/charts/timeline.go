@@ -85,7 +85,7 @@ func (t Timeline) SVG() template.HTML {
 	deadlines := clusterDeadlines(t.Deadlines, pos)
 	dl := make([]*label, len(deadlines))
 	for i, d := range deadlines {
-		dl[i] = labelFor(d.x, truncate(d.text(), 40), d.first.State, t.Words)
+		dl[i] = labelFor(d.x, truncate(d.text(t.Words), 40), d.first.State, t.Words)
 	}
 	dRows := stagger(dl, tlLeft, width-4)
 	subs := append([]Point(nil), t.Submissions...)

@@ -92,7 +92,7 @@ func cleanFields(ki documents.KindInfo, in map[string]string) (map[string]string
 // Generate queues a new version of a document for the case. Fields not
 // given are prefilled from the case when the job renders, then stored.
 func (s *Service) Generate(ctx context.Context, p *auth.Principal, caseID int64, kind, lang string, fields map[string]string) (Document, error) {
-	c, err := s.cases.Get(ctx, p, caseID)
+	c, err := s.cases.GetWritable(ctx, p, caseID)
 	if err != nil {
 		return Document{}, err
 	}
@@ -110,7 +110,7 @@ func (s *Service) Generate(ctx context.Context, p *auth.Principal, caseID int64,
 	raw, _ := json.Marshal(fields)
 	d := Document{OrganisationID: c.OrganisationID, CaseID: c.ID, Kind: kind, Lang: lang, Status: StatusQueued, Fields: raw, GeneratedBy: &p.User.ID}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DB.Exec(`SELECT 1 FROM cases WHERE id = ? FOR UPDATE`, c.ID).Error; err != nil {
+		if err := cases.LockWritable(ctx, tx, c.ID); err != nil {
 			return err
 		}
 		if err := tx.DB.Raw(`SELECT COALESCE(max(version), 0) + 1 FROM documents WHERE case_id = ? AND kind = ? AND lang = ?`, c.ID, kind, lang).Scan(&d.Version).Error; err != nil {
@@ -345,7 +345,7 @@ func (s *Service) AwaitingApproval(ctx context.Context, p *auth.Principal) ([]Aw
 	err := s.st.DB.WithContext(ctx).Table("documents d").
 		Select("d.id, d.case_id, c.reference AS case_reference, c.title AS case_title, d.kind, d.lang, d.version, d.rendered_at, d.composed").
 		Joins("JOIN cases c ON c.id = d.case_id").
-		Where(`d.organisation_id = ? AND d.status = ? AND d.returned_at IS NULL AND NOT EXISTS (
+		Where(`d.organisation_id = ? AND d.status = ? AND d.returned_at IS NULL AND c.voided_at IS NULL AND NOT EXISTS (
 			SELECT 1 FROM documents n WHERE n.case_id = d.case_id AND n.kind = d.kind AND n.lang = d.lang AND n.version > d.version)`,
 			p.OrgID(), StatusDraft).Order("d.rendered_at, d.id").Limit(200).Scan(&out).Error
 	for i := range out {

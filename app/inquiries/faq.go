@@ -76,7 +76,7 @@ func (s *Service) AddFAQ(ctx context.Context, p *auth.Principal, caseID int64, i
 }
 
 func (s *Service) addFAQ(ctx context.Context, p *auth.Principal, caseID int64, in FAQInput, source *int64) (FAQEntry, error) {
-	c, err := s.cases.Get(ctx, p, caseID)
+	c, err := s.cases.GetWritable(ctx, p, caseID)
 	if err != nil {
 		return FAQEntry{}, err
 	}

@@ -75,7 +75,7 @@ type Saved struct {
 
 // Create logs an inquiry. An answer given on the spot marks it answered.
 func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, in Input) (Saved, error) {
-	c, err := s.cases.Get(ctx, p, caseID)
+	c, err := s.cases.GetWritable(ctx, p, caseID)
 	if err != nil {
 		return Saved{}, err
 	}

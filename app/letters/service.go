@@ -138,7 +138,7 @@ type NewBatch struct {
 // Create starts a batch: the batch, one letter row per selected person
 // and one job per chunk, in one transaction.
 func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, in NewBatch) (Batch, error) {
-	c, err := s.cases.Get(ctx, p, caseID)
+	c, err := s.cases.GetWritable(ctx, p, caseID)
 	if err != nil {
 		return Batch{}, err
 	}

@@ -25,6 +25,10 @@ type MeasureInput struct {
 	TargetDate *time.Time `json:"target_date"`
 	Status     *string    `json:"status"`
 	TaskID     *int64     `json:"task_id"`
+	// Clear empties the optional fields it names ("owner_id",
+	// "target_date", "task_id"), which nil cannot say: an edit form
+	// whose date was cleared.
+	Clear []string `json:"clear"`
 }
 
 func (s *Service) measures(tx *store.Tx, orgID, caseID int64) ([]Measure, error) {
@@ -36,7 +40,7 @@ func (s *Service) measures(tx *store.Tx, orgID, caseID int64) ([]Measure, error)
 // SaveMeasure adds a measure (id 0) or changes one; a linked task must be
 // a task of the same case.
 func (s *Service) SaveMeasure(ctx context.Context, p *auth.Principal, caseID, id int64, in MeasureInput) (Measure, error) {
-	c, err := s.cases.Get(ctx, p, caseID)
+	c, err := s.cases.GetWritable(ctx, p, caseID)
 	if err != nil {
 		return Measure{}, err
 	}
@@ -79,6 +83,18 @@ func (s *Service) SaveMeasure(ctx context.Context, p *auth.Principal, caseID, id
 	}
 	if in.TaskID != nil {
 		m.TaskID = in.TaskID
+	}
+	for _, f := range in.Clear {
+		switch f {
+		case "owner_id":
+			m.OwnerID = nil
+		case "target_date":
+			m.TargetDate = nil
+		case "task_id":
+			m.TaskID = nil
+		default:
+			v.Add("clear", "validation.one_of", "owner_id, target_date, task_id")
+		}
 	}
 	if err := v.OrNil(); err != nil {
 		return m, err

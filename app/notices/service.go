@@ -96,7 +96,7 @@ func (in *Input) clean() error {
 // Create starts a case's notice with a first version prefilled from the
 // case. The slug is the public address: /notices/{slug}.
 func (s *Service) Create(ctx context.Context, p *auth.Principal, caseID int64, slug string) (Notice, Version, error) {
-	c, err := s.cases.Get(ctx, p, caseID)
+	c, err := s.cases.GetWritable(ctx, p, caseID)
 	if err != nil {
 		return Notice{}, Version{}, err
 	}
@@ -173,6 +173,9 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, id int64, in Inpu
 		return Version{}, err
 	}
 	if err := p.Require(auth.WriteDocuments); err != nil {
+		return Version{}, err
+	}
+	if _, err := s.cases.GetWritable(ctx, p, n.CaseID); err != nil {
 		return Version{}, err
 	}
 	if err := in.clean(); err != nil {
@@ -320,6 +323,10 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Ver
 		}
 		if v.PublishedAt != nil {
 			return apperr.Conflict("conflict.notice_published", v.Version)
+		}
+		// A voided case publishes nothing; the lock makes a void wait.
+		if err := cases.LockWritable(ctx, tx, n.CaseID); err != nil {
+			return err
 		}
 		live, err := s.measures(tx, n.OrganisationID, n.CaseID)
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 // OrgSummary is an organisation with the counts an operator watches.
 type OrgSummary struct {
 	auth.Organisation `gorm:"embedded"`
-	// OpenCases counts the cases not closed.
+	// OpenCases counts the cases not closed (nor voided).
 	OpenCases int64
 	// OverdueObligations counts the open obligations of open cases whose
 	// deadline (due, else target) has passed: the same rule the
@@ -37,10 +37,10 @@ func Organisations(ctx context.Context, st *store.Store, p *auth.Principal, now 
 			COALESCE(ob.overdue, 0) AS overdue_obligations
 		FROM organisations o
 		LEFT JOIN (SELECT organisation_id, count(*) AS open_cases
-			FROM cases WHERE closed_at IS NULL GROUP BY organisation_id) c ON c.organisation_id = o.id
+			FROM cases WHERE closed_at IS NULL AND voided_at IS NULL GROUP BY organisation_id) c ON c.organisation_id = o.id
 		LEFT JOIN (SELECT ob.organisation_id, count(*) AS overdue
 			FROM obligations ob JOIN cases cs ON cs.id = ob.case_id AND cs.organisation_id = ob.organisation_id
-			WHERE cs.closed_at IS NULL AND ob.applicable AND ob.status IN ('pending', 'drafted', 'approved')
+			WHERE cs.closed_at IS NULL AND cs.voided_at IS NULL AND ob.applicable AND ob.status IN ('pending', 'drafted', 'approved')
 				AND COALESCE(ob.due_at, ob.target_at) < ?
 			GROUP BY ob.organisation_id) ob ON ob.organisation_id = o.id
 		ORDER BY o.name, o.id`, now).Scan(&out).Error

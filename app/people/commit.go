@@ -127,7 +127,7 @@ func updateChanged(ctx context.Context, tx pgx.Tx, imp *Import, existing []*pers
 	_, err := tx.Exec(ctx, `UPDATE people p SET customer_id = m.customer_id, name = m.name, name_kana = m.name_kana,
 		postal_code = m.postal_code, address = m.address, email = m.email, phone = m.phone, language = m.language,
 		residency = m.residency, data_items = m.data_items, card_brand = m.card_brand, card_last4 = m.card_last4,
-		extra = m.extra, updated_at = $2
+		extra = m.extra, search_text = m.search_text, search_kana = m.search_kana, search_phone = m.search_phone, updated_at = $2
 		FROM people_merge m WHERE p.id = m.id AND p.case_id = $1`, imp.CaseID, now)
 	return err
 }

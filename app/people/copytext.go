@@ -73,6 +73,10 @@ func (c *copyReader) appendRow(b []byte, p *person) []byte {
 	b = append(appendCopyText(b, r.CardLast4), '\t')
 	b = append(appendCopyText(b, extraJSON(r.Extra)), '\t')
 	b = strconv.AppendInt(b, c.importID, 10)
+	text, kana, phone := r.searchColumns()
+	for _, s := range [...]string{text, kana, phone} {
+		b = appendCopyText(append(b, '\t'), s)
+	}
 	return append(b, c.suffix...)
 }
 

@@ -67,7 +67,7 @@ type Options struct {
 // "file", "mode" or "mapping.<header>"); row-level problems are the job's
 // to report.
 func (s *Service) Start(ctx context.Context, p *auth.Principal, caseID int64, filename string, r io.Reader, opts Options) (Import, error) {
-	c, err := s.cases.Get(ctx, p, caseID)
+	c, err := s.cases.GetWritable(ctx, p, caseID)
 	if err != nil {
 		return Import{}, err
 	}

@@ -140,6 +140,7 @@ func (p *person) values(dst []any, orgID, caseID, importID int64) {
 	}
 	dst[0], dst[1], dst[2], dst[3], dst[4], dst[5], dst[6], dst[7], dst[8] = p.id, orgID, caseID, r.CustomerID, r.Name, r.NameKana, r.PostalCode, r.Address, r.Email
 	dst[9], dst[10], dst[11], dst[12], dst[13], dst[14], dst[15], dst[16] = r.Phone, lang, r.Residency, items, r.CardBrand, r.CardLast4, extra, importID
+	dst[17], dst[18], dst[19] = r.searchColumns()
 }
 
 // extraJSON is the jsonb text of a person's extra columns.
@@ -152,7 +153,8 @@ func extraJSON(extra map[string]string) string {
 }
 
 var personColumns = []string{"id", "organisation_id", "case_id", "customer_id", "name", "name_kana", "postal_code", "address",
-	"email", "phone", "language", "residency", "data_items", "card_brand", "card_last4", "extra", "import_id"}
+	"email", "phone", "language", "residency", "data_items", "card_brand", "card_last4", "extra", "import_id",
+	"search_text", "search_kana", "search_phone"}
 
 // loadMatching reads, locked, the case's persons that rows of the chunk
 // may merge into.

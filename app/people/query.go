@@ -13,7 +13,8 @@ import (
 
 // Query selects and pages the persons of a case.
 type Query struct {
-	// Search matches name, e-mail or customer id (substring, any case).
+	// Search finds persons by name, reading, phone number, postal code,
+	// address, e-mail or customer id, however typed (see search.go).
 	Search string `json:"q"`
 	Limit  int    `json:"limit"`  // default 50, at most MaxPage
 	Offset int    `json:"offset"` // rows to skip
@@ -47,9 +48,12 @@ func (s *Service) People(ctx context.Context, p *auth.Principal, caseID int64, q
 	}
 	db := s.st.DB.WithContext(ctx).Model(&Person{}).Where("case_id = ? AND organisation_id = ?", caseID, p.OrgID())
 	term := strings.TrimSpace(q.Search)
-	if term != "" {
-		like := "%" + likeEscaper.Replace(term) + "%"
-		db = db.Where("(name ILIKE ? OR email ILIKE ? OR customer_id ILIKE ?)", like, like, like)
+	cond, args, err := s.searchCondition(ctx, p.OrgID(), caseID, term)
+	if err != nil {
+		return nil, 0, err
+	}
+	if cond != "" {
+		db = db.Where(cond, args...)
 	}
 	var total int64
 	if err := db.Count(&total).Error; err != nil {
@@ -59,7 +63,7 @@ func (s *Service) People(ctx context.Context, p *auth.Principal, caseID int64, q
 	if err := db.Order("id").Limit(q.Limit).Offset(q.Offset).Find(&out).Error; err != nil {
 		return nil, 0, err
 	}
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: p.OrgID(), Action: "people.read", TargetType: "case", TargetID: fmt.Sprint(caseID),
 			Details: map[string]any{"offset": q.Offset, "returned": len(out), "matching": total, "searched": term != ""}})
 	})

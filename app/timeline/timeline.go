@@ -73,12 +73,21 @@ func AddManual(ctx context.Context, st *store.Store, p *auth.Principal, caseID i
 		var text string
 		text, masked = pan.Mask(summary)
 		e = Entry{OrganisationID: p.OrgID(), CaseID: caseID, OccurredAt: occurredAt.UTC(), Kind: "manual", Action: "note", Summary: text, MessageArgs: Args{}, ActorID: &p.User.ID}
-		var n int64
-		if err := tx.DB.Raw(`SELECT count(*) FROM cases WHERE id = ? AND organisation_id = ?`, caseID, p.OrgID()).Scan(&n).Error; err != nil {
+		// A case voided as opened in error takes no more entries (see
+		// cases.Service.Void, which records here and so cannot be asked).
+		var found struct {
+			N      int64
+			Voided bool
+		}
+		if err := tx.DB.Raw(`SELECT count(*) AS n, COALESCE(bool_or(voided_at IS NOT NULL), false) AS voided
+			FROM cases WHERE id = ? AND organisation_id = ?`, caseID, p.OrgID()).Scan(&found).Error; err != nil {
 			return err
 		}
-		if n == 0 {
+		if found.N == 0 {
 			return apperr.ErrNotFound
+		}
+		if found.Voided {
+			return apperr.Conflict("conflict.case_voided")
 		}
 		if err := tx.DB.Create(&e).Error; err != nil {
 			return err

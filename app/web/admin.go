@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
-	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/oversight"
 )
@@ -146,27 +145,4 @@ func (s *Server) adminOrganisations(c *fiber.Ctx) error {
 	pg := s.newPage(c, "orgs.title", "orgs")
 	pg.Data = struct{ Organisations []oversight.OrgSummary }{orgs}
 	return s.render(c, fiber.StatusOK, "admin_orgs", pg)
-}
-
-func (s *Server) auditLog(c *fiber.Ctx) error {
-	p := principal(c)
-	if err := p.Require(auth.WriteDocuments); err != nil {
-		return err
-	}
-	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
-	const pageSize = 100
-	rows, err := audit.List(c.UserContext(), s.deps.Store, audit.Query{OrganisationID: p.OrgID(), BeforeSeq: before, Limit: pageSize})
-	if err != nil {
-		return err
-	}
-	var next int64
-	if len(rows) == pageSize {
-		next = rows[len(rows)-1].Seq
-	}
-	pg := s.newPage(c, "audit.title", "audit")
-	pg.Data = struct {
-		Rows []audit.Row
-		Next int64
-	}{rows, next}
-	return s.render(c, fiber.StatusOK, "audit", pg)
 }

@@ -22,7 +22,7 @@ func (s *Server) caseAPIRoutes() []Route {
 }
 
 func (s *Server) apiListCases(c *fiber.Ctx) error {
-	f := cases.ListFilter{IncludeClosed: c.QueryBool("include_closed"), Limit: c.QueryInt("limit", 100), Offset: c.QueryInt("offset")}
+	f := cases.ListFilter{IncludeClosed: c.QueryBool("include_closed"), IncludeVoided: c.QueryBool("include_voided"), Limit: c.QueryInt("limit", 100), Offset: c.QueryInt("offset")}
 	list, err := s.deps.Cases.List(c.UserContext(), principal(c), f)
 	if err != nil {
 		return err

@@ -205,7 +205,7 @@ func (s *Server) saveAssessment(c *fiber.Ctx) error {
 	if err := fieldErrors(pg, err); err != nil {
 		return err
 	}
-	return s.assessmentPage(c, fiber.StatusUnprocessableEntity, pg, true)
+	return s.assessmentPage(c, statusOf(err), pg, true)
 }
 
 // assessmentRoutes are the form that records a case's facts.

@@ -49,6 +49,10 @@ type casePageData struct {
 	// lists them.
 	TimelineRows []timelineRow
 	HistoryRows  []historyRow
+	// Summary and Sections open the page: the state of things, and links
+	// to each section.
+	Summary  caseSummary
+	Sections []sectionLink
 }
 
 // option is one choice of a select, with its label in the page language.
@@ -202,8 +206,14 @@ func (s *Server) renderCaseByID(c *fiber.Ctx, caseID int64, status int, pg *Page
 		return err
 	}
 	pg.Title = d.Case.Reference + " " + d.Case.Title
+	if d.Case.Voided() {
+		// A voided case is read-only for everyone: its page offers no form
+		// (the services refuse them all the same).
+		pg.Can.WorkCases, pg.Can.ManageCases, pg.Can.WriteDocuments = false, false, false
+	}
 	d.Tasks, d.ObligationRows = d.taskRows(pg), d.obligationRows(pg)
 	d.TimelineRows, d.HistoryRows = d.timelineRows(pg), d.historyRows(pg)
+	d.Summary, d.Sections = d.summary(pg), d.sections(pg)
 	pg.Data = &d // methods take a pointer: templates call them per row
 	return s.render(c, status, "case", pg)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/obligations"
 )
 
 // taskRow is a task as the case page lists it ("task_item" in
@@ -28,6 +29,12 @@ type taskRow struct {
 type taskGroupRows struct {
 	PhaseLabel string
 	Tasks      []taskRow
+	// Open counts the group's open tasks. Expanded shows the group unfolded:
+	// the current phase's, and any with a late task or one left open in a
+	// phase the case has passed. The others fold, which keeps a long
+	// playbook from burying the rest of the page.
+	Open     int
+	Expanded bool
 }
 
 // taskRows works out the rows of every phase that has tasks, in the
@@ -35,10 +42,15 @@ type taskGroupRows struct {
 func (d *casePageData) taskRows(pg *Page) []taskGroupRows {
 	var out []taskGroupRows
 	for _, ph := range cases.Phases[:len(cases.Phases)-1] {
-		rows := taskGroupRows{PhaseLabel: pg.T("phase." + string(ph))}
+		rows := taskGroupRows{PhaseLabel: pg.T("phase." + string(ph)), Expanded: ph == d.Case.Phase}
 		for _, t := range d.tasks {
 			if t.Phase == ph {
-				rows.Tasks = append(rows.Tasks, d.taskRow(pg, t))
+				r := d.taskRow(pg, t)
+				rows.Tasks = append(rows.Tasks, r)
+				if r.Open {
+					rows.Open++
+					rows.Expanded = rows.Expanded || r.Late || ph.Index() < d.Case.Phase.Index()
+				}
 			}
 		}
 		if len(rows.Tasks) > 0 {
@@ -63,11 +75,11 @@ func (d *casePageData) taskRow(pg *Page, t cases.Task) taskRow {
 
 // obligationRow is an obligation as the case page lists it (see taskRow).
 type obligationRow struct {
-	ID                             int64
-	RuleID, Recipient, Status      string
-	StatusLabel                    string
-	Provisional, Guideline, Target bool
-	Open, Overdue                  bool
+	ID                               int64
+	RuleID, Title, Recipient, Status string
+	StatusLabel                      string
+	Provisional, Guideline, Target   bool
+	Open, Overdue                    bool
 	// WindowText is empty when the obligation has no window before its
 	// deadline.
 	WindowText, DeadlineISO, DeadlineText, Countdown string
@@ -79,7 +91,7 @@ func (d *casePageData) obligationRows(pg *Page) []obligationRow {
 	out := make([]obligationRow, 0, len(d.Obligations))
 	for _, o := range d.Obligations {
 		dl := o.Deadline()
-		r := obligationRow{ID: o.ID, RuleID: o.RuleID, Recipient: pg.L(o.Recipient()), Status: o.Status,
+		r := obligationRow{ID: o.ID, RuleID: o.RuleID, Title: pg.L(obligations.Title(o.RuleID)), Recipient: pg.L(o.Recipient()), Status: o.Status,
 			StatusLabel: pg.T("obl.status." + o.Status), Provisional: o.Provisional, Guideline: o.Guideline, Target: o.DueAt == nil && o.TargetAt != nil,
 			Open: o.Open(), DeadlineISO: pg.RFC3339(dl), DeadlineText: pg.LocalP(dl), RecipientReference: o.RecipientReference, WaiveReason: o.WaiveReason}
 		r.Overdue = r.Open && pg.Overdue(dl)

@@ -51,7 +51,7 @@ func (s *Server) newCaseForm(c *fiber.Ctx) error {
 
 func (s *Server) createCase(c *fiber.Ctx) error {
 	pg := s.newPage(c, "case.new", "dashboard")
-	for _, f := range []string{"title", "summary", "aware_at", "occurred_from", "occurred_to", "incident_type", "playbook", "severity", "owner_id"} {
+	for _, f := range []string{"title", "summary", "aware_at", "occurred_from", "occurred_to", "incident_type", "playbook", "severity", "owner_id", confirmOldAwareAt} {
 		pg.Form[f] = c.FormValue(f)
 	}
 	in := cases.NewCase{Title: c.FormValue("title"), Summary: c.FormValue("summary"), IncidentType: c.FormValue("incident_type"),
@@ -69,11 +69,13 @@ func (s *Server) createCase(c *fiber.Ctx) error {
 		_ = fieldErrors(pg, err)
 	}
 	in.OwnerID = owner
+	in.ConfirmOldAwareAt = confirmedOldAwareAt(c)
 	if len(pg.Errors) == 0 {
 		created, err := s.deps.Cases.Create(c.UserContext(), principal(c), in)
 		if err == nil {
 			return c.Redirect(fmt.Sprintf("/cases/%d", created.Case.ID), fiber.StatusSeeOther)
 		}
+		askOldAwareAt(pg, err)
 		if err := fieldErrors(pg, err); err != nil {
 			return err
 		}
@@ -95,17 +97,18 @@ func (s *Server) updateCase(c *fiber.Ctx) error {
 	}
 	aware, err := s.parseLocalTime(c, "aware_at")
 	if err != nil {
-		return s.caseResult(c, id, "details", err, "")
+		return s.caseDetailsResult(c, id, err)
 	}
 	patch.AwareAt = aware
 	if err := s.parseLeakPeriod(c, &patch.OccurredFrom, &patch.OccurredTo); err != nil {
-		return s.caseResult(c, id, "details", err, "")
+		return s.caseDetailsResult(c, id, err)
 	}
 	if patch.OwnerID, err = optInt64(c, "owner_id"); err != nil {
-		return s.caseResult(c, id, "details", err, "")
+		return s.caseDetailsResult(c, id, err)
 	}
+	patch.ConfirmOldAwareAt = confirmedOldAwareAt(c)
 	_, err = s.deps.Cases.Update(c.UserContext(), principal(c), id, patch)
-	return s.caseResult(c, id, "details", err, "flash.case_saved")
+	return s.caseDetailsResult(c, id, err)
 }
 
 func (s *Server) advanceCase(c *fiber.Ctx) error {

@@ -1,12 +1,12 @@
 package web
 
 import (
-	"fmt"
 	"html/template"
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/charts"
+	"github.com/breachdesk/breachdesk/app/obligations"
 )
 
 // chartWords are the charts' words in the page's language; the state words
@@ -16,6 +16,7 @@ func chartWords(pg *Page) charts.Words {
 		Now: pg.T("chart.now"), Start: pg.T("chart.aware"),
 		Overdue: pg.T("obl.overdue"), Done: pg.T("obl.status.submitted"), Waived: pg.T("obl.status.waived"),
 		Deadlines: pg.T("chart.lane_deadlines"), Submissions: pg.T("chart.lane_submissions"), Events: pg.T("chart.lane_events"),
+		More: pg.T("chart.more"),
 	}
 }
 
@@ -52,10 +53,10 @@ func (d *casePageData) TimelineChart(pg *Page) template.HTML {
 			if st == charts.Overdue {
 				overdue++
 			}
-			tl.Deadlines = append(tl.Deadlines, charts.Deadline{At: *dl, Label: o.RuleID, State: st})
+			tl.Deadlines = append(tl.Deadlines, charts.Deadline{At: *dl, Label: pg.L(obligations.Title(o.RuleID)), State: st})
 		}
 		if o.SubmittedAt != nil {
-			tl.Submissions = append(tl.Submissions, charts.Point{At: *o.SubmittedAt, Label: o.RuleID})
+			tl.Submissions = append(tl.Submissions, charts.Point{At: *o.SubmittedAt, Label: pg.L(obligations.Title(o.RuleID))})
 		}
 	}
 	tl.Desc = pg.T("chart.timeline_desc", len(tl.Events), len(tl.Deadlines), overdue, len(tl.Submissions))
@@ -79,14 +80,14 @@ func (d dashboardData) DeadlineChart(pg *Page) template.HTML {
 		if !ok {
 			i = len(c.Rows)
 			byCase[u.CaseID] = i
-			c.Rows = append(c.Rows, charts.Row{Label: u.Reference, Href: fmt.Sprintf("/cases/%d", u.CaseID)})
+			c.Rows = append(c.Rows, charts.Row{Label: u.Reference})
 		}
 		st := deadlineState(u.Obligation, now)
 		if st == charts.Overdue {
 			overdue++
 		}
 		count++
-		c.Rows[i].Deadlines = append(c.Rows[i].Deadlines, charts.Deadline{At: *dl, Label: u.RuleID, State: st})
+		c.Rows[i].Deadlines = append(c.Rows[i].Deadlines, charts.Deadline{At: *dl, Label: pg.L(obligations.Title(u.RuleID)), State: st})
 	}
 	if count == 0 {
 		return ""

@@ -25,6 +25,8 @@ func (s *Server) documentRoutes() []Route {
 		{Method: "GET", Path: "/templates", Access: Tenant, Handler: s.templatesPage},
 		{Method: "POST", Path: "/templates", Access: Tenant, Handler: s.saveTemplate},
 		{Method: "POST", Path: "/templates/preview", Access: Tenant, Handler: s.previewTemplate},
+		{Method: "POST", Path: "/templates/blocks", Access: Tenant, Handler: s.saveTemplateBlocks},
+		{Method: "POST", Path: "/templates/blocks/preview", Access: Tenant, Handler: s.previewTemplateBlocks},
 
 		{Method: "POST", Path: "/api/v1/cases/:id/documents", Access: Tenant, API: true, Param: "case", Handler: s.apiGenerateDocument},
 		{Method: "GET", Path: "/api/v1/cases/:id/documents", Access: Tenant, API: true, Param: "case", Handler: s.apiListDocuments},
@@ -204,20 +206,23 @@ type templatesData struct {
 	Body     string
 	Override bool
 	Cases    []cases.Case // cases to preview against
+	// Blocks are the template's text blocks for legal's form, with the
+	// placeholders they may use (templateform.go).
+	Blocks       []documents.TextBlock
+	Placeholders []documents.Placeholder
+	// RawOpen opens the raw editor: the template has no text blocks, or
+	// the raw edit was refused.
+	RawOpen bool
 }
 
 func (s *Server) templatesPage(c *fiber.Ctx) error {
 	kind, lang := c.Query("kind", string(documents.PPCFinal)), c.Query("lang", "ja")
-	body, override, err := s.deps.Drafts.Template(c.UserContext(), principal(c), kind, lang)
-	if err != nil {
-		return err
-	}
-	open, err := s.deps.Cases.List(c.UserContext(), principal(c), cases.ListFilter{})
+	d, err := s.loadTemplatesData(c, kind, lang)
 	if err != nil {
 		return err
 	}
 	pg := s.newPage(c, "templates.title", "templates")
-	pg.Data = templatesData{Kinds: documents.Kinds, Kind: kind, Lang: lang, Body: body, Override: override, Cases: open}
+	pg.Data = d
 	return s.render(c, fiber.StatusOK, "templates", pg)
 }
 
@@ -229,7 +234,12 @@ func (s *Server) saveTemplate(c *fiber.Ctx) error {
 		if err := fieldErrors(pg, err); err != nil {
 			return err
 		}
-		pg.Data = templatesData{Kinds: documents.Kinds, Kind: kind, Lang: lang, Body: body, Override: true}
+		d, lerr := s.loadTemplatesData(c, kind, lang)
+		if lerr != nil {
+			return err // kind or language unknown: the error page says which
+		}
+		d.Body, d.RawOpen = body, true
+		pg.Data = d
 		return s.render(c, fiber.StatusUnprocessableEntity, "templates", pg)
 	}
 	s.flash(c, "flash.template_saved")

@@ -404,6 +404,10 @@ type journeyApp struct {
 	zone       *time.Location
 	smtp       *mailtest.Server
 	totpSecret string
+	// The services, for tests that set up data behind the browser.
+	auth  *auth.Service
+	cases *cases.Service
+	as    *assessment.Service
 }
 
 // startJourneyApp wires the application as `breachdesk serve` does, with
@@ -504,7 +508,7 @@ func startJourneyApp(t *testing.T) journeyApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return journeyApp{st: st, clk: clk, base: "http://" + ln.Addr().String(), zone: zone, smtp: srv, totpSecret: enr.Secret}
+	return journeyApp{st: st, clk: clk, base: "http://" + ln.Addr().String(), zone: zone, smtp: srv, totpSecret: enr.Secret, auth: a, cases: cs, as: as}
 }
 
 // tab is one browser tab in its own browser context (own cookies), with
@@ -667,12 +671,14 @@ func (b *tab) fetch(path string) fetched {
 }
 
 // shot saves a full-page PNG (quality 100 gives PNG, less gives JPEG).
-// Every page shot is also checked for fields without a label.
+// Every page shot is also checked for fields without a label, and by
+// axe-core for serious and critical accessibility problems.
 func (b *tab) shot(name string) {
 	b.t.Helper()
 	if bare := evalJS[[]string](b, unlabelledJS); len(bare) > 0 {
 		b.fail("page %s has fields without a label: %v", name, bare)
 	}
+	b.checkAccessibility(name)
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))

@@ -68,7 +68,6 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Path: "/admin/users/:id/role", Access: Tenant, Param: "user", Handler: s.adminSetRole},
 		{Method: "POST", Path: "/admin/users/:id/remove", Access: Tenant, Param: "user", Handler: s.adminRemove},
 		{Method: "GET", Path: "/admin/organisations", Access: Operator, Handler: s.adminOrganisations},
-		{Method: "GET", Path: "/audit", Access: Tenant, Handler: s.auditLog},
 
 		{Method: "GET", Path: "/api/v1/me", Access: LoggedIn, API: true, Handler: s.apiMe},
 		{Method: "GET", Path: "/api/v1/members/:id", Access: Tenant, API: true, Param: "user", Handler: s.apiMember},
@@ -78,6 +77,8 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.profileRoutes()...)
 	routes = append(routes, s.approvalRoutes()...)
 	routes = append(routes, s.caseRoutes()...)
+	routes = append(routes, s.correctionRoutes()...)
+	routes = append(routes, s.caseListRoutes()...)
 	routes = append(routes, s.assessmentRoutes()...)
 	routes = append(routes, s.taskRoutes()...)
 	routes = append(routes, s.obligationRoutes()...)
@@ -91,6 +92,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.peopleRoutes()...)
 	routes = append(routes, s.inquiryRoutes()...)
 	routes = append(routes, s.letterRoutes()...)
+	routes = append(routes, s.auditRoutes()...)
 	return routes
 }
 

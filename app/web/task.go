@@ -71,11 +71,11 @@ func (s *Server) renderTask(c *fiber.Ctx, status int, pg *Page) error {
 // taskFormFailed shows the task page again after one of its forms (or the
 // case page's "mark done") failed (see failedForm).
 func (s *Server) taskFormFailed(c *fiber.Ctx, err error, fields ...string) error {
-	pg, err := s.failedForm(c, err, fields...)
-	if err != nil {
-		return err
+	pg, ferr := s.failedForm(c, err, fields...)
+	if ferr != nil {
+		return ferr
 	}
-	return s.renderTask(c, fiber.StatusUnprocessableEntity, pg)
+	return s.renderTask(c, statusOf(err), pg)
 }
 
 // failedForm is the page for showing a form again after err: its field
