@@ -12,6 +12,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
@@ -240,6 +241,10 @@ func (s *Service) decide(ctx context.Context, p *auth.Principal, o Obligation, f
 // records the decision on the timeline and in the audit log. A nil p is
 // the system: no user decided.
 func (s *Service) decideTx(ctx context.Context, tx *store.Tx, p *auth.Principal, o Obligation, fields map[string]any, action string, entry apperr.Message) (Obligation, error) {
+	// A voided case takes no decision: its obligations never existed.
+	if err := cases.LockWritable(ctx, tx, o.CaseID); err != nil {
+		return o, err
+	}
 	fields["decided_by"] = nil // the system (CompleteBySystem)
 	if p != nil {
 		fields["decided_by"] = p.User.ID

@@ -11,6 +11,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/pan"
@@ -41,6 +42,9 @@ func (s *Service) SendBack(ctx context.Context, p *auth.Principal, id int64, com
 	comment, _ = pan.Mask(comment)
 	now := s.now()
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := cases.LockWritable(ctx, tx, d.CaseID); err != nil {
+			return err
+		}
 		if err := tx.DB.Clauses(clause.Locking{Strength: "UPDATE"}).Omit("pdf").Where("id = ?", d.ID).Take(&d).Error; err != nil {
 			return err
 		}

@@ -255,6 +255,10 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 	draftSum := fmt.Sprintf("%x", d.SHA256)
 	now := s.now()
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		// Nothing of a voided case is approved or sent.
+		if err := cases.LockWritable(ctx, tx, d.CaseID); err != nil {
+			return err
+		}
 		var locked Document
 		if err := tx.DB.Clauses(clause.Locking{Strength: "UPDATE"}).Omit("pdf").Where("id = ?", d.ID).Take(&locked).Error; err != nil {
 			return err
@@ -390,6 +394,9 @@ func (s *Service) MarkSubmitted(ctx context.Context, p *auth.Principal, id int64
 	}
 	at := in.SubmittedAt
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := cases.LockWritable(ctx, tx, d.CaseID); err != nil {
+			return err
+		}
 		if err := tx.DB.Model(&Document{}).Where("id = ?", d.ID).Updates(map[string]any{"status": StatusSubmitted, "submitted_at": at, "updated_at": s.now()}).Error; err != nil {
 			return err
 		}

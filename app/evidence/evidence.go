@@ -149,6 +149,10 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, caseID int64, f
 		SHA256: Digest(sum[:]), Description: desc, Data: data, CreatedBy: &p.User.ID}
 	now := s.now()
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		// A voided case gathers no more evidence.
+		if err := cases.LockWritable(ctx, tx, it.CaseID); err != nil {
+			return err
+		}
 		if err := tx.DB.Create(&it).Error; err != nil {
 			return err
 		}
@@ -286,6 +290,9 @@ func (s *Service) AddCustody(ctx context.Context, p *auth.Principal, evidenceID 
 	ev := CustodyEvent{OrganisationID: it.OrganisationID, EvidenceID: it.ID, Kind: kind, OccurredAt: occurredAt.UTC(),
 		Handler: handler, Reason: reason, RecordedBy: &p.User.ID}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := cases.LockWritable(ctx, tx, it.CaseID); err != nil {
+			return err
+		}
 		if err := tx.DB.Create(&ev).Error; err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
 )
@@ -109,6 +110,9 @@ func (s *Service) RecordHeld(ctx context.Context, p *auth.Principal, caseID int6
 	it := Item{OrganisationID: p.OrgID(), CaseID: caseID, Filename: name, ContentType: "application/octet-stream", SizeBytes: in.SizeBytes,
 		SHA256: Digest(sum), Description: in.Description, HeldBy: in.HeldBy, CreatedBy: &p.User.ID}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := cases.LockWritable(ctx, tx, it.CaseID); err != nil {
+			return err
+		}
 		if err := tx.DB.Create(&it).Error; err != nil {
 			return err
 		}

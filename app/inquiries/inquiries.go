@@ -236,6 +236,9 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, pt Pa
 		return Saved{}, err
 	}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		if err := cases.LockWritable(ctx, tx, it.CaseID); err != nil {
+			return err
+		}
 		it.UpdatedAt = now
 		err := tx.DB.Model(&Inquiry{}).Where("id = ? AND organisation_id = ?", it.ID, it.OrganisationID).Updates(map[string]any{
 			"received_at": it.ReceivedAt, "channel": it.Channel, "caller_name": it.CallerName, "caller_contact": it.CallerContact,
