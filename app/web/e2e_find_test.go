@@ -59,7 +59,7 @@ func TestFindingThingsInBrowser(t *testing.T) {
 
 	browserCtx := startBrowser(t, chrome)
 	b := newTab(t, browserCtx, app.base, shots)
-	b.loginWithTOTP(app, journeyOwner)
+	b.loginWithTOTP(app, journeyOwner, true)
 
 	// 1. The case page opens with its summary and links to each section;
 	// a link takes the reader to the section, without JavaScript's help,
@@ -167,7 +167,7 @@ func TestFindingThingsInBrowser(t *testing.T) {
 		"assessment": casePath + "/assessment", "people": casePath + "/people", "letters": casePath + "/letters",
 		"inquiries": casePath + "/inquiries", "faq": casePath + "/faq", "evidence-held": casePath + "/evidence/held",
 		"task": fmt.Sprintf("/tasks/%d", taskID), "obligation": fmt.Sprintf("/obligations/%d", obligationID),
-		"closed-case": fmt.Sprintf("/cases/%d", closed.ID),
+		"closed-case": fmt.Sprintf("/cases/%d", closed.ID), "user": fmt.Sprintf("/admin/users/%d", owner.User.ID),
 	} {
 		b.open(path)
 		b.waitJS(`document.readyState === "complete"`, name)
@@ -208,13 +208,21 @@ func startBrowser(t *testing.T, chrome string) context.Context {
 
 // loginWithTOTP logs in with the password and the authenticator's next
 // code (the journey's owner has TOTP), in Japanese.
-func (b *tab) loginWithTOTP(app journeyApp, email string) {
+// With check, the two login pages are checked as every page shot is.
+func (b *tab) loginWithTOTP(app journeyApp, email string, check bool) {
 	b.t.Helper()
 	b.open("/login")
 	b.submit(`.lang-links a[lang=ja]`)
+	if check {
+		b.shot("login")
+		b.shotAt(375, "login")
+	}
 	b.do(chromedp.SendKeys(chromedp.ID("email"), email), chromedp.SendKeys(chromedp.ID("password"), password))
 	b.submit(`form[action="/login"] button[type=submit]`)
 	b.waitVisible("#code")
+	if check {
+		b.shot("login-totp")
+	}
 	code, err := auth.TOTPCodeAt(app.totpSecret, app.clk.Now())
 	if err != nil {
 		b.t.Fatal(err)
