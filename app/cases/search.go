@@ -9,6 +9,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/store"
 )
 
 // The case statuses a search can ask for.
@@ -121,7 +122,7 @@ func (s *Service) Search(ctx context.Context, p *auth.Principal, f SearchFilter)
 	}
 	if f.Query != "" {
 		where = append(where, `(c.title ILIKE @like OR c.reference ILIKE @like OR c.summary ILIKE @like)`)
-		args["like"] = "%" + likeEscaper.Replace(f.Query) + "%"
+		args["like"] = "%" + store.EscapeLike(f.Query) + "%"
 	}
 	for col, val := range map[string]string{"phase": f.Phase, "severity": f.Severity, "incident_type": f.IncidentType} {
 		if val != "" {
@@ -159,6 +160,3 @@ func (s *Service) Search(ctx context.Context, p *auth.Principal, f SearchFilter)
 		ORDER BY c.closed_at IS NOT NULL, c.aware_at DESC, c.id DESC LIMIT @limit OFFSET @offset`, args).Scan(&res.Cases).Error
 	return res, err
 }
-
-// likeEscaper makes a search term match literally in ILIKE.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -93,6 +93,15 @@ var Kinds = []KindInfo{
 	}},
 }
 
+// KindTitle names a document kind in both languages; a kind no longer
+// known (a row from an older version) is named by its key.
+func KindTitle(kind string) i18n.Text {
+	if ki, ok := Info(DocKind(kind)); ok {
+		return ki.Title
+	}
+	return i18n.Text{JA: kind, EN: kind}
+}
+
 // Info returns a kind's details.
 func Info(k DocKind) (KindInfo, bool) {
 	for _, ki := range Kinds {

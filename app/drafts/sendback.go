@@ -12,6 +12,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/documents"
 	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/pan"
@@ -58,7 +59,7 @@ func (s *Service) SendBack(ctx context.Context, p *auth.Principal, id int64, com
 			Updates(map[string]any{"returned_at": now, "returned_by": p.User.ID, "return_comment": comment, "updated_at": now}).Error; err != nil {
 			return err
 		}
-		title := kindTitle(d.Kind)
+		title := documents.KindTitle(d.Kind)
 		if err := timeline.Record(ctx, tx, d.OrganisationID, d.CaseID, "document.send_back", "timeline.document_sent_back",
 			title, apperr.Msg("timeline.lang."+d.Lang), d.Version, comment); err != nil {
 			return err

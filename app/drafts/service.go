@@ -21,7 +21,6 @@ import (
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/documents"
-	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/inquiries"
 	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/obligations"
@@ -281,7 +280,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 		if res.RowsAffected != 1 {
 			return apperr.Conflict("conflict.document_changed_meanwhile")
 		}
-		if err := timeline.Record(ctx, tx, d.OrganisationID, d.CaseID, "document.approve", "timeline.document_approved", kindTitle(d.Kind), apperr.Msg("timeline.lang."+d.Lang), d.Version); err != nil {
+		if err := timeline.Record(ctx, tx, d.OrganisationID, d.CaseID, "document.approve", "timeline.document_approved", documents.KindTitle(d.Kind), apperr.Msg("timeline.lang."+d.Lang), d.Version); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.approve", TargetType: "document", TargetID: fmt.Sprint(d.ID),
@@ -533,14 +532,6 @@ func (s *Service) renderComposed(ctx context.Context, composed string, d Documen
 		return nil, err
 	}
 	return s.renderer.Render(ctx, doc, pdf.Meta{Title: title, Organisation: org, Reference: ref, Lang: d.Lang, Draft: draft, GeneratedAt: at})
-}
-
-// kindTitle names a document kind in both languages.
-func kindTitle(kind string) i18n.Text {
-	if ki, ok := documents.Info(documents.DocKind(kind)); ok {
-		return ki.Title
-	}
-	return i18n.Text{JA: kind, EN: kind}
 }
 
 // preliminaryFields are the written fields of the case's PPC preliminary

@@ -248,7 +248,7 @@ func (s *Service) insertLetters(tx *store.Tx, b Batch) (int, error) {
 		where = append(where, "p.notified_email_at IS NULL AND p.notified_letter_at IS NULL")
 	case SelectSearch:
 		where = append(where, `(p.name ILIKE @like OR p.email ILIKE @like OR p.customer_id ILIKE @like)`)
-		args["like"] = "%" + likeEscaper.Replace(b.Search) + "%"
+		args["like"] = "%" + store.EscapeLike(b.Search) + "%"
 	}
 	if b.SameLanguage {
 		where = append(where, "p.language = @lang")
@@ -272,9 +272,6 @@ func (s *Service) insertLetters(tx *store.Tx, b Batch) (int, error) {
 	res := tx.DB.Exec(q, args)
 	return int(res.RowsAffected), res.Error
 }
-
-// likeEscaper makes a search term match literally in ILIKE.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // Get returns one batch of the principal's organisation.
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Batch, error) {

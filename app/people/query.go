@@ -69,6 +69,3 @@ func (s *Service) People(ctx context.Context, p *auth.Principal, caseID int64, q
 	})
 	return out, total, err
 }
-
-// likeEscaper makes a search term match literally in ILIKE.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -251,7 +251,7 @@ func (s *Service) searchCondition(ctx context.Context, orgID, caseID int64, term
 		fast, fastArgs = append(fast, "(email <> '' AND lower(email) = ?)"), append(fastArgs, strings.ToLower(exact))
 	}
 	if isKana(folded) {
-		fast, fastArgs = append(fast, "(search_kana <> '' AND search_kana LIKE ?)"), append(fastArgs, likeEscaper.Replace(folded)+"%")
+		fast, fastArgs = append(fast, "(search_kana <> '' AND search_kana LIKE ?)"), append(fastArgs, store.EscapeLike(folded)+"%")
 	}
 	if len(phone) >= minPhoneDigits {
 		fast, fastArgs = append(fast, "(search_phone <> '' AND search_phone LIKE ?)"), append(fastArgs, phone+"%")
@@ -263,7 +263,7 @@ func (s *Service) searchCondition(ctx context.Context, orgID, caseID int64, term
 	if err != nil || len(found) > 0 {
 		return cond, fastArgs, err
 	}
-	anywhere, args := "search_text LIKE ?", []any{"%" + likeEscaper.Replace(folded) + "%"}
+	anywhere, args := "search_text LIKE ?", []any{"%" + store.EscapeLike(folded) + "%"}
 	if phone != "" && phone != folded {
 		anywhere, args = "(search_text LIKE ? OR search_text LIKE ?)", append(args, "%"+phone+"%")
 	}

@@ -29,8 +29,7 @@ func (s *Server) approvalsPage(c *fiber.Ctx) error {
 	}
 	rows := make([]approvalRow, len(list))
 	for i, a := range list {
-		ki, _ := documents.Info(documents.DocKind(a.Kind))
-		rows[i] = approvalRow{Awaiting: a, Title: ki.Title}
+		rows[i] = approvalRow{Awaiting: a, Title: documents.KindTitle(a.Kind)}
 	}
 	pg := s.newPage(c, "approvals.title", "approvals")
 	pg.Data = rows

@@ -60,10 +60,7 @@ type option struct{ Value, Label string }
 
 // KindTitle names a document kind in the reader's language.
 func (d *casePageData) KindTitle(kind, lang string) string {
-	if ki, ok := documents.Info(documents.DocKind(kind)); ok {
-		return ki.Title.In(lang)
-	}
-	return kind
+	return documents.KindTitle(kind).In(lang)
 }
 
 // TaskTitle shows a playbook task in the reader's language.

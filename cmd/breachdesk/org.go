@@ -58,19 +58,11 @@ func runOrgProfileShow(args []string) int {
 		return 2
 	}
 	ctx := cliCtx()
-	e, err := open(ctx, true)
+	e, _, o, err := openOrganisation(ctx, *org)
 	if err != nil {
 		return fail(os.Stderr, err)
 	}
 	defer e.close()
-	a, err := newAuth(e.cfg, e.clock, e.st)
-	if err != nil {
-		return fail(os.Stderr, err)
-	}
-	o, err := organisation(ctx, a, *org)
-	if err != nil {
-		return fail(os.Stderr, err)
-	}
 	p := auth.ProfileOf(o)
 	if *asJSON {
 		if err := writeProfileJSON(os.Stdout, p); err != nil {
@@ -139,19 +131,11 @@ func runOrgProfileSet(args []string) int {
 		return 2
 	}
 	ctx := cliCtx()
-	e, err := open(ctx, true)
+	e, a, o, err := openOrganisation(ctx, *org)
 	if err != nil {
 		return fail(os.Stderr, err)
 	}
 	defer e.close()
-	a, err := newAuth(e.cfg, e.clock, e.st)
-	if err != nil {
-		return fail(os.Stderr, err)
-	}
-	o, err := organisation(ctx, a, *org)
-	if err != nil {
-		return fail(os.Stderr, err)
-	}
 	in := auth.ProfileOf(o)
 	if *file != "" {
 		if in, err = readProfile(*file); err != nil {
@@ -231,14 +215,25 @@ func fieldUsage(field string) string {
 	return s
 }
 
-// organisation finds the organisation by slug; the error names the slug,
-// since "not found" alone does not say what was looked for.
-func organisation(ctx context.Context, a *auth.Service, slug string) (auth.Organisation, error) {
-	o, err := a.OrganisationBySlug(ctx, slug)
+// openOrganisation opens the database (migrating it, as the other admin
+// commands do) and finds the organisation by slug, for both profile verbs;
+// the error names the slug, since "not found" alone does not say what was
+// looked for. On success the caller closes the env.
+func openOrganisation(ctx context.Context, slug string) (*env, *auth.Service, auth.Organisation, error) {
+	e, err := open(ctx, true)
 	if err != nil {
-		return o, fmt.Errorf("organisation %q: %w", slug, err)
+		return nil, nil, auth.Organisation{}, err
 	}
-	return o, nil
+	a, err := newAuth(e.cfg, e.clock, e.st)
+	if err == nil {
+		var o auth.Organisation
+		if o, err = a.OrganisationBySlug(ctx, slug); err == nil {
+			return e, a, o, nil
+		}
+		err = fmt.Errorf("organisation %q: %w", slug, err)
+	}
+	e.close()
+	return nil, nil, auth.Organisation{}, err
 }
 
 // readProfile reads a whole profile as the API's PUT takes it: an unknown
