@@ -11,7 +11,7 @@ BIN := bin/breachdesk
 # axe-core for the browser tests (see the rule below `test`).
 AXE := frontend/node_modules/axe-core/axe.min.js
 
-.PHONY: run build test test-dates vet vulncheck fuzz bench faulttest clean
+.PHONY: run build test lint-api test-dates vet vulncheck fuzz bench faulttest clean
 
 ## run: build, migrate and serve on :8080 (finds or starts PostgreSQL)
 run: build
@@ -21,9 +21,18 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/breachdesk
 
-## test: vet and run every test against a real PostgreSQL
+## test: vet and run every test against a real PostgreSQL, then print
+## what the API checks found (the negative test's counts, the generated
+## client's output: see app/web/api_negative_test.go, client_gen_test.go)
 test: vet $(AXE)
-	$(GO) test -count=1 -timeout 15m ./...
+	@rm -f .api-report.txt
+	BREACHDESK_API_REPORT=$(CURDIR)/.api-report.txt $(GO) test -count=1 -timeout 15m ./...
+	@echo "--- API contract checks"; cat .api-report.txt
+
+## lint-api: lint the OpenAPI document with Redocly's CLI (from npm)
+lint-api: build
+	@./$(BIN) openapi > /tmp/breachdesk-openapi.json
+	npx --yes @redocly/cli@2.77.0 lint --format=stylish /tmp/breachdesk-openapi.json
 
 ## axe-core, which the browser tests run on every page they look at, comes
 ## from npm (frontend/package.json, pinned by its lock file). Without npm

@@ -43,8 +43,8 @@ func (s *Service) ObligationInCase(ctx context.Context, p *auth.Principal, caseI
 
 // Submission records that a report or notice was sent.
 type Submission struct {
-	SubmittedAt        time.Time `json:"submitted_at"`
-	RecipientReference string    `json:"recipient_reference"`
+	SubmittedAt        time.Time `json:"submitted_at" doc:"when it was sent; now when left out, never in the future"`
+	RecipientReference string    `json:"recipient_reference" maxLength:"200" doc:"the recipient's reference number for it"`
 }
 
 // Submit marks an obligation submitted, with the time it was sent and the

@@ -22,20 +22,20 @@ import (
 // Profile is an organisation's own details as the reports, letters and
 // the public notice print them: the whole of it is given on every change.
 type Profile struct {
-	Name            string   `json:"name"`
-	LegalName       string   `json:"legal_name"`
-	CorporateNumber string   `json:"corporate_number"`
-	Address         string   `json:"address"`
-	Representative  string   `json:"representative"`
-	ContactDesk     string   `json:"contact_desk"`
-	ContactPhone    string   `json:"contact_phone"`
-	ContactHours    string   `json:"contact_hours"`
-	ContactEmail    string   `json:"contact_email"`
-	ContactURL      string   `json:"contact_url"`
-	AcquirerName    string   `json:"acquirer_name"`
-	PSPName         string   `json:"psp_name"`
-	CardBrands      []string `json:"card_brands"`
-	Timezone        string   `json:"timezone"`
+	Name            string   `json:"name" required:"true" maxLength:"200" doc:"the short name pages show"`
+	LegalName       string   `json:"legal_name" required:"true" maxLength:"200" doc:"the registered name documents print"`
+	CorporateNumber string   `json:"corporate_number" maxLength:"20" doc:"法人番号: 13 digits, the first a check digit; hyphens and spaces are dropped"`
+	Address         string   `json:"address" maxLength:"300"`
+	Representative  string   `json:"representative" maxLength:"200"`
+	ContactDesk     string   `json:"contact_desk" maxLength:"200" doc:"the desk people affected can reach"`
+	ContactPhone    string   `json:"contact_phone" maxLength:"30"`
+	ContactHours    string   `json:"contact_hours" maxLength:"100"`
+	ContactEmail    string   `json:"contact_email" maxLength:"254"`
+	ContactURL      string   `json:"contact_url" maxLength:"500" doc:"an https address"`
+	AcquirerName    string   `json:"acquirer_name" maxLength:"200"`
+	PSPName         string   `json:"psp_name" maxLength:"200"`
+	CardBrands      []string `json:"card_brands" doc:"the card brands accepted, by the facts' card_brands keys (visa, jcb...)"`
+	Timezone        string   `json:"timezone" maxLength:"64" doc:"IANA zone; Asia/Tokyo when empty"`
 }
 
 // ProfileOf returns o's details as a Profile.

@@ -48,11 +48,11 @@ type Case struct {
 	AwareAt         time.Time  `json:"aware_at"`
 	OccurredFrom    *time.Time `json:"occurred_from"`
 	OccurredTo      *time.Time `json:"occurred_to"`
-	IncidentType    string     `json:"incident_type"`
-	Playbook        string     `json:"playbook"`
+	IncidentType    string     `json:"incident_type" enum:"incident_type"`
+	Playbook        string     `json:"playbook" enum:"playbook"`
 	PlaybookVersion int        `json:"playbook_version"`
 	Phase           Phase      `json:"phase"`
-	Severity        string     `json:"severity"`
+	Severity        string     `json:"severity" enum:"severity"`
 	OwnerID         *int64     `json:"owner_id"`
 	ClosedAt        *time.Time `json:"closed_at"`
 	CreatedBy       *int64     `json:"created_by"`
@@ -82,7 +82,7 @@ type Task struct {
 	// then a task that serves an obligation (see Serves) follows the
 	// obligation's deadline.
 	DueSetByHand bool       `json:"due_set_by_hand"`
-	Status       string     `json:"status"`
+	Status       string     `json:"status" enum:"task_status"`
 	SkipReason   string     `json:"skip_reason"`
 	CompletedAt  *time.Time `json:"completed_at"`
 	CreatedAt    time.Time  `json:"created_at"`

@@ -47,14 +47,14 @@ func NewService(st *store.Store, clk clock.Clock, obligations Obligations) *Serv
 
 // NewCase is the input of Create.
 type NewCase struct {
-	Title        string     `json:"title"`
+	Title        string     `json:"title" required:"true" maxLength:"200"`
 	Summary      string     `json:"summary"`
-	AwareAt      time.Time  `json:"aware_at"`
+	AwareAt      time.Time  `json:"aware_at" required:"true" doc:"when the organisation became aware: every legal clock runs from it"`
 	OccurredFrom *time.Time `json:"occurred_from"`
 	OccurredTo   *time.Time `json:"occurred_to"`
-	IncidentType string     `json:"incident_type"`
-	Playbook     string     `json:"playbook"`
-	Severity     string     `json:"severity"`
+	IncidentType string     `json:"incident_type" enum:"incident_type" required:"true"`
+	Playbook     string     `json:"playbook" enum:"playbook" doc:"default jp-card-leak"`
+	Severity     string     `json:"severity" enum:"severity" doc:"default high"`
 	OwnerID      *int64     `json:"owner_id"`
 	// ConfirmOldAwareAt confirms an awareness date so far back that it is
 	// asked about (see OldAwareAt).

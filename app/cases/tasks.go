@@ -54,10 +54,10 @@ func (s *Service) Task(ctx context.Context, p *auth.Principal, id int64) (Task, 
 
 // NewTask is the input of AddTask.
 type NewTask struct {
-	Phase       Phase      `json:"phase"`
-	Title       string     `json:"title"`
-	Description string     `json:"description"`
-	AssigneeID  *int64     `json:"assignee_id"`
+	Phase       Phase      `json:"phase" doc:"the case's current phase when left out; not closed"`
+	Title       string     `json:"title" required:"true" maxLength:"300"`
+	Description string     `json:"description" doc:"card numbers are masked"`
+	AssigneeID  *int64     `json:"assignee_id" doc:"a member of the organisation"`
 	DueAt       *time.Time `json:"due_at"`
 }
 
@@ -104,11 +104,11 @@ func (s *Service) AddTask(ctx context.Context, p *auth.Principal, caseID int64, 
 
 // TaskPatch changes a task; nil fields stay.
 type TaskPatch struct {
-	Status     *string    `json:"status"`
-	SkipReason *string    `json:"skip_reason"`
-	AssigneeID *int64     `json:"assignee_id"`
-	Unassign   bool       `json:"unassign"`
-	DueAt      *time.Time `json:"due_at"`
+	Status     *string    `json:"status" enum:"task_status"`
+	SkipReason *string    `json:"skip_reason" maxLength:"2000" doc:"why the task is skipped: required for status skipped"`
+	AssigneeID *int64     `json:"assignee_id" doc:"a member of the organisation"`
+	Unassign   bool       `json:"unassign" doc:"leave the task unassigned (assignee_id is then ignored)"`
+	DueAt      *time.Time `json:"due_at" doc:"a due date set by hand: the task stops following its obligation's deadline"`
 }
 
 // UpdateTask changes status, assignee or due date. Skipping needs a
@@ -154,6 +154,9 @@ func (s *Service) UpdateTask(ctx context.Context, p *auth.Principal, id int64, i
 		if len(changes) > 0 {
 			changes = append(changes, apperr.Msg("timeline.task_skip_reason", t.SkipReason))
 		}
+	} else if in.SkipReason != nil && utf8.RuneCountInString(*in.SkipReason) > 2000 {
+		// Ignored on a task not skipped, but still not beyond what the API says.
+		v.Add("skip_reason", "validation.max_chars", 2000)
 	}
 	if in.Unassign {
 		t.AssigneeID = nil

@@ -23,8 +23,8 @@ type Patch struct {
 	AwareAt      *time.Time `json:"aware_at"`
 	OccurredFrom *time.Time `json:"occurred_from"`
 	OccurredTo   *time.Time `json:"occurred_to"`
-	IncidentType *string    `json:"incident_type"`
-	Severity     *string    `json:"severity"`
+	IncidentType *string    `json:"incident_type" enum:"incident_type"`
+	Severity     *string    `json:"severity" enum:"severity"`
 	OwnerID      *int64     `json:"owner_id"`
 	// ConfirmOldAwareAt confirms moving aware_at so far back that it is
 	// asked about (see OldAwareAt).

@@ -18,6 +18,10 @@ const (
 	StatusFailed    = "failed"
 )
 
+// Statuses lists the statuses of a document, in the order it goes
+// through them (failed: rendering went wrong).
+var Statuses = []string{StatusQueued, StatusDraft, StatusApproved, StatusSubmitted, StatusFailed}
+
 // Document is one generated version of a document.
 type Document struct {
 	ID              int64           `json:"id"`

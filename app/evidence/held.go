@@ -70,11 +70,11 @@ func refuseCardData(data []byte, filename string, sum []byte) error {
 // investigator, typically), of which BreachDesk records only what
 // identifies it.
 type HeldInput struct {
-	Filename    string `json:"filename"`
-	SHA256      string `json:"sha256"` // 64 hex digits
-	SizeBytes   int64  `json:"size_bytes"`
-	HeldBy      string `json:"held_by"` // who keeps it, e.g. the PFI's name
-	Description string `json:"description"`
+	Filename    string `json:"filename" required:"true" doc:"the file's name; only its last path element is kept, cut to 255 characters"`
+	SHA256      string `json:"sha256" required:"true" pattern:"^[0-9a-fA-F]{64}$" doc:"the file's SHA-256, 64 hex digits"`
+	SizeBytes   int64  `json:"size_bytes" minimum:"0" doc:"the file's size in bytes"`
+	HeldBy      string `json:"held_by" required:"true" maxLength:"200" doc:"who keeps the file, e.g. the forensic investigator's name"`
+	Description string `json:"description" maxLength:"2000"`
 }
 
 // RecordHeld adds an item without content: a file that holds card data

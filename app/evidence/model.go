@@ -51,14 +51,14 @@ type Item struct {
 	OrganisationID int64  `json:"-"`
 	CaseID         int64  `json:"case_id"`
 	Filename       string `json:"filename"`
-	ContentType    string `json:"content_type"`
+	ContentType    string `json:"content_type" doc:"sniffed from the content, never taken from the client"`
 	SizeBytes      int64  `json:"size_bytes"`
 	SHA256         Digest `gorm:"column:sha256" json:"sha256"`
 	Description    string `json:"description"`
 	// HeldBy names who holds an item BreachDesk keeps no copy of (one
 	// holding card data, kept by the forensic investigator); "" when the
 	// file is stored here.
-	HeldBy    string    `json:"held_by"`
+	HeldBy    string    `json:"held_by" doc:"who holds a file BreachDesk keeps no copy of (one with card data); empty when it is stored here"`
 	Data      []byte    `gorm:"column:data" json:"-"`
 	CreatedBy *int64    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
@@ -91,7 +91,7 @@ type CustodyEvent struct {
 	ID             int64     `json:"id"`
 	OrganisationID int64     `json:"-"`
 	EvidenceID     int64     `json:"evidence_id"`
-	Kind           string    `json:"kind"`
+	Kind           string    `json:"kind" enum:"custody_kind"`
 	OccurredAt     time.Time `json:"occurred_at"`
 	Handler        string    `json:"handler"`
 	Reason         string    `json:"reason"`

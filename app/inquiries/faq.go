@@ -18,10 +18,10 @@ import (
 // FAQInput is the text of an FAQ entry. Japanese, English or both may be
 // given; a language with a question needs its answer.
 type FAQInput struct {
-	QuestionJA string `json:"question_ja"`
-	AnswerJA   string `json:"answer_ja"`
-	QuestionEN string `json:"question_en"`
-	AnswerEN   string `json:"answer_en"`
+	QuestionJA string `json:"question_ja" maxLength:"1000" doc:"the question in Japanese; one of question_ja and question_en is required"`
+	AnswerJA   string `json:"answer_ja" maxLength:"5000" doc:"required with question_ja"`
+	QuestionEN string `json:"question_en" maxLength:"1000"`
+	AnswerEN   string `json:"answer_en" maxLength:"5000" doc:"required with question_en"`
 }
 
 // clean masks card numbers and validates.

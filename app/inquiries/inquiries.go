@@ -46,22 +46,22 @@ func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessm
 type Input struct {
 	// ReceivedAt is when the call or message came in; zero means now.
 	ReceivedAt    time.Time `json:"received_at"`
-	Channel       string    `json:"channel"`
-	CallerName    string    `json:"caller_name"`
-	CallerContact string    `json:"caller_contact"`
-	Affected      string    `json:"affected"`
-	Question      string    `json:"question"`
-	Answer        string    `json:"answer"`
-	Category      string    `json:"category"`
+	Channel       string    `json:"channel" enum:"inquiry_channel" doc:"phone when left out"`
+	CallerName    string    `json:"caller_name" maxLength:"200"`
+	CallerContact string    `json:"caller_contact" maxLength:"200" doc:"an e-mail address or phone number; match looks it up"`
+	Affected      string    `json:"affected" enum:"inquiry_affected" doc:"is the caller among the affected persons; unknown when left out"`
+	Question      string    `json:"question" required:"true" maxLength:"5000"`
+	Answer        string    `json:"answer" maxLength:"5000" doc:"the answer given; one given on the spot marks the inquiry answered"`
+	Category      string    `json:"category" enum:"inquiry_category" doc:"other when left out"`
 	// TakenBy names the operator (often an outsourced desk with no login);
 	// empty means the user recording it.
-	TakenBy string `json:"taken_by"`
+	TakenBy string `json:"taken_by" maxLength:"200" doc:"the operator; the caller's own name when left out"`
 	// Match looks the caller up in the case's affected persons by
 	// caller_contact and Lookup, and links the one person found.
-	Match bool `json:"match"`
+	Match bool `json:"match" doc:"link the caller to the one affected person found by caller_contact or lookup"`
 	// Lookup is an extra key for Match (a customer id the caller gave);
 	// it is not stored.
-	Lookup string `json:"lookup"`
+	Lookup string `json:"lookup" doc:"another key for match (e-mail, phone, customer id); not stored"`
 }
 
 // Saved is an inquiry as stored by Create, Update or Answer.
@@ -169,17 +169,17 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Inquiry
 // Patch changes some fields of an inquiry; nil leaves a field as it is.
 type Patch struct {
 	ReceivedAt    *time.Time `json:"received_at"`
-	Channel       *string    `json:"channel"`
-	CallerName    *string    `json:"caller_name"`
-	CallerContact *string    `json:"caller_contact"`
-	Affected      *string    `json:"affected"`
-	Question      *string    `json:"question"`
-	Answer        *string    `json:"answer"`
-	Category      *string    `json:"category"`
-	TakenBy       *string    `json:"taken_by"`
+	Channel       *string    `json:"channel" enum:"inquiry_channel"`
+	CallerName    *string    `json:"caller_name" maxLength:"200"`
+	CallerContact *string    `json:"caller_contact" maxLength:"200"`
+	Affected      *string    `json:"affected" enum:"inquiry_affected" doc:"anything but yes removes the link to an affected person"`
+	Question      *string    `json:"question" maxLength:"5000"`
+	Answer        *string    `json:"answer" maxLength:"5000"`
+	Category      *string    `json:"category" enum:"inquiry_category"`
+	TakenBy       *string    `json:"taken_by" maxLength:"200"`
 	// Status "answered" needs an answer; "open" reopens an answered one.
 	// Without it, giving an answer to an open inquiry marks it answered.
-	Status *string `json:"status"`
+	Status *string `json:"status" enum:"inquiry_status" doc:"answered needs an answer; open reopens an answered inquiry"`
 }
 
 // Update changes an inquiry. Setting affected to anything but "yes"

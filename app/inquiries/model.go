@@ -44,16 +44,16 @@ type Inquiry struct {
 	OrganisationID int64     `json:"-"`
 	CaseID         int64     `json:"case_id"`
 	ReceivedAt     time.Time `json:"received_at"`
-	Channel        string    `json:"channel"`
+	Channel        string    `json:"channel" enum:"inquiry_channel"`
 	CallerName     string    `json:"caller_name"`
 	CallerContact  string    `json:"caller_contact"`
 	// PersonID is the affected person the caller was matched to, if any.
 	PersonID   *int64     `json:"person_id"`
-	Affected   string     `json:"affected"`
+	Affected   string     `json:"affected" enum:"inquiry_affected"`
 	Question   string     `json:"question"`
 	Answer     string     `json:"answer"`
-	Status     string     `json:"status"`
-	Category   string     `json:"category"`
+	Status     string     `json:"status" enum:"inquiry_status"`
+	Category   string     `json:"category" enum:"inquiry_category"`
 	TakenBy    string     `json:"taken_by"`
 	AnsweredAt *time.Time `json:"answered_at"`
 	CreatedBy  *int64     `json:"created_by"`
@@ -97,7 +97,7 @@ type Counts struct {
 
 // CategoryCount is how many inquiries one category has.
 type CategoryCount struct {
-	Category string `json:"category"`
+	Category string `json:"category" enum:"inquiry_category"`
 	Count    int64  `json:"count"`
 }
 

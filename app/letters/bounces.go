@@ -22,8 +22,8 @@ import (
 
 // Bounce is one e-mail reported back as undeliverable.
 type Bounce struct {
-	Email  string `json:"email"`
-	Reason string `json:"reason"`
+	Email  string `json:"email" required:"true"`
+	Reason string `json:"reason" doc:"the mail server's diagnostic; kept cut to 300 characters, card numbers masked"`
 }
 
 // BounceResult says what recording bounces did.

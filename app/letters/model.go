@@ -22,6 +22,10 @@ const (
 	ChannelPrint = "print"
 )
 
+// Channels are the channels a batch may use: the service checks against
+// this list and the API document offers it.
+var Channels = []string{ChannelEmail, ChannelPrint}
+
 // Letter states.
 const (
 	StatePending   = "pending"
@@ -37,6 +41,10 @@ const (
 	SelectNotNotified = "not_notified"
 	SelectSearch      = "search"
 )
+
+// Selections are the ways a batch may choose its persons, checked by the
+// service and offered by the API document.
+var Selections = []string{SelectAll, SelectNotNotified, SelectSearch}
 
 // Person e-mail statuses (people.email_status).
 const (

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,13 +127,13 @@ func (s *Service) EmailOn() bool { return s.emailOn }
 type NewBatch struct {
 	// DocumentID is an approved customer letter of the case; its text and
 	// language are what every letter carries.
-	DocumentID int64  `json:"document_id"`
-	Channel    string `json:"channel"`    // email or print
-	AttachPDF  bool   `json:"attach_pdf"` // e-mail: attach the approved letter as PDF
-	Selection  string `json:"selection"`  // all, not_notified or search
-	Search     string `json:"search"`     // name, e-mail or customer id, for selection=search
+	DocumentID int64  `json:"document_id" required:"true" doc:"an approved customer letter of the case"`
+	Channel    string `json:"channel" required:"true" enum:"letter_channel" doc:"email: one message each; print: PDFs, many letters per file, address for window envelopes"`
+	AttachPDF  bool   `json:"attach_pdf" doc:"e-mail: attach the approved letter as PDF"`
+	Selection  string `json:"selection" enum:"letter_selection" doc:"which persons (default not_notified)"`
+	Search     string `json:"search" doc:"name, e-mail or customer id, for selection=search"`
 	// SameLanguage keeps only persons whose language is the letter's.
-	SameLanguage bool `json:"same_language"`
+	SameLanguage bool `json:"same_language" doc:"only persons whose language is the letter's"`
 }
 
 // Create starts a batch: the batch, one letter row per selected person
@@ -211,7 +212,7 @@ func (s *Service) validate(ctx context.Context, c cases.Case, in *NewBatch) (dra
 	case doc.Status != drafts.StatusApproved && doc.Status != drafts.StatusSubmitted:
 		v.Add("document_id", "validation.letter_not_approved", doc.Status)
 	}
-	if in.Channel != ChannelEmail && in.Channel != ChannelPrint {
+	if !slices.Contains(Channels, in.Channel) {
 		v.Add("channel", "validation.either", ChannelEmail, ChannelPrint)
 	} else if in.Channel == ChannelEmail && !s.emailOn {
 		v.Add("channel", "validation.email_off")
@@ -228,7 +229,7 @@ func (s *Service) validate(ctx context.Context, c cases.Case, in *NewBatch) (dra
 			v.Add("search", "validation.search_required")
 		}
 	default:
-		v.Add("selection", "validation.one_of", strings.Join([]string{SelectAll, SelectNotNotified, SelectSearch}, ", "))
+		v.Add("selection", "validation.one_of", strings.Join(Selections, ", "))
 	}
 	return doc, v.OrNil()
 }

@@ -16,7 +16,7 @@ type Notice struct {
 	OrganisationID   int64     `json:"-"`
 	CaseID           int64     `json:"case_id"`
 	Slug             string    `json:"slug" pan:"refuse"`
-	Status           string    `json:"status"`
+	Status           string    `json:"status" enum:"notice_status"`
 	PublishedVersion *int      `json:"published_version"`
 	CreatedAt        time.Time `json:"created_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
@@ -28,6 +28,9 @@ const (
 	StatusPublished   = "published"
 	StatusUnpublished = "unpublished"
 )
+
+// Statuses lists the statuses of a notice.
+var Statuses = []string{StatusDraft, StatusPublished, StatusUnpublished}
 
 // Sections are a notice's parts, in the order Japanese notices give them.
 var Sections = []string{"background", "cause", "scope", "request", "delay_reason", "prevention", "reports", "contact"}
@@ -47,28 +50,33 @@ var SectionTitles = map[string]i18n.Text{
 // Optional sections may stay empty; the others are required to publish.
 var Optional = map[string]bool{"delay_reason": true}
 
+// SectionTexts are a version's sections by key (one of Sections), each
+// in Japanese and English. It has a name of its own so that the API
+// document can describe it by its keys rather than as any map.
+type SectionTexts map[string]i18n.Text
+
 // Version is one version of a notice's text.
 type Version struct {
-	ID              int64                `json:"id"`
-	OrganisationID  int64                `json:"-"`
-	NoticeID        int64                `json:"notice_id"`
-	Version         int                  `json:"version"`
-	TitleJA         string               `json:"title_ja"`
-	TitleEN         string               `json:"title_en"`
-	Sections        map[string]i18n.Text `json:"sections" gorm:"serializer:json;type:jsonb"`
-	UpdateLineJA    string               `json:"update_line_ja"`
-	UpdateLineEN    string               `json:"update_line_en"`
-	CreatedBy       *int64               `json:"created_by"`
-	CreatedAt       time.Time            `json:"created_at"`
-	LegalApprovedBy *int64               `json:"legal_approved_by"`
-	LegalApprovedAt *time.Time           `json:"legal_approved_at"`
-	OwnerApprovedBy *int64               `json:"owner_approved_by"`
-	OwnerApprovedAt *time.Time           `json:"owner_approved_at"`
-	PublishedAt     *time.Time           `json:"published_at"`
-	PDFJA           []byte               `json:"-" gorm:"column:pdf_ja"`
-	PDFEN           []byte               `json:"-" gorm:"column:pdf_en"`
-	SHA256JA        []byte               `json:"-" gorm:"column:sha256_ja"`
-	SHA256EN        []byte               `json:"-" gorm:"column:sha256_en"`
+	ID              int64        `json:"id"`
+	OrganisationID  int64        `json:"-"`
+	NoticeID        int64        `json:"notice_id"`
+	Version         int          `json:"version"`
+	TitleJA         string       `json:"title_ja"`
+	TitleEN         string       `json:"title_en"`
+	Sections        SectionTexts `json:"sections" gorm:"serializer:json;type:jsonb"`
+	UpdateLineJA    string       `json:"update_line_ja"`
+	UpdateLineEN    string       `json:"update_line_en"`
+	CreatedBy       *int64       `json:"created_by"`
+	CreatedAt       time.Time    `json:"created_at"`
+	LegalApprovedBy *int64       `json:"legal_approved_by"`
+	LegalApprovedAt *time.Time   `json:"legal_approved_at"`
+	OwnerApprovedBy *int64       `json:"owner_approved_by"`
+	OwnerApprovedAt *time.Time   `json:"owner_approved_at"`
+	PublishedAt     *time.Time   `json:"published_at"`
+	PDFJA           []byte       `json:"-" gorm:"column:pdf_ja"`
+	PDFEN           []byte       `json:"-" gorm:"column:pdf_en"`
+	SHA256JA        []byte       `json:"-" gorm:"column:sha256_ja"`
+	SHA256EN        []byte       `json:"-" gorm:"column:sha256_en"`
 
 	// LegalApprovedSHA256 is the content hash legal approved (hex).
 	LegalApprovedSHA256 *string `json:"legal_approved_sha256" gorm:"column:legal_approved_sha256" pan:"-"`
@@ -125,7 +133,7 @@ func (Measure) TableName() string { return "prevention_measures" }
 type PublishedMeasure struct {
 	TitleJA string `json:"title_ja"`
 	TitleEN string `json:"title_en"`
-	Status  string `json:"status"`
+	Status  string `json:"status" enum:"measure_status"`
 }
 
 // Published returns the measures as a notice would show them.

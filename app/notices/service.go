@@ -50,13 +50,15 @@ func NewService(st *store.Store, clk clock.Clock, cs *cases.Service, as *assessm
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,80}$`)
 
-// Input is the editable text of a version.
+// Input is the editable text of a version. It replaces the whole text,
+// so the title and the sections are required (an empty section is kept
+// empty; publishing needs all but the optional ones).
 type Input struct {
-	TitleJA      string               `json:"title_ja"`
-	TitleEN      string               `json:"title_en"`
-	Sections     map[string]i18n.Text `json:"sections"`
-	UpdateLineJA string               `json:"update_line_ja"`
-	UpdateLineEN string               `json:"update_line_en"`
+	TitleJA      string       `json:"title_ja" required:"true" maxLength:"300"`
+	TitleEN      string       `json:"title_en" maxLength:"300"`
+	Sections     SectionTexts `json:"sections" required:"true"`
+	UpdateLineJA string       `json:"update_line_ja" maxLength:"300" doc:"the dated line of a later report (第N報); left empty, a new report's line says today's date"`
+	UpdateLineEN string       `json:"update_line_en" maxLength:"300"`
 }
 
 func (in *Input) clean() error {
@@ -72,6 +74,11 @@ func (in *Input) clean() error {
 	}
 	if in.TitleJA == "" {
 		v.Add("title_ja", "validation.required")
+	}
+	// Sections left out (or null) would store none, which the table
+	// refuses: say which field is missing before anything is written.
+	if in.Sections == nil {
+		v.Add("sections", "validation.required")
 	}
 	known := map[string]bool{}
 	for _, k := range Sections {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
@@ -33,6 +35,22 @@ func List(ctx context.Context, st *store.Store, p *auth.Principal, limit int) ([
 	var out []Notification
 	err := st.DB.WithContext(ctx).Where("user_id = ? AND organisation_id = ?", p.User.ID, p.OrgID()).Order("id DESC").Limit(limit).Find(&out).Error
 	return out, err
+}
+
+// Page returns limit of the principal's notifications in the current
+// organisation from offset on, newest first, and how many there are in
+// all: the API pages through them where the pages show the newest only.
+func Page(ctx context.Context, st *store.Store, p *auth.Principal, limit, offset int) ([]Notification, int64, error) {
+	var out []Notification
+	var total int64
+	mine := func() *gorm.DB {
+		return st.DB.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND organisation_id = ?", p.User.ID, p.OrgID())
+	}
+	if err := mine().Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	err := mine().Order("id DESC").Limit(limit).Offset(offset).Find(&out).Error
+	return out, total, err
 }
 
 // Unread counts the principal's unread notifications.

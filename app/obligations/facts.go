@@ -18,16 +18,16 @@ type Facts struct {
 	// AwareAt is when the organisation became aware (知った時点): the legal
 	// clock start. Required for Compute; the case workflow fills it from the
 	// case, which is why ValidateAssessment does not check it.
-	AwareAt time.Time `json:"aware_at"`
+	AwareAt time.Time `json:"aware_at" doc:"the legal clock start; the case workflow takes the case's aware_at and refuses this field"`
 	// DataItems are the kinds of data involved (closed vocabulary).
 	DataItems []DataItem `json:"data_items"`
 	// PersonsAffected is the number of persons known to be affected.
-	PersonsAffected *int64 `json:"persons_affected"`
+	PersonsAffected *int64 `json:"persons_affected" minimum:"0" doc:"persons known to be affected; null when not known"`
 	// PersonsUpperBound is the largest number of persons possibly affected
 	// (e.g. every customer who used the form during the skimming period).
-	PersonsUpperBound *int64 `json:"persons_upper_bound"`
+	PersonsUpperBound *int64 `json:"persons_upper_bound" minimum:"0" doc:"the most persons possibly affected; null when not known"`
 	// RecordsAffected is the number of records (rows, cards) affected.
-	RecordsAffected *int64 `json:"records_affected"`
+	RecordsAffected *int64 `json:"records_affected" minimum:"0"`
 	// Sensitive: 要配慮個人情報 is involved (APPI T1). Derived as true when a
 	// sensitive data item is listed and the flag is unknown.
 	Sensitive Tri `json:"sensitive"`
@@ -59,14 +59,14 @@ type Facts struct {
 	// EntrustedProcessor it moves the APPI duties to the principal.
 	PrincipalNotifiedAt *time.Time `json:"principal_notified_at"`
 	// Residents maps a jurisdiction to the number of affected residents.
-	Residents map[Jurisdiction]int64 `json:"residents"`
+	Residents map[Jurisdiction]int64 `json:"residents" doc:"affected residents by jurisdiction code, e.g. {\"JP\": 1200}"`
 	// CardBrands are the brands of the affected cards.
 	CardBrands []CardBrand `json:"card_brands"`
 	// EURisk is the GDPR risk assessment (unknown when empty); it is used
 	// for UK GDPR as well, which has the same tests.
-	EURisk EURisk `json:"eu_risk"`
+	EURisk EURisk `json:"eu_risk" doc:"the GDPR risk assessment; empty when not known"`
 	// Timezone is the organisation's IANA zone; output times are shown in it.
-	Timezone string `json:"timezone"`
+	Timezone string `json:"timezone" doc:"IANA zone the times are shown in; the organisation's when empty"`
 }
 
 // Has reports whether item is among the data items.

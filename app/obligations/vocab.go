@@ -178,11 +178,8 @@ const (
 	EURiskHigh    EURisk = "high"
 )
 
+// EURisks are the accepted values of EURisk, unknown included.
+var EURisks = []EURisk{EURiskUnknown, EURiskNone, EURiskRisk, EURiskHigh}
+
 // Known reports whether r is one of the accepted values (unknown included).
-func (r EURisk) Known() bool {
-	switch r {
-	case EURiskUnknown, EURiskNone, EURiskRisk, EURiskHigh:
-		return true
-	}
-	return false
-}
+func (r EURisk) Known() bool { return slices.Contains(EURisks, r) }

@@ -77,7 +77,7 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, caseID int64, fi
 	if opts.Mode == "" {
 		opts.Mode = ModePartial
 	}
-	if !slices.Contains([]string{ModePartial, ModeAllOrNothing}, opts.Mode) {
+	if !slices.Contains(Modes, opts.Mode) {
 		return Import{}, apperr.Invalid("mode", "validation.either", ModePartial, ModeAllOrNothing)
 	}
 	if r == nil {

@@ -25,6 +25,10 @@ const (
 	ModeAllOrNothing = "all_or_nothing"
 )
 
+// Modes are the import modes a caller may choose, the first the default:
+// the service checks against this list and the API document offers it.
+var Modes = []string{ModePartial, ModeAllOrNothing}
+
 // Import statuses.
 const (
 	StatusQueued   = "queued"

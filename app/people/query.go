@@ -21,7 +21,7 @@ type Query struct {
 }
 
 // MaxPage is the most persons one call returns.
-const MaxPage = 500
+const MaxPage = 1000 // as every API list (listQuery)
 
 // People lists a case's persons in import order, with the total count of
 // those matching (for paging). Every call is audited with what it returned:

@@ -24,6 +24,20 @@ type apiOrganisation struct {
 	Timezone string `json:"timezone"`
 }
 
+// apiMeResponse answers GET /api/v1/me; organisation is null for an
+// operator acting in none.
+type apiMeResponse struct {
+	User         apiUser          `json:"user"`
+	Organisation *apiOrganisation `json:"organisation"`
+	Role         auth.Role        `json:"role,omitempty" doc:"the caller's role in the organisation; left out outside one"`
+}
+
+// apiMemberResponse answers GET /api/v1/members/{id}.
+type apiMemberResponse struct {
+	User apiUser   `json:"user"`
+	Role auth.Role `json:"role"`
+}
+
 func toAPIUser(u auth.User) apiUser {
 	return apiUser{ID: u.ID, Email: u.Email, Name: u.Name, Language: u.Language, IsOperator: u.IsOperator, TOTPEnabled: u.TOTPEnabled()}
 }
@@ -31,10 +45,10 @@ func toAPIUser(u auth.User) apiUser {
 // apiMe answers GET /api/v1/me: the caller and the current organisation.
 func (s *Server) apiMe(c *fiber.Ctx) error {
 	p := principal(c)
-	body := fiber.Map{"user": toAPIUser(p.User), "organisation": nil, "role": p.Role}
+	body := apiMeResponse{User: toAPIUser(p.User), Role: p.Role}
 	if p.OrgID() != 0 {
 		o := p.Organisation
-		body["organisation"] = apiOrganisation{ID: o.ID, Slug: o.Slug, Name: o.Name, Timezone: o.Timezone}
+		body.Organisation = &apiOrganisation{ID: o.ID, Slug: o.Slug, Name: o.Name, Timezone: o.Timezone}
 	}
 	return c.JSON(body)
 }
@@ -49,7 +63,7 @@ func (s *Server) apiMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"user": toAPIUser(m.User), "role": m.Role})
+	return c.JSON(apiMemberResponse{User: toAPIUser(m.User), Role: m.Role})
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error {

@@ -24,6 +24,7 @@ func (c *client) json(method, path, body string) (int, map[string]any) {
 	if err != nil {
 		c.h.t.Fatal(err)
 	}
+	checkContract(c.h.t, c.h, req, []byte(body), resp)
 	raw, _ := io.ReadAll(resp.Body)
 	var m map[string]any
 	_ = json.Unmarshal(raw, &m)

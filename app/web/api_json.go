@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,9 +17,13 @@ import (
 // decodeJSON reads a strict JSON body into v: unknown fields and wrong
 // types are validation errors that name the field.
 func decodeJSON(c *fiber.Ctx, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	body, err := checkJSONObject(c.Body(), reflect.TypeOf(v).Elem())
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	err = dec.Decode(v)
 	if err == nil {
 		if dec.More() {
 			return apperr.Invalid("body", "validation.json_trailing")
@@ -47,6 +52,78 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	}
 	// Whatever else encoding/json says names Go types: say what to send.
 	return apperr.Invalid("body", "validation.json_object")
+}
+
+// checkJSONObject refuses a body that is not a JSON object, or whose
+// fields are not what the document says of them; it returns the body without
+// leading white space. Bodies decoded elsewhere (the facts) pass here too.
+// See checkFields.
+func checkJSONObject(body []byte, t reflect.Type) ([]byte, error) {
+	body = bytes.TrimLeft(body, " \t\r\n")
+	if len(body) > 0 && body[0] != '{' {
+		return nil, apperr.Invalid("body", "validation.json_object")
+	}
+	return body, checkFields(body, t)
+}
+
+// checkFields holds the top-level fields of a body to what the document
+// says of them where encoding/json and the services would not: null only
+// for a pointer (encoding/json would silently keep "" or 0, which the
+// client did not send); no empty string for a closed list (the services
+// read "" as "left out": leave the field out instead); RFC 3339 for a
+// string that is a time. Other values outside a closed list are refused
+// by the services, together with their other checks.
+func checkFields(body []byte, t reflect.Type) error {
+	if t.Kind() != reflect.Struct || len(body) == 0 {
+		return nil
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return nil // the decoder says what is wrong
+	}
+	v := &apperr.ValidationError{}
+	for _, f := range reflect.VisibleFields(t) {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		raw, ok := fields[name]
+		if !ok || f.Anonymous || name == "-" {
+			continue
+		}
+		if string(raw) == "null" {
+			if !nullable(f.Type) {
+				v.Add(name, "validation.json_null")
+			}
+			continue
+		}
+		var text string
+		if json.Unmarshal(raw, &text) != nil {
+			continue // not a string: the decoder checks its type
+		}
+		if values := enumOf(f); values != nil && strings.TrimSpace(text) == "" {
+			v.Add(name, "validation.one_of", strings.Join(values, ", "))
+		}
+		if f.Tag.Get("format") == "date-time" {
+			if _, err := time.Parse(time.RFC3339, text); err != nil {
+				v.Add(name, "validation.rfc3339")
+			}
+		}
+	}
+	return v.OrNil()
+}
+
+// nullable says whether a field of type t may be null: a pointer, or a
+// type that reads null itself (Tri, json.RawMessage) — not time.Time,
+// which would keep its zero.
+func nullable(t reflect.Type) bool {
+	switch {
+	case t.Kind() == reflect.Pointer, t.Kind() == reflect.Interface:
+		return true
+	case t == reflect.TypeFor[time.Time]():
+		return false
+	}
+	return reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]())
 }
 
 // jsonKind names what a client should send for a Go type, in JSON's words:

@@ -2,7 +2,9 @@ package web
 
 import (
 	"encoding/json"
+	"reflect"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,6 +13,53 @@ import (
 	"github.com/breachdesk/breachdesk/app/obligations"
 )
 
+// assessmentQuery is what PUT /api/v1/cases/{id}/assessment takes beside
+// the facts.
+type assessmentQuery struct {
+	Note string `query:"note" doc:"labels the version (at most 2000 characters; card numbers are masked)"`
+}
+
+// assessmentSaved answers a saved assessment: its version and what the
+// recomputation changed in the case's obligations.
+type assessmentSaved struct {
+	Version int                  `json:"version"`
+	Changes []obligations.Change `json:"changes"`
+}
+
+// assessmentOne answers GET /api/v1/cases/{id}/assessment. The facts are
+// answered as they were saved, which is why they are any JSON: a version
+// saved before a field existed lacks it.
+type assessmentOne struct {
+	Version   int             `json:"version" doc:"0 before the first save"`
+	Facts     json.RawMessage `json:"facts" doc:"the facts as saved (the body of saveAssessment); {} before the first save"`
+	CreatedAt time.Time       `json:"created_at"`
+}
+
+// obligationItem is one obligation of a case as the API gives it: the
+// engine's computed obligation (the obligations CLI's shape) plus the
+// team's progress on it.
+type obligationItem struct {
+	obligations.Obligation
+	ID                 int64      `json:"id"`
+	Status             string     `json:"status" enum:"obligation_status"`
+	Applicable         bool       `json:"applicable" doc:"false once the facts no longer call for it; kept for the record"`
+	SubmittedAt        *time.Time `json:"submitted_at"`
+	RecipientReference string     `json:"recipient_reference"`
+	WaiveReason        string     `json:"waive_reason"`
+}
+
+// obligationList answers GET /api/v1/cases/{id}/obligations.
+type obligationList struct {
+	Obligations []obligationItem          `json:"obligations"`
+	NeedsReview []obligations.NeedsReview `json:"needs_review" doc:"what the latest assessment assumed the worse way and should be checked"`
+	listMeta
+}
+
+// waiver is the body of POST .../obligations/{oid}/waive.
+type waiver struct {
+	Reason string `json:"reason" required:"true" maxLength:"2000" doc:"why the obligation need not be met (card numbers are masked)"`
+}
+
 // apiPutAssessment takes the facts JSON of the obligations CLI, minus
 // aware_at (the case's); an optional ?note= labels the version.
 func (s *Server) apiPutAssessment(c *fiber.Ctx) error {
@@ -18,18 +67,23 @@ func (s *Server) apiPutAssessment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, err := assessment.ParseFacts(c.Body())
+	var q assessmentQuery
+	if err := parseQuery(c, &q); err != nil {
+		return err
+	}
+	body, err := checkJSONObject(c.Body(), reflect.TypeFor[obligations.Facts]())
 	if err != nil {
 		return err
 	}
-	v, changes, err := s.deps.Assessment.Save(c.UserContext(), principal(c), id, f, c.Query("note"))
+	f, err := assessment.ParseFacts(body)
 	if err != nil {
 		return err
 	}
-	if changes == nil {
-		changes = []obligations.Change{}
+	v, changes, err := s.deps.Assessment.Save(c.UserContext(), principal(c), id, f, q.Note)
+	if err != nil {
+		return err
 	}
-	return c.JSON(fiber.Map{"version": v.Version, "changes": changes})
+	return c.JSON(assessmentSaved{Version: v.Version, Changes: nonNil(changes)})
 }
 
 func (s *Server) apiGetAssessment(c *fiber.Ctx) error {
@@ -45,18 +99,20 @@ func (s *Server) apiGetAssessment(c *fiber.Ctx) error {
 	if len(facts) == 0 {
 		facts = json.RawMessage("{}")
 	}
-	return c.JSON(fiber.Map{"version": v.Version, "facts": facts, "created_at": v.CreatedAt})
+	return c.JSON(assessmentOne{Version: v.Version, Facts: facts, CreatedAt: v.CreatedAt})
 }
 
-// apiObligation is the CLI's obligation JSON plus the case's bookkeeping.
-func apiObligation(o assessment.Obligation) (map[string]any, error) {
-	var m map[string]any
-	if err := json.Unmarshal(o.Computed, &m); err != nil {
-		return nil, err
+// apiObligation is o as the API gives it: its computation decoded again,
+// so that one stored by an older version of the engine answers the
+// current shape, with lists never null.
+func apiObligation(o assessment.Obligation) (obligationItem, error) {
+	out := obligationItem{ID: o.ID, Status: o.Status, Applicable: o.Applicable, SubmittedAt: o.SubmittedAt,
+		RecipientReference: o.RecipientReference, WaiveReason: o.WaiveReason}
+	if err := json.Unmarshal(o.Computed, &out.Obligation); err != nil {
+		return out, err
 	}
-	m["id"], m["status"], m["applicable"] = o.ID, o.Status, o.Applicable
-	m["submitted_at"], m["recipient_reference"], m["waive_reason"] = o.SubmittedAt, o.RecipientReference, o.WaiveReason
-	return m, nil
+	out.Content, out.Sources = nonNil(out.Content), nonNil(out.Sources)
+	return out, nil
 }
 
 func (s *Server) apiObligations(c *fiber.Ctx) error {
@@ -64,27 +120,32 @@ func (s *Server) apiObligations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var q listQuery
+	if err := parseQuery(c, &q); err != nil {
+		return err
+	}
 	obs, err := s.deps.Assessment.Obligations(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}
-	hist, err := s.deps.Assessment.History(c.UserContext(), principal(c), id, 0)
+	hist, err := s.deps.Assessment.History(c.UserContext(), principal(c), id, 1)
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, 0, len(obs))
+	out := make([]obligationItem, 0, len(obs))
 	for _, o := range obs {
-		m, err := apiObligation(o)
+		item, err := apiObligation(o)
 		if err != nil {
 			return err
 		}
-		out = append(out, m)
+		out = append(out, item)
 	}
-	review := []obligations.NeedsReview{}
+	var review []obligations.NeedsReview
 	if len(hist) > 0 {
 		review = hist[0].NeedsReview
 	}
-	return c.JSON(fiber.Map{"obligations": out, "needs_review": review})
+	items, meta := page(out, q)
+	return c.JSON(obligationList{Obligations: items, NeedsReview: nonNil(review), listMeta: meta})
 }
 
 func (s *Server) caseObligation(c *fiber.Ctx) (int64, error) {
@@ -117,11 +178,11 @@ func (s *Server) apiSubmitObligation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m, err := apiObligation(o)
+	item, err := apiObligation(o)
 	if err != nil {
 		return err
 	}
-	return c.JSON(m)
+	return c.JSON(item)
 }
 
 func (s *Server) apiWaiveObligation(c *fiber.Ctx) error {
@@ -129,9 +190,7 @@ func (s *Server) apiWaiveObligation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in waiver
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -139,21 +198,27 @@ func (s *Server) apiWaiveObligation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m, err := apiObligation(o)
+	item, err := apiObligation(o)
 	if err != nil {
 		return err
 	}
-	return c.JSON(m)
+	return c.JSON(item)
 }
 
 // obligationAPIRoutes are a case's assessment and the obligations it
 // gives.
 func (s *Server) obligationAPIRoutes() []Route {
 	return []Route{
-		{Method: "PUT", Path: "/api/v1/cases/:id/assessment", Access: Tenant, API: true, Param: "case", Handler: s.apiPutAssessment},
-		{Method: "GET", Path: "/api/v1/cases/:id/assessment", Access: Tenant, API: true, Param: "case", Handler: s.apiGetAssessment},
-		{Method: "GET", Path: "/api/v1/cases/:id/obligations", Access: Tenant, API: true, Param: "case", Handler: s.apiObligations},
-		{Method: "POST", Path: "/api/v1/cases/:id/obligations/:oid/submit", Access: Tenant, API: true, Param: "case", SubParam: "obligation", Handler: s.apiSubmitObligation},
-		{Method: "POST", Path: "/api/v1/cases/:id/obligations/:oid/waive", Access: Tenant, API: true, Param: "case", SubParam: "obligation", Handler: s.apiWaiveObligation},
+		{Method: "PUT", Path: "/api/v1/cases/:id/assessment", Access: Tenant, API: true, Param: "case", Handler: s.apiPutAssessment, Op: &Op{ID: "saveAssessment", Tag: "obligations",
+			Summary: "Save the facts (the obligations CLI's facts JSON without aware_at, which is the case's) as a new version and recompute the obligations",
+			Query:   assessmentQuery{}, Body: obligations.Facts{}, Out: assessmentSaved{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "GET", Path: "/api/v1/cases/:id/assessment", Access: Tenant, API: true, Param: "case", Handler: s.apiGetAssessment, Op: &Op{ID: "getAssessment", Tag: "obligations",
+			Summary: "The current facts", Out: assessmentOne{}}},
+		{Method: "GET", Path: "/api/v1/cases/:id/obligations", Access: Tenant, API: true, Param: "case", Handler: s.apiObligations, Op: &Op{ID: "listObligations", Tag: "obligations",
+			Summary: "The case's obligations that apply, by deadline, and the points of the assessment needing review", Query: listQuery{}, Out: obligationList{}}},
+		{Method: "POST", Path: "/api/v1/cases/:id/obligations/:oid/submit", Access: Tenant, API: true, Param: "case", SubParam: "obligation", Handler: s.apiSubmitObligation, Op: &Op{ID: "submitObligation", Tag: "obligations",
+			Summary: "Record that the report or notice was sent; stops the reminders", Body: assessment.Submission{}, BodyOptional: true, Out: obligationItem{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "POST", Path: "/api/v1/cases/:id/obligations/:oid/waive", Access: Tenant, API: true, Param: "case", SubParam: "obligation", Handler: s.apiWaiveObligation, Op: &Op{ID: "waiveObligation", Tag: "obligations",
+			Summary: "Waive an obligation with a reason (legal's decision); stops the reminders", Body: waiver{}, Out: obligationItem{}, Errors: []int{fiber.StatusConflict}}},
 	}
 }

@@ -12,7 +12,9 @@ import (
 func (s *Server) approvalRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/approvals", Access: Tenant, Handler: s.approvalsPage},
-		{Method: "GET", Path: "/api/v1/approvals", Access: Tenant, API: true, Handler: s.apiApprovals},
+		{Method: "GET", Path: "/api/v1/approvals", Access: Tenant, API: true, Handler: s.apiApprovals, Op: &Op{ID: "listApprovals", Tag: "approvals",
+			Summary: "The documents waiting for legal's approval: the newest version of each, rendered, the one waiting longest first (at most 200)",
+			Query:   listQuery{}, Out: approvalList{}}},
 	}
 }
 
@@ -36,10 +38,21 @@ func (s *Server) approvalsPage(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "approvals", pg)
 }
 
+// approvalList answers GET /api/v1/approvals.
+type approvalList struct {
+	Documents []drafts.Awaiting `json:"documents"`
+	listMeta
+}
+
 func (s *Server) apiApprovals(c *fiber.Ctx) error {
+	var q listQuery
+	if err := parseQuery(c, &q); err != nil {
+		return err
+	}
 	list, err := s.deps.Drafts.AwaitingApproval(c.UserContext(), principal(c))
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"documents": list})
+	items, meta := page(list, q)
+	return c.JSON(approvalList{Documents: items, listMeta: meta})
 }

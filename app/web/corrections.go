@@ -22,8 +22,13 @@ func (s *Server) correctionRoutes() []Route {
 		{Method: "POST", Path: "/notice-drafts/:id/measures/:oid", Access: Tenant, Param: "notice", SubParam: "measure", Handler: s.editMeasure},
 		{Method: "POST", Path: "/notice-drafts/:id/measures/:oid/delete", Access: Tenant, Param: "notice", SubParam: "measure", Handler: s.deleteMeasure},
 
-		{Method: "POST", Path: "/api/v1/cases/:id/void", Access: Tenant, API: true, Param: "case", Handler: s.apiVoidCase},
-		{Method: "PUT", Path: "/api/v1/notices/:id/slug", Access: Tenant, API: true, Param: "notice", Handler: s.apiSetNoticeSlug},
+		{Method: "POST", Path: "/api/v1/cases/:id/void", Access: Tenant, API: true, Param: "case", Handler: s.apiVoidCase, Op: &Op{ID: "voidCase", Tag: "cases",
+			Summary: "Void a case opened in error (owner or manager): it leaves every list, count and reminder and takes no further change (409 conflict.case_voided), " +
+				"but stays readable; 409 while its public notice is published (unpublish it first) or its letters are being sent",
+			Body: caseVoid{}, Out: caseOne{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "PUT", Path: "/api/v1/notices/:id/slug", Access: Tenant, API: true, Param: "notice", Handler: s.apiSetNoticeSlug, Op: &Op{ID: "setNoticeSlug", Tag: "notices",
+			Summary: "Change the public address (/notices/{slug}) of a notice never published; 409 once published (a published URL must not change) or when another notice uses the slug",
+			Body:    noticeSlug{}, Out: noticeAddressed{}, Errors: []int{fiber.StatusConflict}}},
 	}
 }
 
@@ -53,14 +58,17 @@ func (s *Server) voidCase(c *fiber.Ctx) error {
 	return s.renderCaseByID(c, id, statusOf(err), pg)
 }
 
+// caseVoid is the body of POST /api/v1/cases/{id}/void.
+type caseVoid struct {
+	Reason string `json:"reason" required:"true" maxLength:"2000" doc:"why the case was opened in error, e.g. the case it duplicates"`
+}
+
 func (s *Server) apiVoidCase(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in caseVoid
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -68,7 +76,7 @@ func (s *Server) apiVoidCase(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"case": cs})
+	return c.JSON(caseOne{Case: cs})
 }
 
 // confirmOldAwareAt is the form field that confirms an awareness date the
@@ -141,14 +149,17 @@ func (s *Server) setNoticeSlug(c *fiber.Ctx) error {
 	return s.noticeEditorPage(c, statusOf(err), pg)
 }
 
+// noticeSlug is the body of PUT /api/v1/notices/{id}/slug.
+type noticeSlug struct {
+	Slug string `json:"slug" required:"true" pattern:"^[a-z0-9][a-z0-9-]{2,80}$" doc:"the new public address, /notices/{slug}: 3 to 81 lower-case letters, digits and hyphens, unused by another notice"`
+}
+
 func (s *Server) apiSetNoticeSlug(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Slug string `json:"slug"`
-	}
+	var in noticeSlug
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -156,7 +167,7 @@ func (s *Server) apiSetNoticeSlug(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"notice": n, "public_url": "/notices/" + n.Slug})
+	return c.JSON(noticeAddressed{Notice: n, PublicURL: "/notices/" + n.Slug})
 }
 
 // measureID reads the measure of a notice editor route (:oid).

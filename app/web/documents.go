@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -28,13 +29,25 @@ func (s *Server) documentRoutes() []Route {
 		{Method: "POST", Path: "/templates/blocks", Access: Tenant, Handler: s.saveTemplateBlocks},
 		{Method: "POST", Path: "/templates/blocks/preview", Access: Tenant, Handler: s.previewTemplateBlocks},
 
-		{Method: "POST", Path: "/api/v1/cases/:id/documents", Access: Tenant, API: true, Param: "case", Handler: s.apiGenerateDocument},
-		{Method: "GET", Path: "/api/v1/cases/:id/documents", Access: Tenant, API: true, Param: "case", Handler: s.apiListDocuments},
-		{Method: "GET", Path: "/api/v1/documents/:id", Access: Tenant, API: true, Param: "document", Handler: s.apiGetDocument},
-		{Method: "GET", Path: "/api/v1/documents/:id/pdf", Access: Tenant, API: true, Param: "document", Handler: s.documentPDF},
-		{Method: "POST", Path: "/api/v1/documents/:id/approve", Access: Tenant, API: true, Param: "document", Handler: s.apiApproveDocument},
-		{Method: "POST", Path: "/api/v1/documents/:id/send-back", Access: Tenant, API: true, Param: "document", Handler: s.apiSendBackDocument},
-		{Method: "POST", Path: "/api/v1/documents/:id/submit", Access: Tenant, API: true, Param: "document", Handler: s.apiSubmitDocument},
+		{Method: "POST", Path: "/api/v1/cases/:id/documents", Access: Tenant, API: true, Param: "case", Handler: s.apiGenerateDocument, Op: &Op{ID: "generateDocument", Tag: "documents",
+			Summary: "Generate a new version of a document; it renders in the background: 202 with the document queued", Body: newDocument{},
+			Status: fiber.StatusAccepted, Out: apiDocument{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "GET", Path: "/api/v1/cases/:id/documents", Access: Tenant, API: true, Param: "case", Handler: s.apiListDocuments, Op: &Op{ID: "listDocuments", Tag: "documents",
+			Summary: "The case's documents, every version", Query: listQuery{}, Out: documentList{}}},
+		{Method: "GET", Path: "/api/v1/documents/:id", Access: Tenant, API: true, Param: "document", Handler: s.apiGetDocument, Op: &Op{ID: "getDocument", Tag: "documents",
+			Summary: "A document version's status, hashes and fields", Out: apiDocument{}}},
+		{Method: "GET", Path: "/api/v1/documents/:id/pdf", Access: Tenant, API: true, Param: "document", Handler: s.documentPDF, Op: &Op{ID: "downloadDocumentPDF", Tag: "documents",
+			Summary:  "The PDF (audited as an export; its SHA-256 is checked first and sent as X-Document-SHA256); 409 until it is rendered",
+			Download: "application/pdf", Errors: []int{fiber.StatusConflict}}},
+		{Method: "POST", Path: "/api/v1/documents/:id/approve", Access: Tenant, API: true, Param: "document", Handler: s.apiApproveDocument, Op: &Op{ID: "approveDocument", Tag: "documents",
+			Summary: "Approve a rendered draft (legal role), naming the content_sha256 reviewed (409 if it is no longer the document's); it is re-rendered from that content without the DRAFT mark",
+			Body:    approval{}, Out: apiDocument{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "POST", Path: "/api/v1/documents/:id/send-back", Access: Tenant, API: true, Param: "document", Handler: s.apiSendBackDocument, Op: &Op{ID: "sendBackDocument", Tag: "documents",
+			Summary: "Send a rendered draft back to its author with a comment instead of approving it (legal role); it leaves the approval queue",
+			Body:    sendBack{}, Out: apiDocument{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "POST", Path: "/api/v1/documents/:id/submit", Access: Tenant, API: true, Param: "document", Handler: s.apiSubmitDocument, Op: &Op{ID: "submitDocument", Tag: "documents",
+			Summary: "Mark an approved document sent; the obligation it answers is marked submitted", Body: assessment.Submission{}, BodyOptional: true,
+			Out: apiDocument{}, Errors: []int{fiber.StatusConflict}}},
 	}
 }
 
@@ -264,24 +277,58 @@ func (s *Server) previewTemplate(c *fiber.Ctx) error {
 
 // API
 
-func apiDocument(d drafts.Document) fiber.Map {
-	var content any
-	if sum := d.ContentHash(); sum != "" {
-		content = sum
-	}
-	return fiber.Map{"id": d.ID, "case_id": d.CaseID, "kind": d.Kind, "lang": d.Lang, "version": d.Version, "status": d.Status,
-		"sha256": hexOrNil(d.SHA256), "content_sha256": content, "approved_content_sha256": d.ApprovedContentSHA256,
-		"template_version": d.TemplateVersion, "error": d.Error, "fields": d.Fields,
-		"approved_at": d.ApprovedAt, "submitted_at": d.SubmittedAt, "rendered_at": d.RenderedAt, "created_at": d.CreatedAt,
-		"returned_at": d.ReturnedAt, "return_comment": d.ReturnComment, "unfilled": unfilled(d),
-		"pdf_url": fmt.Sprintf("/api/v1/documents/%d/pdf", d.ID)}
+// apiDocument is one version of a document as the API answers it: its
+// state, hashes and fields, and where to download its PDF.
+type apiDocument struct {
+	ID              int64             `json:"id"`
+	CaseID          int64             `json:"case_id"`
+	Kind            documents.DocKind `json:"kind"`
+	Lang            string            `json:"lang" enum:"lang"`
+	Version         int               `json:"version" doc:"1 for the first of this kind and language, then one more for each regeneration"`
+	Status          string            `json:"status" enum:"document_status" doc:"queued until the PDF is rendered, then draft; approved by legal; submitted once sent; failed (see error)"`
+	SHA256          *string           `json:"sha256" doc:"SHA-256 (hex) of the PDF; null until rendered"`
+	ContentSHA256   *string           `json:"content_sha256" doc:"SHA-256 (hex) of the rendered content, which an approval names; null until rendered"`
+	ApprovedSHA256  *string           `json:"approved_content_sha256" doc:"the content_sha256 legal approved"`
+	TemplateVersion string            `json:"template_version"`
+	Error           string            `json:"error" doc:"why rendering failed (status failed)"`
+	Fields          map[string]string `json:"fields" doc:"the free-text fields of the kind, as edited"`
+	ApprovedAt      *time.Time        `json:"approved_at"`
+	SubmittedAt     *time.Time        `json:"submitted_at"`
+	RenderedAt      *time.Time        `json:"rendered_at"`
+	CreatedAt       time.Time         `json:"created_at"`
+	ReturnedAt      *time.Time        `json:"returned_at" doc:"when legal sent this version back instead of approving it"`
+	ReturnComment   string            `json:"return_comment"`
+	Unfilled        []string          `json:"unfilled" doc:"the items the draft still prints as not known"`
+	PDFURL          string            `json:"pdf_url"`
 }
 
-func hexOrNil(b []byte) any {
-	if len(b) == 0 {
-		return nil
+func toAPIDocument(d drafts.Document) apiDocument {
+	out := apiDocument{ID: d.ID, CaseID: d.CaseID, Kind: documents.DocKind(d.Kind), Lang: d.Lang, Version: d.Version, Status: d.Status,
+		ApprovedSHA256: d.ApprovedContentSHA256, TemplateVersion: d.TemplateVersion, Error: d.Error, Fields: d.FieldMap(),
+		ApprovedAt: d.ApprovedAt, SubmittedAt: d.SubmittedAt, RenderedAt: d.RenderedAt, CreatedAt: d.CreatedAt,
+		ReturnedAt: d.ReturnedAt, ReturnComment: d.ReturnComment, Unfilled: unfilled(d),
+		PDFURL: fmt.Sprintf("/api/v1/documents/%d/pdf", d.ID)}
+	if len(d.SHA256) > 0 {
+		sum := fmt.Sprintf("%x", d.SHA256)
+		out.SHA256 = &sum
 	}
-	return fmt.Sprintf("%x", b)
+	if sum := d.ContentHash(); sum != "" {
+		out.ContentSHA256 = &sum
+	}
+	return out
+}
+
+// documentList answers GET /api/v1/cases/{id}/documents.
+type documentList struct {
+	Documents []apiDocument `json:"documents"`
+	listMeta
+}
+
+// newDocument is the body of POST /api/v1/cases/{id}/documents.
+type newDocument struct {
+	Kind   documents.DocKind `json:"kind" required:"true"`
+	Lang   string            `json:"lang" required:"true" enum:"lang"`
+	Fields map[string]string `json:"fields" doc:"the kind's free-text fields (at most 20,000 characters each); those left out are prefilled from the case"`
 }
 
 func (s *Server) apiGenerateDocument(c *fiber.Ctx) error {
@@ -289,19 +336,15 @@ func (s *Server) apiGenerateDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Kind   string            `json:"kind"`
-		Lang   string            `json:"lang"`
-		Fields map[string]string `json:"fields"`
-	}
+	var in newDocument
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	d, err := s.deps.Drafts.Generate(c.UserContext(), principal(c), id, in.Kind, in.Lang, in.Fields)
+	d, err := s.deps.Drafts.Generate(c.UserContext(), principal(c), id, string(in.Kind), in.Lang, in.Fields)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusAccepted).JSON(apiDocument(d))
+	return c.Status(fiber.StatusAccepted).JSON(toAPIDocument(d))
 }
 
 func (s *Server) apiListDocuments(c *fiber.Ctx) error {
@@ -309,15 +352,20 @@ func (s *Server) apiListDocuments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var q listQuery
+	if err := parseQuery(c, &q); err != nil {
+		return err
+	}
 	list, err := s.deps.Drafts.List(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}
-	out := make([]fiber.Map, len(list))
+	out := make([]apiDocument, len(list))
 	for i, d := range list {
-		out[i] = apiDocument(d)
+		out[i] = toAPIDocument(d)
 	}
-	return c.JSON(fiber.Map{"documents": out})
+	items, meta := page(out, q)
+	return c.JSON(documentList{Documents: items, listMeta: meta})
 }
 
 func (s *Server) apiGetDocument(c *fiber.Ctx) error {
@@ -329,7 +377,7 @@ func (s *Server) apiGetDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(apiDocument(d))
+	return c.JSON(toAPIDocument(d))
 }
 
 func (s *Server) apiApproveDocument(c *fiber.Ctx) error {
@@ -347,12 +395,12 @@ func (s *Server) apiApproveDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(apiDocument(d))
+	return c.JSON(toAPIDocument(d))
 }
 
 // sendBack is the body of POST /api/v1/documents/{id}/send-back.
 type sendBack struct {
-	Comment string `json:"comment"`
+	Comment string `json:"comment" required:"true" maxLength:"4000" doc:"what the author should change; shown on the document and sent to its author"`
 }
 
 func (s *Server) apiSendBackDocument(c *fiber.Ctx) error {
@@ -360,7 +408,7 @@ func (s *Server) apiSendBackDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in sendBack
+	var in sendBack // no body: the service says what is missing
 	if len(c.Body()) > 0 {
 		if err := decodeJSON(c, &in); err != nil {
 			return err
@@ -370,7 +418,7 @@ func (s *Server) apiSendBackDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(apiDocument(d))
+	return c.JSON(toAPIDocument(d))
 }
 
 func (s *Server) apiSubmitDocument(c *fiber.Ctx) error {
@@ -378,7 +426,7 @@ func (s *Server) apiSubmitDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in assessment.Submission
+	var in assessment.Submission // optional: sent now, no reference
 	if len(c.Body()) > 0 {
 		if err := decodeJSON(c, &in); err != nil {
 			return err
@@ -388,7 +436,7 @@ func (s *Server) apiSubmitDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(apiDocument(d))
+	return c.JSON(toAPIDocument(d))
 }
 
 // unfilled names the items d still prints as not known (never null).

@@ -84,26 +84,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var ve *apperr.ValidationError
 	var me *apperr.Error
 	if isAPI(c) {
-		body := fiber.Map{"error": s.msgs.T("en", titleKey), "status": status}
-		switch {
-		case errors.As(err, &ve):
-			fields := make([]apiFieldError, len(ve.Fields))
-			for i, f := range ve.Fields {
-				fields[i] = apiFieldError{Field: f.Field, Reason: s.msgs.Message("en", f.Code, f.Args...), Code: f.Code}
-			}
-			body["errors"] = fields
-		case errors.As(err, &me):
-			for k, v := range me.Details {
-				body[k] = v
-			}
-			body["detail"], body["code"] = s.msgs.Message("en", me.Code, me.Args...), me.Code
-			if me.Field != "" {
-				body["field"] = me.Field
-			}
-		case status < 500 && status != fiber.StatusNotFound:
-			body["detail"] = err.Error()
-		}
-		return c.Status(status).JSON(body)
+		return c.Status(status).JSON(s.apiErrorOf(err, status, titleKey))
 	}
 	pg := s.newPage(c, titleKey, "")
 	switch {
@@ -122,6 +103,59 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(status).SendString(pg.Title)
 	}
 	return nil
+}
+
+// apiError is every API error's body: the status, a title and a stable
+// code for programs, the message in English, and what the error is about.
+type apiError struct {
+	Error  string `json:"error" doc:"the kind of error in words (English)"`
+	Status int    `json:"status"`
+	Code   string `json:"code" doc:"a stable machine-readable code (e.g. conflict.case_closed, validation.invalid, not_found); the wording of detail may change, the code does not"`
+	Detail string `json:"detail,omitempty" doc:"what went wrong, in English"`
+	Field  string `json:"field,omitempty" doc:"the field the error is about, when one"`
+	// Errors names each invalid field (422).
+	Errors []apiFieldError `json:"errors,omitempty"`
+	// OpenTasks and OpenObligations answer a refused phase change (409).
+	OpenTasks       []string `json:"open_tasks,omitempty" doc:"409 on a phase change: the open tasks that need a reason"`
+	OpenObligations []string `json:"open_obligations,omitempty" doc:"409 on closing: the obligations not yet submitted or waived"`
+}
+
+// statusCodes are the codes of errors that carry none of their own.
+var statusCodes = map[int]string{
+	fiber.StatusBadRequest: "bad_request", fiber.StatusUnauthorized: "unauthenticated", fiber.StatusForbidden: "forbidden",
+	fiber.StatusNotFound: "not_found", fiber.StatusMethodNotAllowed: "method_not_allowed", fiber.StatusConflict: "conflict",
+	fiber.StatusRequestEntityTooLarge: "too_large", fiber.StatusUnsupportedMediaType: "unsupported_media_type",
+	fiber.StatusUnprocessableEntity: "validation.invalid", fiber.StatusTooManyRequests: "throttled",
+	fiber.StatusServiceUnavailable: "busy", fiber.StatusInternalServerError: "internal",
+}
+
+// apiErrorOf is err as the API answers it.
+func (s *Server) apiErrorOf(err error, status int, titleKey string) apiError {
+	body := apiError{Error: s.msgs.T("en", titleKey), Status: status, Code: statusCodes[status]}
+	if body.Code == "" {
+		body.Code = "error"
+	}
+	var ve *apperr.ValidationError
+	var me *apperr.Error
+	switch {
+	case errors.As(err, &ve):
+		body.Errors = make([]apiFieldError, len(ve.Fields))
+		for i, f := range ve.Fields {
+			body.Errors[i] = apiFieldError{Field: f.Field, Reason: s.msgs.Message("en", f.Code, f.Args...), Code: f.Code}
+		}
+		if len(ve.Fields) == 1 {
+			body.Field, body.Detail = ve.Fields[0].Field, ve.Fields[0].Field+": "+body.Errors[0].Reason
+		}
+	case errors.As(err, &me):
+		body.Detail, body.Code, body.Field = s.msgs.Message("en", me.Code, me.Args...), me.Code, me.Field
+		body.OpenTasks, _ = me.Details["open_tasks"].([]string)
+		body.OpenObligations, _ = me.Details["open_obligations"].([]string)
+	case errors.Is(err, errCSRF):
+		body.Code = "forbidden.csrf"
+	case status < 500 && status != fiber.StatusNotFound:
+		body.Detail = err.Error()
+	}
+	return body
 }
 
 // apiFieldError is one invalid field as the API answers it: the message

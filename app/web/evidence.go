@@ -24,12 +24,20 @@ func (s *Server) evidenceRoutes() []Route {
 		{Method: "GET", Path: "/evidence/:id/download", Access: Tenant, Param: "evidence", Handler: s.downloadEvidence},
 		{Method: "POST", Path: "/evidence/:id/custody", Access: Tenant, Param: "evidence", Handler: s.addCustody},
 
-		{Method: "GET", Path: "/api/v1/cases/:id/evidence", Access: Tenant, API: true, Param: "case", Handler: s.apiListEvidence},
-		{Method: "POST", Path: "/api/v1/cases/:id/evidence", Access: Tenant, API: true, Param: "case", Handler: s.apiUploadEvidence},
-		{Method: "POST", Path: "/api/v1/cases/:id/evidence/held", Access: Tenant, API: true, Param: "case", Handler: s.apiRecordHeldEvidence},
-		{Method: "GET", Path: "/api/v1/evidence/:id", Access: Tenant, API: true, Param: "evidence", Handler: s.apiGetEvidence},
-		{Method: "GET", Path: "/api/v1/evidence/:id/content", Access: Tenant, API: true, Param: "evidence", Handler: s.downloadEvidence},
-		{Method: "POST", Path: "/api/v1/evidence/:id/custody", Access: Tenant, API: true, Param: "evidence", Handler: s.apiAddCustody},
+		{Method: "GET", Path: "/api/v1/cases/:id/evidence", Access: Tenant, API: true, Param: "case", Handler: s.apiListEvidence, Op: &Op{ID: "listEvidence", Tag: "evidence",
+			Summary: "The case's evidence register (metadata and SHA-256, no content), oldest first", Query: listQuery{}, Out: evidenceList{}}},
+		{Method: "POST", Path: "/api/v1/cases/:id/evidence", Access: Tenant, API: true, Param: "case", Handler: s.apiUploadEvidence, Op: &Op{ID: "uploadEvidence", Tag: "evidence",
+			Summary: "Upload evidence: the body is the file; its type is sniffed, never trusted; a file that holds card numbers (also inside zip, gzip and PDF) is refused with 422 saying where", Query: evidenceUploadQuery{}, Upload: "application/octet-stream", Status: fiber.StatusCreated, Out: evidence.Item{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "POST", Path: "/api/v1/cases/:id/evidence/held", Access: Tenant, API: true, Param: "case", Handler: s.apiRecordHeldEvidence, Op: &Op{ID: "recordHeldEvidence", Tag: "evidence",
+			Summary: "Record an item held by the forensic investigator (a file with card data, which BreachDesk does not store): name, SHA-256, size and holder, no content", Body: evidence.HeldInput{}, Status: fiber.StatusCreated, Out: evidence.Item{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "GET", Path: "/api/v1/evidence/:id", Access: Tenant, API: true, Param: "evidence", Handler: s.apiGetEvidence, Op: &Op{ID: "getEvidence", Tag: "evidence",
+			Summary: "One evidence item with its chain of custody", Out: apiEvidence{}}},
+		// The file goes out with the type sniffed at upload (the item's
+		// content_type), so the document allows any media type.
+		{Method: "GET", Path: "/api/v1/evidence/:id/content", Access: Tenant, API: true, Param: "evidence", Handler: s.downloadEvidence, Op: &Op{ID: "downloadEvidence", Tag: "evidence",
+			Summary: "The evidence file, with the item's content_type; its SHA-256 is re-checked first and sent in X-Evidence-SHA256 (409 for an item held elsewhere)", Download: "*/*", Errors: []int{fiber.StatusConflict}}},
+		{Method: "POST", Path: "/api/v1/evidence/:id/custody", Access: Tenant, API: true, Param: "evidence", Handler: s.apiAddCustody, Op: &Op{ID: "addCustodyEvent", Tag: "evidence",
+			Summary: "Record a custody event (collected, transferred, analysed, returned) with who, when and why", Body: apiCustodyInput{}, Status: fiber.StatusCreated, Out: evidence.CustodyEvent{}, Errors: []int{fiber.StatusConflict}}},
 	}
 }
 
@@ -263,16 +271,37 @@ func (s *Server) evidenceTime(c *fiber.Ctx, raw string) (time.Time, bool) {
 // badTimeCode says a form's date and time could not be read.
 const badTimeCode = "validation.local_time"
 
+// evidenceList answers GET /api/v1/cases/{id}/evidence.
+type evidenceList struct {
+	Evidence []evidence.Item `json:"evidence"`
+	listMeta
+}
+
 func (s *Server) apiListEvidence(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
+		return err
+	}
+	var q listQuery
+	if err := parseQuery(c, &q); err != nil {
 		return err
 	}
 	items, err := s.deps.Evidence.List(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"evidence": items})
+	// A case's register is short and loaded whole.
+	list, meta := page(nonNil(items), q)
+	return c.JSON(evidenceList{Evidence: list, listMeta: meta})
+}
+
+// evidenceUploadQuery is what POST /api/v1/cases/{id}/evidence takes
+// beside the file. The name may be long (a path from a script): the
+// service keeps its last element, cut to 255 characters, so the limit
+// here is only the request line's.
+type evidenceUploadQuery struct {
+	Filename    string `query:"filename" maxLength:"4000" doc:"the file's name; only its last path element is kept, cut to 255 characters"`
+	Description string `query:"description" maxLength:"2000" doc:"what the file is; card numbers are reduced to brand and last 4 digits"`
 }
 
 // apiUploadEvidence takes the raw request body as the file, so scripts can
@@ -282,7 +311,11 @@ func (s *Server) apiUploadEvidence(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	it, err := s.deps.Evidence.Upload(c.UserContext(), principal(c), id, c.Query("filename"), bytes.NewReader(c.Body()), c.Query("description"))
+	var q evidenceUploadQuery
+	if err := parseQuery(c, &q); err != nil {
+		return err
+	}
+	it, err := s.deps.Evidence.Upload(c.UserContext(), principal(c), id, q.Filename, bytes.NewReader(c.Body()), q.Description)
 	if err != nil {
 		return err
 	}
@@ -307,10 +340,11 @@ func (s *Server) apiRecordHeldEvidence(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(it)
 }
 
-// apiEvidence is an item with its chain of custody.
+// apiEvidence answers GET /api/v1/evidence/{id}: an item with its chain
+// of custody.
 type apiEvidence struct {
 	evidence.Item
-	Custody []evidence.CustodyEvent `json:"custody"`
+	Custody []evidence.CustodyEvent `json:"custody" doc:"the chain of custody in event order"`
 }
 
 func (s *Server) apiGetEvidence(c *fiber.Ctx) error {
@@ -327,14 +361,17 @@ func (s *Server) apiGetEvidence(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(apiEvidence{Item: it, Custody: chain})
+	return c.JSON(apiEvidence{Item: it, Custody: nonNil(chain)})
 }
 
+// apiCustodyInput is the body of POST /api/v1/evidence/{id}/custody. The
+// time is text, so a bad one is a 422 naming occurred_at rather than a
+// JSON decoding failure.
 type apiCustodyInput struct {
-	Kind       string `json:"kind" form:"kind"`
-	OccurredAt string `json:"occurred_at" form:"occurred_at"`
-	Handler    string `json:"handler" form:"handler"`
-	Reason     string `json:"reason" form:"reason"`
+	Kind       string `json:"kind" required:"true" enum:"custody_kind"`
+	OccurredAt string `json:"occurred_at" required:"true" format:"date-time" doc:"when it happened (RFC 3339); not in the future"`
+	Handler    string `json:"handler" required:"true" maxLength:"200" doc:"who had the item"`
+	Reason     string `json:"reason" required:"true" maxLength:"2000"`
 }
 
 func (s *Server) apiAddCustody(c *fiber.Ctx) error {

@@ -192,6 +192,7 @@ func (c *client) try(method, path, contentType string, payload []byte) (*http.Re
 	if err != nil {
 		return nil, err
 	}
+	checkContract(c.h.t, c.h, req, payload, resp)
 	for _, ck := range resp.Cookies() {
 		if ck.MaxAge < 0 || ck.Value == "" {
 			delete(c.cookies, ck.Name)

@@ -36,13 +36,20 @@ func (s *Server) inquiryRoutes() []Route {
 		{Method: "POST", Path: "/faq/:id/move", Access: Tenant, Param: "faq_entry", Handler: s.moveFAQ},
 		{Method: "POST", Path: "/faq/:id/delete", Access: Tenant, Param: "faq_entry", Handler: s.deleteFAQ},
 
-		{Method: "GET", Path: "/api/v1/cases/:id/inquiries", Access: Tenant, API: true, Param: "case", Handler: s.apiListInquiries},
-		{Method: "POST", Path: "/api/v1/cases/:id/inquiries", Access: Tenant, API: true, Param: "case", Handler: s.apiCreateInquiry},
-		{Method: "GET", Path: "/api/v1/inquiries/:id", Access: Tenant, API: true, Param: "inquiry", Handler: s.apiGetInquiry},
-		{Method: "PATCH", Path: "/api/v1/inquiries/:id", Access: Tenant, API: true, Param: "inquiry", Handler: s.apiPatchInquiry},
-		{Method: "POST", Path: "/api/v1/inquiries/:id/answer", Access: Tenant, API: true, Param: "inquiry", Handler: s.apiAnswerInquiry},
-		{Method: "GET", Path: "/api/v1/cases/:id/faq", Access: Tenant, API: true, Param: "case", Handler: s.apiListFAQ},
-		{Method: "POST", Path: "/api/v1/cases/:id/faq", Access: Tenant, API: true, Param: "case", Handler: s.apiAddFAQ},
+		{Method: "GET", Path: "/api/v1/cases/:id/inquiries", Access: Tenant, API: true, Param: "case", Handler: s.apiListInquiries, Op: &Op{ID: "listInquiries", Tag: "inquiries",
+			Summary: "The call centre's inquiry log, newest first, filtered by status, affected and category, with the case's counts (by status, by affected and by category)", Query: inquiryListQuery{}, Out: inquiryList{}}},
+		{Method: "POST", Path: "/api/v1/cases/:id/inquiries", Access: Tenant, API: true, Param: "case", Handler: s.apiCreateInquiry, Op: &Op{ID: "createInquiry", Tag: "inquiries",
+			Summary: "Log an inquiry; card numbers in any text are reduced to brand and last 4 digits", Body: apiInquiryInput{}, Status: fiber.StatusCreated, Out: inquirySaved{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "GET", Path: "/api/v1/inquiries/:id", Access: Tenant, API: true, Param: "inquiry", Handler: s.apiGetInquiry, Op: &Op{ID: "getInquiry", Tag: "inquiries",
+			Summary: "One inquiry with the affected person it is linked to", Out: inquiryOne{}}},
+		{Method: "PATCH", Path: "/api/v1/inquiries/:id", Access: Tenant, API: true, Param: "inquiry", Handler: s.apiPatchInquiry, Op: &Op{ID: "updateInquiry", Tag: "inquiries",
+			Summary: "Change some fields of an inquiry: fields left out (or null) stay as they are", Body: apiInquiryPatch{}, Out: inquirySaved{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "POST", Path: "/api/v1/inquiries/:id/answer", Access: Tenant, API: true, Param: "inquiry", Handler: s.apiAnswerInquiry, Op: &Op{ID: "answerInquiry", Tag: "inquiries",
+			Summary: "Record the answer given and mark the inquiry answered", Body: inquiryAnswer{}, Out: inquirySaved{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "GET", Path: "/api/v1/cases/:id/faq", Access: Tenant, API: true, Param: "case", Handler: s.apiListFAQ, Op: &Op{ID: "listFAQEntries", Tag: "inquiries",
+			Summary: "The case's curated call-centre FAQ entries in order", Query: listQuery{}, Out: apiFAQList{}}},
+		{Method: "POST", Path: "/api/v1/cases/:id/faq", Access: Tenant, API: true, Param: "case", Handler: s.apiAddFAQ, Op: &Op{ID: "addFAQEntry", Tag: "inquiries",
+			Summary: "Add an FAQ entry at the end (question and answer in Japanese, English or both); owner, manager or legal", Body: inquiries.FAQInput{}, Status: fiber.StatusCreated, Out: inquiries.FAQEntry{}, Errors: []int{fiber.StatusConflict}}},
 	}
 }
 

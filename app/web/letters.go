@@ -22,12 +22,38 @@ func (s *Server) letterRoutes() []Route {
 		{Method: "GET", Path: "/letter-files/:id/pdf", Access: Tenant, Param: "letter_file", Handler: s.letterFilePDF},
 		{Method: "POST", Path: "/letter-files/:id/posted", Access: Tenant, Param: "letter_file", Handler: s.letterFilePosted},
 
-		{Method: "POST", Path: "/api/v1/cases/:id/letter-batches", Access: Tenant, API: true, Param: "case", Handler: s.apiCreateBatch},
-		{Method: "GET", Path: "/api/v1/cases/:id/letter-batches", Access: Tenant, API: true, Param: "case", Handler: s.apiBatches},
-		{Method: "GET", Path: "/api/v1/letter-batches/:id", Access: Tenant, API: true, Param: "letter_batch", Handler: s.apiBatch},
-		{Method: "GET", Path: "/api/v1/letter-files/:id/pdf", Access: Tenant, API: true, Param: "letter_file", Handler: s.letterFilePDF},
-		{Method: "POST", Path: "/api/v1/cases/:id/bounces", Access: Tenant, API: true, Param: "case", Handler: s.apiBounces},
+		{Method: "POST", Path: "/api/v1/cases/:id/letter-batches", Access: Tenant, API: true, Param: "case", Handler: s.apiCreateBatch, Op: &Op{ID: "createLetterBatch", Tag: "letters",
+			Summary: "Send the approved customer letter to the case's persons, by e-mail or as print-ready PDFs; 202 with the batch, which background jobs then work (409 while letters of the case are still being sent)", Body: letters.NewBatch{}, Status: fiber.StatusAccepted, Out: letters.Batch{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "GET", Path: "/api/v1/cases/:id/letter-batches", Access: Tenant, API: true, Param: "case", Handler: s.apiBatches, Op: &Op{ID: "listLetterBatches", Tag: "letters",
+			Summary: "The case's letter batches", Query: listQuery{}, Out: letterBatchList{}}},
+		{Method: "GET", Path: "/api/v1/letter-batches/:id", Access: Tenant, API: true, Param: "letter_batch", Handler: s.apiBatch, Op: &Op{ID: "getLetterBatch", Tag: "letters",
+			Summary: "A batch with its letters counted by state, its print files and its retry state", Out: letterBatchOne{}}},
+		{Method: "GET", Path: "/api/v1/letter-files/:id/pdf", Access: Tenant, API: true, Param: "letter_file", Handler: s.letterFilePDF, Op: &Op{ID: "getLetterFilePDF", Tag: "letters",
+			Summary: "A print-ready PDF of letters (audited as an export; its SHA-256 is checked first)", Download: "application/pdf"}},
+		{Method: "POST", Path: "/api/v1/cases/:id/bounces", Access: Tenant, API: true, Param: "case", Handler: s.apiBounces, Op: &Op{ID: "recordBounces", Tag: "letters",
+			Summary: "Record bounced e-mails, as JSON or as a CSV bounce list (a header naming the e-mail column, optionally a reason column): persons are marked bounced and their letters go to print", Body: bounceList{}, Upload: "text/csv", Out: letters.BounceResult{}}},
 	}
+}
+
+// letterBatchList answers GET /api/v1/cases/{id}/letter-batches.
+type letterBatchList struct {
+	Batches []letters.Batch `json:"batches"`
+	listMeta
+}
+
+// letterBatchOne answers GET /api/v1/letter-batches/{id}: the batch with what
+// its page shows, so a client can follow it to the end.
+type letterBatchOne struct {
+	Batch  letters.Batch  `json:"batch"`
+	Counts letters.Counts `json:"counts"`
+	Files  []letters.File `json:"files"`
+	Retry  letters.Retry  `json:"retry"`
+}
+
+// bounceList is the JSON body of POST /api/v1/cases/{id}/bounces, e.g.
+// from a mail provider's webhook.
+type bounceList struct {
+	Bounces []letters.Bounce `json:"bounces" required:"true"`
 }
 
 type lettersPageData struct {
@@ -237,11 +263,16 @@ func (s *Server) apiBatches(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var q listQuery
+	if err := parseQuery(c, &q); err != nil {
+		return err
+	}
 	list, err := s.deps.Letters.List(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"batches": list})
+	items, meta := page(nonNil(list), q)
+	return c.JSON(letterBatchList{Batches: items, listMeta: meta})
 }
 
 func (s *Server) apiBatch(c *fiber.Ctx) error {
@@ -262,7 +293,7 @@ func (s *Server) apiBatch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"batch": b, "counts": counts, "files": files, "retry": retry})
+	return c.JSON(letterBatchOne{Batch: b, Counts: counts, Files: nonNil(files), Retry: retry})
 }
 
 // apiBounces takes {"bounces":[{"email","reason"}]} as JSON, or a bounce
@@ -278,9 +309,7 @@ func (s *Server) apiBounces(c *fiber.Ctx) error {
 			return err
 		}
 	} else {
-		var in struct {
-			Bounces []letters.Bounce `json:"bounces"`
-		}
+		var in bounceList
 		if err := decodeJSON(c, &in); err != nil {
 			return err
 		}

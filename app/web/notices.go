@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
@@ -31,11 +32,20 @@ func (s *Server) noticeRoutes() []Route {
 		{Method: "GET", Path: "/notices/:slug/v/:n/pdf", Access: Public, Handler: s.publicNoticePDF},
 		{Method: "GET", Path: "/orgs/:slug/notices.atom", Access: Public, Handler: s.noticeFeed},
 
-		{Method: "POST", Path: "/api/v1/cases/:id/notices", Access: Tenant, API: true, Param: "case", Handler: s.apiCreateNotice},
-		{Method: "GET", Path: "/api/v1/notices/:id", Access: Tenant, API: true, Param: "notice", Handler: s.apiGetNotice},
-		{Method: "PUT", Path: "/api/v1/notices/:id", Access: Tenant, API: true, Param: "notice", Handler: s.apiSaveNotice},
-		{Method: "POST", Path: "/api/v1/notices/:id/approve", Access: Tenant, API: true, Param: "notice", Handler: s.apiApproveNotice},
-		{Method: "POST", Path: "/api/v1/notices/:id/publish", Access: Tenant, API: true, Param: "notice", Handler: s.apiPublishNotice},
+		{Method: "POST", Path: "/api/v1/cases/:id/notices", Access: Tenant, API: true, Param: "case", Handler: s.apiCreateNotice, Op: &Op{ID: "createNotice", Tag: "notices",
+			Summary: "Draft the case's public notice, prefilled from the case", Body: newNotice{}, BodyOptional: true,
+			Status: fiber.StatusCreated, Out: noticeCreated{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "GET", Path: "/api/v1/notices/:id", Access: Tenant, API: true, Param: "notice", Handler: s.apiGetNotice, Op: &Op{ID: "getNotice", Tag: "notices",
+			Summary: "A notice with its versions, and the latest version as approvers see it", Out: noticeOne{}}},
+		{Method: "PUT", Path: "/api/v1/notices/:id", Access: Tenant, API: true, Param: "notice", Handler: s.apiSaveNotice, Op: &Op{ID: "saveNotice", Tag: "notices",
+			Summary: "Replace the notice's text (title_ja and sections required); clears approvals; after publication starts the next version",
+			Body:    notices.Input{}, Out: noticeVersionOne{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "POST", Path: "/api/v1/notices/:id/approve", Access: Tenant, API: true, Param: "notice", Handler: s.apiApproveNotice, Op: &Op{ID: "approveNotice", Tag: "notices",
+			Summary: "Approve the latest version as legal or as the owner (both are needed), naming the review's content_sha256; 409 if the text or the measures changed since",
+			Body:    approval{}, Out: noticeVersionOne{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "POST", Path: "/api/v1/notices/:id/publish", Access: Tenant, API: true, Param: "notice", Handler: s.apiPublishNotice, Op: &Op{ID: "publishNotice", Tag: "notices",
+			Summary: "Publish the latest version at /notices/{slug} (public, no login) once legal and the owner approved its current content; it is frozen as approved, measures included",
+			Out:     noticePublished{}, Errors: []int{fiber.StatusConflict}}},
 	}
 }
 
@@ -313,7 +323,69 @@ func (s *Server) noticeFeed(c *fiber.Ctx) error {
 // approval is the body of an approve request: the content hash of the
 // version the approver reviewed (GET the notice or document for it).
 type approval struct {
-	ContentSHA256 string `json:"content_sha256"`
+	ContentSHA256 string `json:"content_sha256" required:"true" pattern:"^[0-9a-f]{64}$" doc:"SHA-256 (hex) of the content approved, as the API or the page showed it; 409 when the content has changed since"`
+}
+
+// newNotice is the optional body of POST /api/v1/cases/{id}/notices.
+type newNotice struct {
+	Slug string `json:"slug" pattern:"^([a-z0-9][a-z0-9-]{2,80})?$" doc:"the public address, /notices/{slug}: 3 to 81 lower-case letters, digits and hyphens; by default the organisation's slug and the case reference"`
+}
+
+// noticeCreated answers a new notice: it and its first version,
+// prefilled from the case, and the public address it will have.
+type noticeCreated struct {
+	Notice    notices.Notice  `json:"notice"`
+	Version   notices.Version `json:"version"`
+	PublicURL string          `json:"public_url" doc:"where the notice is once published (no login)"`
+}
+
+// noticeOne answers GET /api/v1/notices/{id}.
+type noticeOne struct {
+	Notice notices.Notice `json:"notice"`
+	// Versions are short (one per report, 第N報), loaded whole.
+	Versions []notices.Version `json:"versions" doc:"every version, newest first"`
+	Review   notices.Review    `json:"review" doc:"the latest version as approvers see it: its text, the prevention measures it shows and the content_sha256 an approval names"`
+}
+
+// noticeVersionOne answers a change to a notice's latest version.
+type noticeVersionOne struct {
+	Version notices.Version `json:"version"`
+}
+
+// noticePublished answers a publication: the version now public and
+// where.
+type noticePublished struct {
+	Version   notices.Version `json:"version"`
+	PublicURL string          `json:"public_url"`
+}
+
+// noticeAddressed answers a changed public address.
+type noticeAddressed struct {
+	Notice    notices.Notice `json:"notice"`
+	PublicURL string         `json:"public_url"`
+}
+
+// noticeSectionsSchema describes notices.SectionTexts, a map in Go, by
+// its keys (notices.Sections), each a text in Japanese and English: a
+// client can then be generated with a field per section.
+func noticeSectionsSchema() *openapi3.Schema {
+	closed := false
+	text := openapi3.NewObjectSchema().
+		WithProperty("ja", openapi3.NewStringSchema()).
+		WithProperty("en", openapi3.NewStringSchema())
+	text.AdditionalProperties = openapi3.AdditionalProperties{Has: &closed}
+	s := openapi3.NewObjectSchema()
+	for _, k := range notices.Sections {
+		section := *text
+		section.Description = notices.SectionTitles[k].EN
+		if notices.Optional[k] {
+			section.Description += " (optional: may stay empty when published)"
+		}
+		s.WithProperty(k, &section)
+	}
+	s.AdditionalProperties = openapi3.AdditionalProperties{Has: &closed}
+	s.Description = "each section's text in Japanese (ja) and English (en), at most 40,000 characters a section (both together); a section left out is empty; every section but delay_reason needs its Japanese text to publish"
+	return s
 }
 
 func (s *Server) apiCreateNotice(c *fiber.Ctx) error {
@@ -321,9 +393,7 @@ func (s *Server) apiCreateNotice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Slug string `json:"slug"`
-	}
+	var in newNotice // optional: the default slug
 	if len(c.Body()) > 0 {
 		if err := decodeJSON(c, &in); err != nil {
 			return err
@@ -333,7 +403,7 @@ func (s *Server) apiCreateNotice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"notice": n, "version": v, "public_url": "/notices/" + n.Slug})
+	return c.Status(fiber.StatusCreated).JSON(noticeCreated{Notice: n, Version: v, PublicURL: "/notices/" + n.Slug})
 }
 
 func (s *Server) apiGetNotice(c *fiber.Ctx) error {
@@ -353,7 +423,8 @@ func (s *Server) apiGetNotice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"notice": n, "versions": versions, "review": rv})
+	rv.Measures = nonNil(rv.Measures)
+	return c.JSON(noticeOne{Notice: n, Versions: nonNil(versions), Review: rv})
 }
 
 func (s *Server) apiSaveNotice(c *fiber.Ctx) error {
@@ -369,7 +440,7 @@ func (s *Server) apiSaveNotice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"version": v})
+	return c.JSON(noticeVersionOne{Version: v})
 }
 
 func (s *Server) apiApproveNotice(c *fiber.Ctx) error {
@@ -387,7 +458,7 @@ func (s *Server) apiApproveNotice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"version": v})
+	return c.JSON(noticeVersionOne{Version: v})
 }
 
 func (s *Server) apiPublishNotice(c *fiber.Ctx) error {
@@ -399,6 +470,9 @@ func (s *Server) apiPublishNotice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, _ := s.deps.Notices.Get(c.UserContext(), principal(c), id)
-	return c.JSON(fiber.Map{"version": v, "public_url": "/notices/" + n.Slug})
+	n, err := s.deps.Notices.Get(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(noticePublished{Version: v, PublicURL: "/notices/" + n.Slug})
 }

@@ -165,3 +165,70 @@ func TestNoticePublicationJourney(t *testing.T) {
 		t.Fatalf("versions kept: %d", versions)
 	}
 }
+
+// PUT replaces a notice's whole text: sections left out or null are
+// refused with a 422 naming the field (before anything reaches the
+// database, where they would break a NOT NULL column), and so is a
+// missing title; with them the text is saved. The new notice is made
+// through the API, once without a body (the default address) and once
+// with a slug.
+func TestNoticePutWithoutSectionsNamesTheField(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.user("alice@a.example", "org-a", auth.RoleOwner)
+	ctx := context.Background()
+	secret, err := h.auth.IssueTokenFor(ctx, "alice@a.example", "org-a", auth.TokenInput{Name: "t", Scope: auth.TokenWrite})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := h.client()
+	api.bearer = secret
+	code, m := api.json("POST", "/api/v1/cases", `{"title":"Notice case","aware_at":"`+h.clk.Now().Add(-48*time.Hour).Format(time.RFC3339)+`","incident_type":"other"}`)
+	if code != http.StatusCreated {
+		t.Fatalf("create case: %d %v", code, m)
+	}
+	caseID := int64(m["case"].(map[string]any)["id"].(float64))
+	code, m = api.json("POST", fmt.Sprintf("/api/v1/cases/%d/notices", caseID), "")
+	if code != http.StatusCreated || !strings.HasPrefix(fmt.Sprint(m["public_url"]), "/notices/org-a-") {
+		t.Fatalf("create a notice without a body: %d %v", code, m)
+	}
+	code, m = api.json("POST", fmt.Sprintf("/api/v1/cases/%d/notices", caseID), `{"slug":"shop-a-second"}`)
+	if code != http.StatusCreated || m["public_url"] != "/notices/shop-a-second" {
+		t.Fatalf("create a notice with a slug: %d %v", code, m)
+	}
+	path := fmt.Sprintf("/api/v1/notices/%d", int64(m["notice"].(map[string]any)["id"].(float64)))
+
+	codes := func(m map[string]any) map[string]string {
+		out := map[string]string{}
+		errs, _ := m["errors"].([]any)
+		for _, e := range errs {
+			if f, ok := e.(map[string]any); ok {
+				out[fmt.Sprint(f["field"])] = fmt.Sprint(f["code"])
+			}
+		}
+		return out
+	}
+	// Left out, sections are required; null is refused as null.
+	for name, tc := range map[string]struct{ payload, code string }{
+		"without sections": {`{"title_ja":"お詫びとお知らせ","title_en":"Notice"}`, "validation.required"},
+		"sections null":    {`{"title_ja":"お詫びとお知らせ","sections":null}`, "validation.json_null"},
+	} {
+		code, m := api.json("PUT", path, tc.payload)
+		if got := codes(m); code != http.StatusUnprocessableEntity || got["sections"] != tc.code || len(got) != 1 {
+			t.Errorf("PUT %s: %d %v, want 422 naming sections (%s)", name, code, m, tc.code)
+		}
+	}
+	if code, m := api.json("PUT", path, `{"title_en":"Notice"}`); code != http.StatusUnprocessableEntity || fieldsOf(m) != "title_ja,sections" {
+		t.Errorf("PUT without title or sections: %d %v, want 422 naming both", code, m)
+	}
+	code, m = api.json("GET", path, "")
+	if v, _ := m["review"].(map[string]any)["version"].(map[string]any); code != http.StatusOK || v["title_ja"] == "お詫びとお知らせ" {
+		t.Fatalf("the refused PUTs changed the notice: %d %v", code, m)
+	}
+	code, m = api.json("PUT", path, `{"title_ja":"お詫びとお知らせ","sections":{"background":{"ja":"経緯の本文","en":"What happened"}}}`)
+	v, _ := m["version"].(map[string]any)
+	sections, _ := v["sections"].(map[string]any)
+	if code != http.StatusOK || v["title_ja"] != "お詫びとお知らせ" || sections["background"].(map[string]any)["ja"] != "経緯の本文" {
+		t.Fatalf("PUT with sections: %d %v", code, m)
+	}
+}

@@ -32,12 +32,24 @@ func (s *Server) notificationRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/notifications", Access: Tenant, Handler: s.notificationsPage},
 		{Method: "POST", Path: "/notifications/:id/read", Access: Tenant, Param: "notification", Handler: s.readNotification},
-		{Method: "GET", Path: "/api/v1/notifications", Access: Tenant, API: true, Handler: s.apiNotifications},
+		{Method: "GET", Path: "/api/v1/notifications", Access: Tenant, API: true, Handler: s.apiNotifications, Op: &Op{ID: "listNotifications", Tag: "notifications",
+			Summary: "The caller's notifications in the organisation, newest first, and how many are unread", Query: listQuery{}, Out: notificationList{}}},
 	}
 }
 
+// notificationList answers GET /api/v1/notifications.
+type notificationList struct {
+	Notifications []notifications.Notification `json:"notifications"`
+	Unread        int64                        `json:"unread" doc:"how many of all the caller's notifications are unread"`
+	listMeta
+}
+
 func (s *Server) apiNotifications(c *fiber.Ctx) error {
-	list, err := notifications.List(c.UserContext(), s.deps.Store, principal(c), 200)
+	var q listQuery
+	if err := parseQuery(c, &q); err != nil {
+		return err
+	}
+	list, total, err := notifications.Page(c.UserContext(), s.deps.Store, principal(c), q.Limit, q.Offset)
 	if err != nil {
 		return err
 	}
@@ -45,5 +57,5 @@ func (s *Server) apiNotifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"notifications": list, "unread": unread})
+	return c.JSON(notificationList{Notifications: nonNil(list), Unread: unread, listMeta: q.meta(total)})
 }

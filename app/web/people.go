@@ -21,10 +21,33 @@ func (s *Server) peopleRoutes() []Route {
 		{Method: "POST", Path: "/cases/:id/people/import", Access: Tenant, Param: "case", Handler: s.uploadPeople},
 		{Method: "GET", Path: "/imports/:id", Access: Tenant, Param: "import", Handler: s.importPage},
 
-		{Method: "POST", Path: "/api/v1/cases/:id/people/import", Access: Tenant, API: true, Param: "case", Handler: s.apiImportPeople},
-		{Method: "GET", Path: "/api/v1/imports/:id", Access: Tenant, API: true, Param: "import", Handler: s.apiGetImport},
-		{Method: "GET", Path: "/api/v1/cases/:id/people", Access: Tenant, API: true, Param: "case", Handler: s.apiPeople},
+		{Method: "POST", Path: "/api/v1/cases/:id/people/import", Access: Tenant, API: true, Param: "case", Handler: s.apiImportPeople, Op: &Op{ID: "importPeople", Tag: "people",
+			Summary: "Import the affected-person list: the body is the CSV (UTF-8 with or without BOM, or Shift_JIS/CP932); card numbers are reduced to brand + last 4 before anything is stored; 202 with the import, which a background job then loads", Query: importQuery{}, Upload: "text/csv", Status: fiber.StatusAccepted, Out: people.Import{}, Errors: []int{fiber.StatusConflict}}},
+		{Method: "GET", Path: "/api/v1/imports/:id", Access: Tenant, API: true, Param: "import", Handler: s.apiGetImport, Op: &Op{ID: "getImport", Tag: "people",
+			Summary: "An import's progress and result: counts, masked card numbers, errors by line", Out: people.Import{}}},
+		{Method: "GET", Path: "/api/v1/cases/:id/people", Access: Tenant, API: true, Param: "case", Handler: s.apiPeople, Op: &Op{ID: "listPeople", Tag: "people",
+			Summary: "The case's affected persons with notification state, in import order; every call is audited as a read of personal data", Query: peopleQuery{}, Out: peopleList{}}},
 	}
+}
+
+// importQuery is what POST /api/v1/cases/{id}/people/import takes beside
+// the CSV body.
+type importQuery struct {
+	Filename string `query:"filename" default:"upload.csv" doc:"the file's name, kept for display (its last path element, cleaned)"`
+	Mode     string `query:"mode" enum:"import_mode" doc:"partial (the default) imports every valid row and reports the others; all_or_nothing rejects the file when any row is invalid"`
+	Mapping  string `query:"mapping" doc:"a JSON object of column header to field, e.g. {\"氏名\":\"name\"}, overriding the detection by common column names"`
+}
+
+// peopleQuery is what GET /api/v1/cases/{id}/people takes.
+type peopleQuery struct {
+	listQuery
+	Q string `query:"q" doc:"finds persons by name, reading (hiragana, katakana or half-width), phone number (any separators, +81), postal code, part of the address, e-mail or customer id, with or without spaces and hyphens; readings and phone numbers match from the start, and anywhere when nothing starts with the query"`
+}
+
+// peopleList answers GET /api/v1/cases/{id}/people.
+type peopleList struct {
+	People []people.Person `json:"people"`
+	listMeta
 }
 
 type peoplePageData struct {
@@ -170,19 +193,21 @@ func (s *Server) apiImportPeople(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	opts := people.Options{Mode: c.Query("mode")}
-	if raw := c.Query("mapping"); raw != "" {
-		if err := json.Unmarshal([]byte(raw), &opts.Mapping); err != nil {
+	var q importQuery
+	if err := parseQuery(c, &q); err != nil {
+		return err
+	}
+	opts := people.Options{Mode: q.Mode}
+	if q.Mapping != "" {
+		if err := json.Unmarshal([]byte(q.Mapping), &opts.Mapping); err != nil {
 			return apperr.Invalid("mapping", "validation.mapping_json")
 		}
 	}
-	name := c.Query("filename", "upload.csv")
-	imp, err := s.deps.People.Start(c.UserContext(), principal(c), id, name, bytes.NewReader(c.Body()), opts)
+	imp, err := s.deps.People.Start(c.UserContext(), principal(c), id, q.Filename, bytes.NewReader(c.Body()), opts)
 	if err != nil {
 		return err
 	}
-	s.explainRows("en", &imp)
-	return c.Status(fiber.StatusAccepted).JSON(imp)
+	return c.Status(fiber.StatusAccepted).JSON(s.apiImport(imp))
 }
 
 func (s *Server) apiGetImport(c *fiber.Ctx) error {
@@ -194,8 +219,16 @@ func (s *Server) apiGetImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return c.JSON(s.apiImport(imp))
+}
+
+// apiImport is an import as the API answers it: row errors said in
+// English, and its lists [] rather than null.
+func (s *Server) apiImport(imp people.Import) people.Import {
 	s.explainRows("en", &imp)
-	return c.JSON(imp)
+	imp.Mapping = nonNil(imp.Mapping)
+	imp.Errors = nonNil(imp.Errors)
+	return imp
 }
 
 // explainRows says each row error of imp in lang, as the API's field
@@ -214,9 +247,21 @@ func (s *Server) apiPeople(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := s.deps.People.People(c.UserContext(), principal(c), id, people.Query{Search: c.Query("q"), Limit: c.QueryInt("limit"), Offset: c.QueryInt("offset")})
+	var q peopleQuery
+	if err := parseQuery(c, &q); err != nil {
+		return err
+	}
+	list, total, err := s.deps.People.People(c.UserContext(), principal(c), id, people.Query{Search: q.Q, Limit: q.Limit, Offset: q.Offset})
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"people": list, "total": total})
+	// A person stored without data items or extra columns reads back nil;
+	// the document promises a list and an object, never null.
+	for i := range list {
+		list[i].DataItems = nonNil(list[i].DataItems)
+		if list[i].Extra == nil {
+			list[i].Extra = map[string]string{}
+		}
+	}
+	return c.JSON(peopleList{People: nonNil(list), listMeta: q.meta(total)})
 }

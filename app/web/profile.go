@@ -13,8 +13,10 @@ func (s *Server) profileRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/organisation", Access: Tenant, Handler: s.profilePage},
 		{Method: "POST", Path: "/organisation", Access: Tenant, Handler: s.saveProfile},
-		{Method: "GET", Path: "/api/v1/organisation/profile", Access: Tenant, API: true, Handler: s.apiGetProfile},
-		{Method: "PUT", Path: "/api/v1/organisation/profile", Access: Tenant, API: true, Handler: s.apiPutProfile},
+		{Method: "GET", Path: "/api/v1/organisation/profile", Access: Tenant, API: true, Handler: s.apiGetProfile, Op: &Op{ID: "getProfile", Tag: "organisation",
+			Summary: "The organisation's details as the reports, letters and public notice print them", Out: auth.Profile{}}},
+		{Method: "PUT", Path: "/api/v1/organisation/profile", Access: Tenant, API: true, Handler: s.apiPutProfile, Op: &Op{ID: "replaceProfile", Tag: "organisation",
+			Summary: "Replace the organisation's details (owner): a field left out is empty", Body: auth.Profile{}, Out: auth.Profile{}}},
 	}
 }
 

@@ -34,7 +34,9 @@ type Route struct {
 	// SubParam names the resource kind of a second parameter, :oid.
 	SubParam string
 	API      bool
-	Handler  fiber.Handler
+	// Op describes an API route for the OpenAPI document (required when API).
+	Op      *Op
+	Handler fiber.Handler
 }
 
 func (s *Server) routeTable() []Route {
@@ -69,9 +71,12 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Path: "/admin/users/:id/remove", Access: Tenant, Param: "user", Handler: s.adminRemove},
 		{Method: "GET", Path: "/admin/organisations", Access: Operator, Handler: s.adminOrganisations},
 
-		{Method: "GET", Path: "/api/v1/me", Access: LoggedIn, API: true, Handler: s.apiMe},
-		{Method: "GET", Path: "/api/v1/members/:id", Access: Tenant, API: true, Param: "user", Handler: s.apiMember},
-		{Method: "GET", Path: "/api/v1/openapi.json", Access: Public, API: true, Handler: s.openAPI},
+		{Method: "GET", Path: "/api/v1/me", Access: LoggedIn, API: true, Handler: s.apiMe,
+			Op: &Op{ID: "getMe", Tag: "organisation", Summary: "The caller and the current organisation", Out: apiMeResponse{}}},
+		{Method: "GET", Path: "/api/v1/members/:id", Access: Tenant, API: true, Param: "user", Handler: s.apiMember,
+			Op: &Op{ID: "getMember", Tag: "organisation", Summary: "A member of the current organisation", Out: apiMemberResponse{}}},
+		{Method: "GET", Path: "/api/v1/openapi.json", Access: Public, API: true, Handler: s.openAPI,
+			Op: &Op{ID: "getOpenAPI", Tag: "meta", Summary: "This document", Out: map[string]any{}}},
 	}
 	// Feature route groups, one per file.
 	routes = append(routes, s.profileRoutes()...)

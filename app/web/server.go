@@ -4,6 +4,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -76,6 +77,7 @@ type Server struct {
 	msgs    i18n.Catalogue
 	metrics *metrics
 	routes  []Route
+	spec    []byte // the OpenAPI document, reflected once from routes
 	jobs    jobsUI // River's dashboard, built on first use
 }
 
@@ -114,6 +116,13 @@ func New(deps Deps) (*Server, error) {
 	// Bodies are bounded from their headers, before they are read: see bodies.go.
 	s.app.Server().HeaderReceived = s.bodyAllowance
 	s.routes = s.routeTable()
+	doc, err := buildSpec(s.routes)
+	if err != nil {
+		return nil, fmt.Errorf("web: the OpenAPI document: %w", err)
+	}
+	if s.spec, err = json.Marshal(doc); err != nil {
+		return nil, err
+	}
 	s.mount()
 	return s, nil
 }

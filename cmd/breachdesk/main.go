@@ -24,6 +24,7 @@ var commands = map[string]command{
 	"audit":       {"audit log: audit verify | checkpoint | key", runAudit},
 	"demo":        {"seed the demo organisation and users", runDemo},
 	"obligations": {"compute legal deadlines from facts (no database)", runObligations},
+	"openapi":     {"print the API's OpenAPI document (no database)", runOpenAPI},
 	"loadtest":    {"drive a running server with mixed use; report errors, latency, memory", runLoadtest},
 }
 

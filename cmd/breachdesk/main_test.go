@@ -75,7 +75,7 @@ func runCLI(t *testing.T, env []string, stdin string, args ...string) result {
 func TestHelpOnEveryCommand(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"worker", "--help"}, {"migrate", "--help"},
-		{"user", "create", "--help"}, {"token", "create", "--help"}, {"audit", "verify", "--help"}, {"demo", "--help"}, {"obligations", "--help"}, {"loadtest", "--help"}} {
+		{"user", "create", "--help"}, {"token", "create", "--help"}, {"audit", "verify", "--help"}, {"demo", "--help"}, {"obligations", "--help"}, {"openapi", "--help"}, {"loadtest", "--help"}} {
 		r := runCLI(t, nil, "", args...)
 		if r.code != 0 || !strings.Contains(r.stdout+r.stderr, "Usage") {
 			t.Errorf("%v: exit %d, output %q", args, r.code, r.stdout+r.stderr)
