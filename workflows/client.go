@@ -29,6 +29,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/notifications"
 	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/webhooks"
 )
 
 // Deps are the services the workers call. Every service is required;
@@ -58,6 +59,13 @@ type Deps struct {
 	// does not work the audit queue.
 	AuditCheckpointer    *audit.Checkpointer
 	AuditCheckpointEvery time.Duration
+	// Webhooks delivers webhook events. It is optional so that a process
+	// built without it still starts, but then this process does not work
+	// the webhooks queue (another one must); production wires it.
+	Webhooks *webhooks.Service
+	// WebhookRetryBase is the first retry delay of a failed webhook
+	// delivery (default 30 s; tests use less).
+	WebhookRetryBase time.Duration
 }
 
 // check refuses Deps without one of its services: a missing one is a
@@ -126,6 +134,9 @@ func NewClient(deps Deps) (*Client, error) {
 	if deps.AuditCheckpointer != nil {
 		cfg.Queues[QueueAudit] = river.QueueConfig{MaxWorkers: 1}
 		cfg.PeriodicJobs = append(cfg.PeriodicJobs, auditCheckpointJob(cmp.Or(deps.AuditCheckpointEvery, 10*time.Minute)))
+	}
+	if deps.Webhooks != nil {
+		cfg.Queues[jobs.QueueWebhooks] = river.QueueConfig{MaxWorkers: 10}
 	}
 	// Short fetch cooldown and poll: reminders should fire close to their
 	// time (a snoozed job waits for the next poll, see jobs.ReminderLead).

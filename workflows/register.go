@@ -24,6 +24,11 @@ func register(w *river.Workers, deps Deps) error {
 	if err := river.AddWorkerSafely(w, &LetterChunkWorker{letters: deps.Letters, retryBase: deps.LetterRetryBase, now: deps.Clock.Now}); err != nil {
 		return err
 	}
+	if deps.Webhooks != nil {
+		if err := river.AddWorkerSafely(w, &WebhookDeliveryWorker{webhooks: deps.Webhooks, retryBase: deps.WebhookRetryBase, now: deps.Clock.Now}); err != nil {
+			return err
+		}
+	}
 	if deps.AuditCheckpointer != nil {
 		if err := river.AddWorkerSafely(w, &AuditCheckpointWorker{checkpointer: deps.AuditCheckpointer}); err != nil {
 			return err

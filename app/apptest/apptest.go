@@ -6,6 +6,7 @@ package apptest
 
 import (
 	"context"
+	"crypto/tls"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +26,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/notifications"
 	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/webhooks"
 	"github.com/breachdesk/breachdesk/workflows"
 )
 
@@ -66,7 +68,22 @@ func Workers(t testing.TB, st *store.Store, clk clock.Clock, a *auth.Service) wo
 		t.Fatal(err)
 	}
 	return workflows.Deps{Store: st, Clock: clk, Auth: a, Deadlines: deadlines, Emailer: notifications.NewEmailer(st, clk, noSMTP, "http://breachdesk.invalid"),
-		Drafts: drafts.NewService(st, clk, cs, as, r), People: people.NewService(st, clk, cs), Letters: letters.NewService(st, clk, cs, as, letters.Options{Renderer: r})}
+		Drafts: drafts.NewService(st, clk, cs, as, r), People: people.NewService(st, clk, cs), Letters: letters.NewService(st, clk, cs, as, letters.Options{Renderer: r}),
+		Webhooks: Webhooks(t, st, clk, nil)}
+}
+
+// Webhooks is the webhooks service of tests: endpoints on loopback are
+// allowed (the receivers run on 127.0.0.1) and tlsCfg, when given,
+// trusts the receiver's certificate. Every instance seals secrets with
+// the same key, so one made for a web server and one made for workers
+// read each other's endpoints.
+func Webhooks(t testing.TB, st *store.Store, clk clock.Clock, tlsCfg *tls.Config) *webhooks.Service {
+	t.Helper()
+	s, err := webhooks.NewService(st, clk, webhooks.Options{SecretKey: make([]byte, 32), AllowLoopback: true, TLS: tlsCfg, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // Principal creates a user named "Name of <email>" with role in org (the

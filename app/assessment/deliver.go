@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/webhooks"
 )
 
 // dueReminder is a reminder with what its notification says and who
@@ -73,6 +75,9 @@ func (d *Deadlines) Deliver(ctx context.Context, id int64, complete func(tx *sto
 		if err := d.notify(ctx, tx, r); err != nil {
 			return err
 		}
+		if err := emitReminder(ctx, tx, r); err != nil {
+			return err
+		}
 		if err := tx.DB.Exec(`UPDATE reminders SET state = 'sent', updated_at = ? WHERE id = ?`, tx.Now(), r.ID).Error; err != nil {
 			return err
 		}
@@ -130,9 +135,16 @@ func reminderText(r dueReminder, lang string) (title, body string) {
 	}
 	var ob obligations.Obligation
 	_ = json.Unmarshal(r.Computed, &ob)
-	recipient := ob.Recipient.In(lang)
-	if recipient == "" {
-		recipient = r.RuleID
+	// The rule's title names the obligation ("個人情報保護委員会への速報"):
+	// the subject is what legal staff read in their inbox, and a rule key
+	// (jp.appi.ppc.preliminary) means nothing to them.
+	name := obligations.Title(r.RuleID).In(lang)
+	who := name
+	if recipient := ob.Recipient.In(lang); recipient != "" && !strings.Contains(name, recipient) {
+		who = name + "（" + recipient + "）"
+		if lang == "en" {
+			who = name + " (" + recipient + ")"
+		}
 	}
 
 	if lang == "en" {
@@ -140,14 +152,26 @@ func reminderText(r dueReminder, lang string) (title, body string) {
 		if deadline != nil {
 			when = deadline.In(loc).Format("2 January 2006 15:04 MST")
 		}
-		return fmt.Sprintf("[%s] %s: %s", r.Reference, recipient, thresholdWords[r.Threshold].In(lang)),
-			fmt.Sprintf("%s\n%s (%s)\nDeadline: %s\nStatus: %s", r.Title, recipient, r.RuleID, when, StatusNames[r.Status].In(lang))
+		return fmt.Sprintf("[%s] %s: %s", r.Reference, name, thresholdWords[r.Threshold].In(lang)),
+			fmt.Sprintf("%s\n%s\nDeadline: %s\nStatus: %s", r.Title, who, when, StatusNames[r.Status].In(lang))
 	}
 	when := "－"
 	if deadline != nil {
 		t := deadline.In(loc)
 		when = fmt.Sprintf("%d年%d月%d日 %d時%02d分", t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute())
 	}
-	return fmt.Sprintf("[%s] %s：%s", r.Reference, recipient, thresholdWords[r.Threshold].In(lang)),
-		fmt.Sprintf("%s\n%s（%s）\n期限：%s\n状態：%s", r.Title, recipient, r.RuleID, when, StatusNames[r.Status].In(lang))
+	return fmt.Sprintf("[%s] %s：%s", r.Reference, name, thresholdWords[r.Threshold].In(lang)),
+		fmt.Sprintf("%s\n%s\n期限：%s\n状態：%s", r.Title, who, when, StatusNames[r.Status].In(lang))
+}
+
+// emitReminder sends r's threshold to the organisation's webhooks, in the
+// transaction that marks it sent: overdue as obligation.overdue, every
+// earlier threshold as obligation.due_soon with the threshold named.
+func emitReminder(ctx context.Context, tx *store.Tx, r dueReminder) error {
+	ev := webhooks.EventObligationDueSoon
+	if r.Threshold == ThresholdOverdue {
+		ev = webhooks.EventObligationOverdue
+	}
+	return webhooks.Emit(ctx, tx, r.OrganisationID, ev, webhooks.Payload{"case_id": r.CaseID, "reference": r.Reference,
+		"obligation_id": r.ObligationID, "rule_id": r.RuleID, "threshold": r.Threshold, "due_at": r.DueAt, "target_at": r.TargetAt})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
+	"github.com/breachdesk/breachdesk/app/webhooks"
 )
 
 // Obligation returns one obligation of the principal's organisation.
@@ -261,6 +262,12 @@ func (s *Service) decideTx(ctx context.Context, tx *store.Tx, p *auth.Principal,
 	}
 	if err := timeline.Record(ctx, tx, o.OrganisationID, o.CaseID, action, entry.Code, entry.Args...); err != nil {
 		return o, err
+	}
+	if action == "obligation.submit" {
+		if err := webhooks.Emit(ctx, tx, o.OrganisationID, webhooks.EventObligationSubmitted, webhooks.Payload{"case_id": o.CaseID, "obligation_id": o.ID,
+			"rule_id": o.RuleID, "submitted_at": o.SubmittedAt}); err != nil {
+			return o, err
+		}
 	}
 	return o, audit.Record(ctx, tx, audit.Entry{OrganisationID: o.OrganisationID, Action: action, TargetType: "obligation", TargetID: fmt.Sprint(o.ID), Details: fields})
 }

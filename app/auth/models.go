@@ -58,8 +58,11 @@ type Organisation struct {
 	PSPName      string         `gorm:"column:psp_name"`
 	CardBrands   pq.StringArray `gorm:"type:text[]"`
 	Timezone     string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// PasswordLogin is false when the owner turned local passwords off:
+	// members sign in through single sign-on (see LoginSSO).
+	PasswordLogin bool `gorm:"default:true"`
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // Location is the organisation's time zone: the times its people read and
@@ -82,8 +85,11 @@ type User struct {
 	// opens one login, never two.
 	TOTPLastStep *int64 `gorm:"column:totp_last_step" json:"-"`
 	DisabledAt   *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// OIDCSubject is "issuer subject" of the identity provider account the
+	// first single sign-on bound this user to.
+	OIDCSubject *string `gorm:"column:oidc_subject" json:"-" pan:"-"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // TOTPEnabled reports whether the user must give a TOTP code at login.
@@ -103,11 +109,14 @@ type session struct {
 	OrganisationID *int64
 	CSRFToken      string `gorm:"column:csrf_token" pan:"-"` // random
 	MFAPending     bool   `gorm:"column:mfa_pending"`
-	IP             string `gorm:"column:ip"`
-	UserAgent      string
-	CreatedAt      time.Time
-	LastSeenAt     time.Time
-	ExpiresAt      time.Time
+	// ViaSSO: opened by single sign-on, so it may enter an organisation
+	// whose password login is off.
+	ViaSSO     bool   `gorm:"column:via_sso"`
+	IP         string `gorm:"column:ip"`
+	UserAgent  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
 }
 
 func (session) TableName() string { return "sessions" }

@@ -277,12 +277,3 @@ func (s *Service) principalFor(ctx context.Context, u User, orgID int64) (Princi
 	}
 	return p, nil
 }
-
-// defaultOrganisation picks the organisation a fresh session starts in.
-func (s *Service) defaultOrganisation(ctx context.Context, u User) (int64, error) {
-	orgs, err := s.Organisations(ctx, u)
-	if err != nil || len(orgs) == 0 {
-		return 0, err
-	}
-	return orgs[0].ID, nil
-}

@@ -44,8 +44,15 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if !ok || u.ID == 0 {
 		return LoginResult{}, s.fail(ctx, a, apperr.New(apperr.ErrBadCredentials, "login.failed"))
 	}
+	if refused, err := s.passwordLoginRefused(ctx, u); err != nil || refused {
+		if err != nil {
+			return LoginResult{}, err
+		}
+		a.failAction = "login.password_disabled"
+		return LoginResult{}, s.fail(ctx, a, apperr.Forbidden("login.password_disabled"))
+	}
 	token := randomToken(32)
-	orgID, err := s.defaultOrganisation(ctx, u)
+	orgID, err := s.defaultPasswordOrganisation(ctx, u)
 	if err != nil {
 		return LoginResult{}, err
 	}
@@ -185,10 +192,20 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // SwitchOrganisation makes orgID the session's current organisation. An
 // organisation the user may not act in answers apperr.ErrNotFound.
 func (s *Service) SwitchOrganisation(ctx context.Context, p *Principal, orgID int64) error {
-	if _, err := s.principalFor(ctx, p.User, orgID); err != nil {
+	target, err := s.principalFor(ctx, p.User, orgID)
+	if err != nil {
 		return err
 	}
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
+		var viaSSO bool
+		if err := tx.DB.Model(&session{}).Where("id_hash = ?", p.SessionHash).Select("via_sso").Scan(&viaSSO).Error; err != nil {
+			return err
+		}
+		if !viaSSO && !p.User.IsOperator && !target.Organisation.PasswordLogin {
+			// A password session cannot reach, by switching, an
+			// organisation whose people must sign in through its provider.
+			return apperr.Forbidden("login.password_disabled")
+		}
 		if err := tx.DB.Model(&session{}).Where("id_hash = ?", p.SessionHash).Update("organisation_id", orgID).Error; err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
+	"github.com/breachdesk/breachdesk/app/webhooks"
 )
 
 // gateError says why a phase change needs more: the open tasks that would
@@ -89,6 +90,10 @@ func (s *Service) Advance(ctx context.Context, p *auth.Principal, id int64, to P
 			code, args = "timeline.phase_with_open_tasks", append(args, len(open), reason)
 		}
 		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "case.phase", code, args...); err != nil {
+			return err
+		}
+		if err := webhooks.Emit(ctx, tx, c.OrganisationID, webhooks.EventCasePhaseChanged, webhooks.Payload{"case_id": c.ID, "reference": c.Reference,
+			"from": from, "to": to}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "case.phase", TargetType: "case", TargetID: fmt.Sprint(c.ID),

@@ -15,6 +15,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
+	"github.com/breachdesk/breachdesk/app/webhooks"
 )
 
 // Obligations is what the case service needs from the obligations
@@ -165,6 +166,10 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Sa
 			}
 		}
 		if err := timeline.Record(ctx, tx, c.OrganisationID, c.ID, "case.create", "timeline.case_opened", c.Reference, pb.Name, pb.Version); err != nil {
+			return err
+		}
+		if err := webhooks.Emit(ctx, tx, c.OrganisationID, webhooks.EventCaseOpened, webhooks.Payload{"case_id": c.ID, "reference": c.Reference,
+			"title": c.Title, "incident_type": c.IncidentType, "aware_at": c.AwareAt, "phase": c.Phase}); err != nil {
 			return err
 		}
 		// The legal clocks start at awareness, before anyone fills in the

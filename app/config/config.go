@@ -53,6 +53,15 @@ type Config struct {
 	// Metrics says where Prometheus reads /metrics: never on the public
 	// listener without a token.
 	Metrics Metrics
+	// OIDC is single sign-on through the company's identity provider.
+	OIDC OIDC
+	// DKIM signs outgoing mail when a selector and key are configured.
+	DKIM DKIM
+	// WebhookAllowLoopback lets webhook endpoints on loopback addresses
+	// through (BREACHDESK_WEBHOOK_ALLOW_LOOPBACK): only tests set it, so
+	// that their receiver on 127.0.0.1 is reachable. Private and
+	// link-local addresses stay refused.
+	WebhookAllowLoopback bool
 	// SecretKeyGenerated is true when no key was configured and a development
 	// key was created under DataDir.
 	SecretKeyGenerated bool
@@ -142,6 +151,10 @@ func Load(getenv func(string) string) (Config, error) {
 			Every:         p.duration("BREACHDESK_AUDIT_CHECKPOINT_EVERY", 10*time.Minute),
 		},
 	}
+	c.WebhookAllowLoopback = p.boolean("BREACHDESK_WEBHOOK_ALLOW_LOOPBACK", false)
+	if c.WebhookAllowLoopback && c.Production {
+		p.fail("BREACHDESK_WEBHOOK_ALLOW_LOOPBACK", "is for tests only: it lets webhooks reach this machine's own services")
+	}
 	switch lvl := p.oneOf("BREACHDESK_LOG_LEVEL", "info", "debug", "info", "warn", "error"); lvl {
 	case "debug":
 		c.LogLevel = slog.LevelDebug
@@ -198,6 +211,8 @@ func Load(getenv func(string) string) (Config, error) {
 		p.fail("BREACHDESK_LOGIN_MAX_PER_ACCOUNT", "limits must be at least 1")
 	}
 	c.Audit.Key = p.auditAnchor(c.Audit)
+	c.OIDC = p.oidc()
+	c.DKIM = p.dkim(c.MailFrom)
 	if raw := getenv("BREACHDESK_SECRET_KEY"); raw != "" {
 		key, err := decodeKey(raw)
 		if err != nil {

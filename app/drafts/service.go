@@ -28,6 +28,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/pdf"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
+	"github.com/breachdesk/breachdesk/app/webhooks"
 	"github.com/breachdesk/breachdesk/templates"
 )
 
@@ -281,6 +282,10 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 			return apperr.Conflict("conflict.document_changed_meanwhile")
 		}
 		if err := timeline.Record(ctx, tx, d.OrganisationID, d.CaseID, "document.approve", "timeline.document_approved", documents.KindTitle(d.Kind), apperr.Msg("timeline.lang."+d.Lang), d.Version); err != nil {
+			return err
+		}
+		if err := webhooks.Emit(ctx, tx, d.OrganisationID, webhooks.EventDocumentApproved, webhooks.Payload{"case_id": d.CaseID, "document_id": d.ID,
+			"kind": d.Kind, "kind_title": documents.KindTitle(d.Kind), "lang": d.Lang, "version": d.Version, "approved_at": now}); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{OrganisationID: d.OrganisationID, Action: "document.approve", TargetType: "document", TargetID: fmt.Sprint(d.ID),

@@ -178,7 +178,7 @@ func rawEmailsPerSecond(t *testing.T, d *mail.SMTP, n int) float64 {
 	defer conn.Close()
 	body := strings.Repeat("このたび、弊社が運営するサイトにおいて、お客様の個人情報が漏えいしたおそれがあることが判明いたしました。\n", 20)
 	for i := range n {
-		m := mail.Message{To: "raw" + strconv.Itoa(i) + "@example.jp", Subject: "個人情報漏えいに関するお詫びとお知らせ", Text: body, MessageID: "raw-" + strconv.Itoa(i) + "@bench"}
+		m := mail.Message{To: "raw" + strconv.Itoa(i) + "@example.jp", Subject: "個人情報漏えいに関するお詫びとお知らせ", Text: body, Key: "raw/" + strconv.Itoa(i)}
 		if err := conn.Send(ctx, m); err != nil {
 			t.Fatal(err)
 		}

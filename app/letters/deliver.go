@@ -20,6 +20,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
+	"github.com/breachdesk/breachdesk/app/webhooks"
 )
 
 // chunkWork is what one chunk's job needs to know about its batch.
@@ -255,7 +256,7 @@ func (s *Service) message(w *chunkWork, r recipient) (mail.Message, error) {
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("letters: batch %d: %w", w.batch.ID, err)
 	}
-	m := mail.Message{To: r.Email, Subject: subject, Text: text, MessageID: fmt.Sprintf("letter-%d.%d@breachdesk", r.ID, w.batch.ID), Date: s.now()}
+	m := mail.Message{To: r.Email, Subject: subject, Text: text, Key: fmt.Sprintf("letter/%d/%d", w.batch.ID, r.ID), Date: s.now()}
 	if w.batch.AttachPDF && len(w.pdf) > 0 {
 		name := "letter.pdf"
 		if w.batch.Lang == "ja" {
@@ -323,6 +324,10 @@ func (s *Service) finishIfDone(ctx context.Context, b Batch) error {
 		}
 		if err := timeline.Record(ctx, tx, b.OrganisationID, b.CaseID, "letters.batch_done", "timeline.letters_batch_done",
 			b.ID, c.Sent, c.Printed, c.Fallback, c.Failed, c.NoAddress); err != nil {
+			return err
+		}
+		if err := webhooks.Emit(ctx, tx, b.OrganisationID, webhooks.EventLetterBatchFinished, webhooks.Payload{"case_id": b.CaseID, "batch_id": b.ID,
+			"channel": b.Channel, "sent": c.Sent, "printed": c.Printed, "failed": c.Failed, "no_address": c.NoAddress}); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{OrganisationID: b.OrganisationID, Action: "letters.batch_done", TargetType: "letter_batch",

@@ -6,10 +6,17 @@ package mail
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -17,10 +24,15 @@ import (
 
 // Message is one e-mail.
 type Message struct {
-	To          string
-	Subject     string
-	Text        string
-	MessageID   string    // stable id (e.g. derived from the letter row) so retries are recognisable
+	To      string
+	Subject string
+	Text    string
+	// Key names the message stably within this installation, kind first
+	// ("letter/45/123", "notification/7"): the sender derives the
+	// Message-ID from it (see MessageID), so every attempt of the same
+	// message carries the same id and a receiver recognises a repeat.
+	// Empty: a random id.
+	Key         string
 	Date        time.Time // the Date header: the sender's clock (the library would read the wall clock)
 	Attachments []Attachment
 }
@@ -66,16 +78,52 @@ func IsTemporary(err error) bool {
 // SMTP sends through one server given as smtp://, smtp+starttls:// or
 // smtps:// URL with optional user:password.
 type SMTP struct {
-	from string
-	opts []gomail.Option
-	host string
+	from   string
+	domain string // of from: Message-IDs are on it
+	idKey  []byte // keys the Message-ID hash: see MessageID
+	dkim   *gomail.DKIMSigner
+	opts   []gomail.Option
+	host   string
+}
+
+// Option configures an SMTP sender.
+type Option func(*SMTP)
+
+// WithIDKey keys the Message-ID hash with the installation's secret key,
+// so two installations sending the same kind of message from the same
+// domain never produce the same id. Without it the hash is unkeyed
+// (tests); cmd/breachdesk always passes the key.
+func WithIDKey(key []byte) Option {
+	return func(s *SMTP) { s.idKey = append([]byte(nil), key...) }
+}
+
+// WithDKIM signs every message with key for domain, the public key being
+// published at selector._domainkey.domain. now stamps the signature
+// (t=) from the application's clock. Signing is go-mail's own RFC 6376
+// implementation (relaxed/relaxed; From, To, Subject, Date, Message-ID,
+// Content-Type and MIME-Version signed), RSA-SHA256 or Ed25519-SHA256 by
+// the key's type.
+func WithDKIM(domain, selector string, key crypto.Signer, now func() time.Time) Option {
+	return func(s *SMTP) {
+		d := gomail.NewDKIMSigner(domain, selector, key)
+		d.NowFunc = now
+		s.dkim = d
+	}
 }
 
 // NewSMTP parses the server URL. An empty URL gives a sender that always
 // fails with ErrNotConfigured, so callers can record why nothing was sent.
-func NewSMTP(rawURL, from string) (*SMTP, error) {
+func NewSMTP(rawURL, from string, options ...Option) (*SMTP, error) {
+	addr, err := netmail.ParseAddress(from)
+	if err != nil || !strings.Contains(addr.Address, "@") {
+		return nil, fmt.Errorf("mail: sender address %q (BREACHDESK_MAIL_FROM): want name <user@domain>", from)
+	}
+	s := &SMTP{from: from, domain: strings.ToLower(addr.Address[strings.LastIndexByte(addr.Address, '@')+1:])}
+	for _, o := range options {
+		o(s)
+	}
 	if rawURL == "" {
-		return &SMTP{from: from}, nil
+		return s, nil
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -107,7 +155,50 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 		pw, _ := u.User.Password()
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover), gomail.WithUsername(u.User.Username()), gomail.WithPassword(pw))
 	}
-	return &SMTP{from: from, opts: opts, host: u.Hostname()}, nil
+	if s.dkim != nil {
+		opts = append(opts, gomail.WithAlwaysDKIMSign(s.dkim))
+	}
+	s.opts, s.host = opts, u.Hostname()
+	return s, nil
+}
+
+// MessageID is the Message-ID (without angle brackets) of a message with
+// the given Key: "<kind>.<hash>@<domain>", the hash an HMAC-SHA256 of
+// domain and key under the installation's secret. Derived, not stored,
+// so a retry after a crash between the server's 250 and the "sent" mark
+// repeats the id (the letters' exactly-once design relies on it); keyed,
+// so another installation's letter/45/123 gets a different id; on the
+// sender's domain, as RFC 5322 asks, so ids are globally unique. An empty
+// key gives a random id: nothing retries such a message under one id.
+func (s *SMTP) MessageID(key string) string {
+	if key == "" {
+		var b [16]byte
+		_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail (Go 1.24+)
+		return hex.EncodeToString(b[:]) + "@" + s.domain
+	}
+	mac := hmac.New(sha256.New, s.idKey)
+	mac.Write([]byte("breachdesk message-id\x00" + s.domain + "\x00" + key))
+	sum := hex.EncodeToString(mac.Sum(nil)[:16])
+	kind, _, _ := strings.Cut(key, "/")
+	if !messageKind(kind) {
+		return sum + "@" + s.domain
+	}
+	return kind + "." + sum + "@" + s.domain
+}
+
+// messageKind admits the kind prefix of a key into the id only when it
+// is a short lowercase word: ids must stay dot-atoms (RFC 5322 3.6.4)
+// and say nothing a stranger should not read.
+func messageKind(k string) bool {
+	if k == "" || len(k) > 20 {
+		return false
+	}
+	for _, r := range k {
+		if (r < 'a' || r > 'z') && r != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // Send delivers one message on its own connection.
@@ -182,11 +273,7 @@ func (s *SMTP) build(m Message) (*gomail.Msg, error) {
 		return nil, &Error{Err: fmt.Errorf("recipient %q: %w", m.To, err)}
 	}
 	msg.Subject(m.Subject)
-	if m.MessageID != "" {
-		msg.SetMessageIDWithValue(m.MessageID)
-	} else {
-		msg.SetMessageID()
-	}
+	msg.SetMessageIDWithValue(s.MessageID(m.Key))
 	if !m.Date.IsZero() {
 		msg.SetDateWithValue(m.Date)
 	}

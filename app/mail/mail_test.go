@@ -18,7 +18,7 @@ func TestSendJapaneseWithAttachment(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = s.Send(context.Background(), mail.Message{To: "customer@example.com", Subject: "【重要】個人情報漏えいに関するお詫び", Text: "お客様各位\n本文です。",
-		MessageID: "letter-1@breachdesk", Attachments: []mail.Attachment{{Name: "letter.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 test")}}})
+		Key: "letter/1/1", Attachments: []mail.Attachment{{Name: "letter.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 test")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestSendJapaneseWithAttachment(t *testing.T) {
 	if len(got) != 1 || got[0].Subject != "【重要】個人情報漏えいに関するお詫び" || got[0].To[0] != "customer@example.com" {
 		t.Fatalf("received %+v", got)
 	}
-	if !strings.Contains(got[0].Header.Get("Message-Id"), "letter-1@breachdesk") || !strings.Contains(string(got[0].Raw), "letter.pdf") {
+	if !strings.HasPrefix(got[0].Header.Get("Message-Id"), "<letter.") || !strings.Contains(string(got[0].Raw), "letter.pdf") {
 		t.Fatal("message id or attachment missing")
 	}
 }

@@ -98,7 +98,14 @@ type FeedEntry struct {
 	Version Version
 }
 
-// Feed lists an organisation's published notice versions, newest first.
+// FeedLimit bounds the Atom feed: the newest entries are what a reader
+// polls for, and an organisation with many notices and 第N報 must not make
+// every poll (a press-day spike of them) load its whole history.
+const FeedLimit = 50
+
+// Feed lists an organisation's published notice versions, newest first,
+// at most FeedLimit of them: the versions in one query, their notices in
+// a second.
 func (s *Service) Feed(ctx context.Context, orgSlug string) (auth.Organisation, []FeedEntry, error) {
 	var org auth.Organisation
 	db := s.st.DB.WithContext(ctx)
@@ -108,19 +115,30 @@ func (s *Service) Feed(ctx context.Context, orgSlug string) (auth.Organisation, 
 		}
 		return org, nil, err
 	}
-	var ns []Notice
-	if err := db.Where("organisation_id = ? AND status = ?", org.ID, StatusPublished).Find(&ns).Error; err != nil {
+	var vs []Version
+	if err := db.Omit("pdf_ja", "pdf_en").
+		Where("organisation_id = ? AND published_at IS NOT NULL AND notice_id IN (SELECT id FROM notices WHERE organisation_id = ? AND status = ?)", org.ID, org.ID, StatusPublished).
+		Order("published_at DESC, id DESC").Limit(FeedLimit).Find(&vs).Error; err != nil {
 		return org, nil, err
 	}
-	var out []FeedEntry
+	if len(vs) == 0 {
+		return org, nil, nil
+	}
+	ids := make([]int64, 0, len(vs))
+	for _, v := range vs {
+		ids = append(ids, v.NoticeID)
+	}
+	var ns []Notice
+	if err := db.Where("organisation_id = ? AND id IN ?", org.ID, ids).Find(&ns).Error; err != nil {
+		return org, nil, err
+	}
+	byID := make(map[int64]Notice, len(ns))
 	for _, n := range ns {
-		var vs []Version
-		if err := db.Omit("pdf_ja", "pdf_en").Where("notice_id = ? AND published_at IS NOT NULL", n.ID).Order("version DESC").Find(&vs).Error; err != nil {
-			return org, nil, err
-		}
-		for _, v := range vs {
-			out = append(out, FeedEntry{Notice: n, Version: v})
-		}
+		byID[n.ID] = n
+	}
+	out := make([]FeedEntry, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, FeedEntry{Notice: byID[v.NoticeID], Version: v})
 	}
 	return org, out, nil
 }

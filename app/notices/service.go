@@ -28,6 +28,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
+	"github.com/breachdesk/breachdesk/app/webhooks"
 )
 
 // Service manages notices and measures.
@@ -398,6 +399,10 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Ver
 			return err
 		}
 		if err := timeline.Record(ctx, tx, n.OrganisationID, n.CaseID, "notice.publish", "timeline.notice_published", v.Version, "/notices/"+n.Slug); err != nil {
+			return err
+		}
+		if err := webhooks.Emit(ctx, tx, n.OrganisationID, webhooks.EventNoticePublished, webhooks.Payload{"case_id": n.CaseID, "notice_id": n.ID,
+			"version": v.Version, "path": "/notices/" + n.Slug}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: n.OrganisationID, Action: "notice.publish", TargetType: "notice", TargetID: fmt.Sprint(n.ID),

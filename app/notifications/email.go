@@ -63,7 +63,7 @@ func (e *Emailer) Email(ctx context.Context, id int64) error {
 	}
 	text := n.Body + "\n\n" + e.baseURL + n.Link + "\n"
 	err = e.sender.Send(ctx, mail.Message{To: n.Email, Subject: n.Title, Text: text,
-		MessageID: fmt.Sprintf("notification-%d@breachdesk", n.ID), Date: e.now()})
+		Key: fmt.Sprintf("notification/%d", n.ID), Date: e.now()})
 	if err != nil {
 		if mail.IsTemporary(err) {
 			return err

@@ -78,7 +78,7 @@ func (r *Renderer) RenderLetters(ctx context.Context, letters []Letter, meta Met
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("documents: write PDF: %w", err)
 	}
-	return buf.Bytes(), nil
+	return withLang(buf.Bytes(), meta.Lang)
 }
 
 // addressBlock writes postal code, address and name inside the envelope

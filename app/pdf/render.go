@@ -179,7 +179,7 @@ func (r *Renderer) Render(ctx context.Context, doc Document, meta Meta) (out []b
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("documents: write PDF: %w", err)
 	}
-	return buf.Bytes(), nil
+	return withLang(buf.Bytes(), meta.Lang)
 }
 
 // acquire waits for a render slot until ctx ends; release gives it back.
@@ -228,9 +228,20 @@ func (r *Renderer) newPDF(meta Meta) (*gofpdf.Fpdf, error) {
 	pdf.SetCreationDate(at)
 	pdf.SetModificationDate(at)
 	pdf.SetCatalogSort(true)
+	// Title, author and subject are what a document management system or
+	// a PDF reader's properties show: the document, who issued it, and
+	// the case it belongs to.
 	pdf.SetTitle(meta.Title, true)
-	pdf.SetAuthor(meta.Organisation, true)
-	pdf.SetSubject(meta.Reference, true)
+	author := meta.Organisation
+	if author == "" {
+		author = "BreachDesk"
+	}
+	pdf.SetAuthor(author, true)
+	subject := meta.Reference
+	if subject == "" {
+		subject = meta.Title
+	}
+	pdf.SetSubject(subject, true)
 	pdf.SetCreator("BreachDesk", true)
 	pdf.SetProducer("BreachDesk (gofpdf 1.16.2)", true)
 	pdf.SetMargins(marginX, contentTop, marginX)
@@ -715,4 +726,36 @@ func (l *layout) footerPages(first, last int) {
 		}
 	}
 	pdf.SetTextColor(0, 0, 0)
+}
+
+// withLang sets the document language (/Lang in the catalog, ISO 32000
+// 14.9.2), which screen readers use to pick a voice and which gofpdf has
+// no setter for (nor does its XMP stream reach the catalog). gofpdf writes
+// the catalog last, after every other object and right before the
+// cross-reference table, so inserting the entry only moves the table:
+// startxref grows by the inserted length and every object offset stays.
+func withLang(out []byte, lang string) ([]byte, error) {
+	catalog := []byte("/Type /Catalog\n")
+	at := bytes.LastIndex(out, catalog)
+	sx := bytes.LastIndex(out, []byte("\nstartxref\n"))
+	if at < 0 || sx < at || bytes.Count(out, catalog) != 1 {
+		return nil, errors.New("documents: set language: catalog not where gofpdf puts it")
+	}
+	entry := []byte("/Lang (" + lang + ")\n")
+	numAt := sx + len("\nstartxref\n")
+	end := bytes.IndexByte(out[numAt:], '\n')
+	if end < 0 {
+		return nil, errors.New("documents: set language: no startxref offset")
+	}
+	xref, err := strconv.Atoi(string(out[numAt : numAt+end]))
+	if err != nil || xref < at {
+		return nil, fmt.Errorf("documents: set language: startxref %q", out[numAt:numAt+end])
+	}
+	res := make([]byte, 0, len(out)+len(entry)+4)
+	res = append(res, out[:at+len(catalog)]...)
+	res = append(res, entry...)
+	res = append(res, out[at+len(catalog):numAt]...)
+	res = strconv.AppendInt(res, int64(xref+len(entry)), 10)
+	res = append(res, out[numAt+end:]...)
+	return res, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
+	"github.com/breachdesk/breachdesk/app/webhooks"
 )
 
 // Run processes one queued import; the import_people job calls it.
@@ -226,6 +227,11 @@ func (s *Service) finish(ctx context.Context, imp *Import, status string) error 
 		}
 		if err := timeline.Record(ctx, tx, imp.OrganisationID, imp.CaseID, "people.import."+status, "timeline.import_"+status,
 			imp.ID, imp.RowsImported, imp.RowsMerged, imp.RowsInvalid); err != nil {
+			return err
+		}
+		if err := webhooks.Emit(ctx, tx, imp.OrganisationID, webhooks.EventImportFinished, webhooks.Payload{"case_id": imp.CaseID, "import_id": imp.ID,
+			"status": status, "rows": imp.RowsImported + imp.RowsMerged, "rows_imported": imp.RowsImported, "rows_merged": imp.RowsMerged,
+			"rows_invalid": imp.RowsInvalid}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: imp.OrganisationID, Action: "people.import." + status, TargetType: "import",

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -99,7 +101,44 @@ func buildSpec(routes []Route) (*openapi3.T, error) {
 	for _, s := range b.schemas {
 		nullAsType(s)
 	}
-	return doc, nil
+	return doc, pruneUnused(doc)
+}
+
+// pruneUnused drops the components no operation reaches: reflection
+// registers a type before an override replaces its schema (a notice's
+// section texts), and a linter rightly flags what nobody uses.
+func pruneUnused(doc *openapi3.T) error {
+	refs := regexp.MustCompile(`"#/components/schemas/([^"]+)"`)
+	used := map[string]bool{}
+	var visit func(v any) error
+	visit = func(v any) error {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		for _, m := range refs.FindAllSubmatch(raw, -1) {
+			name := string(m[1])
+			if used[name] {
+				continue
+			}
+			used[name] = true
+			if s := doc.Components.Schemas[name]; s != nil {
+				if err := visit(s.Value); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	if err := visit(doc.Paths); err != nil {
+		return err
+	}
+	for name := range doc.Components.Schemas {
+		if !used[name] {
+			delete(doc.Components.Schemas, name)
+		}
+	}
+	return nil
 }
 
 // specPath is a route's path as the document writes it: below the

@@ -53,6 +53,8 @@ type casePageData struct {
 	// to each section.
 	Summary  caseSummary
 	Sections []sectionLink
+	// Calendar is the case's calendar feeds (calendar.go).
+	Calendar calendarSection
 }
 
 // option is one choice of a select, with its label in the page language.
@@ -159,6 +161,9 @@ func (s *Server) loadCasePage(c *fiber.Ctx, id int64) (casePageData, error) {
 		return d, err
 	}
 	d.Inquiries = &n
+	if err := s.loadCaseCalendar(c, cs, &d.Calendar); err != nil {
+		return d, err
+	}
 	return d, nil
 }
 

@@ -68,11 +68,14 @@ func (h *harness) fixtures(orgSlug, memberEmail, tokenName string) map[string]in
 	h.st.DB.Raw(`SELECT id FROM users WHERE email = ?`, memberEmail).Scan(&member)
 	h.st.DB.Raw(`SELECT id FROM api_tokens WHERE name = ? AND organisation_id = ?`, tokenName, org.ID).Scan(&token)
 	h.st.DB.Raw(`INSERT INTO notifications (organisation_id, user_id, case_id, title) VALUES (?, ?, ?, 'n') RETURNING id`, org.ID, ownerID, c.Case.ID).Scan(&notification)
+	var webhookEndpoint int64
+	h.st.DB.Raw(`INSERT INTO webhook_endpoints (organisation_id, url, events, secret, created_at, updated_at)
+		VALUES (?, 'https://hooks.example/'||?, '{case.opened}', '\x00', ?, ?) RETURNING id`, org.ID, orgSlug, h.clk.Now(), h.clk.Now()).Scan(&webhookEndpoint)
 	var invitation int64
 	h.st.DB.Raw(`INSERT INTO invitations (organisation_id, email, role, invited_by, created_at, expires_at) VALUES (?, ?, 'viewer', ?, ?, ?) RETURNING id`,
 		org.ID, "invitee@"+orgSlug+".example", ownerID, h.clk.Now(), h.clk.Now().AddDate(0, 0, 14)).Scan(&invitation)
 	return map[string]int64{"case": c.Case.ID, "task": tasks[0].ID, "obligation": obs[0].ID, "evidence": ev.ID,
 		"document": doc.ID, "notice": n.ID, "import": imp.ID, "measure": m.ID, "user": member, "api_token": token, "notification": notification,
-		"letter_batch": batch, "letter_file": file,
+		"letter_batch": batch, "letter_file": file, "webhook_endpoint": webhookEndpoint,
 		"inquiry": inq, "faq_entry": faq, "invitation": invitation}
 }

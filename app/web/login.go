@@ -9,14 +9,14 @@ import (
 )
 
 func (s *Server) loginForm(c *fiber.Ctx) error {
-	return s.render(c, fiber.StatusOK, "login", s.newPage(c, "login.title", ""))
+	return s.render(c, fiber.StatusOK, "login", s.loginPage(c))
 }
 
 func (s *Server) login(c *fiber.Ctx) error {
 	email := c.FormValue("email")
 	res, err := s.deps.Auth.Login(c.UserContext(), email, c.FormValue("password"), c.IP(), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
-		pg := s.newPage(c, "login.title", "")
+		pg := s.loginPage(c)
 		pg.Form["email"] = email
 		if err := fieldErrors(pg, err); err != nil {
 			return err

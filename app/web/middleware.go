@@ -70,7 +70,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	if err != nil {
 		status = statusOf(err)
 	}
-	route := c.Route().Path
+	route := s.routeLabel(c)
 	elapsed := start.Elapsed()
 	s.metrics.observe(c.Method(), route, status, elapsed)
 	level := slog.LevelInfo
@@ -84,6 +84,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 // loadPrincipal resolves the caller from the bearer token or the session
 // cookie, and stores the principal and the audit actor on the request.
 func (s *Server) loadPrincipal(c *fiber.Ctx) error {
+	if isCacheablePublic(c) {
+		return c.Next() // the same answer for everyone: see public_cache.go
+	}
 	ctx := c.UserContext()
 	if h := c.Get(fiber.HeaderAuthorization); h != "" {
 		secret, ok := strings.CutPrefix(h, "Bearer ")
@@ -144,7 +147,9 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	}
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
-		s.ensurePreCSRF(c)
+		if !isCacheablePublic(c) {
+			s.ensurePreCSRF(c)
+		}
 		return c.Next()
 	}
 	if p := principal(c); p != nil && p.TokenID != 0 {
@@ -233,7 +238,7 @@ func (s *Server) guard(r Route) fiber.Handler {
 }
 
 func (s *Server) needLogin(c *fiber.Ctx, r Route) error {
-	if r.API || c.Method() != fiber.MethodGet {
+	if r.API || (c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead) {
 		return apperr.ErrUnauthenticated
 	}
 	return c.Redirect("/login", fiber.StatusSeeOther)

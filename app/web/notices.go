@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/xml"
 	"fmt"
 	"strconv"
@@ -253,8 +255,20 @@ func (s *Server) publicNotice(c *fiber.Ctx) error {
 	pg.Data = publicData{Pub: pub, Lang: lang, Sections: notices.Sections, Titles: notices.SectionTitles, HasEN: pub.Version.TitleEN != "",
 		Statuses: map[string]i18n.Text{"planned": {JA: "実施予定", EN: "planned"}, "in_progress": {JA: "実施中", EN: "in progress"}, "done": {JA: "実施済み", EN: "done"}},
 		Base:     "/notices/" + pub.Notice.Slug}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-	return s.renderWith(c, fiber.StatusOK, "public_notice", "public", pg)
+	// The page shows the version, the list of published versions and the
+	// organisation's contact details: any of them changing changes it.
+	tags := []string{"page", lang, pub.Org.UpdatedAt.UTC().String()}
+	for _, v := range pub.History {
+		tags = append(tags, versionTag(v))
+	}
+	if cachePublic(c, publicETag(append(tags, versionTag(pub.Version))...)) {
+		return nil
+	}
+	if err := s.renderWith(c, fiber.StatusOK, "public_notice", "public", pg); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, publicCacheControl) // renderWith's no-store is for private pages
+	return nil
 }
 
 func (s *Server) publicNoticePDF(c *fiber.Ctx) error {
@@ -262,21 +276,35 @@ func (s *Server) publicNoticePDF(c *fiber.Ctx) error {
 	if err != nil || n <= 0 {
 		return fiber.ErrNotFound
 	}
-	pdf, err := s.deps.Notices.PublicPDF(c.UserContext(), c.Params("slug"), n, c.Query("lang", "ja"))
+	lang := c.Query("lang", "ja")
+	pdf, err := s.deps.Notices.PublicPDF(c.UserContext(), c.Params("slug"), n, lang)
 	if err != nil {
 		return err
+	}
+	// A published version's PDF never changes: its bytes are its tag.
+	sum := sha256.Sum256(pdf)
+	if cachePublic(c, publicETag("pdf", hex.EncodeToString(sum[:]))) {
+		return nil
 	}
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	return c.Send(pdf)
 }
 
 type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Title   string      `xml:"title"`
-	ID      string      `xml:"id"`
-	Updated string      `xml:"updated"`
+	XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string   `xml:"title"`
+	ID      string   `xml:"id"`
+	Updated string   `xml:"updated"`
+	// Author is required of a feed whose entries have none (RFC 4287
+	// §4.1.1): the organisation that publishes the notices.
+	Author  atomAuthor  `xml:"author"`
 	Link    atomLink    `xml:"link"`
 	Entries []atomEntry `xml:"entry"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+	URI  string `xml:"uri,omitempty"`
 }
 
 type atomLink struct {
@@ -299,13 +327,24 @@ func (s *Server) noticeFeed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	tags := []string{"feed", org.UpdatedAt.UTC().String()}
+	for _, e := range entries {
+		tags = append(tags, e.Notice.Slug, versionTag(e.Version))
+	}
+	if cachePublic(c, publicETag(tags...)) {
+		return nil
+	}
 	base := s.deps.Config.BaseURL
+	author := org.LegalName
+	if author == "" {
+		author = org.Name
+	}
 	feed := atomFeed{Title: org.Name, ID: base + "/orgs/" + org.Slug + "/notices.atom", Link: atomLink{Href: base + "/orgs/" + org.Slug + "/notices.atom", Rel: "self"},
-		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339)}
+		Author: atomAuthor{Name: author, URI: org.ContactURL}, Updated: time.Unix(0, 0).UTC().Format(time.RFC3339)}
 	for _, e := range entries {
 		at := *e.Version.PublishedAt
 		url := fmt.Sprintf("%s/notices/%s/v/%d", base, e.Notice.Slug, e.Version.Version)
-		feed.Entries = append(feed.Entries, atomEntry{Title: e.Version.TitleJA, ID: url, Updated: at.Format(time.RFC3339), Link: atomLink{Href: url}, Summary: e.Version.UpdateLineJA})
+		feed.Entries = append(feed.Entries, atomEntry{Title: e.Version.TitleJA, ID: url, Updated: at.Format(time.RFC3339), Link: atomLink{Href: url}, Summary: feedSummary(e.Version)})
 		if at.Format(time.RFC3339) > feed.Updated {
 			feed.Updated = at.Format(time.RFC3339)
 		}

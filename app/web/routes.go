@@ -98,6 +98,9 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.inquiryRoutes()...)
 	routes = append(routes, s.letterRoutes()...)
 	routes = append(routes, s.auditRoutes()...)
+	routes = append(routes, s.webhookRoutes()...)
+	routes = append(routes, s.calendarRoutes()...)
+	routes = append(routes, s.ssoRoutes()...)
 	return routes
 }
 
@@ -105,12 +108,24 @@ func (s *Server) mount() {
 	a := s.app
 	a.Use(s.recoverPanics, s.securityHeaders, s.observe)
 	a.Get("/metrics", s.metricsOnMainListener())
+	// Browsers ask for /favicon.ico whatever the page links; the icon is
+	// an SVG (frontend/static/favicon.svg), linked from the layouts.
+	a.Get("/favicon.ico", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+		return c.Redirect("/static/favicon.svg", fiber.StatusMovedPermanently)
+	})
 	static, _ := fs.Sub(frontend.Static, "static")
 	a.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	a.Use(s.loadPrincipal, s.inflateBody, s.checkCSRF)
 	a.Use(jobsPrefix, s.serveJobs) // River UI, operators only: see jobs_ui.go
 	for _, r := range s.routes {
 		a.Add(r.Method, r.Path, s.guard(r), r.Handler)
+		if r.Method == fiber.MethodGet {
+			// HEAD is GET without the body (RFC 9110 §9.3.2): uptime
+			// checks and link checkers send it. a.Add, unlike a.Get, does
+			// not register it; fasthttp drops the body of a HEAD answer.
+			a.Add(fiber.MethodHead, r.Path, s.guard(r), r.Handler)
+		}
 	}
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

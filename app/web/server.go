@@ -15,6 +15,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/calendar"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/config"
@@ -25,7 +26,9 @@ import (
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/people"
+	"github.com/breachdesk/breachdesk/app/sso"
 	"github.com/breachdesk/breachdesk/app/store"
+	"github.com/breachdesk/breachdesk/app/webhooks"
 	"github.com/breachdesk/breachdesk/frontend"
 )
 
@@ -43,7 +46,13 @@ type Deps struct {
 	People     *people.Service
 	Inquiries  *inquiries.Service
 	Letters    *letters.Service
+	Calendar   *calendar.Service    // the deadlines as iCalendar feeds
 	Registry   *prometheus.Registry // nil: a private registry
+	// SSO is single sign-on through an OpenID Connect provider; nil when
+	// none is configured.
+	SSO *sso.Service
+	// Webhooks manages the organisation's webhook endpoints.
+	Webhooks *webhooks.Service
 }
 
 // check refuses Deps without one of its services: a missing one is a
@@ -58,6 +67,7 @@ func (d Deps) check() error {
 		{"Clock", d.Clock == nil}, {"Store", d.Store == nil}, {"Auth", d.Auth == nil}, {"Cases", d.Cases == nil},
 		{"Assessment", d.Assessment == nil}, {"Evidence", d.Evidence == nil}, {"Drafts", d.Drafts == nil}, {"Notices", d.Notices == nil},
 		{"People", d.People == nil}, {"Inquiries", d.Inquiries == nil}, {"Letters", d.Letters == nil},
+		{"Calendar", d.Calendar == nil}, {"Webhooks", d.Webhooks == nil},
 	} {
 		if dep.nil {
 			missing = append(missing, dep.name)

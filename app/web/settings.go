@@ -17,6 +17,7 @@ type settingsData struct {
 	Enrolment     *auth.TOTPEnrolment
 	NewToken      string
 	RecoveryCodes []string
+	Calendar      calendarSection // the user's calendar feed (calendar.go)
 }
 
 func (s *Server) settingsPage(c *fiber.Ctx, status int, pg *Page, d settingsData) error {
@@ -33,6 +34,9 @@ func (s *Server) settingsPage(c *fiber.Ctx, status int, pg *Page, d settingsData
 			return err
 		}
 		d.Tokens = tokens
+		if err := s.loadUserCalendar(c, &d.Calendar); err != nil {
+			return err
+		}
 	}
 	if !p.User.TOTPEnabled() && d.Enrolment == nil {
 		if e, ok, err := s.deps.Auth.PendingTOTP(ctx, p); err != nil {

@@ -237,7 +237,7 @@ func TestCrashDuringEmailBatchLosesAndDuplicatesNothing(t *testing.T) {
 	// The worker also e-mails the case's deadline reminders; count letters.
 	var msgs []mailtest.Received
 	for _, m := range srv.Messages() {
-		if strings.HasPrefix(m.Header.Get("Message-Id"), "<letter-") {
+		if strings.HasPrefix(m.Header.Get("Message-Id"), "<letter.") {
 			msgs = append(msgs, m)
 		}
 	}

@@ -3,11 +3,14 @@ package main
 import (
 	"fmt"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/breachdesk/breachdesk/app/pdf"
 
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/auth"
+	"github.com/breachdesk/breachdesk/app/calendar"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock"
 	"github.com/breachdesk/breachdesk/app/config"
@@ -19,9 +22,12 @@ import (
 	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/notifications"
+	"github.com/breachdesk/breachdesk/app/oversight"
 	"github.com/breachdesk/breachdesk/app/people"
+	"github.com/breachdesk/breachdesk/app/sso"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/web"
+	"github.com/breachdesk/breachdesk/app/webhooks"
 	"github.com/breachdesk/breachdesk/workflows"
 )
 
@@ -44,6 +50,8 @@ type app struct {
 	people     *people.Service
 	letters    *letters.Service
 	emailer    *notifications.Emailer
+	calendar   *calendar.Service
+	webhooks   *webhooks.Service
 
 	// checkpointer signs the audit log's head; nil when checkpoints are
 	// off (no signing key configured).
@@ -62,7 +70,11 @@ func wire(cfg config.Config, clk clock.Clock, st *store.Store) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	mailer, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+	mailOpts := []mail.Option{mail.WithIDKey(cfg.SecretKey)}
+	if cfg.DKIM.Enabled() {
+		mailOpts = append(mailOpts, mail.WithDKIM(cfg.DKIM.Domain, cfg.DKIM.Selector, cfg.DKIM.Key, clk.Now))
+	}
+	mailer, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom, mailOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +94,14 @@ func wire(cfg config.Config, clk clock.Clock, st *store.Store) (*app, error) {
 	deadlines := assessment.NewDeadlines(st, clk)
 	cs := cases.NewService(st, clk, deadlines)
 	as := assessment.NewService(st, clk, cs, deadlines)
+	cal, err := calendar.NewService(st, clk, cs, cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	hooks, err := webhooks.NewService(st, clk, webhooks.Options{SecretKey: cfg.SecretKey, AllowLoopback: cfg.WebhookAllowLoopback})
+	if err != nil {
+		return nil, err
+	}
 	lopts := letters.Options{Renderer: renderer, Rate: cfg.SMTPRate}
 	if cfg.SMTPURL != "" {
 		lopts.Dialer = mailer // without a server, e-mail letters wait and are retried
@@ -92,6 +112,7 @@ func wire(cfg config.Config, clk clock.Clock, st *store.Store) (*app, error) {
 		deadlines:    deadlines,
 		cases:        cs,
 		assessment:   as,
+		calendar:     cal,
 		evidence:     evidence.NewService(st, clk, cfg.MaxUploadBytes),
 		drafts:       drafts.NewService(st, clk, cs, as, renderer),
 		notices:      notices.NewService(st, clk, cs, as, renderer),
@@ -99,6 +120,7 @@ func wire(cfg config.Config, clk clock.Clock, st *store.Store) (*app, error) {
 		people:       people.NewService(st, clk, cs),
 		letters:      letters.NewService(st, clk, cs, as, lopts),
 		emailer:      notifications.NewEmailer(st, clk, mailer, cfg.BaseURL),
+		webhooks:     hooks,
 		checkpointer: checkpointer,
 	}, nil
 }
@@ -112,16 +134,27 @@ func newAuth(cfg config.Config, clk clock.Clock, st *store.Store) (*auth.Service
 
 // workers is the River client that works the jobs with a's services.
 func (a *app) workers() (*workflows.Client, error) {
-	return workflows.NewClient(workflows.Deps{Store: a.st, Clock: a.clock, Auth: a.auth, Deadlines: a.deadlines, Emailer: a.emailer,
+	return workflows.NewClient(workflows.Deps{Webhooks: a.webhooks, Store: a.st, Clock: a.clock, Auth: a.auth, Deadlines: a.deadlines, Emailer: a.emailer,
 		Drafts: a.drafts, People: a.people, Letters: a.letters,
 		LetterWorkers: a.cfg.Jobs.LetterWorkers, JobTimeout: a.cfg.Jobs.Timeout, RescueAfter: a.cfg.Jobs.RescueAfter,
 		AuditCheckpointer: a.checkpointer, AuditCheckpointEvery: a.cfg.Audit.Every})
 }
 
-// web is the HTTP server over a's services.
+// web is the HTTP server over a's services. Its /metrics carries the
+// work the workers do (jobs, deadlines, letters, imports) besides HTTP.
 func (a *app) web() (*web.Server, error) {
-	return web.New(web.Deps{Config: a.cfg, Clock: a.clock, Store: a.st, Auth: a.auth, Cases: a.cases, Assessment: a.assessment,
-		Evidence: a.evidence, Drafts: a.drafts, Notices: a.notices, People: a.people, Letters: a.letters, Inquiries: a.inquiries})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(oversight.NewWorkCollector(a.st, a.clock))
+	var rp *sso.Service
+	if a.cfg.OIDC.Enabled() {
+		var err error
+		if rp, err = sso.New(sso.Options{Config: a.cfg.OIDC, Key: a.cfg.SecretKey, Clock: a.clock, Auth: a.auth}); err != nil {
+			return nil, err
+		}
+	}
+	return web.New(web.Deps{Webhooks: a.webhooks, Config: a.cfg, Clock: a.clock, Store: a.st, Auth: a.auth, Cases: a.cases, Assessment: a.assessment,
+		Evidence: a.evidence, Drafts: a.drafts, Notices: a.notices, People: a.people, Letters: a.letters, Inquiries: a.inquiries,
+		Calendar: a.calendar, Registry: reg, SSO: rp})
 }
 
 // demoServices are what demo.Seed needs from a.
