@@ -21,12 +21,17 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/breachdesk
 
+# Parallel tests per package: they wait on PostgreSQL and the browser far
+# more than they compute, so more than the two cores' default keeps both
+# busy (app/web: 159 s at the default, 124 s at 6, on the 2-core machines).
+TEST_PARALLEL ?= 6
+
 ## test: vet and run every test against a real PostgreSQL, then print
 ## what the API checks found (the negative test's counts, the generated
 ## client's output: see app/web/api_negative_test.go, client_gen_test.go)
 test: vet $(AXE)
 	@rm -f .api-report.txt
-	BREACHDESK_API_REPORT=$(CURDIR)/.api-report.txt $(GO) test -count=1 -timeout 15m ./...
+	BREACHDESK_API_REPORT=$(CURDIR)/.api-report.txt $(GO) test -count=1 -parallel $(TEST_PARALLEL) -timeout 15m ./...
 	@echo "--- API contract checks"; cat .api-report.txt
 
 ## lint-api: lint the OpenAPI document with Redocly's CLI (from npm); its
@@ -55,7 +60,7 @@ test-dates:
 	@pkgs=$$($(GO) list ./... | grep -v '/cmd/breachdesk$$'); \
 	for d in $(TEST_DATES); do \
 		echo "==> BREACHDESK_TEST_NOW=$$d"; \
-		BREACHDESK_TEST_NOW=$$d $(GO) test -count=1 -timeout 15m $$pkgs | grep -v 'no test files' || exit 1; \
+		BREACHDESK_TEST_NOW=$$d $(GO) test -count=1 -parallel $(TEST_PARALLEL) -timeout 15m $$pkgs | grep -v 'no test files' || exit 1; \
 	done
 
 ## vulncheck: govulncheck against a database built from golang.org/x/vulndb

@@ -108,11 +108,15 @@ func (d *Deadlines) cancelReminders(ctx context.Context, tx *store.Tx, obligatio
 	return nil
 }
 
+// cancelReminder locks the reminder's row before its job's, the order in
+// which Deliver takes them: the other order deadlocks with a reminder
+// firing at the moment the obligation is submitted.
 func (d *Deadlines) cancelReminder(ctx context.Context, tx *store.Tx, r Reminder) error {
-	if r.JobID != nil {
-		if err := tx.CancelJob(ctx, *r.JobID); err != nil {
-			return err
-		}
+	if err := tx.DB.Model(&r).Updates(map[string]any{"state": "cancelled", "updated_at": d.now()}).Error; err != nil {
+		return err
 	}
-	return tx.DB.Model(&r).Updates(map[string]any{"state": "cancelled", "updated_at": d.now()}).Error
+	if r.JobID != nil {
+		return tx.CancelJob(ctx, *r.JobID)
+	}
+	return nil
 }

@@ -149,6 +149,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (p Principal, 
 	// A membership or organisation gone since: continue without one.
 	p, _ = row.principal()
 	sess := row.Session
+	if !sess.ViaSSO && !p.User.IsOperator && p.OrgID() != 0 && !p.Organisation.PasswordLogin {
+		// A password session does not act in an organisation that turned
+		// passwords off, whether it was there before the owner did or got
+		// there by accepting an invitation: it continues without one.
+		p.Organisation, p.Role = Organisation{}, ""
+	}
 	p.SessionHash, p.CSRFToken = sess.IDHash, sess.CSRFToken
 	now := s.now()
 	// Sliding expiry, written at most once a minute to spare the database.

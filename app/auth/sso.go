@@ -52,9 +52,16 @@ func (s *Service) LoginSSO(ctx context.Context, id ExternalIdentity, ip, userAge
 		if err := tx.DB.Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, "sso:"+id.Email).Error; err != nil {
 			return err
 		}
+		// The account bound to this provider account first: the address
+		// may have changed at the provider since the first login.
 		var u User
-		if err := tx.DB.Where("email = ?", id.Email).Take(&u).Error; err != nil && !store.IsNotFound(err) {
+		if err := tx.DB.Where("oidc_subject = ?", id.binding()).Take(&u).Error; err != nil && !store.IsNotFound(err) {
 			return err
+		}
+		if u.ID == 0 {
+			if err := tx.DB.Where("email = ?", id.Email).Take(&u).Error; err != nil && !store.IsNotFound(err) {
+				return err
+			}
 		}
 		switch {
 		case u.DisabledAt != nil:
@@ -62,6 +69,12 @@ func (s *Service) LoginSSO(ctx context.Context, id ExternalIdentity, ip, userAge
 			return nil
 		case u.OIDCSubject != nil && *u.OIDCSubject != id.binding():
 			refusal = "sso.subject_mismatch"
+			return nil
+		case u.OIDCSubject == nil && u.ID != 0 && (u.IsOperator || u.TOTPEnabled()):
+			// An operator's or a second-factor account is not handed to
+			// whoever the provider says owns the address: its TOTP would
+			// be skipped. It keeps logging in with password and code.
+			refusal = "sso.link_refused"
 			return nil
 		}
 		var grants []grantOrg

@@ -169,7 +169,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Sa
 			return err
 		}
 		if err := webhooks.Emit(ctx, tx, c.OrganisationID, webhooks.EventCaseOpened, webhooks.Payload{"case_id": c.ID, "reference": c.Reference,
-			"title": c.Title, "incident_type": c.IncidentType, "aware_at": c.AwareAt, "phase": c.Phase}); err != nil {
+			"incident_type": c.IncidentType, "aware_at": c.AwareAt, "phase": c.Phase}); err != nil {
 			return err
 		}
 		// The legal clocks start at awareness, before anyone fills in the

@@ -151,21 +151,20 @@ func (s *Service) Callback(ctx context.Context, cookie, state, code, providerErr
 		}
 		return s.opt.Auth.RecordSSORefusal(ctx, email, ip, reason, detail)
 	}
+	// Refusals before the code is exchanged are not audited: anyone can
+	// call the callback, and each audit row waits on the chain's one lock.
 	f, err := s.open(cookie)
 	if err != nil {
-		return "", refuse("", "sso.flow_missing", err)
+		return "", apperr.Forbidden("sso.flow_missing")
 	}
 	if !s.opt.Clock.Now().Before(f.Expires) {
-		return "", refuse("", "sso.flow_missing", errors.New("flow expired"))
+		return "", apperr.Forbidden("sso.flow_missing")
 	}
 	if subtle.ConstantTimeCompare([]byte(state), []byte(f.State)) != 1 {
-		return "", refuse("", "sso.state_mismatch", nil)
+		return "", apperr.Forbidden("sso.state_mismatch")
 	}
-	if providerError != "" {
-		return "", refuse("", "sso.provider_error", errors.New(truncate(providerError, 100)))
-	}
-	if code == "" || len(code) > 2048 {
-		return "", refuse("", "sso.provider_error", errors.New("no code"))
+	if providerError != "" || code == "" || len(code) > 2048 {
+		return "", apperr.Forbidden("sso.provider_error")
 	}
 	p, err := s.discover(ctx)
 	if err != nil {
@@ -283,11 +282,4 @@ func random() string {
 	b := make([]byte, 24)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

@@ -154,6 +154,12 @@ func (g *guard) text(s, field, tag string) string {
 		g.errs.Add(name, "validation.nul")
 		return s
 	}
+	if isTimestamp(s) {
+		// A string that is an RFC 3339 time (a JSON document's times,
+		// with microseconds) is a time: its digits can pass Luhn with a
+		// card's prefix, and masking would break it for every reader.
+		return s
+	}
 	if tag == tagRefuse {
 		if pan.Contains(s) {
 			g.errs.Add(name, "validation.full_pan")
@@ -162,6 +168,15 @@ func (g *guard) text(s, field, tag string) string {
 	}
 	out, _ := pan.Mask(s)
 	return out
+}
+
+// isTimestamp reports whether s is an RFC 3339 time and nothing else.
+func isTimestamp(s string) bool {
+	if len(s) < len("2006-01-02T15:04:05Z") || len(s) > 40 || s[4] != '-' || s[10] != 'T' {
+		return false
+	}
+	_, err := time.Parse(time.RFC3339Nano, s)
+	return err == nil
 }
 
 // any guards a value of unknown type and returns it (masked strings are

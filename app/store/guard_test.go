@@ -13,6 +13,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/apperr"
 	"github.com/breachdesk/breachdesk/app/clock/clocktest"
+	"github.com/breachdesk/breachdesk/app/pan"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/store/storetest"
 )
@@ -181,5 +182,29 @@ func TestFailedStatementLogsNoArguments(t *testing.T) {
 	}
 	if log := buf.String(); !strings.Contains(log, "INSERT INTO") || strings.Contains(log, "Yamada") || strings.Contains(log, "090-1234") {
 		t.Fatalf("log of the failed statement:\n%s", log)
+	}
+}
+
+// A time in a JSON document (a computed obligation's due time, with
+// PostgreSQL's microseconds) whose digits happen to pass Luhn with a card
+// prefix is kept whole: it broke every reader of the document on the days
+// it occurred. The same digits in free text are still masked.
+func TestGuardKeepsTimesWhoseDigitsLookLikeACard(t *testing.T) {
+	t.Parallel()
+	st := probeStore(t)
+	const at = "2027-03-22T08:36:15.100000+09:00" // 36151000000900: a Luhn-valid Diners number
+	if !pan.Contains(at) {
+		t.Fatal("the example no longer looks like a card number to pan")
+	}
+	p := probe{Note: "seen at 08:36:15.100000+09:00", Doc: json.RawMessage(`{"due_at":"` + at + `"}`)}
+	if err := st.DB.Create(&p).Error; err != nil {
+		t.Fatal(err)
+	}
+	row := stored(t, st, p.ID)
+	if !strings.Contains(row, at) {
+		t.Fatalf("the time was changed: %s", row)
+	}
+	if strings.Contains(row, "08:36:15.100000+09:00\"") && !strings.Contains(row, "diners") {
+		t.Fatalf("free text with the same digits was not masked: %s", row)
 	}
 }

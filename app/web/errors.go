@@ -36,6 +36,14 @@ func statusOf(err error) int {
 	return fiber.StatusInternalServerError
 }
 
+// retryable reports a transaction PostgreSQL gave up on because another
+// one raced it (serialization failure 40001, deadlock 40P01): nothing was
+// wrong with the request, and trying again will do.
+func retryable(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
+}
+
 // badText reports a PostgreSQL refusal of a text value: a NUL character
 // or invalid UTF-8 (22021), or \u0000 in JSON (22P05). Typed or sent by
 // the client, it is bad input, not an internal error.
@@ -49,6 +57,10 @@ func badText(err error) bool {
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if badText(err) {
 		err = apperr.Invalid("text", "validation.bad_text")
+	}
+	if retryable(err) {
+		slog.Warn("request raced another; answered busy", "method", c.Method(), "path", c.Path(), "err", err)
+		err = apperr.ErrBusy
 	}
 	status := statusOf(err)
 	if status >= 500 {

@@ -120,7 +120,8 @@ func TestPublicNoticeCacheable(t *testing.T) {
 	editor := publishNotice(t, owner, legal, caseID, "cache-me")
 
 	tags := map[string]string{}
-	for _, path := range []string{"/notices/cache-me", "/notices/cache-me?lang=en", "/notices/cache-me/v/1", "/notices/cache-me/v/1/pdf", "/orgs/org-a/notices.atom"} {
+	for _, path := range []string{"/notices/cache-me", "/notices/cache-me?lang=en", "/notices/cache-me/v/1", "/notices/cache-me/v/1/pdf", "/orgs/org-a/notices.atom",
+		"/NOTICES/cache-me", "/orgs/org-a/NOTICES.atom"} { // routes match in any case
 		for who, c := range map[string]*client{"anonymous": h.client(), "logged in": owner} {
 			r := c.do("GET", path, nil)
 			b := body(t, r)

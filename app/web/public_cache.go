@@ -28,7 +28,8 @@ func isCacheablePublic(c *fiber.Ctx) bool {
 	if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead {
 		return false
 	}
-	p := c.Path()
+	// Routes match whatever the case of the path (Fiber's default).
+	p := strings.ToLower(c.Path())
 	return strings.HasPrefix(p, "/notices/") || (strings.HasPrefix(p, "/orgs/") && strings.HasSuffix(p, "/notices.atom"))
 }
 
@@ -64,6 +65,9 @@ func versionTag(v notices.Version) string {
 // whether the client's copy (If-None-Match) is current, in which case the
 // caller answers 304 and sends nothing.
 func cachePublic(c *fiber.Ctx, etag string) bool {
+	// Whatever set a cookie on the way here, a shared cache must not hand
+	// it to the next reader.
+	c.Response().Header.DelAllCookies()
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, publicCacheControl)
 	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {

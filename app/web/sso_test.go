@@ -347,6 +347,14 @@ func (e *ssoEnv) expectRefused(r *http.Response, reason, detailHas string) {
 		t.Fatalf("%d sessions after a refused sign-in", n)
 	}
 	d := e.refusal()
+	if reason == "sso.state_mismatch" || reason == "sso.flow_missing" {
+		// Refused before any token was exchanged: not audited (anyone can
+		// call the callback, and audit rows are written under one lock).
+		if d != nil {
+			t.Fatalf("an unauthenticated refusal wrote an audit row: %v", d)
+		}
+		return
+	}
 	if d["reason"] != reason {
 		t.Fatalf("audit reason %v, want %s (%v)", d["reason"], reason, d)
 	}
@@ -581,10 +589,22 @@ func TestPasswordSessionCannotSwitchIntoAnOrganisationWithoutPasswords(t *testin
 		SELECT o.id, u.id, 'viewer' FROM organisations o, users u WHERE o.slug = 'beta' AND u.email = ?`, alice.email).Error; err != nil {
 		t.Fatal(err)
 	}
+	early := e.client()
+	early.login(alice.email) // in acme, which still takes passwords
 	oc := e.client()
 	oc.login("owner@acme.example")
 	if r := oc.post("/organisation/password-login", url.Values{}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("turning password login off: %d %s", r.StatusCode, body(t, r))
+	}
+	// The password session opened before no longer acts in acme.
+	var me struct {
+		Organisation *struct {
+			Slug string `json:"slug"`
+		} `json:"organisation"`
+	}
+	decode(t, early.do("GET", "/api/v1/me", nil), &me)
+	if me.Organisation != nil {
+		t.Fatalf("a password session still acts in %s after passwords were turned off", me.Organisation.Slug)
 	}
 	var acme, beta int64
 	e.st.DB.Raw(`SELECT id FROM organisations WHERE slug = 'acme'`).Scan(&acme)
@@ -592,10 +612,10 @@ func TestPasswordSessionCannotSwitchIntoAnOrganisationWithoutPasswords(t *testin
 
 	c := e.client()
 	c.login(alice.email) // opens in beta, which still takes passwords
-	var in int64
-	e.st.DB.Raw(`SELECT organisation_id FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = ?`, alice.email).Scan(&in)
-	if in != beta {
-		t.Fatalf("the password session opened in organisation %d, want beta (%d)", in, beta)
+	var inBeta int64
+	e.st.DB.Raw(`SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = ? AND s.organisation_id = ?`, alice.email, beta).Scan(&inBeta)
+	if inBeta != 1 {
+		t.Fatalf("%d password sessions opened in beta, want 1", inBeta)
 	}
 	if r := c.post("/org/switch", url.Values{"org_id": {fmt.Sprint(acme)}}); r.StatusCode != http.StatusForbidden {
 		t.Fatalf("a password session switched into acme: %d", r.StatusCode)
@@ -607,4 +627,24 @@ func TestPasswordSessionCannotSwitchIntoAnOrganisationWithoutPasswords(t *testin
 	if r := sso.post("/org/switch", url.Values{"org_id": {fmt.Sprint(acme)}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("a single sign-on session could not switch into acme: %d %s", r.StatusCode, body(t, r))
 	}
+}
+
+// TestSSORefusesToLinkAnOperatorAccount: a provider account asserting an
+// operator's address does not take over that account, which keeps
+// logging in with its password (and second factor).
+func TestSSORefusesToLinkAnOperatorAccount(t *testing.T) {
+	t.Parallel()
+	e := newSSOEnv(t, alice)
+	e.user("owner@acme.example", "acme", auth.RoleOwner)
+	e.user(alice.email, "acme", auth.RoleManager)
+	if err := e.st.DB.Exec(`UPDATE users SET is_operator = true WHERE email = ?`, alice.email).Error; err != nil {
+		t.Fatal(err)
+	}
+	e.expectRefused(e.signIn(e.client(), alice.email, flowEdits{}), "sso.link_refused", "")
+	var bound int64
+	e.st.DB.Raw(`SELECT count(*) FROM users WHERE oidc_subject IS NOT NULL`).Scan(&bound)
+	if bound != 0 {
+		t.Fatal("the operator's account was bound to the provider")
+	}
+	e.client().login(alice.email)
 }

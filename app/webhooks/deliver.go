@@ -90,14 +90,16 @@ func (s *Service) Deliver(ctx context.Context, id int64, attempt int, last bool)
 	if !e.Active && d.Event != string(EventTest) {
 		return s.record(ctx, d, Attempt{Attempt: attempt, Error: "endpoint disabled"}, true)
 	}
+	// A delivery that cannot even be prepared is still recorded, so that
+	// after the last attempt it ends failed rather than pending forever.
 	secret, err := s.open(e.Secret)
 	if err != nil {
-		return fmt.Errorf("webhook endpoint %d secret: %w", e.ID, err)
+		return s.record(ctx, d, Attempt{Attempt: attempt, Error: "the endpoint's secret cannot be read: " + err.Error()}, last)
 	}
 	now := s.clock.Now()
 	body, err := s.body(ctx, e, d, now)
 	if err != nil {
-		return err
+		return s.record(ctx, d, Attempt{Attempt: attempt, Error: "the payload cannot be built: " + err.Error()}, last)
 	}
 	msgID, ts := MessageID(d.ID), now.Unix()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.URL, bytes.NewReader(body))

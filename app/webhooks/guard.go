@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -25,16 +26,30 @@ type guard struct {
 // errRefusedAddress is the error of a connection to a refused address.
 var errRefusedAddress = errors.New("refused: the address is private, loopback or link-local")
 
-// cgnat is the shared address space of carrier-grade NAT (RFC 6598),
-// private in effect although netip does not call it so.
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+// refusedPrefixes are the ranges netip does not call private but that
+// reach no public host, or reach a private one through a translator:
+// carrier-grade NAT (RFC 6598), IETF protocol assignments, benchmarking,
+// the reserved 240/4 (with broadcast), NAT64 (RFC 6052, 8215, which reach
+// 10/8 behind DNS64), 6to4 and IPv4-compatible IPv6.
+var refusedPrefixes = []netip.Prefix{
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("64:ff9b::/96"),
+	netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("2002::/16"),
+	netip.MustParsePrefix("::/96"),
+}
 
 // allowed reports whether the server may connect to a.
 func (g *guard) allowed(a netip.Addr) bool {
 	a = a.Unmap()
 	switch {
 	case !a.IsValid(), a.IsUnspecified(), a.IsMulticast(), a.IsLinkLocalUnicast(), a.IsLinkLocalMulticast(),
-		a.IsInterfaceLocalMulticast(), a.IsPrivate(), cgnat.Contains(a):
+		a.IsInterfaceLocalMulticast(), a.IsPrivate():
+		return false
+	case slices.ContainsFunc(refusedPrefixes, func(p netip.Prefix) bool { return p.Contains(a) }):
 		return false
 	case a.Is4() && a.As4()[0] == 0: // "this network"
 		return false

@@ -281,6 +281,10 @@ func TestRegistrationRefusesHTTPAndPrivateAddresses(t *testing.T) {
 		{"https://[fe80::1]/hook", "validation.webhook_url_private"},
 		{"https://[fd00::1]/hook", "validation.webhook_url_private"},
 		{"https://[::ffff:10.0.0.1]/hook", "validation.webhook_url_private"},
+		{"https://[64:ff9b::a00:1]/hook", "validation.webhook_url_private"}, // NAT64 of 10.0.0.1
+		{"https://[2002:a00:1::1]/hook", "validation.webhook_url_private"},  // 6to4 of 10.0.0.1
+		{"https://198.18.0.1/hook", "validation.webhook_url_private"},
+		{"https://255.255.255.255/hook", "validation.webhook_url_private"},
 		{"https://127.0.0.1/hook", "validation.webhook_url_private"},
 		{"https://[::1]/hook", "validation.webhook_url_private"},
 		{"https://localhost/hook", "validation.webhook_url_private"},
