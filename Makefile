@@ -56,12 +56,9 @@ $(AXE): frontend/package.json frontend/package-lock.json
 ## here on any day. Left out: cmd/breachdesk, whose tests run breachdesk
 ## processes on the system clock.
 TEST_DATES ?= 2026-12-02T17:30:00+09:00 2026-12-28T23:30:00+09:00 2027-04-28T08:30:00+09:00 2028-02-28T23:30:00+09:00 2027-03-13T18:00:00-08:00 2025-05-06T12:00:00+09:00
+# Two days run at a time (.ci/test-dates; DATES_AT_ONCE=1 for one).
 test-dates:
-	@pkgs=$$($(GO) list ./... | grep -v '/cmd/breachdesk$$'); \
-	for d in $(TEST_DATES); do \
-		echo "==> BREACHDESK_TEST_NOW=$$d"; \
-		BREACHDESK_TEST_NOW=$$d $(GO) test -count=1 -parallel $(TEST_PARALLEL) -timeout 15m $$pkgs | grep -v 'no test files' || exit 1; \
-	done
+	@bash .ci/test-dates "$(GO)" $(TEST_PARALLEL) $(TEST_DATES)
 
 ## vulncheck: govulncheck against a database built from golang.org/x/vulndb
 ## on the module proxy (vuln.go.dev is out of reach); fails on a reachable one
