@@ -39,6 +39,7 @@ type Server struct {
 	tempFails int             // refuse this many next messages with 451
 	tempSince clock.Stopwatch // refuse every message with 451 for tempFor
 	tempFor   time.Duration   // from tempSince
+	tempArmed bool            // tempSince starts at the next message
 	onData    func(n int) bool
 	dataSeen  int
 	permFail  map[string]bool // recipients refused with 550
@@ -74,11 +75,13 @@ func (s *Server) FailTemporarily(n int) {
 	s.mu.Unlock()
 }
 
-// FailTemporarilyFor makes every message get a 451 reply for d (a
-// server throttling a sender for a while).
+// FailTemporarilyFor makes every message get a 451 reply for d from the
+// next message on (a server throttling a sender for a while). Counted from
+// the first message, not from the call, so that a slow machine, which may
+// start sending later, still meets the throttle.
 func (s *Server) FailTemporarilyFor(d time.Duration) {
 	s.mu.Lock()
-	s.tempSince, s.tempFor = clock.Start(), d
+	s.tempFor, s.tempArmed = d, true
 	s.mu.Unlock()
 }
 
@@ -173,6 +176,9 @@ func (x *session) Data(r io.Reader) error {
 	}
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
+	if x.s.tempArmed {
+		x.s.tempSince, x.s.tempArmed = clock.Start(), false
+	}
 	if x.s.tempSince.Elapsed() < x.s.tempFor {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "throttled, try again later"}
 	}
