@@ -3,6 +3,7 @@ package auth
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -81,10 +82,13 @@ func sha(s string) []byte {
 	return sum[:]
 }
 
-// secretBox encrypts small secrets (TOTP seeds) at rest with AES-256-GCM.
-type secretBox struct{ aead cipher.AEAD }
+// SecretBox encrypts small secrets at rest (TOTP seeds, webhook secrets,
+// the single sign-on flow cookie) with AES-256-GCM, a random nonce
+// prefixed to each sealed value.
+type SecretBox struct{ aead cipher.AEAD }
 
-func newSecretBox(key []byte) (*secretBox, error) {
+// NewSecretBox returns a box sealing with the 32-byte key itself.
+func NewSecretBox(key []byte) (*SecretBox, error) {
 	if len(key) != 32 {
 		return nil, errors.New("auth: secret key must be 32 bytes")
 	}
@@ -96,18 +100,32 @@ func newSecretBox(key []byte) (*secretBox, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &secretBox{aead: aead}, nil
+	return &SecretBox{aead: aead}, nil
 }
 
-func (b *secretBox) seal(plain []byte) []byte {
+// NewDerivedSecretBox returns a box whose key is derived from the server
+// key for one purpose (HMAC-SHA256 of label), so that what one feature
+// seals no other feature's box opens.
+func NewDerivedSecretBox(key []byte, label string) (*SecretBox, error) {
+	if len(key) == 0 {
+		return nil, errors.New("auth: no secret key to derive from")
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(label))
+	return NewSecretBox(mac.Sum(nil))
+}
+
+// Seal encrypts plain.
+func (b *SecretBox) Seal(plain []byte) []byte {
 	nonce := make([]byte, b.aead.NonceSize())
 	if _, err := rand.Read(nonce); err != nil {
-		panic(err)
+		panic(err) // crypto/rand never fails on supported platforms
 	}
 	return b.aead.Seal(nonce, nonce, plain, nil)
 }
 
-func (b *secretBox) open(sealed []byte) ([]byte, error) {
+// Open decrypts what Seal sealed with the same key; anything else fails.
+func (b *SecretBox) Open(sealed []byte) ([]byte, error) {
 	n := b.aead.NonceSize()
 	if len(sealed) < n {
 		return nil, errors.New("auth: sealed secret too short")

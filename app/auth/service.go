@@ -35,7 +35,7 @@ type Options struct {
 type Service struct {
 	st  *store.Store
 	opt Options
-	box *secretBox
+	box *SecretBox
 	now func() time.Time
 	// principalSQL reads a request's principal in one query.
 	principalSQL principalQueries
@@ -45,7 +45,7 @@ type Service struct {
 
 // NewService checks the options and returns the service.
 func NewService(st *store.Store, clk clock.Clock, opt Options) (*Service, error) {
-	box, err := newSecretBox(opt.SecretKey)
+	box, err := NewSecretBox(opt.SecretKey)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func (s *Service) BeginTOTP(ctx context.Context, p *Principal) (TOTPEnrolment, e
 	if p.User.TOTPEnabled() {
 		return TOTPEnrolment{}, apperr.Conflict("conflict.totp_on")
 	}
-	sealed := s.box.seal([]byte(key.Secret()))
+	sealed := s.box.Seal([]byte(key.Secret()))
 	if err := s.st.DB.WithContext(ctx).Model(&User{}).Where("id = ?", p.User.ID).Update("totp_secret_enc", sealed).Error; err != nil {
 		return TOTPEnrolment{}, err
 	}
@@ -51,7 +51,7 @@ func (s *Service) PendingTOTP(ctx context.Context, p *Principal) (TOTPEnrolment,
 	if u.TOTPEnabled() || len(u.TOTPSecretEnc) == 0 {
 		return TOTPEnrolment{}, false, nil
 	}
-	secret, err := s.box.open(u.TOTPSecretEnc)
+	secret, err := s.box.Open(u.TOTPSecretEnc)
 	if err != nil {
 		return TOTPEnrolment{}, false, err
 	}
@@ -164,7 +164,7 @@ const totpPeriod = 30
 // totpStep finds the step whose code is code: the current one, or one step
 // either side for clock skew, as RFC 6238 recommends.
 func (s *Service) totpStep(sealed []byte, code string) (step int64, ok bool, err error) {
-	secret, err := s.box.open(sealed)
+	secret, err := s.box.Open(sealed)
 	if err != nil {
 		return 0, false, fmt.Errorf("auth: TOTP secret cannot be decrypted (was BREACHDESK_SECRET_KEY changed?): %w", err)
 	}

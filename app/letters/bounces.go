@@ -106,9 +106,10 @@ func ParseBounces(r io.Reader) ([]Bounce, error) {
 // RecordBounces marks the case's persons with these addresses bounced.
 // Their e-mail letters that had been sent go to print instead (a new
 // chunk of their batch, with its job), or become failed when no postal
-// address is known. All in one transaction.
+// address is known. All in one transaction. A voided case takes none:
+// its letters are kept as they were when it was withdrawn.
 func (s *Service) RecordBounces(ctx context.Context, p *auth.Principal, caseID int64, bounces []Bounce) (BounceResult, error) {
-	c, err := s.cases.Get(ctx, p, caseID)
+	c, err := s.cases.GetWritable(ctx, p, caseID)
 	if err != nil {
 		return BounceResult{}, err
 	}

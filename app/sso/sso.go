@@ -8,11 +8,7 @@ package sso
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -49,8 +45,8 @@ type Options struct {
 
 // Service is the relying party.
 type Service struct {
-	opt  Options
-	aead cipher.AEAD
+	opt Options
+	box *auth.SecretBox
 
 	mu       sync.Mutex
 	provider *oidc.Provider // discovered on first use, kept once found
@@ -70,17 +66,11 @@ func New(opt Options) (*Service, error) {
 	}
 	// A key of its own, derived from the secret key: the cookie's key
 	// opens nothing else.
-	mac := hmac.New(sha256.New, opt.Key)
-	mac.Write([]byte("breachdesk oidc flow cookie"))
-	block, err := aes.NewCipher(mac.Sum(nil))
+	box, err := auth.NewDerivedSecretBox(opt.Key, "breachdesk oidc flow cookie")
 	if err != nil {
 		return nil, err
 	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	return &Service{opt: opt, aead: aead}, nil
+	return &Service{opt: opt, box: box}, nil
 }
 
 // Name is the provider's name for the login button.
@@ -252,11 +242,7 @@ func (s *Service) seal(f flow) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	nonce := make([]byte, s.aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(s.aead.Seal(nonce, nonce, plain, nil)), nil
+	return base64.RawURLEncoding.EncodeToString(s.box.Seal(plain)), nil
 }
 
 func (s *Service) open(cookie string) (flow, error) {
@@ -268,10 +254,10 @@ func (s *Service) open(cookie string) (flow, error) {
 		return f, errors.New("flow cookie too long")
 	}
 	b, err := base64.RawURLEncoding.DecodeString(cookie)
-	if err != nil || len(b) < s.aead.NonceSize() {
+	if err != nil {
 		return f, errors.New("flow cookie malformed")
 	}
-	plain, err := s.aead.Open(nil, b[:s.aead.NonceSize()], b[s.aead.NonceSize():], nil)
+	plain, err := s.box.Open(b)
 	if err != nil {
 		return f, errors.New("flow cookie not ours")
 	}

@@ -7,15 +7,17 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/apptest"
 	"github.com/breachdesk/breachdesk/app/assessment"
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/store"
 )
 
 // A voided case takes no decision through the actions that reach it by
 // another object's id: an obligation submitted or waived, a document
-// approved, sent back or marked sent. Each is refused with
+// approved, sent back or marked sent, bounces recorded. Each is refused with
 // conflict.case_voided and changes nothing.
 func TestVoidedCaseRefusesDecisionsByObjectID(t *testing.T) {
 	t.Parallel()
@@ -58,6 +60,9 @@ func TestVoidedCaseRefusesDecisionsByObjectID(t *testing.T) {
 	voided("approving a document", err)
 	_, err = h.drafts.SendBack(ctx, legal, d.ID, "直してください")
 	voided("sending a document back", err)
+	ls := letters.NewService(h.st, h.clk, h.cases, h.as, letters.Options{Renderer: apptest.Renderer(t)})
+	_, err = ls.RecordBounces(ctx, owner, c.Case.ID, []letters.Bounce{{Email: "p1@example.jp", Reason: "550 unknown"}})
+	voided("recording bounces", err)
 	var changed int64
 	h.st.DB.Raw(`SELECT count(*) FROM obligations WHERE case_id = ? AND status IN ('submitted', 'waived', 'approved')`, c.Case.ID).Scan(&changed)
 	if changed != 0 {

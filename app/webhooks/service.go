@@ -3,11 +3,7 @@ package webhooks
 import (
 	"cmp"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/tls"
 	"encoding/base64"
 	"errors"
@@ -60,7 +56,7 @@ type Service struct {
 	st    *store.Store
 	clock clock.Clock
 	opts  Options
-	aead  cipher.AEAD
+	box   *auth.SecretBox
 	msgs  i18n.Catalogue
 	guard *guard
 }
@@ -72,13 +68,7 @@ func NewService(st *store.Store, clk clock.Clock, o Options) (*Service, error) {
 	}
 	// A key of its own, derived from the server key, so that the TOTP
 	// secrets and these never share one.
-	mac := hmac.New(sha256.New, o.SecretKey)
-	mac.Write([]byte("breachdesk webhook endpoint secrets v1"))
-	block, err := aes.NewCipher(mac.Sum(nil))
-	if err != nil {
-		return nil, err
-	}
-	aead, err := cipher.NewGCM(block)
+	box, err := auth.NewDerivedSecretBox(o.SecretKey, "breachdesk webhook endpoint secrets v1")
 	if err != nil {
 		return nil, err
 	}
@@ -89,22 +79,12 @@ func NewService(st *store.Store, clk clock.Clock, o Options) (*Service, error) {
 		}
 	}
 	o.Timeout = cmp.Or(o.Timeout, 10*time.Second)
-	return &Service{st: st, clock: clk, opts: o, aead: aead, msgs: msgs, guard: &guard{allowLoopback: o.AllowLoopback}}, nil
+	return &Service{st: st, clock: clk, opts: o, box: box, msgs: msgs, guard: &guard{allowLoopback: o.AllowLoopback}}, nil
 }
 
-func (s *Service) seal(plain []byte) []byte {
-	nonce := make([]byte, s.aead.NonceSize())
-	_, _ = rand.Read(nonce)
-	return s.aead.Seal(nonce, nonce, plain, nil)
-}
+func (s *Service) seal(plain []byte) []byte { return s.box.Seal(plain) }
 
-func (s *Service) open(sealed []byte) ([]byte, error) {
-	n := s.aead.NonceSize()
-	if len(sealed) < n {
-		return nil, errors.New("webhooks: sealed secret too short")
-	}
-	return s.aead.Open(nil, sealed[:n], sealed[n:], nil)
-}
+func (s *Service) open(sealed []byte) ([]byte, error) { return s.box.Open(sealed) }
 
 // List returns the organisation's endpoints.
 func (s *Service) List(ctx context.Context, p *auth.Principal) ([]Endpoint, error) {
