@@ -18,4 +18,4 @@ var FS embed.FS
 
 // Version identifies this set of built-in templates; it is stored with
 // every generated document so a PDF can be traced to its template.
-const Version = "builtin-2026.11.2"
+const Version = "builtin-2026.12.1"

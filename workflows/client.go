@@ -27,7 +27,10 @@ import (
 	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/notifications"
+	"github.com/breachdesk/breachdesk/app/orders"
 	"github.com/breachdesk/breachdesk/app/people"
+	"github.com/breachdesk/breachdesk/app/scoping"
+	"github.com/breachdesk/breachdesk/app/security"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/webhooks"
 )
@@ -66,6 +69,16 @@ type Deps struct {
 	// WebhookRetryBase is the first retry delay of a failed webhook
 	// delivery (default 30 s; tests use less).
 	WebhookRetryBase time.Duration
+	// Security reminds of security measures due for review. Optional, as
+	// Webhooks is: without it this process schedules no such reminders
+	// (another one must); production wires it.
+	Security *security.Service
+	// Orders loads order imports. Optional like Webhooks (a process
+	// without it does not work import_orders jobs); production wires it.
+	Orders *orders.Service
+	// Scoping computes scope runs. Optional like Orders (a process
+	// without it does not work scope_run jobs); production wires it.
+	Scoping *scoping.Service
 }
 
 // check refuses Deps without one of its services: a missing one is a
@@ -137,6 +150,9 @@ func NewClient(deps Deps) (*Client, error) {
 	}
 	if deps.Webhooks != nil {
 		cfg.Queues[jobs.QueueWebhooks] = river.QueueConfig{MaxWorkers: 10}
+	}
+	if deps.Security != nil {
+		cfg.PeriodicJobs = append(cfg.PeriodicJobs, securityReviewJob())
 	}
 	// Short fetch cooldown and poll: reminders should fire close to their
 	// time (a snoozed job waits for the next poll, see jobs.ReminderLead).

@@ -24,8 +24,23 @@ func register(w *river.Workers, deps Deps) error {
 	if err := river.AddWorkerSafely(w, &LetterChunkWorker{letters: deps.Letters, retryBase: deps.LetterRetryBase, now: deps.Clock.Now}); err != nil {
 		return err
 	}
+	if deps.Orders != nil {
+		if err := river.AddWorkerSafely(w, &ImportOrdersWorker{orders: deps.Orders, jobTimeout: deps.JobTimeout}); err != nil {
+			return err
+		}
+	}
+	if deps.Scoping != nil {
+		if err := river.AddWorkerSafely(w, &ScopeRunWorker{scoping: deps.Scoping, jobTimeout: deps.JobTimeout}); err != nil {
+			return err
+		}
+	}
 	if deps.Webhooks != nil {
 		if err := river.AddWorkerSafely(w, &WebhookDeliveryWorker{webhooks: deps.Webhooks, retryBase: deps.WebhookRetryBase, now: deps.Clock.Now}); err != nil {
+			return err
+		}
+	}
+	if deps.Security != nil {
+		if err := river.AddWorkerSafely(w, &SecurityReviewWorker{security: deps.Security}); err != nil {
 			return err
 		}
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/notifications"
+	"github.com/breachdesk/breachdesk/app/orders"
 	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/webhooks"
@@ -69,7 +70,7 @@ func Workers(t testing.TB, st *store.Store, clk clock.Clock, a *auth.Service) wo
 	}
 	return workflows.Deps{Store: st, Clock: clk, Auth: a, Deadlines: deadlines, Emailer: notifications.NewEmailer(st, clk, noSMTP, "http://breachdesk.invalid"),
 		Drafts: drafts.NewService(st, clk, cs, as, r), People: people.NewService(st, clk, cs), Letters: letters.NewService(st, clk, cs, as, letters.Options{Renderer: r}),
-		Webhooks: Webhooks(t, st, clk, nil)}
+		Webhooks: Webhooks(t, st, clk, nil), Orders: orders.NewService(st, clk, cs)}
 }
 
 // Webhooks is the webhooks service of tests: endpoints on loopback are

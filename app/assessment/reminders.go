@@ -48,7 +48,11 @@ func fireTimes(o Obligation) map[string]time.Time {
 // cancelled and scheduled anew. Of the thresholds already in the past, only
 // the latest is kept, so a case opened late gets one reminder, not four.
 func (d *Deadlines) schedule(ctx context.Context, tx *store.Tx, o Obligation, now time.Time) error {
-	if !o.Open() {
+	drill, err := inDrill(tx, o.CaseID)
+	if err != nil {
+		return err
+	}
+	if !o.Open() || drill {
 		return d.cancelReminders(ctx, tx, o.ID)
 	}
 	want := fireTimes(o)

@@ -90,6 +90,23 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, caseID int64, f o
 	if err := p.Require(auth.WorkCases); err != nil {
 		return Version{}, nil, err
 	}
+	var v Version
+	var changes []obligations.Change
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		v, changes, err = s.SaveInTx(ctx, tx, p, c, f, note)
+		return err
+	})
+	return v, changes, err
+}
+
+// SaveInTx is Save inside the caller's transaction, for a change that
+// moves the facts together with its own rows (an applied scope replaces
+// the affected persons and the counts at once). c is the case as loaded
+// with cases.Service.GetWritable; the caller has checked WorkCases.
+func (s *Service) SaveInTx(ctx context.Context, tx *store.Tx, p *auth.Principal, c cases.Case, f obligations.Facts, note string) (Version, []obligations.Change, error) {
+	if !c.BelongsTo(p) {
+		return Version{}, nil, apperr.ErrNotFound
+	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 2000 {
 		return Version{}, nil, apperr.Invalid("note", "validation.max_chars", 2000)
@@ -102,7 +119,7 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, caseID int64, f o
 	}
 	v := Version{OrganisationID: c.OrganisationID, CaseID: c.ID, Facts: stripAwareAt(raw), Note: note, CreatedBy: &p.User.ID}
 	var changes []obligations.Change
-	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+	err = func() error {
 		// Lock the case: two saves at once must not get the same version.
 		if err := cases.LockWritable(ctx, tx, c.ID); err != nil {
 			return err
@@ -122,7 +139,7 @@ func (s *Service) Save(ctx context.Context, p *auth.Principal, caseID int64, f o
 		}
 		changes, err = s.deadlines.recompute(ctx, tx, c, f, v.Version)
 		return err
-	})
+	}()
 	return v, changes, err
 }
 
@@ -148,6 +165,16 @@ func (s *Service) Current(ctx context.Context, p *auth.Principal, caseID int64) 
 		return Version{}, obligations.Facts{}, err
 	}
 	return s.deadlines.latest(ctx, s.st.DB.WithContext(ctx), c)
+}
+
+// CurrentInTx is Current inside the caller's transaction, for a change
+// that reads the facts, changes them and saves them back: read after the
+// case is locked, so that no save in between is overwritten.
+func (s *Service) CurrentInTx(ctx context.Context, tx *store.Tx, p *auth.Principal, c cases.Case) (Version, obligations.Facts, error) {
+	if !c.BelongsTo(p) {
+		return Version{}, obligations.Facts{}, apperr.ErrNotFound
+	}
+	return s.deadlines.latest(ctx, tx.DB.WithContext(ctx), c)
 }
 
 // LatestVersion is the case's newest assessment without its facts (zero

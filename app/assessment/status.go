@@ -58,7 +58,11 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64, in Su
 	if err := p.Require(auth.WriteDocuments); err != nil {
 		return o, err
 	}
-	if in, err = s.CheckSubmission(in); err != nil {
+	c, err := s.cases.Get(ctx, p, o.CaseID)
+	if err != nil {
+		return o, err
+	}
+	if in, err = s.CheckSubmission(c, in); err != nil {
 		return o, err
 	}
 	if !o.Applicable || o.Status == StatusSubmitted || o.Status == StatusWaived {
@@ -80,7 +84,11 @@ func (s *Service) SubmitDocument(ctx context.Context, tx *store.Tx, p *auth.Prin
 	if err := p.Require(auth.WriteDocuments); err != nil {
 		return err
 	}
-	if in, err = s.CheckSubmission(in); err != nil {
+	c, err := caseOf(tx, p.OrgID(), caseID)
+	if err != nil {
+		return err
+	}
+	if in, err = s.CheckSubmission(c, in); err != nil {
 		return err
 	}
 	fields, action, summary := submitted(o, in)
@@ -101,7 +109,11 @@ func (s *Service) CompleteBySystem(ctx context.Context, tx *store.Tx, orgID, cas
 	if err != nil || o.ID == 0 || !o.Open() {
 		return err
 	}
-	if in, err = s.CheckSubmission(in); err != nil {
+	c, err := caseOf(tx, orgID, caseID)
+	if err != nil {
+		return err
+	}
+	if in, err = s.CheckSubmission(c, in); err != nil {
 		return err
 	}
 	fields, action, entry := submitted(o, in)
@@ -109,14 +121,16 @@ func (s *Service) CompleteBySystem(ctx context.Context, tx *store.Tx, orgID, cas
 	return err
 }
 
-// CheckSubmission validates in and fills in its defaults (the time sent is
-// now when not given). Callers that write anything before the obligation
-// call it first, so that a refused submission writes nothing.
-func (s *Service) CheckSubmission(in Submission) (Submission, error) {
+// CheckSubmission validates in, a submission in case c, and fills in its
+// defaults (the time sent is now when not given: the drill's time in a
+// drill, see cases.DrillClock). Callers that write anything before the
+// obligation call it first, so that a refused submission writes nothing.
+func (s *Service) CheckSubmission(c cases.Case, in Submission) (Submission, error) {
 	v := &apperr.ValidationError{}
+	now := s.cases.ClockOf(c).Now()
 	if in.SubmittedAt.IsZero() {
-		in.SubmittedAt = s.now()
-	} else if in.SubmittedAt.After(s.now().Add(5 * time.Minute)) {
+		in.SubmittedAt = now
+	} else if in.SubmittedAt.After(now.Add(5 * time.Minute)) {
 		v.Add("submitted_at", "validation.future")
 	}
 	in.RecipientReference = strings.TrimSpace(in.RecipientReference)

@@ -12,6 +12,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/breachdesk/breachdesk/app/apperr"
+	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/obligations"
 	"github.com/breachdesk/breachdesk/app/pan"
@@ -32,6 +33,7 @@ type owner struct {
 	Timezone string
 	OrgName  string
 	CaseRef  string
+	Role     auth.Role // the maker's role in the organisation now
 }
 
 // event is one obligation with its case, as a feed shows it.
@@ -57,15 +59,16 @@ type event struct {
 
 // Render answers a fetch of the feed with the given secret. An unknown or
 // revoked secret, a maker no longer a member of the organisation (or
-// disabled), and a case feed whose case was voided all answer
-// apperr.ErrNotFound, so a guess learns nothing.
+// disabled), and a case feed whose case was voided or whose maker's role
+// no longer writes documents all answer apperr.ErrNotFound, so a guess
+// learns nothing.
 func (s *Service) Render(ctx context.Context, secret string) (Rendered, error) {
 	if !strings.HasPrefix(secret, secretPrefix) || len(secret) > 100 {
 		return Rendered{}, apperr.ErrNotFound
 	}
 	db := s.st.DB.WithContext(ctx)
 	var o owner
-	err := db.Raw(`SELECT f.*, u.language, org.timezone, org.name AS org_name, COALESCE(c.reference, '') AS case_ref
+	err := db.Raw(`SELECT f.*, u.language, org.timezone, org.name AS org_name, COALESCE(c.reference, '') AS case_ref, m.role
 		FROM calendar_feeds f
 		JOIN users u ON u.id = f.user_id AND u.disabled_at IS NULL
 		JOIN memberships m ON m.user_id = f.user_id AND m.organisation_id = f.organisation_id
@@ -78,6 +81,11 @@ func (s *Service) Render(ctx context.Context, secret string) (Rendered, error) {
 	if o.ID == 0 {
 		return Rendered{}, apperr.ErrNotFound
 	}
+	// A case feed is made by a role that answers for the reports; a maker
+	// moved to another role since no longer gets it.
+	if o.CaseID != nil && !(&auth.Principal{Role: o.Role}).May(auth.WriteDocuments) {
+		return Rendered{}, apperr.ErrNotFound
+	}
 	now := s.now()
 	// A calendar polls every few minutes to hours; one write per five
 	// minutes says "in use" well enough.
@@ -88,7 +96,8 @@ func (s *Service) Render(ctx context.Context, secret string) (Rendered, error) {
 			o.computed->'deadline' AS deadline, o.computed->'basis' AS basis, o.computed->'explanation' AS explanation,
 			c.reference, c.title AS case_title
 		FROM obligations o JOIN cases c ON c.id = o.case_id AND c.organisation_id = o.organisation_id
-		WHERE o.organisation_id = ? AND o.applicable AND COALESCE(o.due_at, o.target_at) IS NOT NULL AND c.voided_at IS NULL`
+		WHERE o.organisation_id = ? AND o.applicable AND COALESCE(o.due_at, o.target_at) IS NOT NULL AND c.voided_at IS NULL
+			AND NOT c.drill` // a drill's deadlines are drill time, not dates for a calendar
 	args := []any{o.OrganisationID}
 	if o.CaseID != nil {
 		q += ` AND o.case_id = ?`

@@ -64,6 +64,12 @@ type Case struct {
 	VoidedAt   *time.Time `json:"voided_at"`
 	VoidedBy   *int64     `json:"voided_by"`
 	VoidReason string     `json:"void_reason"`
+	// Drill marks a tabletop exercise (see DrillClock): DrillSpeed drill
+	// minutes pass per real minute from DrillStartedAt, when the drill's
+	// clock stood at AwareAt. All three are fixed at creation.
+	Drill          bool       `json:"drill"`
+	DrillSpeed     int        `json:"drill_speed" doc:"drill minutes per real minute; 0 for a real case"`
+	DrillStartedAt *time.Time `json:"drill_started_at"`
 }
 
 // Task is one step of a case.

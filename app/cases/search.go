@@ -144,9 +144,9 @@ func (s *Service) Search(ctx context.Context, p *auth.Principal, f SearchFilter)
 	}
 	// The same test as the page's overdue badge: an applicable obligation
 	// still open whose deadline (legal, else the organisation's target)
-	// has passed.
+	// has passed, in drill time for a drill.
 	overdue := `EXISTS (SELECT 1 FROM obligations o WHERE o.case_id = c.id AND o.applicable
-		AND o.status IN ('pending', 'drafted', 'approved') AND COALESCE(o.due_at, o.target_at) < @now)`
+		AND o.status IN ('pending', 'drafted', 'approved') AND COALESCE(o.due_at, o.target_at) < ` + drillNowSQL + `)`
 	if f.Overdue {
 		where = append(where, overdue)
 	}

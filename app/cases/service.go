@@ -60,6 +60,11 @@ type NewCase struct {
 	// ConfirmOldAwareAt confirms an awareness date so far back that it is
 	// asked about (see OldAwareAt).
 	ConfirmOldAwareAt bool `json:"confirm_old_aware_at"`
+	// Drill opens a tabletop exercise instead of an incident (see
+	// DrillClock): aware_at is then the chosen moment the drill's clock
+	// starts from, any moment, and DrillSpeed how fast it runs.
+	Drill      bool `json:"drill" doc:"a tabletop exercise: never sends to persons, never publishes; fixed at creation"`
+	DrillSpeed int  `json:"drill_speed" doc:"for a drill: drill minutes per real minute (1, 60, 360 or 1440)"`
 }
 
 // checkShortText refuses card numbers in short, structured fields (the
@@ -118,8 +123,13 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Sa
 	if utf8.RuneCountInString(in.Summary) > 20000 {
 		v.Add("summary", "validation.max_chars", 20000)
 	}
-	s.validateTimes(v, in.AwareAt, in.OccurredFrom, in.OccurredTo)
-	s.checkOldAwareAt(v, in.AwareAt, in.ConfirmOldAwareAt)
+	checkDrill(v, in)
+	if in.Drill {
+		checkDrillTimes(v, in)
+	} else {
+		s.validateTimes(v, in.AwareAt, in.OccurredFrom, in.OccurredTo)
+		s.checkOldAwareAt(v, in.AwareAt, in.ConfirmOldAwareAt)
+	}
 	pb, ok := Playbooks[in.Playbook]
 	if !ok {
 		v.Add("playbook", "validation.playbook_unknown", in.Playbook)
@@ -139,18 +149,18 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Sa
 	if c.OwnerID == nil {
 		c.OwnerID = &p.User.ID
 	}
+	if in.Drill {
+		started := s.now()
+		c.Drill, c.DrillSpeed, c.DrillStartedAt = true, in.DrillSpeed, &started
+	}
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := s.checkMember(tx, p.OrgID(), c.OwnerID, "owner_id"); err != nil {
 			return err
 		}
-		var n int
-		// Cases are numbered per year of awareness in the organisation's zone.
-		year := c.AwareAt.In(p.Organisation.Location()).Year()
-		if err := tx.DB.Raw(`INSERT INTO case_counters (organisation_id, year, last) VALUES (?, ?, 1)
-			ON CONFLICT (organisation_id, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, p.OrgID(), year).Scan(&n).Error; err != nil {
+		var err error
+		if c.Reference, err = nextReference(tx, c, p.Organisation.Location()); err != nil {
 			return err
 		}
-		c.Reference = fmt.Sprintf("INC-%d-%04d", year, n)
 		if err := tx.DB.Create(&c).Error; err != nil {
 			return err
 		}
@@ -178,12 +188,29 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewCase) (Sa
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{OrganisationID: c.OrganisationID, Action: "case.create", TargetType: "case", TargetID: fmt.Sprint(c.ID),
-			Details: map[string]any{"reference": c.Reference, "masked_card_numbers": masked}})
+			Details: map[string]any{"reference": c.Reference, "masked_card_numbers": masked, "drill": c.Drill, "drill_speed": c.DrillSpeed}})
 	})
 	if err != nil {
 		return Saved{}, err
 	}
 	return Saved{Case: c, MaskedCardNumbers: masked}, nil
+}
+
+// nextReference numbers a new case per year in the organisation's zone:
+// an incident INC-YYYY-NNNN by its year of awareness, a drill
+// DRILL-YYYY-NNNN by the year it is held, on a counter of its own, so
+// that rehearsals leave no gaps in the incident numbers.
+func nextReference(tx *store.Tx, c Case, zone *time.Location) (string, error) {
+	prefix, counters, year := "INC", "case_counters", c.AwareAt.In(zone).Year()
+	if c.Drill {
+		prefix, counters, year = "DRILL", "drill_counters", c.DrillStartedAt.In(zone).Year()
+	}
+	var n int
+	if err := tx.DB.Raw(`INSERT INTO `+counters+` AS k (organisation_id, year, last) VALUES (?, ?, 1)
+		ON CONFLICT (organisation_id, year) DO UPDATE SET last = k.last + 1 RETURNING last`, c.OrganisationID, year).Scan(&n).Error; err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%d-%04d", prefix, year, n), nil
 }
 
 func utc(t *time.Time) *time.Time {

@@ -69,7 +69,9 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 		awareMoved = true
 		changes = append(changes, apperr.Msg("timeline.field.aware_at_moved", c.AwareAt, in.AwareAt.UTC()))
 		c.AwareAt = in.AwareAt.UTC()
-		s.checkOldAwareAt(v, c.AwareAt, in.ConfirmOldAwareAt)
+		if !c.Drill { // a drill's awareness may be any moment
+			s.checkOldAwareAt(v, c.AwareAt, in.ConfirmOldAwareAt)
+		}
 	}
 	if in.OccurredFrom != nil {
 		c.OccurredFrom = utc(in.OccurredFrom)
@@ -79,7 +81,11 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Pa
 		c.OccurredTo = utc(in.OccurredTo)
 		changes = append(changes, apperr.Msg("timeline.field.occurred_to"))
 	}
-	s.validateTimes(v, c.AwareAt, c.OccurredFrom, c.OccurredTo)
+	if c.Drill {
+		checkDrillTimes(v, NewCase{AwareAt: c.AwareAt, OccurredFrom: c.OccurredFrom, OccurredTo: c.OccurredTo})
+	} else {
+		s.validateTimes(v, c.AwareAt, c.OccurredFrom, c.OccurredTo)
+	}
 	if in.IncidentType != nil {
 		if !slices.Contains(IncidentTypes, *in.IncidentType) {
 			v.Add("incident_type", "validation.one_of", strings.Join(IncidentTypes, ", "))

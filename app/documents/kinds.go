@@ -40,7 +40,7 @@ type FieldDef struct {
 var ppcFields = []FieldDef{
 	{"summary", i18n.Text{JA: "概要（事実経過）", EN: "Summary (course of events)"}, func(v *CaseView) string { return v.Case.Summary }},
 	{"discovered_by", i18n.Text{JA: "発見者・発覚の経緯", EN: "Who discovered it and how"}, func(v *CaseView) string { return v.Awareness }},
-	{"cause", i18n.Text{JA: "原因", EN: "Cause"}, nil},
+	{"cause", i18n.Text{JA: "原因", EN: "Cause"}, func(v *CaseView) string { return lines(v.Causes) }},
 	{"secondary_damage", i18n.Text{JA: "二次被害又はそのおそれの有無及びその内容", EN: "Secondary harm or its risk, and what it is"}, nil},
 	{"persons_response", i18n.Text{JA: "本人への対応の実施状況", EN: "Status of measures for the persons affected"}, nil},
 	{"publication", i18n.Text{JA: "公表の実施状況", EN: "Status of public announcement"}, nil},
@@ -65,7 +65,10 @@ var Kinds = []KindInfo{
 		{"card_data_storage", i18n.Text{JA: "カード情報の保持・通過の状況", EN: "Whether card data was stored or passed through"}, nil},
 		{"brand_counts", i18n.Text{JA: "ブランド別の件数", EN: "Counts per brand"}, nil},
 		{"forensics", i18n.Text{JA: "フォレンジック調査（調査会社、依頼日、着手・報告の予定）", EN: "Forensic investigation (investigator, date engaged, start and report dates)"}, nil},
-		{"actions", i18n.Text{JA: "実施済みの対応", EN: "Actions taken"}, func(v *CaseView) string { return lines(v.DoneMeasures) }},
+		{"actions", i18n.Text{JA: "実施済みの対応", EN: "Actions taken"}, func(v *CaseView) string { return lines(v.DoneActions) }},
+		// Acquirers ask what will stop it happening again before they let
+		// card payments reopen: the approved plan, item by item.
+		{"prevention", i18n.Text{JA: "再発防止策（承認済みの計画）", EN: "Recurrence-prevention plan (approved)"}, func(v *CaseView) string { return lines(v.PlanLines) }},
 		{"contact", i18n.Text{JA: "連絡先", EN: "Contact"}, func(v *CaseView) string { return v.Org.ContactDesk }},
 	}},
 	{CardBrandSummary, i18n.Text{JA: "カードブランド向け報告概要", EN: "Card-brand report summary"}, "card_brand_summary", "", []FieldDef{

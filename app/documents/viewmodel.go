@@ -29,6 +29,14 @@ type Source struct {
 	Now         time.Time
 	// FAQ is the case's curated call-centre FAQ, in the staff's order.
 	FAQ []QA
+	// Plan is the latest approved recurrence-prevention plan (nil when
+	// none was approved) and Causes the root causes recorded on the case.
+	Plan   *Plan
+	Causes []Cause
+	// PlanTasks are the tasks made for plan items: their progress is the
+	// plan's, which the documents report only as an approved version, so
+	// they are not counted among the task-derived measures.
+	PlanTasks map[int64]bool
 }
 
 // CaseView is the typed view-model every template gets: strings already
@@ -63,11 +71,24 @@ type CaseView struct {
 	Timeline []TimelineView
 	// Awareness says when the organisation became aware, the start of the
 	// 発見者・発覚の経緯 field (how it began, not the attack).
-	Awareness       string
+	Awareness string
+	// DoneMeasures and PlannedMeasures are the recurrence-prevention
+	// measures: the approved plan's items when a plan was approved, else
+	// the done and open containment / recovery tasks (but for the tasks
+	// made for plan items, see Source.PlanTasks).
 	DoneMeasures    []string
 	PlannedMeasures []string
-	EvidenceList    []string
-	DefaultRequest  string
+	// DoneActions are the done containment and recovery tasks (the
+	// response so far, whatever the plan says).
+	DoneActions []string
+	// PlanVersion is the approved plan version shown (0: none) and
+	// PlanLines its items, each with where it stands.
+	PlanVersion int
+	PlanLines   []string
+	// Causes are the recorded root causes, one line each.
+	Causes         []string
+	EvidenceList   []string
+	DefaultRequest string
 	// FAQ is the curated call-centre FAQ in the document's language.
 	FAQ []QAView
 	// Fields are the edited free-text fields, by key ("" = not written yet).
@@ -125,6 +146,7 @@ func Build(src Source, kind KindInfo, lang string, fields map[string]string) *Ca
 	}
 	v.buildFacts(src, l)
 	v.buildProgress(src, l)
+	v.buildPlan(src, l)
 	v.FAQ = faqViews(src.FAQ, lang)
 	v.DefaultRequest = l.pick(
 		"カードのご利用明細に身に覚えのない請求がないかご確認ください。不審な請求がある場合は、カード裏面に記載のカード会社へお問い合わせください。カードの再発行をご希望の場合、手数料はかかりません。弊社やカード会社を装った不審なメール・電話にご注意ください。",
@@ -219,14 +241,18 @@ func (v *CaseView) buildProgress(src Source, l localizer) {
 		return t.Title
 	}
 	for _, t := range src.Tasks {
+		planTask := src.PlanTasks[t.ID]
 		switch {
 		case t.Status == "done" && (t.Phase == cases.PhaseContainment || t.Phase == cases.PhaseRecovery):
 			when := ""
 			if t.CompletedAt != nil {
 				when = l.date(*t.CompletedAt) + " "
 			}
-			v.DoneMeasures = append(v.DoneMeasures, when+title(t))
-		case t.Open() && t.Phase == cases.PhaseRecovery:
+			if !planTask {
+				v.DoneMeasures = append(v.DoneMeasures, when+title(t))
+			}
+			v.DoneActions = append(v.DoneActions, when+title(t))
+		case t.Open() && t.Phase == cases.PhaseRecovery && !planTask:
 			v.PlannedMeasures = append(v.PlannedMeasures, title(t))
 		}
 	}

@@ -121,6 +121,9 @@ func (s *Service) Generate(ctx context.Context, p *auth.Principal, caseID int64,
 			if err != nil {
 				return err
 			}
+			if from, err = withPlan(ctx, tx, c.OrganisationID, c.ID, from); err != nil {
+				return err
+			}
 			d.Fields, _ = json.Marshal(from)
 		}
 		if err := tx.DB.Create(&d).Error; err != nil {
@@ -237,17 +240,18 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, cont
 		return d, err
 	}
 	ki, _ := documents.Info(documents.DocKind(d.Kind))
+	c, err := s.cases.Get(ctx, p, d.CaseID)
+	if err != nil {
+		return d, err
+	}
 	org, ref := d.PDFOrganisation, d.PDFReference
 	if org == "" && ref == "" { // rendered before the header was kept
-		c, err := s.cases.Get(ctx, p, d.CaseID)
-		if err != nil {
-			return d, err
-		}
 		org, ref = cmp.Or(p.Organisation.LegalName, p.Organisation.Name), c.Reference
 	}
 	// The approved PDF is the same composed text legal read, rendered
-	// without the DRAFT mark; its own SHA-256 is what gets exported.
-	pdf, err := s.renderComposed(ctx, d.Composed, d, ki.Title.In(d.Lang), org, ref, *d.RenderedAt, false)
+	// without the DRAFT mark (a drill's keeps its DRILL label); its own
+	// SHA-256 is what gets exported.
+	pdf, err := s.renderComposed(ctx, d.Composed, d, ki.Title.In(d.Lang), org, ref, *d.RenderedAt, false, c.Drill)
 	if err != nil {
 		return d, err
 	}
@@ -393,7 +397,11 @@ func (s *Service) MarkSubmitted(ctx context.Context, p *auth.Principal, id int64
 	}
 	// Validated before anything is written: the document and its
 	// obligation are marked sent together, or neither is.
-	if in, err = s.as.CheckSubmission(in); err != nil {
+	c, err := s.cases.Get(ctx, p, d.CaseID)
+	if err != nil {
+		return d, err
+	}
+	if in, err = s.as.CheckSubmission(c, in); err != nil {
 		return d, err
 	}
 	at := in.SubmittedAt
@@ -456,6 +464,9 @@ func (s *Service) source(ctx context.Context, tx *store.Tx, orgID, caseID int64)
 		return src, err
 	}
 	src.FAQ = faq
+	if err := planSource(ctx, tx, orgID, caseID, &src); err != nil {
+		return src, err
+	}
 	src.Now = s.now()
 	return src, nil
 }
@@ -527,16 +538,18 @@ func (s *Service) renderView(ctx context.Context, body string, view *documents.C
 	if err != nil {
 		return "", nil, err
 	}
-	pdf, err := s.renderComposed(ctx, composed, d, view.Title, view.Org.LegalName, src.Case.Reference, src.Now, true)
+	pdf, err := s.renderComposed(ctx, composed, d, view.Title, view.Org.LegalName, src.Case.Reference, src.Now, true, src.Case.Drill)
 	return composed, pdf, err
 }
 
-func (s *Service) renderComposed(ctx context.Context, composed string, d Document, title, org, ref string, at time.Time, draft bool) ([]byte, error) {
+// renderComposed renders a document's composed text; drill labels every
+// page of a drill case's document (see cases.DrillClock).
+func (s *Service) renderComposed(ctx context.Context, composed string, d Document, title, org, ref string, at time.Time, draft, drill bool) ([]byte, error) {
 	doc, err := pdf.Parse(composed)
 	if err != nil {
 		return nil, err
 	}
-	return s.renderer.Render(ctx, doc, pdf.Meta{Title: title, Organisation: org, Reference: ref, Lang: d.Lang, Draft: draft, GeneratedAt: at})
+	return s.renderer.Render(ctx, doc, pdf.Meta{Title: title, Organisation: org, Reference: ref, Lang: d.Lang, Draft: draft, Drill: drill, GeneratedAt: at})
 }
 
 // preliminaryFields are the written fields of the case's PPC preliminary

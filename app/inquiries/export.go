@@ -75,7 +75,7 @@ func (s *Service) FAQPDF(ctx context.Context, p *auth.Principal, caseID int64, l
 	if err != nil {
 		return Export{}, err
 	}
-	pdf, err := s.renderer.Render(ctx, doc, pdf.Meta{Title: view.Title, Organisation: view.Org.LegalName, Reference: c.Reference, Lang: lang, GeneratedAt: src.Now})
+	pdf, err := s.renderer.Render(ctx, doc, pdf.Meta{Title: view.Title, Organisation: view.Org.LegalName, Reference: c.Reference, Lang: lang, Drill: c.Drill, GeneratedAt: src.Now})
 	if err != nil {
 		return Export{}, err
 	}

@@ -65,16 +65,21 @@ type Review struct {
 	LegalStale bool `json:"legal_stale"`
 	OwnerStale bool `json:"owner_stale"`
 	// PublishedVersion is the newest published version (0: none);
-	// MeasuresChanged says the live measures differ from what it shows.
+	// MeasuresChanged says the measures a version would show now differ
+	// from what it shows.
 	PublishedVersion int  `json:"published_version"`
 	MeasuresChanged  bool `json:"measures_changed"`
+	// PlanVersion is the approved prevention plan version the measures
+	// come from (0: no plan was approved; they are the live measures).
+	PlanVersion int `json:"plan_version"`
 	// Live are the case's measures as they are now, for the editor.
 	Live []Measure `json:"-"`
 }
 
-// review computes a version's Review from it and the live measures.
-func review(v Version, live []Measure) Review {
-	r := Review{Version: v, Live: live, Measures: Published(live)}
+// review computes a version's Review from it, the live measures and the
+// measures it would show (see Service.shown).
+func review(v Version, live []Measure, shown []PublishedMeasure) Review {
+	r := Review{Version: v, Live: live, Measures: shown}
 	if v.PublishedAt != nil {
 		r.Measures = v.Measures
 	}
@@ -86,8 +91,8 @@ func review(v Version, live []Measure) Review {
 	return r
 }
 
-// measuresDiffer reports whether the live measures are not what a
-// published version shows.
-func measuresDiffer(live []Measure, published []PublishedMeasure) bool {
-	return !slices.Equal(Published(live), published)
+// measuresDiffer reports whether the measures a version would show now
+// are not what a published version shows.
+func measuresDiffer(shown, published []PublishedMeasure) bool {
+	return !slices.Equal(shown, published)
 }

@@ -121,8 +121,13 @@ type Measure struct {
 	TargetDate     *time.Time `json:"target_date" gorm:"type:date"`
 	Status         string     `json:"status"`
 	TaskID         *int64     `json:"task_id"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
+	// CauseCode and SecurityMeasure are the recorded cause and the
+	// catalogue measure a plan item built from the causes addresses (nil
+	// for a measure written by hand).
+	CauseCode       *string   `json:"cause_code,omitempty"`
+	SecurityMeasure *string   `json:"security_measure,omitempty"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }
 
 // TableName is the measures table.

@@ -233,7 +233,12 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64) (Revi
 		if err != nil {
 			return err
 		}
-		r = review(v, live)
+		shown, plan, err := s.shown(ctx, tx.DB, n.OrganisationID, n.CaseID, live)
+		if err != nil {
+			return err
+		}
+		r = review(v, live, shown)
+		r.PlanVersion = plan
 		pub := v
 		if v.PublishedAt == nil {
 			pub = Version{}
@@ -242,7 +247,7 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64) (Revi
 			}
 		}
 		if pub.ID != 0 {
-			r.PublishedVersion, r.MeasuresChanged = pub.Version, measuresDiffer(live, pub.Measures)
+			r.PublishedVersion, r.MeasuresChanged = pub.Version, measuresDiffer(shown, pub.Measures)
 		}
 		return nil
 	})
@@ -291,7 +296,11 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, sum 
 		if err != nil {
 			return err
 		}
-		current := ContentHash(v, Published(live))
+		shown, _, err := s.shown(ctx, tx.DB, n.OrganisationID, n.CaseID, live)
+		if err != nil {
+			return err
+		}
+		current := ContentHash(v, shown)
 		if sum != current {
 			return &apperr.Error{Kind: ErrChanged, Code: "conflict.notice_changed", Details: map[string]any{"version": v.Version, "content_sha256": current}}
 		}
@@ -324,6 +333,14 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Ver
 	if err := p.Require(auth.WriteDocuments); err != nil {
 		return Version{}, err
 	}
+	// A drill rehearses the notice up to its approval; it never goes online.
+	c, err := s.cases.Get(ctx, p, n.CaseID)
+	if err != nil {
+		return Version{}, err
+	}
+	if err := c.RefuseInDrill("conflict.drill_no_publish"); err != nil {
+		return Version{}, err
+	}
 	var v Version
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := latest(tx, n.ID, &v); err != nil {
@@ -340,7 +357,13 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id int64) (Ver
 		if err != nil {
 			return err
 		}
-		r := review(v, live)
+		// The measures frozen with the version: the approved plan's, when
+		// a plan was approved (see shown).
+		shown, _, err := s.shown(ctx, tx.DB, n.OrganisationID, n.CaseID, live)
+		if err != nil {
+			return err
+		}
+		r := review(v, live, shown)
 		var missing apperr.List
 		switch {
 		case r.LegalStale:

@@ -151,7 +151,7 @@ func (w *WorkCollector) read(tx *gorm.DB) ([]prometheus.Metric, error) {
 			count(*) FILTER (WHERE COALESCE(o.due_at, o.target_at) >= @now AND COALESCE(o.due_at, o.target_at) < @soon) AS due_soon
 		FROM obligations o JOIN cases c ON c.id = o.case_id AND c.organisation_id = o.organisation_id
 		WHERE o.applicable AND o.status IN ('pending', 'drafted', 'approved')
-			AND c.closed_at IS NULL AND c.voided_at IS NULL
+			AND c.closed_at IS NULL AND c.voided_at IS NULL AND NOT c.drill
 			AND COALESCE(o.due_at, o.target_at) < @soon`,
 		map[string]any{"now": now, "soon": now.Add(DueSoon)}).Scan(&ob).Error; err != nil {
 		return nil, err

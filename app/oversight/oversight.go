@@ -40,7 +40,7 @@ func Organisations(ctx context.Context, st *store.Store, p *auth.Principal, now 
 			FROM cases WHERE closed_at IS NULL AND voided_at IS NULL GROUP BY organisation_id) c ON c.organisation_id = o.id
 		LEFT JOIN (SELECT ob.organisation_id, count(*) AS overdue
 			FROM obligations ob JOIN cases cs ON cs.id = ob.case_id AND cs.organisation_id = ob.organisation_id
-			WHERE cs.closed_at IS NULL AND cs.voided_at IS NULL AND ob.applicable AND ob.status IN ('pending', 'drafted', 'approved')
+			WHERE cs.closed_at IS NULL AND cs.voided_at IS NULL AND NOT cs.drill AND ob.applicable AND ob.status IN ('pending', 'drafted', 'approved')
 				AND COALESCE(ob.due_at, ob.target_at) < ?
 			GROUP BY ob.organisation_id) ob ON ob.organisation_id = o.id
 		ORDER BY o.name, o.id`, now).Scan(&out).Error

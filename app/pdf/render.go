@@ -27,6 +27,7 @@ type Meta struct {
 	Reference    string    // page header, right: the case reference
 	Lang         string    // "ja" (default) or "en": page numbers and the draft mark
 	Draft        bool      // mark every page "DRAFT / 下書き" until approved
+	Drill        bool      // label every page "訓練 / DRILL": a tabletop exercise's document, not an incident's
 	GeneratedAt  time.Time // PDF creation and modification date; required so output is reproducible
 }
 
@@ -657,15 +658,30 @@ func (l *layout) header() {
 	pdf.SetFont(fontMain, "", sizeSmall)
 	pdf.SetTextColor(90, 90, 90)
 	half := contentW / 2
+	side := half - 2 // the width each side's text may take
+	if l.meta.Drill {
+		side = half - pdf.GetStringWidth(drillLabel)/2 - 3 // leave the middle to the label
+	}
 	pdf.SetXY(marginX, headerY)
-	pdf.CellFormat(half, 5, l.fit(l.meta.Organisation, half-2), "", 0, "L", false, 0, "")
+	pdf.CellFormat(half, 5, l.fit(l.meta.Organisation, side), "", 0, "L", false, 0, "")
 	pdf.SetXY(marginX+half, headerY)
-	pdf.CellFormat(half, 5, l.fit(l.meta.Reference, half-2), "", 0, "R", false, 0, "")
+	pdf.CellFormat(half, 5, l.fit(l.meta.Reference, side), "", 0, "R", false, 0, "")
+	if l.meta.Drill {
+		// In the header's middle, in red, on every page: a page copied out
+		// of a drill's report still says what it is.
+		pdf.SetTextColor(200, 0, 0)
+		pdf.SetXY(marginX, headerY)
+		pdf.CellFormat(contentW, 5, drillLabel, "", 0, "C", false, 0, "")
+	}
 	pdf.SetDrawColor(160, 160, 160)
 	pdf.SetLineWidth(0.2)
 	pdf.Line(marginX, headerRuleY, marginX+contentW, headerRuleY)
 	pdf.SetTextColor(0, 0, 0)
 }
+
+// drillLabel marks each page of a drill's document, in both languages
+// whatever the document's: whoever finds the page must not mistake it.
+const drillLabel = "訓練 DRILL"
 
 // fit shortens s with "…" to at most w mm in the current font; header text
 // must stay on one line.
@@ -723,6 +739,11 @@ func (l *layout) footerPages(first, last int) {
 			pdf.SetTextColor(200, 0, 0)
 			pdf.SetXY(marginX, footerY)
 			pdf.CellFormat(contentW, 5, draft, "", 0, "L", false, 0, "")
+		}
+		if l.meta.Drill {
+			pdf.SetTextColor(200, 0, 0)
+			pdf.SetXY(marginX, footerY)
+			pdf.CellFormat(contentW, 5, drillLabel, "", 0, "R", false, 0, "")
 		}
 	}
 	pdf.SetTextColor(0, 0, 0)

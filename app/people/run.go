@@ -8,8 +8,6 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
@@ -154,7 +152,7 @@ type rowReader struct {
 }
 
 func (s *Service) openRows(ctx context.Context, imp *Import, cols *columns) (*rowReader, error) {
-	cr := csv.NewReader(&fileReader{ctx: ctx, st: s.st, importID: imp.ID})
+	cr := csv.NewReader(NewFileReader(ctx, s.st, "import_files", imp.ID))
 	cr.FieldsPerRecord, cr.ReuseRecord = -1, true
 	if _, err := cr.Read(); err != nil { // the header: the mapping was resolved at upload
 		return nil, fmt.Errorf("people: import %d: stored file has no header: %w", imp.ID, safeErr("read file", err))
@@ -240,32 +238,13 @@ func (s *Service) finish(ctx context.Context, imp *Import, status string) error 
 	})
 }
 
-// fileReader streams an import's stored pieces in order.
+// fileReader streams an import's stored pieces in order (NewFileReader).
 type fileReader struct {
 	ctx      context.Context
 	st       *store.Store
+	table    string
 	importID int64
 	seq      int
 	buf      []byte
 	eof      bool
-}
-
-func (f *fileReader) Read(p []byte) (int, error) {
-	for len(f.buf) == 0 {
-		if f.eof {
-			return 0, io.EOF
-		}
-		err := f.st.Pool.QueryRow(f.ctx, `SELECT data FROM import_files WHERE import_id = $1 AND seq = $2`, f.importID, f.seq).Scan(&f.buf)
-		if errors.Is(err, pgx.ErrNoRows) {
-			f.eof = true
-			continue
-		}
-		if err != nil {
-			return 0, err
-		}
-		f.seq++
-	}
-	n := copy(p, f.buf)
-	f.buf = f.buf[n:]
-	return n, nil
 }

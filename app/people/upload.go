@@ -63,8 +63,7 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 	rl := &recordLimit{r: dec}
 	cr := csv.NewReader(rl)
 	cr.FieldsPerRecord, cr.ReuseRecord = -1, true
-	bw := bufio.NewWriterSize(&up.data, 64<<10)
-	w := csv.NewWriter(bw)
+	w := NewMaskedCSV(&up.data)
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, apperr.Invalid("file", "validation.empty")
@@ -134,10 +133,7 @@ func (s *Service) readUpload(r io.Reader, explicit map[string]string) (*upload, 
 		}
 		up.rows++
 	}
-	if w.Flush(); w.Error() != nil {
-		return nil, w.Error()
-	}
-	if err := bw.Flush(); err != nil {
+	if err := w.Flush(); err != nil {
 		return nil, err
 	}
 	if up.rows == 0 {
@@ -171,23 +167,7 @@ func (u *upload) store(ctx context.Context, tx *sql.Tx, importID int64) error {
 	if err != nil {
 		return err
 	}
-	buf := make([]byte, filePieceBytes)
-	for seq := 0; ; seq++ {
-		n, err := io.ReadFull(r, buf)
-		if n > 0 {
-			// database/sql directly: GORM's logger would print the values
-			// of a slow statement, and these are personal data.
-			if _, err := tx.ExecContext(ctx, `INSERT INTO import_files (import_id, seq, data) VALUES ($1, $2, $3)`, importID, seq, buf[:n]); err != nil {
-				return safeErr("store file", err)
-			}
-		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
+	return StoreFile(ctx, tx, "import_files", importID, r)
 }
 
 func (u *upload) close() { u.data.close() }

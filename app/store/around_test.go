@@ -16,7 +16,9 @@ import (
 // database is through GORM, where the guard is.
 var aroundTheGuard = map[string]string{
 	"app/people/commit.go":           "COPY of person records, each guarded as composed (record.guard)",
-	"app/people/run.go":              "reads the uploaded file, which was masked before it was stored",
+	"app/people/shared.go":           "reads the uploaded file back, which was masked before it was stored",
+	"app/orders/commit.go":           "COPY of orders parsed from the masked upload, each cell masked again after NFKC (parse.go)",
+	"app/orders/upload.go":           "stores the uploaded file, masked cell by cell at upload",
 	"app/people/import.go":           "stores the uploaded file, masked cell by cell at upload",
 	"app/web/jobs_ui.go":             "River's dashboard, which reads job rows (ids only)",
 	"workflows/client.go":            "River's driver: job rows carry ids only",

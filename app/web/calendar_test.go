@@ -377,6 +377,23 @@ func TestCalendarFeedsStayInTheirOrganisationAndCase(t *testing.T) {
 	if r, _ := fetchFeed(h, casePath); r.StatusCode != http.StatusNotFound {
 		t.Errorf("a revoked case feed: %d", r.StatusCode)
 	}
+	// A maker moved to a role that does not answer for the reports loses
+	// the case feed (not the organisation's one).
+	case2Path := feedPath(t, body(t, lee.post(caseA2+"/calendar", nil)))
+	if r, _ := fetchFeed(h, case2Path); r.StatusCode != http.StatusOK {
+		t.Fatalf("the second case feed: %d", r.StatusCode)
+	}
+	setRole := func(role auth.Role) {
+		h.st.DB.Exec(`UPDATE memberships SET role = ? WHERE user_id = (SELECT id FROM users WHERE email = 'lee@a.example')`, role)
+	}
+	setRole(auth.RoleResponder)
+	if r, _ := fetchFeed(h, case2Path); r.StatusCode != http.StatusNotFound {
+		t.Errorf("the case feed of a maker now a responder: %d", r.StatusCode)
+	}
+	if r, _ := fetchFeed(h, userPath); r.StatusCode != http.StatusOK {
+		t.Errorf("the organisation feed of a maker now a responder: %d", r.StatusCode)
+	}
+	setRole(auth.RoleOwner)
 
 	// Revoked, unknown, and a maker who left.
 	if r := lee.post("/settings/calendar/revoke", nil); r.StatusCode != http.StatusSeeOther {
@@ -402,7 +419,7 @@ func TestCalendarFeedsStayInTheirOrganisationAndCase(t *testing.T) {
 	var created, revoked int64
 	h.st.DB.Raw(`SELECT count(*) FROM audit_log WHERE action = 'calendar_feed.create'`).Scan(&created)
 	h.st.DB.Raw(`SELECT count(*) FROM audit_log WHERE action = 'calendar_feed.revoke'`).Scan(&revoked)
-	if created != 3 || revoked != 2 {
-		t.Errorf("audit: %d created, %d revoked; want 3 and 2", created, revoked)
+	if created != 4 || revoked != 2 {
+		t.Errorf("audit: %d created, %d revoked; want 4 and 2", created, revoked)
 	}
 }

@@ -31,6 +31,7 @@ type newCaseData struct {
 	Severities    []string
 	Playbooks     []cases.Playbook
 	Members       []auth.Member
+	DrillSpeeds   []int
 }
 
 func (s *Server) newCasePage(c *fiber.Ctx, status int, pg *Page) error {
@@ -39,7 +40,7 @@ func (s *Server) newCasePage(c *fiber.Ctx, status int, pg *Page) error {
 		return err
 	}
 	pg.Data = newCaseData{IncidentTypes: cases.IncidentTypes, Severities: cases.Severities,
-		Playbooks: []cases.Playbook{cases.Playbooks["jp-card-leak"], cases.Playbooks["generic-personal-data"]}, Members: members}
+		Playbooks: []cases.Playbook{cases.Playbooks["jp-card-leak"], cases.Playbooks["generic-personal-data"]}, Members: members, DrillSpeeds: cases.DrillSpeeds}
 	return s.render(c, status, "case_new", pg)
 }
 
@@ -51,7 +52,7 @@ func (s *Server) newCaseForm(c *fiber.Ctx) error {
 
 func (s *Server) createCase(c *fiber.Ctx) error {
 	pg := s.newPage(c, "case.new", "dashboard")
-	for _, f := range []string{"title", "summary", "aware_at", "occurred_from", "occurred_to", "incident_type", "playbook", "severity", "owner_id", confirmOldAwareAt} {
+	for _, f := range []string{"title", "summary", "aware_at", "occurred_from", "occurred_to", "incident_type", "playbook", "severity", "owner_id", confirmOldAwareAt, "drill", "drill_speed"} {
 		pg.Form[f] = c.FormValue(f)
 	}
 	in := cases.NewCase{Title: c.FormValue("title"), Summary: c.FormValue("summary"), IncidentType: c.FormValue("incident_type"),
@@ -70,6 +71,9 @@ func (s *Server) createCase(c *fiber.Ctx) error {
 	}
 	in.OwnerID = owner
 	in.ConfirmOldAwareAt = confirmedOldAwareAt(c)
+	if err := drillInput(c, &in); err != nil {
+		_ = fieldErrors(pg, err)
+	}
 	if len(pg.Errors) == 0 {
 		created, err := s.deps.Cases.Create(c.UserContext(), principal(c), in)
 		if err == nil {

@@ -459,7 +459,8 @@ func startJourneyApp(t *testing.T) journeyApp {
 	t.Cleanup(func() { workflows.Stop(client, 5*time.Second) })
 
 	s, err := web.New(web.Deps{Webhooks: apptest.Webhooks(t, st, clk, nil), Config: cfg, Clock: clk, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, clk, 1<<20),
-		Drafts: ds, Notices: notices.NewService(st, clk, cs, as, renderer), People: ps, Letters: ls, Inquiries: inquiries.NewService(st, clk, cs, as, renderer), Calendar: newCalendar(t, st, clk, cs)})
+		Drafts: ds, Notices: notices.NewService(st, clk, cs, as, renderer), People: ps, Letters: ls, Inquiries: inquiries.NewService(st, clk, cs, as, renderer), Calendar: newCalendar(t, st, clk, cs),
+		Security: newSecurity(t, st, clk, cs), Orders: newOrders(t, st, clk, cs), Scoping: newScoping(t, st, clk, cs, as)})
 	if err != nil {
 		t.Fatal(err)
 	}

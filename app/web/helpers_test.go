@@ -92,7 +92,8 @@ func newHarnessWith(t *testing.T, clk *clocktest.Clock, tune func(*config.Config
 	ns := notices.NewService(st, clk, cs, as, renderer)
 	srv, err := web.New(web.Deps{Webhooks: apptest.Webhooks(t, st, clk, nil), Config: cfg, Clock: clk, Store: st, Auth: a, Cases: cs, Assessment: as, Evidence: evidence.NewService(st, clk, 1<<20), Drafts: ds,
 		Notices: ns, People: people.NewService(st, clk, cs), Letters: letters.NewService(st, clk, cs, as, letters.Options{Renderer: renderer}),
-		Inquiries: inquiries.NewService(st, clk, cs, as, renderer), Calendar: newCalendar(t, st, clk, cs)})
+		Inquiries: inquiries.NewService(st, clk, cs, as, renderer), Calendar: newCalendar(t, st, clk, cs),
+		Security: newSecurity(t, st, clk, cs), Orders: newOrders(t, st, clk, cs), Scoping: newScoping(t, st, clk, cs, as)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -663,7 +663,8 @@ func hostileServer(t *testing.T, h *harness) (*harness, string) {
 	}
 	srv, err := web.New(web.Deps{Webhooks: apptest.Webhooks(t, h.st, h.clk, nil), Config: cfg, Clock: h.clk, Store: h.st, Auth: h.auth, Cases: h.cases, Assessment: h.as, Evidence: evidence.NewService(h.st, h.clk, cfg.MaxUploadBytes),
 		Drafts: h.drafts, Notices: h.notices, People: people.NewService(h.st, h.clk, h.cases), Letters: letters.NewService(h.st, h.clk, h.cases, h.as, letters.Options{Renderer: rd}),
-		Inquiries: inquiries.NewService(h.st, h.clk, h.cases, h.as, rd), Calendar: newCalendar(t, h.st, h.clk, h.cases)})
+		Inquiries: inquiries.NewService(h.st, h.clk, h.cases, h.as, rd), Calendar: newCalendar(t, h.st, h.clk, h.cases),
+		Security: newSecurity(t, h.st, h.clk, h.cases), Orders: newOrders(t, h.st, h.clk, h.cases), Scoping: newScoping(t, h.st, h.clk, h.cases, h.as)})
 	if err != nil {
 		t.Fatal(err)
 	}

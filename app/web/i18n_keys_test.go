@@ -18,6 +18,7 @@ import (
 	"github.com/breachdesk/breachdesk/app/evidence"
 	"github.com/breachdesk/breachdesk/app/i18n"
 	"github.com/breachdesk/breachdesk/app/notices"
+	"github.com/breachdesk/breachdesk/app/security"
 	"github.com/breachdesk/breachdesk/frontend"
 )
 
@@ -61,6 +62,8 @@ func builtKeyValues() map[string][]string {
 		"evidence.kind.%s":  str(evidence.Kinds),
 		"obl.status.%s": {assessment.StatusPending, assessment.StatusDrafted, assessment.StatusApproved,
 			assessment.StatusSubmitted, assessment.StatusWaived},
+		"security.status.%s": security.Statuses,
+		"security.group.%s":  security.Groups,
 	}
 }
 

@@ -135,7 +135,8 @@ func (s *Server) createBatch(c *fiber.Ctx) error {
 		if err := fieldErrors(pg, err); err != nil {
 			return err
 		}
-		return s.lettersPageWith(c, fiber.StatusUnprocessableEntity, pg, form, nil)
+		// 422 for a form error, 409 for a refusal (a drill sends nothing).
+		return s.lettersPageWith(c, statusOf(err), pg, form, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/letter-batches/%d", b.ID), fiber.StatusSeeOther)
 }

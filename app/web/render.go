@@ -97,7 +97,10 @@ type Page struct {
 	// (auth.Organisation.Location), UTC on pages outside any organisation.
 	Zone   string
 	Unread int64 // unread notifications
-	Data   any
+	// Drill is set on every page of a drill case (markDrill): the layout
+	// shows the 訓練 / DRILL banner, and the page's now is drill time.
+	Drill *drillBanner
+	Data  any
 
 	msgs i18n.Catalogue
 	loc  *time.Location
@@ -228,6 +231,7 @@ func (s *Server) newPage(c *fiber.Ctx, titleKey, nav string) *Page {
 			pg.Can = pg.P.Permissions()
 			pg.loc = pg.P.Organisation.Location()
 			pg.Zone = pg.loc.String()
+			s.markDrill(c, pg)
 		}
 		if !pg.MFAPending && pg.P.OrgID() != 0 {
 			pg.Unread, _ = notifications.Unread(c.UserContext(), s.deps.Store, pg.P)

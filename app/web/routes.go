@@ -82,6 +82,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.profileRoutes()...)
 	routes = append(routes, s.approvalRoutes()...)
 	routes = append(routes, s.caseRoutes()...)
+	routes = append(routes, s.drillRoutes()...)
 	routes = append(routes, s.correctionRoutes()...)
 	routes = append(routes, s.caseListRoutes()...)
 	routes = append(routes, s.assessmentRoutes()...)
@@ -95,12 +96,16 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.documentRoutes()...)
 	routes = append(routes, s.noticeRoutes()...)
 	routes = append(routes, s.peopleRoutes()...)
+	routes = append(routes, s.ordersRoutes()...)
 	routes = append(routes, s.inquiryRoutes()...)
 	routes = append(routes, s.letterRoutes()...)
 	routes = append(routes, s.auditRoutes()...)
 	routes = append(routes, s.webhookRoutes()...)
 	routes = append(routes, s.calendarRoutes()...)
 	routes = append(routes, s.ssoRoutes()...)
+	routes = append(routes, s.preventionRoutes()...)
+	routes = append(routes, s.securityRoutes()...)
+	routes = append(routes, s.scopingRoutes()...)
 	return routes
 }
 

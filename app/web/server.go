@@ -25,7 +25,10 @@ import (
 	"github.com/breachdesk/breachdesk/app/inquiries"
 	"github.com/breachdesk/breachdesk/app/letters"
 	"github.com/breachdesk/breachdesk/app/notices"
+	"github.com/breachdesk/breachdesk/app/orders"
 	"github.com/breachdesk/breachdesk/app/people"
+	"github.com/breachdesk/breachdesk/app/scoping"
+	"github.com/breachdesk/breachdesk/app/security"
 	"github.com/breachdesk/breachdesk/app/sso"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/webhooks"
@@ -53,6 +56,12 @@ type Deps struct {
 	SSO *sso.Service
 	// Webhooks manages the organisation's webhook endpoints.
 	Webhooks *webhooks.Service
+	// Security keeps the security measures register and a case's causes.
+	Security *security.Service
+	// Orders imports the shop's order exports for scoping.
+	Orders *orders.Service
+	// Scoping keeps exposure windows and works out the affected persons.
+	Scoping *scoping.Service
 }
 
 // check refuses Deps without one of its services: a missing one is a
@@ -68,6 +77,7 @@ func (d Deps) check() error {
 		{"Assessment", d.Assessment == nil}, {"Evidence", d.Evidence == nil}, {"Drafts", d.Drafts == nil}, {"Notices", d.Notices == nil},
 		{"People", d.People == nil}, {"Inquiries", d.Inquiries == nil}, {"Letters", d.Letters == nil},
 		{"Calendar", d.Calendar == nil}, {"Webhooks", d.Webhooks == nil},
+		{"Security", d.Security == nil}, {"Orders", d.Orders == nil}, {"Scoping", d.Scoping == nil},
 	} {
 		if dep.nil {
 			missing = append(missing, dep.name)

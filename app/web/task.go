@@ -7,7 +7,12 @@ import (
 
 	"github.com/breachdesk/breachdesk/app/auth"
 	"github.com/breachdesk/breachdesk/app/cases"
+	"github.com/breachdesk/breachdesk/app/security"
 )
+
+// reopenPaymentsTask is the playbook step whose page shows what acquirers
+// check before card payments reopen (security.ReopenState).
+const reopenPaymentsTask = "reopen_payments"
 
 // taskPageData is one task with everything its page edits: the full form
 // (status, skip reason, assignee, due date) and the comments. The case
@@ -18,6 +23,9 @@ type taskPageData struct {
 	Case     cases.Case
 	Members  []auth.Member
 	Comments []cases.Comment
+	// Reopen is the plan and the non-retention entry, shown on the
+	// playbook's "reopen card payments" step only (nil elsewhere).
+	Reopen   *security.ReopenState
 	playbook cases.Playbook
 }
 
@@ -62,6 +70,13 @@ func (s *Server) renderTask(c *fiber.Ctx, status int, pg *Page) error {
 	}
 	if d.Comments, err = s.deps.Cases.Comments(ctx, p, id); err != nil {
 		return err
+	}
+	if t.Key == reopenPaymentsTask {
+		st, err := s.deps.Security.PaymentsReopen(ctx, p, cs.ID)
+		if err != nil {
+			return err
+		}
+		d.Reopen = &st
 	}
 	pg.Title = cs.Reference + " · " + d.Title(pg.Lang)
 	pg.Data = d

@@ -18,10 +18,15 @@ type Payload map[string]any
 // that subscribes to it and enqueues their deliveries, in tx: the
 // deliveries exist if and only if the change that caused them commits.
 // An organisation without endpoints costs one indexed query.
+//
+// Events of a drill case (a tabletop exercise, see cases.DrillClock) go
+// nowhere: the systems on the other end (ticketing, chat, the acquirer's
+// intake) cannot tell a rehearsal from an incident.
 func Emit(ctx context.Context, tx *store.Tx, orgID int64, event Event, payload Payload) error {
 	var ids []int64
-	if err := tx.DB.Raw(`SELECT id FROM webhook_endpoints WHERE organisation_id = ? AND active AND ? = ANY(events) ORDER BY id`,
-		orgID, string(event)).Scan(&ids).Error; err != nil {
+	if err := tx.DB.Raw(`SELECT id FROM webhook_endpoints WHERE organisation_id = ? AND active AND ? = ANY(events)
+			AND NOT EXISTS (SELECT 1 FROM cases WHERE id = ? AND organisation_id = ? AND drill) ORDER BY id`,
+		orgID, string(event), payload["case_id"], orgID).Scan(&ids).Error; err != nil {
 		return fmt.Errorf("webhooks: endpoints of %s: %w", event, err)
 	}
 	for _, id := range ids {

@@ -22,8 +22,11 @@ import (
 	"github.com/breachdesk/breachdesk/app/mail"
 	"github.com/breachdesk/breachdesk/app/notices"
 	"github.com/breachdesk/breachdesk/app/notifications"
+	"github.com/breachdesk/breachdesk/app/orders"
 	"github.com/breachdesk/breachdesk/app/oversight"
 	"github.com/breachdesk/breachdesk/app/people"
+	"github.com/breachdesk/breachdesk/app/scoping"
+	"github.com/breachdesk/breachdesk/app/security"
 	"github.com/breachdesk/breachdesk/app/sso"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/web"
@@ -52,6 +55,9 @@ type app struct {
 	emailer    *notifications.Emailer
 	calendar   *calendar.Service
 	webhooks   *webhooks.Service
+	security   *security.Service
+	orders     *orders.Service
+	scoping    *scoping.Service
 
 	// checkpointer signs the audit log's head; nil when checkpoints are
 	// off (no signing key configured).
@@ -121,6 +127,9 @@ func wire(cfg config.Config, clk clock.Clock, st *store.Store) (*app, error) {
 		letters:      letters.NewService(st, clk, cs, as, lopts),
 		emailer:      notifications.NewEmailer(st, clk, mailer, cfg.BaseURL),
 		webhooks:     hooks,
+		security:     security.NewService(st, clk, cs, security.WithRenderer(renderer)),
+		orders:       orders.NewService(st, clk, cs),
+		scoping:      scoping.NewService(st, clk, cs, as),
 		checkpointer: checkpointer,
 	}, nil
 }
@@ -135,9 +144,9 @@ func newAuth(cfg config.Config, clk clock.Clock, st *store.Store) (*auth.Service
 // workers is the River client that works the jobs with a's services.
 func (a *app) workers() (*workflows.Client, error) {
 	return workflows.NewClient(workflows.Deps{Webhooks: a.webhooks, Store: a.st, Clock: a.clock, Auth: a.auth, Deadlines: a.deadlines, Emailer: a.emailer,
-		Drafts: a.drafts, People: a.people, Letters: a.letters,
+		Drafts: a.drafts, People: a.people, Letters: a.letters, Orders: a.orders, Scoping: a.scoping,
 		LetterWorkers: a.cfg.Jobs.LetterWorkers, JobTimeout: a.cfg.Jobs.Timeout, RescueAfter: a.cfg.Jobs.RescueAfter,
-		AuditCheckpointer: a.checkpointer, AuditCheckpointEvery: a.cfg.Audit.Every})
+		AuditCheckpointer: a.checkpointer, AuditCheckpointEvery: a.cfg.Audit.Every, Security: a.security})
 }
 
 // web is the HTTP server over a's services. Its /metrics carries the
@@ -154,7 +163,7 @@ func (a *app) web() (*web.Server, error) {
 	}
 	return web.New(web.Deps{Webhooks: a.webhooks, Config: a.cfg, Clock: a.clock, Store: a.st, Auth: a.auth, Cases: a.cases, Assessment: a.assessment,
 		Evidence: a.evidence, Drafts: a.drafts, Notices: a.notices, People: a.people, Letters: a.letters, Inquiries: a.inquiries,
-		Calendar: a.calendar, Registry: reg, SSO: rp})
+		Calendar: a.calendar, Registry: reg, SSO: rp, Security: a.security, Orders: a.orders, Scoping: a.scoping})
 }
 
 // demoServices are what demo.Seed needs from a.

@@ -8,6 +8,9 @@
   var ja = root.lang === "ja";
   var made = Date.parse(root.getAttribute("data-now"));
   var skew = isNaN(made) ? 0 : made - Date.now();
+  // A drill's pages (data-speed) run on the drill's clock, N times as fast.
+  var speed = parseInt(root.getAttribute("data-speed"), 10) || 1, loaded = Date.now();
+  function now() { return speed === 1 ? Date.now() + skew : made + (Date.now() - loaded) * speed; }
   function fmt(ms) {
     var over = ms < 0; if (over) ms = -ms;
     var m = Math.floor(ms / 60000), d = Math.floor(m / 1440), h = Math.floor((m % 1440) / 60), mi = m % 60;
@@ -20,7 +23,7 @@
     var els = document.querySelectorAll("[data-countdown]");
     for (var i = 0; i < els.length; i++) {
       var t = Date.parse(els[i].getAttribute("data-countdown"));
-      if (!isNaN(t)) els[i].textContent = fmt(t - (Date.now() + skew));
+      if (!isNaN(t)) els[i].textContent = fmt(t - now());
     }
   }
   tick();

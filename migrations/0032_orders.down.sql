@@ -1,0 +1,3 @@
+DROP TABLE orders;
+DROP TABLE order_import_files;
+DROP TABLE order_imports;
