@@ -47,6 +47,11 @@ CREATE TABLE scope_runs (
     -- A run is computed by a job (scope_run): queued when asked for,
     -- running while a worker computes it, then done or failed (error
     -- says why, without personal data).
+    -- The comparison with the run applied when it was last shown
+    -- (diff_against; 0: none applied), kept so that a page view does not
+    -- compare up to a million keys again.
+    diff              jsonb,
+    diff_against      bigint,
     status            text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'done', 'failed')),
     error             text NOT NULL DEFAULT '',
     started_at        timestamptz,

@@ -57,7 +57,12 @@ func TestDrillReportsAreLabelledOnEveryPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		labelled("drill draft "+lang, pdfOf(d.ID))
+		pdf := pdfOf(d.ID)
+		labelled("drill draft "+lang, pdf)
+		// Dated in drill time: the chosen awareness day, not the real one.
+		if lang == "ja" && !strings.Contains(squash(apptest.PDFText(t, pdf)), "報告日2027年4月30日") {
+			t.Errorf("the drill report is not dated in drill time:\n%s", apptest.PDFText(t, pdf))
+		}
 	}
 	real, err := fx.drafts.Generate(ctx, &fx.owner, fx.caseID, "ppc_final", "ja", nil)
 	if err != nil {

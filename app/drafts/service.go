@@ -467,7 +467,8 @@ func (s *Service) source(ctx context.Context, tx *store.Tx, orgID, caseID int64)
 	if err := planSource(ctx, tx, orgID, caseID, &src); err != nil {
 		return src, err
 	}
-	src.Now = s.now()
+	// A drill's report is dated in drill time, like everything it records.
+	src.Now = s.cases.ClockOf(src.Case).Now()
 	return src, nil
 }
 

@@ -77,6 +77,16 @@ func TestRescopeDiffAfterAWindowMoves(t *testing.T) {
 	if d.ConfirmedBefore != 4 || d.ConfirmedAfter != 3 || d.UpperBoundBefore != 4 || d.UpperBoundAfter != 4 {
 		t.Errorf("counts before/after: %+v", d)
 	}
+	// The comparison is kept on the run for the applied run it was made
+	// against, and a second view reads it back unchanged.
+	if n := e.count(`SELECT count(*) FROM scope_runs WHERE id = ? AND diff_against = ? AND diff IS NOT NULL`, second.ID, first.ID); n != 1 {
+		t.Errorf("the comparison was not kept on the run")
+	}
+	again, err := e.svc.Diff(ctx, e.owner, second.ID)
+	if err != nil || again.Against == nil || again.Against.ID != first.ID || again.Added != d.Added || again.Removed != d.Removed ||
+		!slices.Equal(names(again.AddedPersons), names(d.AddedPersons)) || !slices.Equal(names(again.RemovedPersons), names(d.RemovedPersons)) {
+		t.Errorf("kept comparison %+v (%v), want %+v", again, err, d)
+	}
 	// Nothing replaced yet: the people list is the first scope's.
 	if n := e.count(`SELECT count(*) FROM people WHERE case_id = ? AND scope_run_id = ?`, e.caseID, first.ID); n != 4 {
 		t.Errorf("%d persons of the first scope before applying the second", n)

@@ -2,6 +2,9 @@ package scoping
 
 import (
 	"context"
+	"encoding/json"
+
+	"gorm.io/gorm"
 
 	"github.com/breachdesk/breachdesk/app/auth"
 )
@@ -56,6 +59,10 @@ func (s *Service) Diff(ctx context.Context, p *auth.Principal, runID int64) (Dif
 		d.Against, against = &a, a.ID
 		d.ConfirmedBefore, d.UpperBoundBefore = a.PersonsConfirmed, a.PersonsUpperBound
 	}
+	if cached, ok := cachedDiff(db, r.ID, against); ok {
+		cached.Against = d.Against
+		return cached, nil
+	}
 	const pairs = `WITH pairs AS (SELECT DISTINCT kn.person_no AS n_no, ka.person_no AS a_no
 		FROM scope_person_keys kn JOIN scope_person_keys ka ON ka.run_id = @a AND ka.key_hash = kn.key_hash WHERE kn.run_id = @n) `
 	args := map[string]any{"a": against, "n": r.ID, "shown": diffShown}
@@ -75,5 +82,35 @@ func (s *Service) Diff(ctx context.Context, p *auth.Principal, runID int64) (Dif
 	}
 	err = db.Raw(pairs+`SELECT sp.* FROM scope_persons sp WHERE sp.run_id = @a
 		AND NOT EXISTS (SELECT 1 FROM pairs WHERE a_no = sp.person_no) ORDER BY sp.person_no LIMIT @shown`, args).Scan(&d.RemovedPersons).Error
-	return d, err
+	if err != nil {
+		return Diff{}, err
+	}
+	keepDiff(db, r.ID, against, d)
+	return d, nil
+}
+
+// cachedDiff is the comparison of run runID kept when it was last made
+// against the applied run against (0: none); both runs' persons never
+// change once done, so it stays right while that run is the applied one.
+func cachedDiff(db *gorm.DB, runID, against int64) (Diff, bool) {
+	var raw []byte
+	if db.Raw(`SELECT diff FROM scope_runs WHERE id = ? AND diff_against = ? AND diff IS NOT NULL`, runID, against).Row().Scan(&raw) != nil {
+		return Diff{}, false
+	}
+	var d Diff
+	if json.Unmarshal(raw, &d) != nil {
+		return Diff{}, false
+	}
+	return d, true
+}
+
+// keepDiff keeps d for cachedDiff; a failure only costs the next view a
+// comparison.
+func keepDiff(db *gorm.DB, runID, against int64, d Diff) {
+	d.Against = nil // read afresh: its applied result may change
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return
+	}
+	db.Exec(`UPDATE scope_runs SET diff = ?::jsonb, diff_against = ? WHERE id = ?`, string(raw), against, runID)
 }

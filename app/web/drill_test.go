@@ -64,6 +64,11 @@ func TestDrillPagesOverHTTP(t *testing.T) {
 			t.Errorf("[%s] a real case shows the drill banner", lang)
 		}
 	}
+	// The letters page offers no batch to send: a note says why.
+	if page := body(t, c.do("GET", drillPath+"/letters", nil)); !strings.Contains(page, `id="drill-no-letters"`) ||
+		strings.Contains(page, `action="`+drillPath+`/letters"`) {
+		t.Error("the drill's letters page offers to send letters")
+	}
 	if r := c.do("GET", fmt.Sprintf("/cases/%d/drill", real), nil); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("a real case's debrief: HTTP %d, want a redirect to its page", r.StatusCode)
 	}
