@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -23,20 +22,12 @@ type ImportOrdersWorker struct {
 // Timeout lets a large import run past the client's default job timeout,
 // never past a shorter one the process is configured with.
 func (w *ImportOrdersWorker) Timeout(*river.Job[jobs.ImportOrders]) time.Duration {
-	if w.jobTimeout > 0 {
-		return min(jobs.ImportOrdersTimeout, w.jobTimeout)
-	}
-	return jobs.ImportOrdersTimeout
+	return longJobTimeout(jobs.ImportOrdersTimeout, w.jobTimeout)
 }
 
 // Work runs the import; after the last attempt it marks the import failed
 // so that it does not show as running forever.
 func (w *ImportOrdersWorker) Work(ctx context.Context, job *river.Job[jobs.ImportOrders]) error {
 	err := w.orders.Run(ctx, job.Args.ImportID)
-	if err != nil && job.Attempt >= job.MaxAttempts {
-		if ferr := w.orders.MarkFailed(context.WithoutCancel(ctx), job.Args.ImportID, err.Error()); ferr != nil {
-			return errors.Join(err, ferr)
-		}
-	}
-	return err
+	return failAfterLastAttempt(ctx, err, job.Attempt, job.MaxAttempts, job.Args.ImportID, w.orders.MarkFailed)
 }

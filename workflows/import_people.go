@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -25,20 +24,12 @@ type ImportPeopleWorker struct {
 // A process configured with a shorter job timeout keeps it, so that an
 // attempt always ends before River would rescue it as stuck.
 func (w *ImportPeopleWorker) Timeout(*river.Job[jobs.ImportPeople]) time.Duration {
-	if w.jobTimeout > 0 {
-		return min(jobs.ImportPeopleTimeout, w.jobTimeout)
-	}
-	return jobs.ImportPeopleTimeout
+	return longJobTimeout(jobs.ImportPeopleTimeout, w.jobTimeout)
 }
 
 // Work runs the import; after the last attempt it marks the import failed
 // so that it does not show as running forever.
 func (w *ImportPeopleWorker) Work(ctx context.Context, job *river.Job[jobs.ImportPeople]) error {
 	err := w.people.Run(ctx, job.Args.ImportID)
-	if err != nil && job.Attempt >= job.MaxAttempts {
-		if ferr := w.people.MarkFailed(context.WithoutCancel(ctx), job.Args.ImportID, err.Error()); ferr != nil {
-			return errors.Join(err, ferr)
-		}
-	}
-	return err
+	return failAfterLastAttempt(ctx, err, job.Attempt, job.MaxAttempts, job.Args.ImportID, w.people.MarkFailed)
 }

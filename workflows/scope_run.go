@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -23,10 +22,7 @@ type ScopeRunWorker struct {
 // Timeout lets a large run go past the client's default job timeout,
 // never past a shorter one the process is configured with.
 func (w *ScopeRunWorker) Timeout(*river.Job[jobs.ScopeRun]) time.Duration {
-	if w.jobTimeout > 0 {
-		return min(jobs.ScopeRunTimeout, w.jobTimeout)
-	}
-	return jobs.ScopeRunTimeout
+	return longJobTimeout(jobs.ScopeRunTimeout, w.jobTimeout)
 }
 
 // Work computes the run; after the last attempt it marks the run failed
@@ -34,10 +30,5 @@ func (w *ScopeRunWorker) Timeout(*river.Job[jobs.ScopeRun]) time.Duration {
 // case can be scoped again.
 func (w *ScopeRunWorker) Work(ctx context.Context, job *river.Job[jobs.ScopeRun]) error {
 	err := w.scoping.Run(ctx, job.Args.RunID)
-	if err != nil && job.Attempt >= job.MaxAttempts {
-		if ferr := w.scoping.MarkFailed(context.WithoutCancel(ctx), job.Args.RunID, err.Error()); ferr != nil {
-			return errors.Join(err, ferr)
-		}
-	}
-	return err
+	return failAfterLastAttempt(ctx, err, job.Attempt, job.MaxAttempts, job.Args.RunID, w.scoping.MarkFailed)
 }

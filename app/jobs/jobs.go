@@ -6,6 +6,7 @@ package jobs
 
 import (
 	"time"
+	"unicode/utf8"
 
 	"github.com/riverqueue/river"
 )
@@ -93,3 +94,20 @@ func (LetterChunk) InsertOpts() river.InsertOpts {
 // its own so that a large batch neither starves reminders nor floods the
 // CPU with renders.
 const QueueLetters = "letters"
+
+// MaxFailureReason bounds the reason a failed import or scope run keeps.
+const MaxFailureReason = 500
+
+// FailureReason is an error's text as a failed import or run keeps it: at
+// most MaxFailureReason bytes, cut at a character boundary so that the
+// text stays valid UTF-8 for its column.
+func FailureReason(reason string) string {
+	if len(reason) <= MaxFailureReason {
+		return reason
+	}
+	cut := MaxFailureReason
+	for cut > 0 && !utf8.RuneStart(reason[cut]) {
+		cut--
+	}
+	return reason[:cut]
+}

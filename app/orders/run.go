@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/breachdesk/breachdesk/app/audit"
+	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/people"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
@@ -94,10 +95,7 @@ func (s *Service) MarkFailed(ctx context.Context, importID int64, reason string)
 	if err := s.st.DB.WithContext(ctx).Where("id = ?", importID).Take(&imp).Error; err != nil || imp.Finished() {
 		return err
 	}
-	if len(reason) > 500 {
-		reason = reason[:500]
-	}
-	imp.Error = reason
+	imp.Error = jobs.FailureReason(reason)
 	return s.finish(ctx, &imp, StatusFailed)
 }
 

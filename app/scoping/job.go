@@ -12,12 +12,10 @@ import (
 	"github.com/breachdesk/breachdesk/app/audit"
 	"github.com/breachdesk/breachdesk/app/cases"
 	"github.com/breachdesk/breachdesk/app/clock"
+	"github.com/breachdesk/breachdesk/app/jobs"
 	"github.com/breachdesk/breachdesk/app/store"
 	"github.com/breachdesk/breachdesk/app/timeline"
 )
-
-// maxErrorLen bounds the reason a failed run keeps.
-const maxErrorLen = 500
 
 // Run computes one queued run; the scope_run job calls it, tests call it
 // directly. The run's persons, keys and orders and its counts are written
@@ -111,11 +109,9 @@ func (s *Service) pendingRun(db *gorm.DB) (Run, bool, error) {
 // when no attempt can succeed), so that it does not show as queued
 // forever and the case can be scoped again. reason is an error of this
 // package or of the database, which name no order's content; it is cut
-// to maxErrorLen.
+// to jobs.MaxFailureReason.
 func (s *Service) MarkFailed(ctx context.Context, runID int64, reason string) error {
-	if len(reason) > maxErrorLen {
-		reason = reason[:maxErrorLen]
-	}
+	reason = jobs.FailureReason(reason)
 	if reason == "" {
 		reason = "unknown error"
 	}

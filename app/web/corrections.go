@@ -241,17 +241,7 @@ func (s *Server) editMeasure(c *fiber.Ctx) error {
 	if err := fieldErrors(pg, err); err != nil {
 		return err
 	}
-	// The errors and the values sent go with this measure's form.
-	for k, msg := range pg.Errors {
-		if k != "" {
-			delete(pg.Errors, k)
-			pg.Errors[measureFieldKey(mid, k)] = msg
-		}
-	}
-	for _, f := range []string{"title_ja", "title_en", "status", "target_date", "owner_id", "task_id"} {
-		pg.Form[measureFieldKey(mid, f)] = c.FormValue(f)
-	}
-	pg.Form["measure_sent"] = strconv.FormatInt(mid, 10)
+	measureFormBack(c, pg, mid)
 	return s.noticeEditorPage(c, statusOf(err), pg)
 }
 
@@ -275,6 +265,25 @@ func (s *Server) deleteMeasure(c *fiber.Ctx) error {
 		return c.Redirect(fmt.Sprintf("/notice-drafts/%d#measures", nid), fiber.StatusSeeOther)
 	}
 	return s.noticeResult(c, err, "")
+}
+
+// measureFormFields are the fields of a measure's edit form.
+var measureFormFields = []string{"title_ja", "title_en", "status", "target_date", "owner_id", "task_id"}
+
+// measureFormBack puts the errors and the values sent with measure mid's
+// edit form under that form's keys, so that the page (the notice editor
+// or the prevention plan) unfolds the form with them.
+func measureFormBack(c *fiber.Ctx, pg *Page, mid int64) {
+	for k, msg := range pg.Errors {
+		if k != "" {
+			delete(pg.Errors, k)
+			pg.Errors[measureFieldKey(mid, k)] = msg
+		}
+	}
+	for _, f := range measureFormFields {
+		pg.Form[measureFieldKey(mid, f)] = c.FormValue(f)
+	}
+	pg.Form["measure_sent"] = strconv.FormatInt(mid, 10)
 }
 
 // measureEdit is one measure's edit form in the notice editor: the

@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -178,7 +177,7 @@ func (s *Server) addPlanItem(c *fiber.Ctx) error {
 		in.Clear = nil // nothing to clear on a new item
 		_, err = s.deps.Notices.SaveMeasure(c.UserContext(), principal(c), id, 0, in)
 	}
-	return s.preventionResult(c, err, "plan", "flash.measure_saved", "title_ja", "title_en", "status", "target_date", "owner_id", "task_id")
+	return s.preventionResult(c, err, "plan", "flash.measure_saved", measureFormFields...)
 }
 
 func (s *Server) editPlanItem(c *fiber.Ctx) error {
@@ -202,17 +201,7 @@ func (s *Server) editPlanItem(c *fiber.Ctx) error {
 	if err := fieldErrors(pg, err); err != nil {
 		return err
 	}
-	// The errors and the values sent go with this item's form.
-	for k, msg := range pg.Errors {
-		if k != "" {
-			delete(pg.Errors, k)
-			pg.Errors[measureFieldKey(mid, k)] = msg
-		}
-	}
-	for _, f := range []string{"title_ja", "title_en", "status", "target_date", "owner_id", "task_id"} {
-		pg.Form[measureFieldKey(mid, f)] = c.FormValue(f)
-	}
-	pg.Form["measure_sent"] = strconv.FormatInt(mid, 10)
+	measureFormBack(c, pg, mid)
 	return s.renderPrevention(c, statusOf(err), pg)
 }
 
